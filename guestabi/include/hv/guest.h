@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inline hypercall wrappers for guests written in C (ARM or Thumb).
+ *
+ * Each wrapper is one SVC following <hv/abi.h>. On a non-ARM compiler the
+ * wrappers are left out, so the rest of the ABI can still be included by
+ * host tools.
+ */
+#ifndef HV_GUEST_H
+#define HV_GUEST_H
+
+#include "hypercall.h"
+#include "start_info.h"
+
+#if defined(__arm__)
+
+#if defined(__cplusplus)
+#define HV_INLINE inline
+#else
+#define HV_INLINE __inline__
+#endif
+
+/* The single call primitive: every wrapper below goes through it. */
+static HV_INLINE int32_t hv_call(uint32_t op, uint32_t a0, uint32_t a1,
+                                 uint32_t a2, uint32_t a3, uint32_t *out1,
+                                 uint32_t *out2, uint32_t *out3)
+{
+    register uint32_t r0 __asm__("r0") = a0;
+    register uint32_t r1 __asm__("r1") = a1;
+    register uint32_t r2 __asm__("r2") = a2;
+    register uint32_t r3 __asm__("r3") = a3;
+    register uint32_t r12 __asm__("r12") = op;
+    __asm__ __volatile__("svc #0"
+                         : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+                         : "r"(r12)
+                         : "memory", "cc");
+    if (out1) {
+        *out1 = r1;
+    }
+    if (out2) {
+        *out2 = r2;
+    }
+    if (out3) {
+        *out3 = r3;
+    }
+    return (int32_t)r0;
+}
+
+static HV_INLINE uint32_t hv_version(void)
+{
+    return (uint32_t)hv_call(HV_OP_VERSION, 0, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_features(uint32_t index, uint32_t *bitmap)
+{
+    return hv_call(HV_OP_FEATURES, index, 0, 0, 0, bitmap, 0, 0);
+}
+
+static HV_INLINE int32_t hv_console_write(const void *buf, uint32_t len)
+{
+    return hv_call(HV_OP_CONSOLE_WRITE, (uint32_t)(uintptr_t)buf, len, 0,
+                   0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_yield(void)
+{
+    return hv_call(HV_OP_YIELD, 0, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE __attribute__((noreturn)) void hv_shutdown(uint32_t code)
+{
+    hv_call(HV_OP_SHUTDOWN, code, 0, 0, 0, 0, 0, 0);
+    for (;;) {
+        /* HV_OP_SHUTDOWN does not return. */
+    }
+}
+
+static HV_INLINE uint64_t hv_clock_read(void)
+{
+    uint32_t lo = 0;
+    uint32_t hi = 0;
+    hv_call(HV_OP_CLOCK_READ, 0, 0, 0, 0, &lo, &hi, 0);
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static HV_INLINE int32_t hv_vm_info(struct hv_vm_info *info)
+{
+    return hv_call(HV_OP_VM_INFO, (uint32_t)(uintptr_t)info, 0, 0, 0, 0, 0,
+                   0);
+}
+
+#endif /* __arm__ */
+
+#endif /* HV_GUEST_H */

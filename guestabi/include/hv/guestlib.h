@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The small guest library for bare-metal C guests: start-up (lib/start.S),
+ * link script (lib/guest.ld) and console helpers. A guest defines
+ *     int guest_main(const struct hv_start_info *si);
+ * and its return value becomes the guest's exit code.
+ */
+#ifndef HV_GUESTLIB_H
+#define HV_GUESTLIB_H
+
+#include "guest.h"
+
+int guest_main(const struct hv_start_info *si);
+
+/** printf to the guest console; long output goes out in several calls. */
+int hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** Writes a NUL-terminated string to the console. */
+void hv_puts(const char *s);
+/**
+ * Finds "key=value" in the space-separated @cmdline and copies value to
+ * @out (at most @size - 1 characters). Returns 1 if found, else 0.
+ */
+int hv_cmdline_get(const char *cmdline, const char *key, char *out,
+                   unsigned int size);
+/** As hv_cmdline_get, parsed as a C integer (decimal or 0x hex). */
+int hv_cmdline_get_u32(const char *cmdline, const char *key,
+                       uint32_t *value);
+
+#endif /* HV_GUESTLIB_H */

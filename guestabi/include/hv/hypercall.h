@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hv hypercall numbers and the operations they name.
+ *
+ * One block per operation: IN registers, OUT registers, errors. The calling
+ * convention (trap, number in r12, status in r0) is in <hv/abi.h>.
+ */
+#ifndef HV_HYPERCALL_H
+#define HV_HYPERCALL_H
+
+#include "abi.h"
+
+/*
+ * HV_OP_VERSION: report the monitor's interface version.
+ *
+ *   IN   none
+ *   OUT  r0  HV_ABI_VERSION of the monitor: (major << 16) | minor
+ *   ERRORS none
+ */
+#define HV_OP_VERSION 0
+
+/*
+ * HV_OP_FEATURES: read one 32-bit word of the feature bitmap.
+ *
+ *   IN   r0  word index (0 .. HV_FEATURE_WORDS - 1)
+ *   OUT  r0  0
+ *        r1  the bitmap word; bit n of word w is feature 32 * w + n
+ *   ERRORS
+ *        HV_ERANGE  the index is HV_FEATURE_WORDS or above
+ *
+ * A feature bit is set when the operation or behaviour it names is
+ * available. Bits this header does not name read as 0.
+ */
+#define HV_OP_FEATURES 1
+#define HV_FEATURE_WORDS 1
+#define HV_FEAT_CONSOLE_WRITE 0 /* HV_OP_CONSOLE_WRITE */
+#define HV_FEAT_YIELD 1         /* HV_OP_YIELD */
+#define HV_FEAT_CLOCK 2         /* HV_OP_CLOCK_READ */
+#define HV_FEAT_VM_INFO 3       /* HV_OP_VM_INFO */
+
+/*
+ * HV_OP_CONSOLE_WRITE: write bytes to the guest's console.
+ *
+ *   IN   r0  guest virtual address of the bytes
+ *        r1  number of bytes, 0 .. HV_CONSOLE_WRITE_MAX
+ *   OUT  r0  number of bytes written: always the full length on success
+ *   ERRORS
+ *        HV_E2BIG   the length is above HV_CONSOLE_WRITE_MAX (nothing is
+ *                   written: the monitor never truncates)
+ *        HV_EFAULT  the buffer is not entirely readable by the guest
+ *
+ * NOTES
+ *   The monitor prefixes each line with the guest's name. Output of
+ *   different guests is interleaved line by line, never within a line that
+ *   one call completes.
+ */
+#define HV_OP_CONSOLE_WRITE 2
+#define HV_CONSOLE_WRITE_MAX 256
+
+/*
+ * HV_OP_YIELD: give up the rest of the time slice.
+ *
+ *   IN   none
+ *   OUT  r0  0
+ *   ERRORS none
+ *
+ * The guest runs again after every other runnable guest had its turn.
+ */
+#define HV_OP_YIELD 3
+
+/*
+ * HV_OP_SHUTDOWN: stop this guest.
+ *
+ *   IN   r0  exit code, reported by the monitor on its console
+ *   OUT  never returns
+ *   ERRORS none
+ *
+ * The monitor frees the guest's memory. When the guest's manifest node has
+ * the "halt-on-shutdown" property, the whole system halts and (under a
+ * debugger or QEMU with semihosting) exits with this code.
+ */
+#define HV_OP_SHUTDOWN 4
+
+/*
+ * HV_OP_CLOCK_READ: read the monitor's monotonic clock.
+ *
+ *   IN   none
+ *   OUT  r0  0
+ *        r1  nanoseconds since the monitor started, low 32 bits
+ *        r2  high 32 bits
+ *   ERRORS none
+ *
+ * NOTES
+ *   The resolution is that of the board's clock source (1 us on an SP804
+ *   at 1 MHz, finer on the Cortex-A9 global timer).
+ */
+#define HV_OP_CLOCK_READ 5
+
+/*
+ * HV_OP_VM_INFO: describe the calling guest.
+ *
+ *   IN   r0  guest virtual address of a struct hv_vm_info, aligned to 8
+ *            bytes, writable by the guest
+ *   OUT  r0  0; the structure is filled in
+ *   ERRORS
+ *        HV_EINVAL  the address is not 8-byte aligned
+ *        HV_EFAULT  the structure is not entirely writable by the guest
+ */
+#define HV_OP_VM_INFO 6
+
+#define HV_VM_NAME_MAX 16
+
+struct hv_vm_info {
+    uint32_t abi_version; /* OUT: as HV_OP_VERSION */
+    uint32_t vm_id;       /* OUT: this guest's id, 1 .. */
+    uint32_t mem_base;    /* OUT: guest virtual address of its memory */
+    uint32_t mem_size;    /* OUT: bytes of memory */
+    uint64_t uptime_ns;   /* OUT: as HV_OP_CLOCK_READ */
+    char name[HV_VM_NAME_MAX]; /* OUT: NUL-terminated manifest name */
+};
+HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
+
+/* Number of hypercalls defined by this version. */
+#define HV_OP_COUNT 7
+
+#endif /* HV_HYPERCALL_H */

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * First instructions of the monitor. Entered as a Linux-style image:
+ * PL1 (SVC on QEMU), MMU off, at any load address whose offset within its
+ * 1 MiB section is HV_LOAD_OFFSET. r0-r2 from the boot loader are ignored:
+ * the board description comes from the boot package.
+ *
+ * Runs position-independent until the MMU is on; then jumps to its link
+ * address in the monitor window and calls hv_main().
+ */
+#include <arch/layout.h>
+
+#define HVPKG_MAGIC 0x4b504748
+#define PKG_MAX_TOTAL 0x10000000 /* identity map below covers 256 MiB */
+
+/* Section descriptor bits (short-descriptor format). */
+#define SECT 0x2
+#define SECT_B (1 << 2)
+#define SECT_C (1 << 3)
+#define SECT_AP_PL1 (1 << 10) /* AP=01: PL1 read/write, PL0 no access */
+#define SECT_TEX1 (1 << 12)
+/* Normal memory, inner/outer write-back write-allocate, monitor only. */
+#define SECT_NORMAL_MONITOR (SECT | SECT_B | SECT_C | SECT_AP_PL1 | SECT_TEX1)
+
+    .section .text.boot, "ax"
+    .arm
+    .global _start
+/*
+ * _start: register use until hv_main:
+ *   r4 = physical address of _start
+ *   r5 = physical address of the boot package (right after the image)
+ *   r6 = package total size from its header, or 0 if the magic is wrong
+ *   r7 = physical address backing the bss window
+ *   r9 = physical address of the boot L1 table
+ */
+_start:
+    cpsid   aif, #0x13
+    mrc     p15, 0, r0, c1, c0, 0
+    bic     r0, r0, #(1 << 0)          /* MMU off */
+    bic     r0, r0, #(1 << 2)          /* D-cache off */
+    bic     r0, r0, #(1 << 12)         /* I-cache off */
+    mcr     p15, 0, r0, c1, c0, 0
+    isb
+
+    adr     r4, _start
+    ldr     r0, =(HV_SECTION_SIZE - 1)
+    and     r1, r4, r0
+    ldr     r2, =HV_LOAD_OFFSET
+    cmp     r1, r2
+    bne     boot_hang                  /* no console yet: see docs/boot.md */
+
+    ldr     r0, =__image_end
+    ldr     r1, =_start
+    sub     r0, r0, r1
+    add     r5, r4, r0
+
+    ldr     r0, [r5]
+    ldr     r1, =HVPKG_MAGIC
+    mov     r6, #0
+    cmp     r0, r1
+    ldreq   r6, [r5, #12]              /* hvpkg_header.total_size */
+    ldr     r1, =PKG_MAX_TOTAL
+    cmp     r6, r1
+    movhi   r6, #0                     /* absurd: hv_main reports it */
+
+    add     r7, r5, r6
+    ldr     r0, =(HV_SECTION_SIZE - 1)
+    add     r7, r7, r0
+    bic     r7, r7, r0
+
+    /* Zero the bss through its physical address. */
+    ldr     r0, =__bss_start
+    ldr     r1, =__bss_end
+    sub     r1, r1, r0
+    mov     r0, r7
+    add     r1, r1, r7
+    mov     r2, #0
+1:  cmp     r0, r1
+    strlo   r2, [r0], #4
+    blo     1b
+
+    ldr     r0, =hv_boot_l1
+    ldr     r1, =__bss_start
+    sub     r0, r0, r1
+    add     r9, r7, r0
+
+    /* Identity map 256 MiB from the load section: image and package. */
+    ldr     r10, =SECT_NORMAL_MONITOR
+    lsr     r0, r4, #HV_SECTION_SHIFT  /* first section index */
+    add     r1, r0, #256
+    ldr     r2, =(HV_WINDOW_BASE >> HV_SECTION_SHIFT)
+    cmp     r1, r2
+    movhi   r1, r2                     /* never into the window */
+2:  cmp     r0, r1
+    bhs     3f
+    orr     r3, r10, r0, lsl #HV_SECTION_SHIFT
+    str     r3, [r9, r0, lsl #2]
+    add     r0, r0, #1
+    b       2b
+3:
+    /* Image window -> load section and the next one. */
+    ldr     r0, =(HV_IMAGE_VA >> HV_SECTION_SHIFT)
+    lsr     r1, r4, #HV_SECTION_SHIFT
+    orr     r3, r10, r1, lsl #HV_SECTION_SHIFT
+    str     r3, [r9, r0, lsl #2]
+    add     r0, r0, #1
+    add     r3, r3, #HV_SECTION_SIZE
+    str     r3, [r9, r0, lsl #2]
+
+    /* Bss window -> r7 and the next section. */
+    ldr     r0, =(HV_BSS_VA >> HV_SECTION_SHIFT)
+    orr     r3, r10, r7
+    str     r3, [r9, r0, lsl #2]
+    add     r0, r0, #1
+    add     r3, r3, #HV_SECTION_SIZE
+    str     r3, [r9, r0, lsl #2]
+
+    mov     r0, #0
+    mcr     p15, 0, r0, c2, c0, 2      /* TTBCR: TTBR0 only, 16 KiB L1 */
+    mcr     p15, 0, r9, c2, c0, 0      /* TTBR0: non-cacheable walks */
+    mcr     p15, 0, r0, c13, c0, 1     /* CONTEXTIDR: ASID 0 */
+    ldr     r0, =HV_DACR_VALUE
+    mcr     p15, 0, r0, c3, c0, 0
+    mov     r0, #0
+    mcr     p15, 0, r0, c8, c7, 0      /* TLBIALL */
+    mcr     p15, 0, r0, c7, c5, 0      /* ICIALLU */
+    mcr     p15, 0, r0, c7, c5, 6      /* BPIALL */
+    dsb
+    isb
+
+    mrc     p15, 0, r0, c1, c0, 0
+    orr     r0, r0, #(1 << 0)          /* M */
+    orr     r0, r0, #(1 << 2)          /* C */
+    orr     r0, r0, #(1 << 11)         /* Z: branch prediction */
+    orr     r0, r0, #(1 << 12)         /* I */
+    bic     r0, r0, #(1 << 1)          /* A: unaligned loads allowed */
+    bic     r0, r0, #(1 << 13)         /* V: vectors from VBAR */
+    bic     r0, r0, #(1 << 28)         /* TRE off */
+    bic     r0, r0, #(1 << 29)         /* AFE off */
+    bic     r0, r0, #(1 << 30)         /* TE: exceptions in ARM state */
+    mcr     p15, 0, r0, c1, c0, 0
+    isb
+    ldr     pc, =boot_virtual
+
+boot_virtual:
+    ldr     sp, =(hv_stack + HV_STACK_SIZE)
+    ldr     r0, =hv_vectors
+    mcr     p15, 0, r0, c12, c0, 0     /* VBAR */
+    isb
+    mov     r0, r4
+    mov     r1, r5
+    mov     r2, r7
+    mov     r3, r6
+    bl      hv_main
+boot_hang:
+    wfe
+    b       boot_hang
+    .ltorg

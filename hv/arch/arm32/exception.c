@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* From the vectors (entry.S) into generic handling. */
+#include <arch/cp15.h>
+
+#include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/console.h"
+#include "hv/hypercall_dispatch.h"
+#include "hv/irq.h"
+#include "hv/sched.h"
+
+enum arch_exception {
+    EXC_UNDEF = 1,
+    EXC_SVC = 2,
+    EXC_PABT = 3,
+    EXC_DABT = 4,
+    EXC_IRQ = 5,
+    EXC_FIQ = 6,
+    EXC_OTHER = 7,
+};
+
+#define PSR_T (1u << 5)
+#define FSR_WNR (1u << 11)
+
+/* Short-descriptor fault status: FS[4] is bit 10, FS[3:0] bits 3:0. */
+static const char *exception_fsr_text(uint32_t fsr)
+{
+    switch ((fsr & 0xfu) | ((fsr >> 6) & 0x10u)) {
+    case 0x01:
+        return "alignment fault";
+    case 0x02:
+        return "debug event";
+    case 0x03:
+    case 0x06:
+        return "access flag fault";
+    case 0x05:
+        return "translation fault, section";
+    case 0x07:
+        return "translation fault, page";
+    case 0x09:
+    case 0x0b:
+        return "domain fault";
+    case 0x0d:
+        return "permission fault, section";
+    case 0x0f:
+        return "permission fault, page";
+    case 0x08:
+        return "synchronous external abort";
+    case 0x16:
+        return "asynchronous external abort";
+    default:
+        return "other abort";
+    }
+}
+
+struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
+                                          uint32_t kind)
+{
+    struct vm *vm = sched_current();
+    struct fault_info fault = {0};
+
+    if (frame != &vm->regs) {
+        dlog("PANIC: exception frame %p is not the running guest's",
+             (void *)frame);
+        arch_halt(HV_HALT_PANIC);
+    }
+    switch (kind) {
+    case EXC_SVC:
+        return hypercall_handle(vm);
+    case EXC_IRQ:
+        irq_handle();
+        return sched_resume();
+    case EXC_DABT:
+        fault.status = cp15_read_dfsr();
+        fault.address = cp15_read_dfar();
+        fault.pc = frame->pc;
+        fault.kind = (fault.status & FSR_WNR) ? "data abort on write"
+                                              : "data abort on read";
+        fault.detail = exception_fsr_text(fault.status);
+        return fault_guest(vm, &fault);
+    case EXC_PABT:
+        fault.status = cp15_read_ifsr();
+        fault.address = cp15_read_ifar();
+        fault.pc = frame->pc;
+        fault.kind = "prefetch abort";
+        fault.detail = exception_fsr_text(fault.status);
+        return fault_guest(vm, &fault);
+    case EXC_UNDEF:
+        /* The vector left lr (the next instruction) in pc. */
+        frame->pc -= (frame->cpsr & PSR_T) ? 2 : 4;
+        fault.pc = frame->pc;
+        fault.address = frame->pc;
+        fault.kind = "undefined instruction";
+        fault.detail = "includes privileged and coprocessor instructions";
+        return fault_guest(vm, &fault);
+    default:
+        fault.pc = frame->pc;
+        fault.address = frame->pc;
+        fault.kind = "unexpected exception";
+        fault.detail = kind == EXC_FIQ ? "FIQ" : "reserved vector";
+        return fault_guest(vm, &fault);
+    }
+}
+
+noreturn void arch_exception_monitor_fault(struct arch_regs *frame,
+                                           uint32_t kind)
+{
+    dlog("PANIC: exception %u in the monitor at pc 0x%08x, cpsr 0x%08x, "
+         "dfsr 0x%08x dfar 0x%08x ifsr 0x%08x ifar 0x%08x", (unsigned)kind,
+         (unsigned)frame->pc, (unsigned)frame->cpsr,
+         (unsigned)cp15_read_dfsr(), (unsigned)cp15_read_dfar(),
+         (unsigned)cp15_read_ifsr(), (unsigned)cp15_read_ifar());
+    arch_halt(HV_HALT_PANIC);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor's virtual window and boot constants (ARMv7-A short
+ * descriptors). Shared by assembly, C and the linker script, so only
+ * preprocessor constants here.
+ *
+ *   0xfe000000  image: text, rodata, data (2 MiB, 1 MiB sections)
+ *   0xfe400000  bss: stacks, page tables, pools (2 MiB)
+ *   0xfe800000  device slots, one 1 MiB section each (6 slots)
+ *   0xfee00000  temporary mapping slot (1 MiB) for physical memory
+ *   0xfef00000  end of the monitor window (guests may map above it)
+ *
+ * Every guest address space holds the same window entries, mapped
+ * privileged-only (AP=01) in domain 0 and global, so a guest in USR mode
+ * faults on any access to it.
+ */
+#ifndef ARCH_LAYOUT_H
+#define ARCH_LAYOUT_H
+
+#define HV_WINDOW_BASE 0xfe000000
+#define HV_WINDOW_END 0xfef00000
+#define HV_IMAGE_VA 0xfe000000
+#define HV_IMAGE_WINDOW 0x00200000
+#define HV_BSS_VA 0xfe400000
+#define HV_BSS_WINDOW 0x00200000
+#define HV_DEVICE_VA 0xfe800000
+#define HV_DEVICE_SLOTS 6
+#define HV_TEMP_VA 0xfee00000
+
+/*
+ * The image must be loaded at an address whose offset within its 1 MiB
+ * section is this (QEMU loads a raw -kernel image at RAM base + 0x10000;
+ * give U-Boot's bootm the same offset).
+ */
+#define HV_LOAD_OFFSET 0x00010000
+
+#define HV_SECTION_SIZE 0x00100000
+#define HV_SECTION_SHIFT 20
+
+/* Only domains 0 (monitor) and 1 (guest) are used; both are Client. */
+#define HV_DOMAIN_MONITOR 0
+#define HV_DOMAIN_GUEST 1
+#define HV_DACR_VALUE 0x00000005
+
+#define HV_STACK_SIZE 8192
+#define HV_PANIC_STACK_SIZE 2048
+
+#endif /* ARCH_LAYOUT_H */

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* The arm32 part of a guest: its translation table and ASID. */
+#ifndef ARCH_VM_H
+#define ARCH_VM_H
+
+#include <stdint.h>
+
+struct arch_vm {
+    uint32_t *l1;  /* 16 KiB short-descriptor L1 table in the bss pool */
+    uint32_t asid; /* 1 .. HV_MAX_VMS; 0 is reserved for switching */
+};
+
+#endif /* ARCH_VM_H */

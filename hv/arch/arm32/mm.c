@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Translation tables (short descriptors, 1 MiB sections).
+ *
+ * hv_boot_l1 is the monitor's own table: an identity map of RAM for boot
+ * plus the monitor window. Each guest gets a table of its own holding its
+ * memory (PL0 read-write, not global, tagged with its ASID) and a copy of
+ * the window entries (PL1 only, global). Table walks are non-cacheable,
+ * so every table write is cleaned to the point of coherency.
+ */
+#include <arch/cp15.h>
+#include <arch/layout.h>
+#include <string.h>
+
+#include "hv/arch.h"
+#include "hv/console.h"
+#include "hv/vm.h"
+
+#define SECT 0x2u
+#define SECT_B (1u << 2)
+#define SECT_C (1u << 3)
+#define SECT_XN (1u << 4)
+#define SECT_DOMAIN(d) ((uint32_t)(d) << 5)
+#define SECT_AP_PL1 (1u << 10)
+#define SECT_AP_ALL (3u << 10)
+#define SECT_TEX1 (1u << 12)
+#define SECT_NG (1u << 17)
+
+#define L1_ENTRIES 4096u
+#define L1_INDEX(va) ((uint32_t)(va) >> HV_SECTION_SHIFT)
+#define CACHE_LINE 32u /* smallest line of Cortex-A8 and A9 */
+
+/* Monitor device registers: shareable device, never executable. */
+#define SECT_DEVICE (SECT | SECT_B | SECT_XN | SECT_AP_PL1)
+/* Guest memory: normal write-back, PL0 read/write, per-ASID. */
+#define SECT_GUEST                                                    \
+    (SECT | SECT_B | SECT_C | SECT_TEX1 | SECT_AP_ALL | SECT_NG |     \
+     SECT_DOMAIN(HV_DOMAIN_GUEST))
+
+uint32_t hv_boot_l1[L1_ENTRIES]
+    __attribute__((aligned(16384), section(".bss.pgtable")));
+static uint32_t mm_vm_l1[HV_MAX_VMS][L1_ENTRIES]
+    __attribute__((aligned(16384), section(".bss.pgtable")));
+
+static uint32_t mm_bss_pa;
+static uint32_t mm_idmap_start;
+static uint32_t mm_idmap_end;
+static uint32_t mm_device_section[HV_DEVICE_SLOTS];
+static unsigned int mm_device_slots_used;
+static bool mm_left_boot_table;
+
+static void mm_clean_range(const void *va, size_t size)
+{
+    uintptr_t p = (uintptr_t)va & ~(uintptr_t)(CACHE_LINE - 1);
+    uintptr_t end = (uintptr_t)va + size;
+
+    for (; p < end; p += CACHE_LINE) {
+        cp15_write_dccmvac(p);
+    }
+    dsb();
+}
+
+static uint32_t mm_bss_va_to_pa(const void *va)
+{
+    return mm_bss_pa + ((uint32_t)(uintptr_t)va - HV_BSS_VA);
+}
+
+void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa)
+{
+    mm_bss_pa = bss_pa;
+    /* Mirrors what boot.S identity-mapped. */
+    mm_idmap_start = load_pa & ~(HV_SECTION_SIZE - 1);
+    mm_idmap_end = mm_idmap_start + 256u * HV_SECTION_SIZE;
+    if (mm_idmap_end > HV_WINDOW_BASE || mm_idmap_end < mm_idmap_start) {
+        mm_idmap_end = HV_WINDOW_BASE;
+    }
+}
+
+size_t arch_mm_boot_reach(paddr_t pa)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    return a >= mm_idmap_start && a < mm_idmap_end ? mm_idmap_end - a : 0;
+}
+
+void *arch_mm_boot_ptr(paddr_t pa, size_t size)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+
+    if (a < mm_idmap_start || a >= mm_idmap_end ||
+        size > mm_idmap_end - a) {
+        return NULL;
+    }
+    return (void *)(uintptr_t)a;
+}
+
+void *arch_mm_map_device(paddr_t pa, size_t size)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    uint32_t section = a >> HV_SECTION_SHIFT;
+    unsigned int slot;
+
+    if (size == 0 || ((a + size - 1) >> HV_SECTION_SHIFT) != section) {
+        return NULL;
+    }
+    for (slot = 0; slot < mm_device_slots_used; slot++) {
+        if (mm_device_section[slot] == section) {
+            break;
+        }
+    }
+    if (slot == mm_device_slots_used) {
+        if (slot == HV_DEVICE_SLOTS) {
+            return NULL;
+        }
+        uint32_t *entry = &hv_boot_l1[L1_INDEX(HV_DEVICE_VA) + slot];
+        *entry = (section << HV_SECTION_SHIFT) | SECT_DEVICE;
+        mm_clean_range(entry, sizeof(*entry));
+        cp15_write_tlbimva(HV_DEVICE_VA + slot * HV_SECTION_SIZE);
+        dsb();
+        isb();
+        mm_device_section[slot] = section;
+        mm_device_slots_used++;
+    }
+    return (void *)(uintptr_t)(HV_DEVICE_VA + slot * HV_SECTION_SIZE +
+                               (a & (HV_SECTION_SIZE - 1)));
+}
+
+bool arch_mm_vm_init(struct vm *vm)
+{
+    uint32_t base = gva_addr(vm->mem_gva);
+    uint32_t end = base + vm->mem_size; /* manifest: no wrap */
+    uint32_t *l1 = mm_vm_l1[vm->id - 1];
+
+    if (end > HV_WINDOW_BASE && base < HV_WINDOW_END) {
+        dlog("guest '%s': memory 0x%08x-0x%08x overlaps the monitor window "
+             "0x%08x-0x%08x", vm->name, (unsigned)base, (unsigned)end - 1,
+             (unsigned)HV_WINDOW_BASE, (unsigned)HV_WINDOW_END - 1);
+        return false;
+    }
+    memset(l1, 0, sizeof(mm_vm_l1[0]));
+    for (uint32_t off = 0; off < vm->mem_size; off += HV_SECTION_SIZE) {
+        l1[L1_INDEX(base + off)] =
+            ((uint32_t)pa_addr(vm->mem_pa) + off) | SECT_GUEST;
+    }
+    for (uint32_t i = L1_INDEX(HV_WINDOW_BASE); i < L1_INDEX(HV_WINDOW_END);
+         i++) {
+        l1[i] = hv_boot_l1[i];
+    }
+    mm_clean_range(l1, sizeof(mm_vm_l1[0]));
+
+    /* The image was written through the identity map: make it visible to
+     * instruction fetches from the guest's mapping. */
+    void *mem = arch_mm_boot_ptr(vm->mem_pa, vm->mem_size);
+    for (uintptr_t p = (uintptr_t)mem; p < (uintptr_t)mem + vm->mem_size;
+         p += CACHE_LINE) {
+        cp15_write_dccmvau(p);
+    }
+    dsb();
+    cp15_write_iciallu(0);
+    cp15_write_bpiall(0);
+    dsb();
+    isb();
+
+    vm->arch.l1 = l1;
+    vm->arch.asid = vm->id;
+    return true;
+}
+
+void arch_mm_vm_free(struct vm *vm)
+{
+    /* Its ASID will be reused by the next guest in this slot. */
+    cp15_write_tlbiasid(vm->arch.asid);
+    cp15_write_bpiall(0);
+    dsb();
+    isb();
+}
+
+/*
+ * Switches TTBR0 and ASID through the reserved ASID 0, so no TLB entry
+ * of the new table is ever tagged with the old ASID.
+ */
+void arch_mm_activate(struct vm *vm)
+{
+    dsb();
+    cp15_write_contextidr(0);
+    isb();
+    cp15_write_ttbr0(mm_bss_va_to_pa(vm->arch.l1));
+    isb();
+    if (!mm_left_boot_table) {
+        /* The boot identity map is global: drop it from the TLB. */
+        cp15_write_tlbiall(0);
+        dsb();
+        isb();
+        mm_left_boot_table = true;
+    }
+    cp15_write_contextidr(vm->arch.asid);
+    isb();
+}
+
+void *arch_mm_guest_ptr(struct vm *vm, gvaddr_t gva)
+{
+    /* Hypercalls run in the caller's address space, where its memory is
+     * mapped at its own addresses. */
+    (void)vm;
+    return (void *)(uintptr_t)gva_addr(gva);
+}

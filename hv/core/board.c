@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The board description: the project's own device tree for each board
+ * (hv/boards/<board>.dts). Every node and property the monitor needs is checked
+ * here, and a missing or malformed one stops boot with its name.
+ */
+#include "hv/board.h"
+
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hv/fdt_util.h"
+
+#define WHAT "board device tree"
+
+/* GIC "interrupts" cells: type (0 SPI, 1 PPI), number, flags. */
+#define GIC_SPI 0
+#define GIC_PPI 1
+
+static bool board_fail_node(const void *fdt, int node, const char *prop,
+                            const char *problem, char *err, size_t err_size)
+{
+    char path[96];
+    fdt_util_path(fdt, node, path, sizeof(path));
+    snprintf(err, err_size, WHAT ": node %s: property '%s' %s", path, prop,
+             problem);
+    return false;
+}
+
+static int board_find(const void *fdt, const char *const *compatibles,
+                      const char *role, char *err, size_t err_size)
+{
+    for (const char *const *c = compatibles; *c; c++) {
+        int node = fdt_node_offset_by_compatible(fdt, -1, *c);
+        if (node >= 0) {
+            return node;
+        }
+    }
+    snprintf(err, err_size, WHAT ": no node compatible with \"%s\" (%s)",
+             compatibles[0], role);
+    return -1;
+}
+
+/* The reg entry @index of @node: one address cell, one size cell. */
+static bool board_reg(const void *fdt, int node, int index, paddr_t *addr,
+                      uint32_t *size, char *err, size_t err_size)
+{
+    int parent = fdt_parent_offset(fdt, node);
+    int ac = fdt_address_cells(fdt, parent);
+    int sc = fdt_size_cells(fdt, parent);
+    if (ac != 1 || sc != 1) {
+        return board_fail_node(fdt, node, "reg", "needs #address-cells = "
+                               "<1> and #size-cells = <1> in its parent",
+                               err, err_size);
+    }
+    int len;
+    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+    if (!reg) {
+        return board_fail_node(fdt, node, "reg", "is missing", err,
+                               err_size);
+    }
+    if (len % 8 != 0 || len < 8 * (index + 1)) {
+        char problem[64];
+        snprintf(problem, sizeof(problem), "has %d bytes, needs at least "
+                 "%d (address and size cells)", len, 8 * (index + 1));
+        return board_fail_node(fdt, node, "reg", problem, err, err_size);
+    }
+    *addr = pa_init(fdt32_to_cpu(reg[index * 2]));
+    *size = fdt32_to_cpu(reg[index * 2 + 1]);
+    if (*size == 0) {
+        return board_fail_node(fdt, node, "reg", "has a zero size", err,
+                               err_size);
+    }
+    return true;
+}
+
+static bool board_irq(const void *fdt, int node, uint32_t *irq, char *err,
+                      size_t err_size)
+{
+    int len;
+    const fdt32_t *cells = fdt_getprop(fdt, node, "interrupts", &len);
+    if (!cells) {
+        return board_fail_node(fdt, node, "interrupts", "is missing", err,
+                               err_size);
+    }
+    if (len < 12) {
+        return board_fail_node(fdt, node, "interrupts", "needs three GIC "
+                               "cells <type number flags>", err, err_size);
+    }
+    uint32_t type = fdt32_to_cpu(cells[0]);
+    uint32_t number = fdt32_to_cpu(cells[1]);
+    if (type == GIC_SPI && number < 988) {
+        *irq = number + 32;
+    } else if (type == GIC_PPI && number < 16) {
+        *irq = number + 16;
+    } else {
+        return board_fail_node(fdt, node, "interrupts", "names no valid GIC "
+                               "SPI or PPI", err, err_size);
+    }
+    return true;
+}
+
+static bool board_hz(const void *fdt, int node, uint32_t *hz, char *err,
+                     size_t err_size)
+{
+    int rc = fdt_util_u32(fdt, node, "clock-frequency", hz, WHAT, err,
+                          err_size);
+    if (rc == FDT_UTIL_MISSING) {
+        return board_fail_node(fdt, node, "clock-frequency", "is missing",
+                               err, err_size);
+    }
+    if (rc == FDT_UTIL_OK && *hz == 0) {
+        return board_fail_node(fdt, node, "clock-frequency", "is zero", err,
+                               err_size);
+    }
+    return rc == FDT_UTIL_OK;
+}
+
+static bool board_memory(const void *fdt, struct board_desc *board,
+                         char *err, size_t err_size)
+{
+    int node = fdt_path_offset(fdt, "/memory");
+    if (node < 0) {
+        node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
+                                             "memory", sizeof("memory"));
+    }
+    if (node < 0) {
+        snprintf(err, err_size, WHAT ": no /memory node");
+        return false;
+    }
+    if (!board_reg(fdt, node, 0, &board->ram_base, &board->ram_size, err,
+                   err_size)) {
+        return false;
+    }
+    if (pa_addr(board->ram_base) + (uint64_t)board->ram_size > 0x100000000ull
+        || !IS_ALIGNED(pa_addr(board->ram_base), 0x100000u)) {
+        return board_fail_node(fdt, node, "reg", "must describe 1 MiB-"
+                               "aligned RAM below 4 GiB", err, err_size);
+    }
+    return true;
+}
+
+bool board_parse(const void *fdt, struct board_desc *board, char *err,
+                 size_t err_size)
+{
+    static const char *const uart_compat[] = {"arm,pl011", NULL};
+    static const char *const gic_compat[] = {"arm,cortex-a9-gic",
+                                             "arm,pl390", NULL};
+    static const char *const timer_compat[] = {"arm,sp804", NULL};
+    static const char *const gt_compat[] = {"arm,cortex-a9-global-timer",
+                                            NULL};
+    uint32_t size;
+    int node;
+
+    memset(board, 0, sizeof(*board));
+    const char *model = fdt_getprop(fdt, 0, "model", NULL);
+    snprintf(board->model, sizeof(board->model), "%s",
+             model ? model : "(no model)");
+
+    if (!board_memory(fdt, board, err, err_size)) {
+        return false;
+    }
+
+    node = board_find(fdt, uart_compat, "console UART", err, err_size);
+    if (node < 0 || !board_reg(fdt, node, 0, &board->uart, &size, err,
+                               err_size)) {
+        return false;
+    }
+
+    node = board_find(fdt, gic_compat, "interrupt controller", err,
+                      err_size);
+    if (node < 0 ||
+        !board_reg(fdt, node, 0, &board->gic_dist, &size, err, err_size) ||
+        !board_reg(fdt, node, 1, &board->gic_cpu, &size, err, err_size)) {
+        return false;
+    }
+
+    node = board_find(fdt, timer_compat, "preemption timer", err,
+                      err_size);
+    if (node < 0 ||
+        !board_reg(fdt, node, 0, &board->timer, &size, err, err_size) ||
+        !board_irq(fdt, node, &board->timer_irq, err, err_size) ||
+        !board_hz(fdt, node, &board->timer_hz, err, err_size)) {
+        return false;
+    }
+
+    node = fdt_node_offset_by_compatible(fdt, -1, gt_compat[0]);
+    if (node >= 0) {
+        if (!board_reg(fdt, node, 0, &board->global_timer, &size, err,
+                       err_size) ||
+            !board_hz(fdt, node, &board->global_timer_hz, err, err_size)) {
+            return false;
+        }
+        board->has_global_timer = true;
+    }
+    return true;
+}

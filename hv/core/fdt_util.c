@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/* Small typed readers over libfdt that report what is wrong, by name. */
+#include "hv/fdt_util.h"
+
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Visits every node and property once, so a damaged structure block is
+ * found now rather than half-way through reading it. (The libfdt that
+ * Linux carries has no fdt_check_full.)
+ */
+static int fdt_util_walk(const void *fdt)
+{
+    int depth = 0;
+    int node = 0;
+
+    while (node >= 0) {
+        int prop;
+        fdt_for_each_property_offset(prop, fdt, node)
+        {
+            int len;
+            const char *name;
+            if (!fdt_getprop_by_offset(fdt, prop, &name, &len)) {
+                return len;
+            }
+        }
+        if (prop != -FDT_ERR_NOTFOUND) {
+            return prop;
+        }
+        node = fdt_next_node(fdt, node, &depth);
+        if (depth < 0) {
+            return 0; /* left the root node: every node was visited */
+        }
+    }
+    return node == -FDT_ERR_NOTFOUND ? 0 : node;
+}
+
+bool fdt_util_header_ok(const void *fdt, size_t avail, const char *what,
+                        char *err, size_t err_size)
+{
+    if (avail < sizeof(struct fdt_header)) {
+        snprintf(err, err_size, "%s: %u bytes, too small for a device tree",
+                 what, (unsigned)avail);
+        return false;
+    }
+    int rc = fdt_check_header(fdt);
+    if (rc == 0 && fdt_totalsize(fdt) > avail) {
+        rc = -FDT_ERR_TRUNCATED;
+    }
+    if (rc == 0) {
+        rc = fdt_util_walk(fdt);
+    }
+    if (rc != 0) {
+        snprintf(err, err_size, "%s: not a valid device tree (%s)", what,
+                 fdt_strerror(rc));
+        return false;
+    }
+    return true;
+}
+
+void fdt_util_path(const void *fdt, int node, char *buf, size_t size)
+{
+    if (fdt_get_path(fdt, node, buf, (int)size) != 0) {
+        snprintf(buf, size, "<node at offset %d>", node);
+    }
+}
+
+int fdt_util_u32(const void *fdt, int node, const char *prop,
+                 uint32_t *value, const char *what, char *err,
+                 size_t err_size)
+{
+    char path[96];
+    int len;
+    const fdt32_t *cell = fdt_getprop(fdt, node, prop, &len);
+
+    if (!cell) {
+        return FDT_UTIL_MISSING;
+    }
+    if (len != 4) {
+        fdt_util_path(fdt, node, path, sizeof(path));
+        snprintf(err, err_size, "%s: node %s: property '%s' is %d bytes, "
+                 "expected one 32-bit cell", what, path, prop, len);
+        return FDT_UTIL_BAD;
+    }
+    *value = fdt32_to_cpu(*cell);
+    return FDT_UTIL_OK;
+}
+
+bool fdt_util_string(const void *fdt, int node, const char *prop,
+                     const char **value, size_t max_len, const char *what,
+                     char *err, size_t err_size)
+{
+    char path[96];
+    int len;
+    const char *s = fdt_getprop(fdt, node, prop, &len);
+
+    if (!s) {
+        *value = NULL;
+        return true;
+    }
+    if (len < 1 || s[len - 1] != '\0' || strlen(s) != (size_t)len - 1) {
+        fdt_util_path(fdt, node, path, sizeof(path));
+        snprintf(err, err_size, "%s: node %s: property '%s' is not one "
+                 "NUL-terminated string", what, path, prop);
+        return false;
+    }
+    if ((size_t)len - 1 > max_len) {
+        fdt_util_path(fdt, node, path, sizeof(path));
+        snprintf(err, err_size, "%s: node %s: property '%s' is %d "
+                 "characters, at most %u allowed", what, path, prop,
+                 len - 1, (unsigned)max_len);
+        return false;
+    }
+    *value = s;
+    return true;
+}

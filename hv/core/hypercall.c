@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypercall dispatch. Every argument is checked before anything is done;
+ * the errors are those documented in guestabi/include/hv/hypercall.h.
+ */
+#include <string.h>
+
+#include "hv/arch.h"
+#include "hv/clock.h"
+#include "hv/console.h"
+#include "hv/hypercall_dispatch.h"
+#include "hv/sched.h"
+
+static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
+    (1u << HV_FEAT_CONSOLE_WRITE) | (1u << HV_FEAT_YIELD) |
+        (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO),
+};
+
+static void hypercall_status(struct vm *vm, int32_t status)
+{
+    arch_regs_set_result(&vm->regs, 0, (uint32_t)status);
+}
+
+static int32_t hypercall_console_write(struct vm *vm)
+{
+    gvaddr_t buf = gva_init(arch_regs_arg(&vm->regs, 0));
+    uint32_t len = arch_regs_arg(&vm->regs, 1);
+    char copy[HV_CONSOLE_WRITE_MAX];
+
+    if (len > HV_CONSOLE_WRITE_MAX) {
+        return -HV_E2BIG;
+    }
+    if (!vm_range_ok(vm, buf, len, VM_ACCESS_READ)) {
+        return -HV_EFAULT;
+    }
+    /* Copy first: what is printed is what was checked. */
+    if (len > 0) {
+        memcpy(copy, arch_mm_guest_ptr(vm, buf), len);
+    }
+    console_guest_write(&vm->console, vm->name, copy, len);
+    return (int32_t)len;
+}
+
+static int32_t hypercall_vm_info(struct vm *vm)
+{
+    gvaddr_t out = gva_init(arch_regs_arg(&vm->regs, 0));
+    struct hv_vm_info info;
+
+    if (!IS_ALIGNED(gva_addr(out), 8u)) {
+        return -HV_EINVAL;
+    }
+    if (!vm_range_ok(vm, out, sizeof(info), VM_ACCESS_WRITE)) {
+        return -HV_EFAULT;
+    }
+    memset(&info, 0, sizeof(info));
+    info.abi_version = HV_ABI_VERSION;
+    info.vm_id = vm->id;
+    info.mem_base = gva_addr(vm->mem_gva);
+    info.mem_size = vm->mem_size;
+    info.uptime_ns = clock_now_ns();
+    memcpy(info.name, vm->name, sizeof(info.name));
+    memcpy(arch_mm_guest_ptr(vm, out), &info, sizeof(info));
+    return 0;
+}
+
+struct arch_regs *hypercall_handle(struct vm *vm)
+{
+    uint32_t op = arch_regs_hypercall_op(&vm->regs);
+
+    switch (op) {
+    case HV_OP_VERSION:
+        hypercall_status(vm, (int32_t)HV_ABI_VERSION);
+        break;
+    case HV_OP_FEATURES: {
+        uint32_t index = arch_regs_arg(&vm->regs, 0);
+        if (index >= HV_FEATURE_WORDS) {
+            hypercall_status(vm, -HV_ERANGE);
+            break;
+        }
+        arch_regs_set_result(&vm->regs, 1, hypercall_features[index]);
+        hypercall_status(vm, 0);
+        break;
+    }
+    case HV_OP_CONSOLE_WRITE:
+        hypercall_status(vm, hypercall_console_write(vm));
+        break;
+    case HV_OP_YIELD:
+        hypercall_status(vm, 0);
+        sched_yield();
+        break;
+    case HV_OP_SHUTDOWN: {
+        uint32_t code = arch_regs_arg(&vm->regs, 0);
+        console_guest_flush(&vm->console, vm->name);
+        dlog("guest %u '%s' shut down with code %u", (unsigned)vm->id,
+             vm->name, (unsigned)code);
+        vm_stop(vm, code, false);
+        break;
+    }
+    case HV_OP_CLOCK_READ: {
+        uint64_t now = clock_now_ns();
+        arch_regs_set_result(&vm->regs, 1, (uint32_t)now);
+        arch_regs_set_result(&vm->regs, 2, (uint32_t)(now >> 32));
+        hypercall_status(vm, 0);
+        break;
+    }
+    case HV_OP_VM_INFO:
+        hypercall_status(vm, hypercall_vm_info(vm));
+        break;
+    default:
+        hypercall_status(vm, -HV_ENOSYS);
+        break;
+    }
+    return sched_resume();
+}
+
+struct arch_regs *fault_guest(struct vm *vm, const struct fault_info *fault)
+{
+    console_guest_flush(&vm->console, vm->name);
+    dlog("guest %u '%s' stopped: %s (%s) at address 0x%08x, pc 0x%08x, "
+         "status 0x%08x", (unsigned)vm->id, vm->name, fault->kind,
+         fault->detail, (unsigned)fault->address, (unsigned)fault->pc,
+         (unsigned)fault->status);
+    vm_stop(vm, HV_HALT_GUEST_FAULT, true);
+    return sched_resume();
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Round-robin over the guest pool. Every guest gets the same time slice;
+ * a guest that spins is preempted by the timer, so it cannot starve the
+ * others. (Weights and priorities come with the manifest's scheduling
+ * properties.)
+ */
+#include "hv/sched.h"
+
+#include "hv/arch.h"
+#include "hv/config.h"
+#include "hv/console.h"
+
+static struct vm *sched_running;
+static uint32_t sched_halt_code;
+static bool sched_halt_code_set;
+
+struct vm *sched_current(void)
+{
+    return sched_running;
+}
+
+void sched_set_current(struct vm *vm)
+{
+    sched_running = vm;
+}
+
+/* The next runnable guest after @from in pool order, or NULL. */
+static struct vm *sched_pick_after(const struct vm *from)
+{
+    unsigned int start = from ? from->id : 0; /* ids are index + 1 */
+
+    for (unsigned int n = 0; n < HV_MAX_VMS; n++) {
+        struct vm *vm = vm_by_index((start + n) % HV_MAX_VMS);
+        if (vm->state == VM_RUNNABLE) {
+            return vm;
+        }
+    }
+    return NULL;
+}
+
+static void sched_switch(struct vm *next)
+{
+    if (next && next != sched_running) {
+        arch_mm_activate(next);
+    }
+    sched_running = next;
+}
+
+void sched_yield(void)
+{
+    sched_switch(sched_pick_after(sched_running));
+}
+
+void sched_tick(void)
+{
+    sched_yield();
+}
+
+void sched_on_stop(struct vm *vm, bool faulted)
+{
+    if (vm->exit_code != 0 && !sched_halt_code_set) {
+        sched_halt_code = vm->exit_code;
+        sched_halt_code_set = true;
+    }
+    if (vm->halt_on_shutdown) {
+        uint32_t code = faulted ? HV_HALT_GUEST_FAULT : vm->exit_code;
+        dlog("halting: guest '%s' has halt-on-shutdown (code %u)", vm->name,
+             (unsigned)code);
+        arch_halt(code);
+    }
+}
+
+struct arch_regs *sched_resume(void)
+{
+    if (!sched_running || sched_running->state != VM_RUNNABLE) {
+        sched_switch(sched_pick_after(sched_running));
+    }
+    if (!sched_running) {
+        dlog("halting: all guests have stopped (code %u)",
+             (unsigned)sched_halt_code);
+        arch_halt(sched_halt_code);
+    }
+    arch_regs_sanitize(&sched_running->regs);
+    return &sched_running->regs;
+}

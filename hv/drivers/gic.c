@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* ARM Generic Interrupt Controller v1, as on Cortex-A9 MPCore and PL390. */
+#include <stdint.h>
+
+#include "hv/drivers.h"
+
+#define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
+#define GICD_ISENABLER 0x100
+#define GICD_ICENABLER 0x180
+#define GICD_ICPENDR 0x280
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICC_CTLR 0x00
+#define GICC_PMR 0x04
+#define GICC_IAR 0x0c
+#define GICC_EOIR 0x10
+
+static volatile uint32_t *gic_dist;
+static volatile uint32_t *gic_cpu;
+static uint32_t gic_lines;
+
+static inline volatile uint32_t *gicd(uint32_t offset)
+{
+    return gic_dist + offset / 4;
+}
+
+static inline volatile uint32_t *gicc(uint32_t offset)
+{
+    return gic_cpu + offset / 4;
+}
+
+void gic_init(void *dist, void *cpu)
+{
+    gic_dist = dist;
+    gic_cpu = cpu;
+    *gicd(GICD_CTLR) = 0;
+    gic_lines = ((*gicd(GICD_TYPER) & 0x1fu) + 1) * 32;
+    for (uint32_t i = 0; i < gic_lines; i += 32) {
+        *gicd(GICD_ICENABLER + i / 8) = 0xffffffffu;
+        *gicd(GICD_ICPENDR + i / 8) = 0xffffffffu;
+    }
+    for (uint32_t i = 32; i < gic_lines; i += 4) {
+        *gicd(GICD_IPRIORITYR + i) = 0xa0a0a0a0u;
+        *gicd(GICD_ITARGETSR + i) = 0x01010101u;
+    }
+    *gicd(GICD_CTLR) = 1;
+    *gicc(GICC_PMR) = 0xf0;
+    *gicc(GICC_CTLR) = 1;
+}
+
+void gic_enable(uint32_t irq)
+{
+    if (irq < gic_lines) {
+        *gicd(GICD_ISENABLER + (irq / 32) * 4) = 1u << (irq % 32);
+    }
+}
+
+uint32_t gic_ack(void)
+{
+    return *gicc(GICC_IAR) & 0x3ffu;
+}
+
+void gic_end(uint32_t irq)
+{
+    *gicc(GICC_EOIR) = irq;
+}

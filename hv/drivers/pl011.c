@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* ARM PrimeCell UART (PL011), polled output. */
+#include <stdint.h>
+
+#include "hv/drivers.h"
+
+#define UARTDR 0x00
+#define UARTFR 0x18
+#define UARTCR 0x30
+#define FR_TXFF (1u << 5)
+#define CR_UARTEN (1u << 0)
+#define CR_TXE (1u << 8)
+#define CR_RXE (1u << 9)
+
+static volatile uint32_t *pl011_regs;
+
+static inline volatile uint32_t *pl011_reg(uint32_t offset)
+{
+    return pl011_regs + offset / 4;
+}
+
+void pl011_init(void *base)
+{
+    pl011_regs = base;
+    /* Baud rate and format are the boot loader's (QEMU needs none). */
+    *pl011_reg(UARTCR) |= CR_UARTEN | CR_TXE | CR_RXE;
+}
+
+void pl011_putc(char c)
+{
+    while (*pl011_reg(UARTFR) & FR_TXFF) {
+    }
+    *pl011_reg(UARTDR) = (uint8_t)c;
+}

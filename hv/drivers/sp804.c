@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ARM SP804 dual timer. Timer 1 raises the periodic preemption tick;
+ * timer 2 runs freely as the clock on boards without a finer one.
+ */
+#include <stdint.h>
+
+#include "hv/drivers.h"
+
+#define T1 0x00
+#define T2 0x20
+#define LOAD 0x00
+#define VALUE 0x04
+#define CONTROL 0x08
+#define INTCLR 0x0c
+#define MIS 0x14
+#define CTRL_ENABLE (1u << 7)
+#define CTRL_PERIODIC (1u << 6)
+#define CTRL_INTEN (1u << 5)
+#define CTRL_32BIT (1u << 1)
+
+static volatile uint32_t *sp804_regs;
+static uint32_t sp804_last;
+static uint64_t sp804_high;
+
+static inline volatile uint32_t *sp804_reg(uint32_t offset)
+{
+    return sp804_regs + offset / 4;
+}
+
+void sp804_init(void *base, uint32_t hz, uint64_t tick_ns)
+{
+    uint64_t load = (uint64_t)hz * tick_ns / 1000000000ull;
+
+    sp804_regs = base;
+    *sp804_reg(T1 + CONTROL) = 0;
+    *sp804_reg(T2 + CONTROL) = 0;
+    *sp804_reg(T1 + INTCLR) = 1;
+    *sp804_reg(T1 + LOAD) = load ? (uint32_t)load : 1;
+    *sp804_reg(T1 + CONTROL) =
+        CTRL_ENABLE | CTRL_PERIODIC | CTRL_INTEN | CTRL_32BIT;
+    /* Free-running: counts down from 0xffffffff and wraps. */
+    *sp804_reg(T2 + LOAD) = 0xffffffffu;
+    *sp804_reg(T2 + CONTROL) = CTRL_ENABLE | CTRL_32BIT;
+    sp804_last = 0;
+    sp804_high = 0;
+}
+
+bool sp804_tick_ack(void)
+{
+    if (!(*sp804_reg(T1 + MIS) & 1u)) {
+        return false;
+    }
+    *sp804_reg(T1 + INTCLR) = 1;
+    /* Keep the 64-bit extension current: a tick comes well within one
+     * wrap of timer 2. */
+    (void)sp804_counter();
+    return true;
+}
+
+uint64_t sp804_counter(void)
+{
+    uint32_t now = ~*sp804_reg(T2 + VALUE); /* counts up from 0 */
+    if (now < sp804_last) {
+        sp804_high += 1ull << 32;
+    }
+    sp804_last = now;
+    return sp804_high | now;
+}

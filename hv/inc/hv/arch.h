@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interface between generic monitor code (hv/core) and an
+ * architecture (hv/arch/<arch>). Declared once here; hv/arch/arm32
+ * implements it for the hardware, hv/arch/fake for host unit tests.
+ */
+#ifndef HV_ARCH_H
+#define HV_ARCH_H
+
+#include <arch/regs.h>
+
+#include "hv/types.h"
+
+struct vm;
+
+/* --- vCPU registers --------------------------------------------------- */
+
+/** Sets up registers to enter a guest at @entry in USR mode. */
+void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
+                    uint32_t arg0);
+/** Hypercall number and arguments, per the guestabi convention. */
+uint32_t arch_regs_hypercall_op(const struct arch_regs *regs);
+uint32_t arch_regs_arg(const struct arch_regs *regs, unsigned int index);
+/** Sets result register @index (0 = status) of a hypercall. */
+void arch_regs_set_result(struct arch_regs *regs, unsigned int index,
+                          uint32_t value);
+uint32_t arch_regs_pc(const struct arch_regs *regs);
+/** Forces the CPSR into what a guest may run with (USR, A/I/F clear). */
+void arch_regs_sanitize(struct arch_regs *regs);
+
+/* --- Address spaces ---------------------------------------------------- */
+
+/** Builds @vm's address space: its memory and the monitor window. */
+bool arch_mm_vm_init(struct vm *vm);
+/** Releases @vm's address space (its translation table and ASID). */
+void arch_mm_vm_free(struct vm *vm);
+/** Makes @vm's address space current. */
+void arch_mm_activate(struct vm *vm);
+/**
+ * A pointer through which the monitor reaches guest address @gva of the
+ * current guest @vm. The caller has checked the range with vm_range_ok.
+ */
+void *arch_mm_guest_ptr(struct vm *vm, gvaddr_t gva);
+/** Maps a device's registers into the monitor window; NULL if full. */
+void *arch_mm_map_device(paddr_t pa, size_t size);
+/**
+ * Monitor pointer to physical memory during boot (identity map).
+ * NULL if @pa .. @pa + @size is outside what boot can reach.
+ */
+void *arch_mm_boot_ptr(paddr_t pa, size_t size);
+/** Bytes reachable through arch_mm_boot_ptr from @pa on (0 if none). */
+size_t arch_mm_boot_reach(paddr_t pa);
+
+/* --- CPU --------------------------------------------------------------- */
+
+/** Stops the machine; under semihosting QEMU exits with @code. */
+noreturn void arch_halt(uint32_t code);
+/** Writes a NUL-terminated string where a debugger can see it (or not). */
+void arch_debug_puts(const char *s);
+/** Waits until an interrupt is pending (interrupts stay masked). */
+void arch_wait_for_interrupt(void);
+/** Starts running @regs in USR mode; never returns. */
+noreturn void arch_resume_guest(struct arch_regs *regs);
+
+#endif /* HV_ARCH_H */

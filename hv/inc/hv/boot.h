@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef HV_BOOT_H
+#define HV_BOOT_H
+
+#include "hv/types.h"
+
+/** Where the arch's early boot found things. */
+struct boot_params {
+    const void *monitor;   /* the monitor image as loaded (its VA) */
+    size_t monitor_size;   /* bytes up to the package */
+    paddr_t monitor_pa;
+    paddr_t package_pa;
+    paddr_t reserved_end;  /* first byte after monitor, package and bss */
+};
+
+/** Validates the image, reads the board and manifest, starts guests. */
+noreturn void boot_start(const struct boot_params *params);
+
+#endif /* HV_BOOT_H */

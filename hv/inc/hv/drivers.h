@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* The board device drivers the monitor itself uses (hv/drivers). */
+#ifndef HV_DRIVERS_H
+#define HV_DRIVERS_H
+
+#include "hv/types.h"
+
+/* ARM PL011 UART: the console. */
+void pl011_init(void *base);
+void pl011_putc(char c);
+
+/* ARM GIC (v1: Cortex-A9 MPCore, PL390): interrupt controller. */
+void gic_init(void *dist, void *cpu);
+void gic_enable(uint32_t irq);
+/** Acknowledges the highest pending interrupt; 1023 if none. */
+uint32_t gic_ack(void);
+void gic_end(uint32_t irq);
+#define GIC_SPURIOUS 1023u
+
+/* ARM SP804 dual timer: timer 1 ticks, timer 2 counts freely. */
+void sp804_init(void *base, uint32_t hz, uint64_t tick_ns);
+/** Clears the tick interrupt; true if timer 1 had raised it. */
+bool sp804_tick_ack(void);
+/** Ticks of the free-running timer 2, extended to 64 bits. */
+uint64_t sp804_counter(void);
+
+/* Cortex-A9 global timer: a 64-bit up counter, the finest clock. */
+void a9gt_init(void *base);
+uint64_t a9gt_counter(void);
+
+#endif /* HV_DRIVERS_H */

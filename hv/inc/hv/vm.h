@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* Guests ("VMs"): a static pool, each with one vCPU. */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include <arch/regs.h>
+#include <arch/vm.h>
+
+#include "hv/config.h"
+#include "hv/console.h"
+#include "hv/types.h"
+#include <hv/hypercall.h>
+#include <hv/start_info.h>
+
+enum vm_state {
+    VM_FREE = 0, /* slot unused */
+    VM_RUNNABLE, /* may be scheduled */
+    VM_STOPPED,  /* shut down or faulted; memory released */
+};
+
+/** What the manifest says about one guest. */
+struct vm_config {
+    char name[HV_VM_NAME_MAX];
+    const void *image;     /* the image bytes (in the boot package) */
+    uint32_t image_size;
+    uint32_t mem_size;     /* bytes, multiple of HV_MEM_GRANULE */
+    uint32_t base_gva;     /* where memory starts in guest space */
+    uint32_t entry_offset; /* entry point = base_gva + entry_offset */
+    bool halt_on_shutdown;
+    char cmdline[HV_CMDLINE_MAX];
+};
+
+struct vm {
+    /* Saved registers; entry.S stores into them directly. */
+    struct arch_regs regs;
+    enum vm_state state;
+    uint32_t id; /* 1 .. HV_MAX_VMS */
+    char name[HV_VM_NAME_MAX];
+    paddr_t mem_pa;
+    uint32_t mem_size;
+    gvaddr_t mem_gva;
+    uint32_t image_size;
+    bool halt_on_shutdown;
+    uint32_t exit_code;
+    struct console_line console;
+    struct arch_vm arch;
+};
+
+/** Access direction, for range checks. */
+enum vm_access {
+    VM_ACCESS_READ,
+    VM_ACCESS_WRITE,
+};
+
+void vm_pool_init(void);
+/**
+ * Creates a guest from @config: allocates memory, loads the image, writes
+ * the start-info page and builds the address space. Returns NULL and
+ * prints why on failure.
+ */
+struct vm *vm_create(const struct vm_config *config);
+/** Stops @vm (fault or shutdown) and releases its memory. */
+void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted);
+struct vm *vm_by_index(unsigned int index);
+/**
+ * True when [gva, gva + len) lies in memory @vm may access for @access
+ * and does not wrap. A zero length is accepted at any address.
+ */
+bool vm_range_ok(const struct vm *vm, gvaddr_t gva, uint32_t len,
+                 enum vm_access access);
+
+#endif /* HV_VM_H */

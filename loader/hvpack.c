@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvpack: packs the monitor, the board device tree, the guest manifest and
+ * the guest images into one bootable image (format in include/hvpkg.h).
+ *
+ *   hvpack -o IMAGE -m MONITOR.bin -b BOARD.dtb -g MANIFEST.dtb
+ *          [-i NAME=FILE]... [--no-check]
+ *
+ * Unless --no-check is given, both device trees must be well-formed and
+ * every image the manifest names must be supplied, so mistakes are caught
+ * on the host rather than at boot. (--no-check exists so tests can build
+ * deliberately broken images.)
+ */
+#include <errno.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvpkg.h"
+
+uint32_t crc32_update(uint32_t crc, const void *data, size_t len);
+
+struct blob {
+    char name[HVPKG_NAME_MAX];
+    uint32_t type;
+    uint8_t *data;
+    size_t size;
+};
+
+static struct blob blobs[HVPKG_MAX_ENTRIES];
+static unsigned int blob_count;
+
+static void die(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "hvpack: ");
+    fprintf(stderr, fmt, a, b);
+    fprintf(stderr, "\n");
+    exit(1);
+}
+
+static uint8_t *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        die("cannot open %s: %s", path, strerror(errno));
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (n < 0 || n > 0x10000000L) {
+        die("%s: unreasonable size%s", path, "");
+    }
+    uint8_t *buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        die("cannot read %s%s", path, "");
+    }
+    fclose(f);
+    *size = (size_t)n;
+    return buf;
+}
+
+static void add_blob(const char *name, uint32_t type, const char *path)
+{
+    if (blob_count == HVPKG_MAX_ENTRIES) {
+        die("too many entries (at most %s)%s", "16", "");
+    }
+    if (strlen(name) == 0 || strlen(name) >= HVPKG_NAME_MAX) {
+        die("entry name '%s' must be 1 to 31 characters%s", name, "");
+    }
+    for (unsigned int i = 0; i < blob_count; i++) {
+        if (strcmp(blobs[i].name, name) == 0) {
+            die("entry '%s' given twice%s", name, "");
+        }
+    }
+    struct blob *b = &blobs[blob_count++];
+    strcpy(b->name, name);
+    b->type = type;
+    b->data = read_file(path, &b->size);
+}
+
+static void check_fdt(const struct blob *b)
+{
+    int rc = fdt_check_full(b->data, b->size);
+    if (rc != 0) {
+        die("%s is not a valid device tree: %s", b->name, fdt_strerror(rc));
+    }
+}
+
+/* Every guest's "image" must be one of the -i entries. */
+static void check_manifest(const struct blob *m)
+{
+    int guests = fdt_subnode_offset(m->data, 0, "guests");
+    int node;
+    if (guests < 0) {
+        die("manifest has no /guests node%s%s", "", "");
+    }
+    fdt_for_each_subnode(node, m->data, guests)
+    {
+        const char *image = fdt_getprop(m->data, node, "image", NULL);
+        const char *gname = fdt_get_name(m->data, node, NULL);
+        int found = 0;
+        if (!image) {
+            die("manifest guest '%s' has no 'image' property%s", gname, "");
+        }
+        for (unsigned int i = 0; i < blob_count; i++) {
+            found |= blobs[i].type == HVPKG_TYPE_IMAGE &&
+                     strcmp(blobs[i].name, image) == 0;
+        }
+        if (!found) {
+            die("manifest guest '%s' needs image '%s': add -i NAME=FILE",
+                gname, image);
+        }
+    }
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+int main(int argc, char **argv)
+{
+    const char *out = NULL;
+    const char *monitor_path = NULL;
+    int check = 1;
+    int have_board = 0;
+    int have_manifest = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "--no-check") == 0) {
+            check = 0;
+            continue;
+        }
+        if (!val) {
+            die("option %s needs a value%s", arg, "");
+        }
+        i++;
+        if (strcmp(arg, "-o") == 0) {
+            out = val;
+        } else if (strcmp(arg, "-m") == 0) {
+            monitor_path = val;
+        } else if (strcmp(arg, "-b") == 0) {
+            add_blob("board.dtb", HVPKG_TYPE_BOARD_DTB, val);
+            have_board = 1;
+        } else if (strcmp(arg, "-g") == 0) {
+            add_blob("manifest.dtb", HVPKG_TYPE_MANIFEST, val);
+            have_manifest = 1;
+        } else if (strcmp(arg, "-i") == 0) {
+            char name[HVPKG_NAME_MAX + 1];
+            const char *eq = strchr(val, '=');
+            if (!eq || (size_t)(eq - val) > HVPKG_NAME_MAX) {
+                die("-i wants NAME=FILE, got '%s'%s", val, "");
+            }
+            memcpy(name, val, (size_t)(eq - val));
+            name[eq - val] = '\0';
+            add_blob(name, HVPKG_TYPE_IMAGE, eq + 1);
+        } else {
+            die("unknown option %s%s", arg, "");
+        }
+    }
+    if (!out || !monitor_path || !have_board || !have_manifest) {
+        die("usage: hvpack -o IMAGE -m MONITOR.bin -b BOARD.dtb -g "
+            "MANIFEST.dtb [-i NAME=FILE]... [--no-check]%s%s", "", "");
+    }
+    if (check) {
+        for (unsigned int i = 0; i < blob_count; i++) {
+            if (blobs[i].type != HVPKG_TYPE_IMAGE) {
+                check_fdt(&blobs[i]);
+            }
+            if (blobs[i].type == HVPKG_TYPE_MANIFEST) {
+                check_manifest(&blobs[i]);
+            }
+        }
+    }
+
+    size_t monitor_size;
+    uint8_t *monitor = read_file(monitor_path, &monitor_size);
+    size_t pad = (HVPKG_ALIGN - monitor_size % HVPKG_ALIGN) % HVPKG_ALIGN;
+
+    size_t header_size = sizeof(struct hvpkg_header) +
+                         blob_count * sizeof(struct hvpkg_entry);
+    size_t total = (header_size + 7) & ~(size_t)7;
+    uint32_t offsets[HVPKG_MAX_ENTRIES];
+    for (unsigned int i = 0; i < blob_count; i++) {
+        offsets[i] = (uint32_t)total;
+        total = (total + blobs[i].size + 7) & ~(size_t)7;
+    }
+    uint8_t *pkg = calloc(1, total);
+    if (!pkg) {
+        die("out of memory%s%s", "", "");
+    }
+    for (unsigned int i = 0; i < blob_count; i++) {
+        uint8_t *e = pkg + sizeof(struct hvpkg_header) +
+                     i * sizeof(struct hvpkg_entry);
+        memcpy(e, blobs[i].name, strlen(blobs[i].name));
+        put_le32(e + 32, blobs[i].type);
+        put_le32(e + 36, offsets[i]);
+        put_le32(e + 40, (uint32_t)blobs[i].size);
+        put_le32(e + 44, crc32_update(0, blobs[i].data, blobs[i].size));
+        memcpy(pkg + offsets[i], blobs[i].data, blobs[i].size);
+    }
+    put_le32(pkg + 0, HVPKG_MAGIC);
+    put_le32(pkg + 4, HVPKG_VERSION);
+    put_le32(pkg + 8, (uint32_t)header_size);
+    put_le32(pkg + 12, (uint32_t)total);
+    put_le32(pkg + 16, blob_count);
+    put_le32(pkg + 20, (uint32_t)monitor_size);
+    put_le32(pkg + 24, crc32_update(0, monitor, monitor_size));
+    put_le32(pkg + 28, crc32_update(0, pkg, header_size));
+
+    FILE *f = fopen(out, "wb");
+    static const uint8_t zeros[HVPKG_ALIGN];
+    if (!f || fwrite(monitor, 1, monitor_size, f) != monitor_size ||
+        fwrite(zeros, 1, pad, f) != pad || fwrite(pkg, 1, total, f) != total ||
+        fclose(f) != 0) {
+        die("cannot write %s: %s", out, strerror(errno));
+    }
+    return 0;
+}

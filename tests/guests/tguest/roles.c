@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Non-test behaviours of the test guest, chosen with role=<name>:
+ *   witness  rounds=N   checks its memory and keeps yielding; reports
+ *                       SUCCESS if it stayed intact for N rounds
+ *   chatter  count=N mode=yield|spin   prints N numbered lines
+ *   spinner             loops forever without a hypercall
+ *   wfi                 executes WFI forever
+ *   yielder             yields forever
+ *   bench    n=N        measures hypercall and switch costs
+ */
+#include <string.h>
+
+#include "hvtest.h"
+
+#define WITNESS_WORDS 16384
+
+static uint32_t witness_area[WITNESS_WORDS];
+
+static void role_busy(uint32_t loops)
+{
+    for (volatile uint32_t i = 0; i < loops; i++) {
+    }
+}
+
+static int role_witness(const struct hv_start_info *si)
+{
+    uint32_t rounds = 40;
+    hv_cmdline_get_u32(si->cmdline, "rounds", &rounds);
+
+    for (uint32_t i = 0; i < WITNESS_WORDS; i++) {
+        witness_area[i] = i * 2654435761u;
+    }
+    for (uint32_t r = 0; r < rounds; r++) {
+        hv_yield();
+        role_busy(2000);
+        for (uint32_t i = 0; i < WITNESS_WORDS; i++) {
+            if (witness_area[i] != i * 2654435761u) {
+                hv_printf("hvtest: FAIL witness memory changed at word %lu\n",
+                          (unsigned long)i);
+                hv_puts("hvtest: role.witness: FAILURE\n");
+                return HVTEST_FAILURE;
+            }
+        }
+        if (r % 10 == 9) {
+            hv_printf("witness alive, round %lu\n", (unsigned long)r + 1);
+        }
+    }
+    hv_puts("hvtest: role.witness: SUCCESS\n");
+    return HVTEST_SUCCESS;
+}
+
+static int role_chatter(const struct hv_start_info *si)
+{
+    uint32_t count = 10;
+    char mode[8] = "yield";
+    hv_cmdline_get_u32(si->cmdline, "count", &count);
+    hv_cmdline_get(si->cmdline, "mode", mode, sizeof(mode));
+
+    for (uint32_t i = 0; i < count; i++) {
+        hv_printf("chatter line %lu\n", (unsigned long)i);
+        if (strcmp(mode, "yield") == 0) {
+            hv_yield();
+        } else {
+            role_busy(200000);
+        }
+    }
+    hv_puts("hvtest: role.chatter: SUCCESS\n");
+    return HVTEST_SUCCESS;
+}
+
+static uint64_t role_elapsed_ns(void (*body)(uint32_t), uint32_t n)
+{
+    uint64_t start = hv_clock_read();
+    body(n);
+    return hv_clock_read() - start;
+}
+
+static void bench_empty(uint32_t n)
+{
+    for (volatile uint32_t i = 0; i < n; i++) {
+    }
+}
+
+static void bench_version(uint32_t n)
+{
+    for (volatile uint32_t i = 0; i < n; i++) {
+        hv_version();
+    }
+}
+
+static void bench_yield(uint32_t n)
+{
+    for (volatile uint32_t i = 0; i < n; i++) {
+        hv_yield();
+    }
+}
+
+/*
+ * Loop overhead is measured with the same loop and subtracted. With a
+ * second guest yielding, each hv_yield is two guest switches (there and
+ * back); alone, it is a yield that resumes the caller.
+ */
+static int role_bench(const struct hv_start_info *si)
+{
+    uint32_t n = 1000;
+    hv_cmdline_get_u32(si->cmdline, "n", &n);
+
+    uint64_t empty = role_elapsed_ns(bench_empty, n);
+    uint64_t version = role_elapsed_ns(bench_version, n);
+    uint64_t yield = role_elapsed_ns(bench_yield, n);
+    hv_printf("bench: iterations %lu\n", (unsigned long)n);
+    hv_printf("bench: null_hypercall_ns %lu\n",
+              (unsigned long)((version - empty) / n));
+    hv_printf("bench: guest_switch_ns %lu\n",
+              (unsigned long)((yield - empty) / n / 2));
+    hv_puts("hvtest: role.bench: SUCCESS\n");
+    return HVTEST_SUCCESS;
+}
+
+int hvtest_role(const struct hv_start_info *si, const char *role)
+{
+    if (strcmp(role, "witness") == 0) {
+        return role_witness(si);
+    }
+    if (strcmp(role, "chatter") == 0) {
+        return role_chatter(si);
+    }
+    if (strcmp(role, "bench") == 0) {
+        return role_bench(si);
+    }
+    if (strcmp(role, "spinner") == 0) {
+        hv_puts("spinning forever\n");
+        for (;;) {
+        }
+    }
+    if (strcmp(role, "wfi") == 0) {
+        hv_puts("waiting for interrupts forever\n");
+        for (;;) {
+            __asm__ volatile("wfi");
+        }
+    }
+    if (strcmp(role, "yielder") == 0) {
+        for (;;) {
+            hv_yield();
+        }
+    }
+    hv_printf("hvtest: error: unknown role '%s'\n", role);
+    return HVTEST_ERROR;
+}
