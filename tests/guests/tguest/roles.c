@@ -3,7 +3,8 @@
  * Non-test behaviours of the test guest, chosen with role=<name>:
  *   witness  rounds=N   checks its memory and keeps yielding; reports
  *                       SUCCESS if it stayed intact for N rounds
- *   chatter  count=N mode=yield|spin   prints N numbered lines
+ *   chatter  count=N mode=yield|spin spin=LOOPS   prints N numbered
+ *                       lines, yielding or busy-waiting between them
  *   spinner             loops forever without a hypercall
  *   wfi                 executes WFI forever
  *   yielder             yields forever
@@ -53,8 +54,10 @@ static int role_witness(const struct hv_start_info *si)
 static int role_chatter(const struct hv_start_info *si)
 {
     uint32_t count = 10;
+    uint32_t spin = 200000;
     char mode[8] = "yield";
     hv_cmdline_get_u32(si->cmdline, "count", &count);
+    hv_cmdline_get_u32(si->cmdline, "spin", &spin);
     hv_cmdline_get(si->cmdline, "mode", mode, sizeof(mode));
 
     for (uint32_t i = 0; i < count; i++) {
@@ -62,7 +65,7 @@ static int role_chatter(const struct hv_start_info *si)
         if (strcmp(mode, "yield") == 0) {
             hv_yield();
         } else {
-            role_busy(200000);
+            role_busy(spin);
         }
     }
     hv_puts("hvtest: role.chatter: SUCCESS\n");

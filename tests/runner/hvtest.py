@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Boot one system in QEMU and decide one test result.
+
+Packs a boot image (monitor + board device tree + a manifest generated
+from --guest options + guest images), boots it in qemu-system-arm with a
+timeout, and reads the console:
+
+  SUCCESS  the result guest printed "hvtest: <test>: SUCCESS" and every
+           other expectation held
+  SKIP     the result guest skipped
+  ERROR    the test is broken (bad arguments, unknown test, ...)
+  FAILURE  the thing under test misbehaved (a check failed, an expected
+           line is missing, a forbidden one appeared, wrong exit code)
+  CRASH    no result line, a timeout, or a monitor panic
+
+The most severe outcome wins. Exit status: 0 SUCCESS, 77 SKIP (ctest's
+SKIP_RETURN_CODE), 1 FAILURE, 2 ERROR, 3 CRASH.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+SEVERITY = ["SUCCESS", "SKIP", "ERROR", "FAILURE", "CRASH"]
+EXIT_STATUS = {"SUCCESS": 0, "SKIP": 77, "FAILURE": 1, "ERROR": 2, "CRASH": 3}
+# Shutdown codes of hvtest guests (tests/framework/hvtest.h).
+GUEST_CODE = {"SUCCESS": 0, "FAILURE": 1, "ERROR": 2, "SKIP": 3}
+
+BOARDS = {
+    "vexpress-a9": ["-M", "vexpress-a9", "-m", "256M"],
+    "realview-pb-a8": ["-M", "realview-pb-a8", "-m", "128M"],
+}
+QEMU_COMMON = [
+    "-semihosting", "-no-reboot", "-audiodev", "none,id=noaudio",
+    "-global", "pl041.audiodev=noaudio",
+]
+RESULT_RE = re.compile(
+    r"^\[(?P<guest>[^\]]+)\] hvtest: (?P<test>\S+): "
+    r"(?P<result>SUCCESS|FAILURE|ERROR|SKIP)\s*$")
+
+
+def parse_guest(spec):
+    """'name=x|image=y|mem=0x100000|base=..|entry=..|args=..|halt'"""
+    guest = {"mem": "0x100000", "halt": False, "args": ""}
+    for part in spec.split("|"):
+        if not part:
+            continue
+        if part == "halt":
+            guest["halt"] = True
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or key not in ("name", "image", "mem", "base", "entry",
+                                  "args"):
+            raise ValueError("bad --guest field %r in %r" % (part, spec))
+        guest[key] = value
+    if "name" not in guest or "image" not in guest:
+        raise ValueError("--guest needs name= and image=: %r" % spec)
+    return guest
+
+
+def dts_string(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def manifest_dts(guests):
+    lines = ["/dts-v1/;", "/ {", '\tcompatible = "hv,manifest";',
+             "\tguests {"]
+    for g in guests:
+        lines.append("\t\t%s {" % g["name"])
+        lines.append('\t\t\tcompatible = "hv,guest";')
+        lines.append("\t\t\timage = %s;" % dts_string(g["image"]))
+        lines.append("\t\t\tmemory-size = <%s>;" % g["mem"])
+        if "base" in g:
+            lines.append("\t\t\tbase-address = <%s>;" % g["base"])
+        if "entry" in g:
+            lines.append("\t\t\tentry-offset = <%s>;" % g["entry"])
+        if g["args"]:
+            lines.append("\t\t\tbootargs = %s;" % dts_string(g["args"]))
+        if g["halt"]:
+            lines.append("\t\t\thalt-on-shutdown;")
+        lines.append("\t\t};")
+    lines += ["\t};", "};", ""]
+    return "\n".join(lines)
+
+
+def run(cmd, what):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if proc.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s\n%s" % (
+            what, proc.returncode, " ".join(cmd), proc.stdout))
+    return proc.stdout
+
+
+def build_image(args, work):
+    guests = [parse_guest(g) for g in args.guest]
+    images = sorted({g["image"] for g in guests})
+    manifest_src = args.manifest_dts
+    if manifest_src is None:
+        manifest_src = os.path.join(work, "manifest.dts")
+        with open(manifest_src, "w") as f:
+            f.write(manifest_dts(guests))
+    manifest = os.path.join(work, "manifest.dtb")
+    run([args.dtc, "-q", "-I", "dts", "-O", "dtb", "-o", manifest,
+         manifest_src], "dtc (manifest)")
+    board_dtb = args.board_dtb
+    if board_dtb.endswith(".dts"):
+        board_dtb = os.path.join(work, "board.dtb")
+        run([args.dtc, "-q", "-I", "dts", "-O", "dtb", "-o", board_dtb,
+             args.board_dtb], "dtc (board)")
+    image = os.path.join(work, "hv.img")
+    cmd = [args.hvpack, "-o", image, "-m", args.monitor, "-b",
+           board_dtb, "-g", manifest]
+    for name in images:
+        cmd += ["-i", "%s=%s" % (name, os.path.join(args.image_dir,
+                                                     name + ".bin"))]
+    if args.no_check:
+        cmd.append("--no-check")
+    run(cmd, "hvpack")
+    with open(image, "rb") as f:
+        data = bytearray(f.read())
+    monitor_size = os.path.getsize(args.monitor)
+    package = (monitor_size + 4095) // 4096 * 4096
+    for spec in args.corrupt:
+        # mon+N: in the monitor binary; monend-N: from its end (its data,
+        # which no code reads before the monitor checks its own CRC);
+        # pkg+N: from the package header; end-N: from the image's end.
+        where, _, n = spec.partition("+") if "+" in spec else \
+            spec.partition("-")
+        n = int(n, 0)
+        offset = {"mon": lambda: n, "pkg": lambda: package + n,
+                  "monend": lambda: monitor_size - n,
+                  "end": lambda: len(data) - n}[where]()
+        data[offset] ^= 0xff
+    if args.truncate:
+        del data[len(data) - args.truncate:]
+    with open(image, "wb") as f:
+        f.write(data)
+    return image
+
+
+def boot(args, image):
+    cmd = [args.qemu] + BOARDS[args.board] + QEMU_COMMON
+    cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio",
+            "-kernel", image]
+    if args.icount:
+        cmd += ["-icount", "shift=0"]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        out, _ = proc.communicate(timeout=args.timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        timed_out = True
+    text = out.decode("utf-8", "replace").replace("\r", "")
+    return text, proc.returncode, timed_out, time.monotonic() - start, cmd
+
+
+def evaluate(args, text, code, timed_out):
+    outcomes = []  # (result, reason)
+    lines = text.splitlines()
+
+    if timed_out:
+        outcomes.append(("CRASH", "timed out after %ds" % args.timeout))
+    for line in lines:
+        if line.startswith("hv: PANIC"):
+            outcomes.append(("CRASH", "monitor panic: " + line))
+
+    if args.result_from:
+        results = [m for m in map(RESULT_RE.match, lines)
+                   if m and m.group("guest") == args.result_from]
+        if not results:
+            outcomes.append(("CRASH", "no result line from guest '%s'" %
+                             args.result_from))
+        else:
+            r = results[-1].group("result")
+            outcomes.append((r, "guest '%s' reported %s for %s" % (
+                args.result_from, r, results[-1].group("test"))))
+            if not timed_out and args.expect_exit is None and r in GUEST_CODE \
+                    and args.result_exit:
+                if code != GUEST_CODE[r]:
+                    outcomes.append(("FAILURE", "qemu exit status %d, "
+                                     "expected %d for %s" % (
+                                         code, GUEST_CODE[r], r)))
+
+    pos = 0
+    for pattern in args.expect:
+        rx = re.compile(pattern)
+        for i in range(pos, len(lines)):
+            if rx.search(lines[i]):
+                pos = i + 1
+                break
+        else:
+            outcomes.append(("FAILURE", "expected line (in order) not seen: "
+                             "%r" % pattern))
+    for pattern in args.forbid:
+        rx = re.compile(pattern)
+        for line in lines:
+            if rx.search(line):
+                outcomes.append(("FAILURE", "forbidden line seen: %r" % line))
+                break
+    if args.expect_exit is not None and not timed_out and \
+            code != args.expect_exit:
+        outcomes.append(("FAILURE", "qemu exit status %d, expected %d" % (
+            code, args.expect_exit)))
+    if args.interleave:
+        a, b, minimum = args.interleave.split(",")
+        seq = [l.split("]")[0][1:] for l in lines
+               if l.startswith("[%s]" % a) or l.startswith("[%s]" % b)]
+        switches = sum(1 for x, y in zip(seq, seq[1:]) if x != y)
+        if switches < int(minimum):
+            outcomes.append(("FAILURE", "output of %s and %s switched %d "
+                             "times, expected at least %s" % (
+                                 a, b, switches, minimum)))
+    if not outcomes:
+        outcomes.append(("SUCCESS", "all expectations met"))
+    worst = max(outcomes, key=lambda o: SEVERITY.index(o[0]))
+    return worst[0], outcomes
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--name", default="test")
+    p.add_argument("--board", choices=sorted(BOARDS), required=True)
+    p.add_argument("--qemu", default="qemu-system-arm")
+    p.add_argument("--dtc", default="dtc")
+    p.add_argument("--hvpack", required=True)
+    p.add_argument("--monitor", required=True)
+    p.add_argument("--board-dtb", required=True)
+    p.add_argument("--image-dir", required=True)
+    p.add_argument("--work-dir", required=True)
+    p.add_argument("--guest", action="append", default=[],
+                   help="name=..|image=..|mem=..|base=..|entry=..|args=..|halt")
+    p.add_argument("--manifest-dts", help="use this manifest instead")
+    p.add_argument("--no-check", action="store_true",
+                   help="let hvpack pack broken device trees")
+    p.add_argument("--corrupt", action="append", default=[],
+                   help="flip a byte: mon+N, monend-N, pkg+N or end-N")
+    p.add_argument("--truncate", type=int, default=0,
+                   help="drop this many bytes from the end of the image")
+    p.add_argument("--timeout", type=int, default=30)
+    p.add_argument("--icount", action="store_true",
+                   help="-icount shift=0: deterministic virtual time")
+    p.add_argument("--result-from", help="guest whose hvtest line decides")
+    p.add_argument("--no-result-exit", dest="result_exit",
+                   action="store_false",
+                   help="do not require qemu's exit status to match it")
+    p.add_argument("--expect", action="append", default=[],
+                   help="regex that must match a line, in order")
+    p.add_argument("--forbid", action="append", default=[],
+                   help="regex that must match no line")
+    p.add_argument("--expect-exit", type=int)
+    p.add_argument("--interleave", help="GUEST_A,GUEST_B,MIN_SWITCHES")
+    p.add_argument("--quiet", action="store_true")
+    args = p.parse_args()
+
+    work = os.path.join(args.work_dir, args.name)
+    os.makedirs(work, exist_ok=True)
+    try:
+        image = build_image(args, work)
+    except (RuntimeError, ValueError, OSError, IndexError) as e:
+        print("hvtest-runner: %s: ERROR - %s" % (args.name, e))
+        return EXIT_STATUS["ERROR"]
+
+    text, code, timed_out, elapsed, cmd = boot(args, image)
+    with open(os.path.join(work, "console.log"), "w") as f:
+        f.write(text)
+    if not args.quiet:
+        print("$ " + " ".join(cmd))
+        sys.stdout.write(text)
+        if not text.endswith("\n"):
+            print()
+    result, outcomes = evaluate(args, text, code, timed_out)
+    for r, reason in outcomes:
+        if r != "SUCCESS" or len(outcomes) == 1:
+            print("hvtest-runner: %s: %s" % (r, reason))
+    print("hvtest-runner: %s: %s (qemu exit %s, %.1fs)" % (
+        args.name, result, "timeout" if timed_out else code, elapsed))
+    return EXIT_STATUS[result]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
