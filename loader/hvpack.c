@@ -95,8 +95,7 @@ static void check_manifest(const struct blob *m)
     if (guests < 0) {
         die("manifest has no /guests node%s%s", "", "");
     }
-    fdt_for_each_subnode(node, m->data, guests)
-    {
+    fdt_for_each_subnode (node, m->data, guests) {
         const char *image = fdt_getprop(m->data, node, "image", NULL);
         const char *gname = fdt_get_name(m->data, node, NULL);
         int found = 0;
@@ -108,8 +107,8 @@ static void check_manifest(const struct blob *m)
                      strcmp(blobs[i].name, image) == 0;
         }
         if (!found) {
-            die("manifest guest '%s' needs image '%s': add -i NAME=FILE",
-                gname, image);
+            die("manifest guest '%s' needs image '%s': add -i NAME=FILE", gname,
+                image);
         }
     }
 }
@@ -166,7 +165,8 @@ int main(int argc, char **argv)
     }
     if (!out || !monitor_path || !have_board || !have_manifest) {
         die("usage: hvpack -o IMAGE -m MONITOR.bin -b BOARD.dtb -g "
-            "MANIFEST.dtb [-i NAME=FILE]... [--no-check]%s%s", "", "");
+            "MANIFEST.dtb [-i NAME=FILE]... [--no-check]%s%s",
+            "", "");
     }
     if (check) {
         for (unsigned int i = 0; i < blob_count; i++) {
@@ -183,8 +183,8 @@ int main(int argc, char **argv)
     uint8_t *monitor = read_file(monitor_path, &monitor_size);
     size_t pad = (HVPKG_ALIGN - monitor_size % HVPKG_ALIGN) % HVPKG_ALIGN;
 
-    size_t header_size = sizeof(struct hvpkg_header) +
-                         blob_count * sizeof(struct hvpkg_entry);
+    size_t header_size =
+        sizeof(struct hvpkg_header) + blob_count * sizeof(struct hvpkg_entry);
     size_t total = (header_size + 7) & ~(size_t)7;
     uint32_t offsets[HVPKG_MAX_ENTRIES];
     for (unsigned int i = 0; i < blob_count; i++) {
@@ -196,8 +196,8 @@ int main(int argc, char **argv)
         die("out of memory%s%s", "", "");
     }
     for (unsigned int i = 0; i < blob_count; i++) {
-        uint8_t *e = pkg + sizeof(struct hvpkg_header) +
-                     i * sizeof(struct hvpkg_entry);
+        uint8_t *e =
+            pkg + sizeof(struct hvpkg_header) + i * sizeof(struct hvpkg_entry);
         memcpy(e, blobs[i].name, strlen(blobs[i].name));
         put_le32(e + 32, blobs[i].type);
         put_le32(e + 36, offsets[i]);

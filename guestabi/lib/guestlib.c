@@ -8,8 +8,8 @@
 static void guestlib_write(const char *s, size_t len)
 {
     while (len > 0) {
-        uint32_t chunk = len > HV_CONSOLE_WRITE_MAX ? HV_CONSOLE_WRITE_MAX
-                                                    : (uint32_t)len;
+        uint32_t chunk =
+            len > HV_CONSOLE_WRITE_MAX ? HV_CONSOLE_WRITE_MAX : (uint32_t)len;
         if (hv_console_write(s, chunk) < 0) {
             return;
         }
@@ -34,8 +34,7 @@ int hv_printf(const char *fmt, ...)
     if (n < 0) {
         return n;
     }
-    guestlib_write(buf, (size_t)n < sizeof(buf) ? (size_t)n
-                                                : sizeof(buf) - 1);
+    guestlib_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
     if ((size_t)n >= sizeof(buf)) {
         hv_puts("[truncated by hv_printf]\n");
     }
@@ -71,8 +70,7 @@ int hv_cmdline_get(const char *cmdline, const char *key, char *out,
     return 0;
 }
 
-int hv_cmdline_get_u32(const char *cmdline, const char *key,
-                       uint32_t *value)
+int hv_cmdline_get_u32(const char *cmdline, const char *key, uint32_t *value)
 {
     char buf[24];
     char *end;

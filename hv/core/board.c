@@ -50,20 +50,22 @@ static bool board_reg(const void *fdt, int node, int index, paddr_t *addr,
     int ac = fdt_address_cells(fdt, parent);
     int sc = fdt_size_cells(fdt, parent);
     if (ac != 1 || sc != 1) {
-        return board_fail_node(fdt, node, "reg", "needs #address-cells = "
+        return board_fail_node(fdt, node, "reg",
+                               "needs #address-cells = "
                                "<1> and #size-cells = <1> in its parent",
                                err, err_size);
     }
     int len;
     const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
     if (!reg) {
-        return board_fail_node(fdt, node, "reg", "is missing", err,
-                               err_size);
+        return board_fail_node(fdt, node, "reg", "is missing", err, err_size);
     }
     if (len % 8 != 0 || len < 8 * (index + 1)) {
         char problem[64];
-        snprintf(problem, sizeof(problem), "has %d bytes, needs at least "
-                 "%d (address and size cells)", len, 8 * (index + 1));
+        snprintf(problem, sizeof(problem),
+                 "has %d bytes, needs at least "
+                 "%d (address and size cells)",
+                 len, 8 * (index + 1));
         return board_fail_node(fdt, node, "reg", problem, err, err_size);
     }
     *addr = pa_init(fdt32_to_cpu(reg[index * 2]));
@@ -85,8 +87,10 @@ static bool board_irq(const void *fdt, int node, uint32_t *irq, char *err,
                                err_size);
     }
     if (len < 12) {
-        return board_fail_node(fdt, node, "interrupts", "needs three GIC "
-                               "cells <type number flags>", err, err_size);
+        return board_fail_node(fdt, node, "interrupts",
+                               "needs three GIC "
+                               "cells <type number flags>",
+                               err, err_size);
     }
     uint32_t type = fdt32_to_cpu(cells[0]);
     uint32_t number = fdt32_to_cpu(cells[1]);
@@ -95,8 +99,10 @@ static bool board_irq(const void *fdt, int node, uint32_t *irq, char *err,
     } else if (type == GIC_PPI && number < 16) {
         *irq = number + 16;
     } else {
-        return board_fail_node(fdt, node, "interrupts", "names no valid GIC "
-                               "SPI or PPI", err, err_size);
+        return board_fail_node(fdt, node, "interrupts",
+                               "names no valid GIC "
+                               "SPI or PPI",
+                               err, err_size);
     }
     return true;
 }
@@ -104,11 +110,11 @@ static bool board_irq(const void *fdt, int node, uint32_t *irq, char *err,
 static bool board_hz(const void *fdt, int node, uint32_t *hz, char *err,
                      size_t err_size)
 {
-    int rc = fdt_util_u32(fdt, node, "clock-frequency", hz, WHAT, err,
-                          err_size);
+    int rc =
+        fdt_util_u32(fdt, node, "clock-frequency", hz, WHAT, err, err_size);
     if (rc == FDT_UTIL_MISSING) {
-        return board_fail_node(fdt, node, "clock-frequency", "is missing",
-                               err, err_size);
+        return board_fail_node(fdt, node, "clock-frequency", "is missing", err,
+                               err_size);
     }
     if (rc == FDT_UTIL_OK && *hz == 0) {
         return board_fail_node(fdt, node, "clock-frequency", "is zero", err,
@@ -117,13 +123,13 @@ static bool board_hz(const void *fdt, int node, uint32_t *hz, char *err,
     return rc == FDT_UTIL_OK;
 }
 
-static bool board_memory(const void *fdt, struct board_desc *board,
-                         char *err, size_t err_size)
+static bool board_memory(const void *fdt, struct board_desc *board, char *err,
+                         size_t err_size)
 {
     int node = fdt_path_offset(fdt, "/memory");
     if (node < 0) {
-        node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
-                                             "memory", sizeof("memory"));
+        node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
+                                             sizeof("memory"));
     }
     if (node < 0) {
         snprintf(err, err_size, WHAT ": no /memory node");
@@ -133,10 +139,12 @@ static bool board_memory(const void *fdt, struct board_desc *board,
                    err_size)) {
         return false;
     }
-    if (pa_addr(board->ram_base) + (uint64_t)board->ram_size > 0x100000000ull
-        || !IS_ALIGNED(pa_addr(board->ram_base), 0x100000u)) {
-        return board_fail_node(fdt, node, "reg", "must describe 1 MiB-"
-                               "aligned RAM below 4 GiB", err, err_size);
+    if (pa_addr(board->ram_base) + (uint64_t)board->ram_size > 0x100000000ull ||
+        !IS_ALIGNED(pa_addr(board->ram_base), 0x100000u)) {
+        return board_fail_node(fdt, node, "reg",
+                               "must describe 1 MiB-"
+                               "aligned RAM below 4 GiB",
+                               err, err_size);
     }
     return true;
 }
@@ -145,11 +153,10 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
                  size_t err_size)
 {
     static const char *const uart_compat[] = {"arm,pl011", NULL};
-    static const char *const gic_compat[] = {"arm,cortex-a9-gic",
-                                             "arm,pl390", NULL};
+    static const char *const gic_compat[] = {"arm,cortex-a9-gic", "arm,pl390",
+                                             NULL};
     static const char *const timer_compat[] = {"arm,sp804", NULL};
-    static const char *const gt_compat[] = {"arm,cortex-a9-global-timer",
-                                            NULL};
+    static const char *const gt_compat[] = {"arm,cortex-a9-global-timer", NULL};
     uint32_t size;
     int node;
 
@@ -163,21 +170,19 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
     }
 
     node = board_find(fdt, uart_compat, "console UART", err, err_size);
-    if (node < 0 || !board_reg(fdt, node, 0, &board->uart, &size, err,
-                               err_size)) {
+    if (node < 0 ||
+        !board_reg(fdt, node, 0, &board->uart, &size, err, err_size)) {
         return false;
     }
 
-    node = board_find(fdt, gic_compat, "interrupt controller", err,
-                      err_size);
+    node = board_find(fdt, gic_compat, "interrupt controller", err, err_size);
     if (node < 0 ||
         !board_reg(fdt, node, 0, &board->gic_dist, &size, err, err_size) ||
         !board_reg(fdt, node, 1, &board->gic_cpu, &size, err, err_size)) {
         return false;
     }
 
-    node = board_find(fdt, timer_compat, "preemption timer", err,
-                      err_size);
+    node = board_find(fdt, timer_compat, "preemption timer", err, err_size);
     if (node < 0 ||
         !board_reg(fdt, node, 0, &board->timer, &size, err, err_size) ||
         !board_irq(fdt, node, &board->timer_irq, err, err_size) ||

@@ -41,8 +41,8 @@ static void *boot_map(paddr_t pa, size_t size, const char *what)
     void *va = arch_mm_map_device(pa, size);
     if (!va) {
         dlog("boot failed: cannot map %s at 0x%08x (monitor device window "
-             "full, or it crosses a 1 MiB boundary)", what,
-             (unsigned)pa_addr(pa));
+             "full, or it crosses a 1 MiB boundary)",
+             what, (unsigned)pa_addr(pa));
         arch_halt(HV_HALT_BOOT_ERROR);
     }
     return va;
@@ -53,8 +53,7 @@ static const void *boot_fdt(const struct pkg *pkg, uint32_t type,
 {
     const struct hvpkg_entry *e = pkg_find(pkg, type, NULL);
     const void *fdt = pkg_payload(pkg, e);
-    if (!fdt_util_header_ok(fdt, e->size, what, boot_err,
-                            sizeof(boot_err))) {
+    if (!fdt_util_header_ok(fdt, e->size, what, boot_err, sizeof(boot_err))) {
         boot_fail(boot_err);
     }
     return fdt;
@@ -76,20 +75,19 @@ static void boot_devices(const struct board_desc *b)
     gic_enable(b->timer_irq);
 }
 
-static void boot_memory(const struct board_desc *b,
-                        const struct boot_params *p)
+static void boot_memory(const struct board_desc *b, const struct boot_params *p)
 {
     uint32_t ram_start = (uint32_t)pa_addr(b->ram_base);
     uint32_t ram_end = ram_start + b->ram_size;
     uint32_t mon_start = (uint32_t)pa_addr(p->monitor_pa);
-    uint32_t free_start = ALIGN_UP((uint32_t)pa_addr(p->reserved_end),
-                                   HV_MEM_GRANULE);
+    uint32_t free_start =
+        ALIGN_UP((uint32_t)pa_addr(p->reserved_end), HV_MEM_GRANULE);
 
     if (mon_start < ram_start || free_start > ram_end) {
         dlog("boot failed: monitor and package at 0x%08x-0x%08x are not "
              "inside RAM 0x%08x-0x%08x from the board device tree",
-             (unsigned)mon_start, (unsigned)free_start - 1,
-             (unsigned)ram_start, (unsigned)ram_end - 1);
+             (unsigned)mon_start, (unsigned)free_start - 1, (unsigned)ram_start,
+             (unsigned)ram_end - 1);
         arch_halt(HV_HALT_BOOT_ERROR);
     }
     mem_init(pa_init(free_start), ram_end - free_start);
@@ -110,8 +108,8 @@ noreturn void boot_start(const struct boot_params *p)
         boot_fail(base ? boot_err : "boot package is out of reach");
     }
 
-    const void *board_fdt = boot_fdt(&pkg, HVPKG_TYPE_BOARD_DTB,
-                                     "board device tree");
+    const void *board_fdt =
+        boot_fdt(&pkg, HVPKG_TYPE_BOARD_DTB, "board device tree");
     if (!board_parse(board_fdt, &boot_board, boot_err, sizeof(boot_err))) {
         boot_fail(boot_err);
     }
@@ -124,8 +122,7 @@ noreturn void boot_start(const struct boot_params *p)
     boot_memory(&boot_board, p);
     boot_devices(&boot_board);
 
-    const void *manifest_fdt = boot_fdt(&pkg, HVPKG_TYPE_MANIFEST,
-                                        "manifest");
+    const void *manifest_fdt = boot_fdt(&pkg, HVPKG_TYPE_MANIFEST, "manifest");
     if (!manifest_parse(manifest_fdt, &pkg, &boot_manifest, boot_err,
                         sizeof(boot_err))) {
         boot_fail(boot_err);

@@ -18,8 +18,7 @@ static int fdt_util_walk(const void *fdt)
 
     while (node >= 0) {
         int prop;
-        fdt_for_each_property_offset(prop, fdt, node)
-        {
+        fdt_for_each_property_offset (prop, fdt, node) {
             int len;
             const char *name;
             if (!fdt_getprop_by_offset(fdt, prop, &name, &len)) {
@@ -67,9 +66,8 @@ void fdt_util_path(const void *fdt, int node, char *buf, size_t size)
     }
 }
 
-int fdt_util_u32(const void *fdt, int node, const char *prop,
-                 uint32_t *value, const char *what, char *err,
-                 size_t err_size)
+int fdt_util_u32(const void *fdt, int node, const char *prop, uint32_t *value,
+                 const char *what, char *err, size_t err_size)
 {
     char path[96];
     int len;
@@ -80,8 +78,10 @@ int fdt_util_u32(const void *fdt, int node, const char *prop,
     }
     if (len != 4) {
         fdt_util_path(fdt, node, path, sizeof(path));
-        snprintf(err, err_size, "%s: node %s: property '%s' is %d bytes, "
-                 "expected one 32-bit cell", what, path, prop, len);
+        snprintf(err, err_size,
+                 "%s: node %s: property '%s' is %d bytes, "
+                 "expected one 32-bit cell",
+                 what, path, prop, len);
         return FDT_UTIL_BAD;
     }
     *value = fdt32_to_cpu(*cell);
@@ -102,15 +102,18 @@ bool fdt_util_string(const void *fdt, int node, const char *prop,
     }
     if (len < 1 || s[len - 1] != '\0' || strlen(s) != (size_t)len - 1) {
         fdt_util_path(fdt, node, path, sizeof(path));
-        snprintf(err, err_size, "%s: node %s: property '%s' is not one "
-                 "NUL-terminated string", what, path, prop);
+        snprintf(err, err_size,
+                 "%s: node %s: property '%s' is not one "
+                 "NUL-terminated string",
+                 what, path, prop);
         return false;
     }
     if ((size_t)len - 1 > max_len) {
         fdt_util_path(fdt, node, path, sizeof(path));
-        snprintf(err, err_size, "%s: node %s: property '%s' is %d "
-                 "characters, at most %u allowed", what, path, prop,
-                 len - 1, (unsigned)max_len);
+        snprintf(err, err_size,
+                 "%s: node %s: property '%s' is %d "
+                 "characters, at most %u allowed",
+                 what, path, prop, len - 1, (unsigned)max_len);
         return false;
     }
     *value = s;

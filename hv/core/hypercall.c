@@ -91,8 +91,8 @@ struct arch_regs *hypercall_handle(struct vm *vm)
     case HV_OP_SHUTDOWN: {
         uint32_t code = arch_regs_arg(&vm->regs, 0);
         console_guest_flush(&vm->console, vm->name);
-        dlog("guest %u '%s' shut down with code %u", (unsigned)vm->id,
-             vm->name, (unsigned)code);
+        dlog("guest %u '%s' shut down with code %u", (unsigned)vm->id, vm->name,
+             (unsigned)code);
         vm_stop(vm, code, false);
         break;
     }
@@ -117,8 +117,9 @@ struct arch_regs *fault_guest(struct vm *vm, const struct fault_info *fault)
 {
     console_guest_flush(&vm->console, vm->name);
     dlog("guest %u '%s' stopped: %s (%s) at address 0x%08x, pc 0x%08x, "
-         "status 0x%08x", (unsigned)vm->id, vm->name, fault->kind,
-         fault->detail, (unsigned)fault->address, (unsigned)fault->pc,
+         "status 0x%08x",
+         (unsigned)vm->id, vm->name, fault->kind, fault->detail,
+         (unsigned)fault->address, (unsigned)fault->pc,
          (unsigned)fault->status);
     vm_stop(vm, HV_HALT_GUEST_FAULT, true);
     return sched_resume();

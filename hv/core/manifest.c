@@ -30,8 +30,8 @@ static bool manifest_fail(const void *fdt, int node, const char *prop,
     char path[96];
     fdt_util_path(fdt, node, path, sizeof(path));
     if (prop) {
-        snprintf(err, err_size, WHAT ": node %s: property '%s' %s", path,
-                 prop, problem);
+        snprintf(err, err_size, WHAT ": node %s: property '%s' %s", path, prop,
+                 problem);
     } else {
         snprintf(err, err_size, WHAT ": node %s: %s", path, problem);
     }
@@ -68,18 +68,21 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
 
     memset(cfg, 0, sizeof(*cfg));
     if (strlen(name) >= HV_VM_NAME_MAX || strchr(name, '@')) {
-        return manifest_fail(fdt, node, NULL, "guest name must be 1 to 15 "
-                             "characters without '@'", err, err_size);
+        return manifest_fail(fdt, node, NULL,
+                             "guest name must be 1 to 15 "
+                             "characters without '@'",
+                             err, err_size);
     }
     strcpy(cfg->name, name);
 
-    fdt_for_each_property_offset(prop, fdt, node)
-    {
+    fdt_for_each_property_offset (prop, fdt, node) {
         const char *pname;
         fdt_getprop_by_offset(fdt, prop, &pname, NULL);
         if (!manifest_known(pname)) {
-            return manifest_fail(fdt, node, pname, "is not a manifest "
-                                 "property (misspelt?)", err, err_size);
+            return manifest_fail(fdt, node, pname,
+                                 "is not a manifest "
+                                 "property (misspelt?)",
+                                 err, err_size);
         }
     }
 
@@ -88,19 +91,20 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                              err, err_size);
     }
 
-    if (!fdt_util_string(fdt, node, "image", &s, HVPKG_NAME_MAX - 1, WHAT,
-                         err, err_size)) {
+    if (!fdt_util_string(fdt, node, "image", &s, HVPKG_NAME_MAX - 1, WHAT, err,
+                         err_size)) {
         return false;
     }
     if (!s) {
-        return manifest_fail(fdt, node, "image", "is missing", err,
-                             err_size);
+        return manifest_fail(fdt, node, "image", "is missing", err, err_size);
     }
     const struct hvpkg_entry *image = pkg_find(pkg, HVPKG_TYPE_IMAGE, s);
     if (!image) {
         char problem[80];
-        snprintf(problem, sizeof(problem), "names \"%s\", which the boot "
-                 "package does not hold", s);
+        snprintf(problem, sizeof(problem),
+                 "names \"%s\", which the boot "
+                 "package does not hold",
+                 s);
         return manifest_fail(fdt, node, "image", problem, err, err_size);
     }
     cfg->image = pkg_payload(pkg, image);
@@ -111,14 +115,17 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
         return false;
     }
     if (cfg->mem_size == 0 || !IS_ALIGNED(cfg->mem_size, HV_MEM_GRANULE)) {
-        return manifest_fail(fdt, node, "memory-size", "must be a non-zero "
-                             "multiple of 1 MiB (0x100000)", err, err_size);
+        return manifest_fail(fdt, node, "memory-size",
+                             "must be a non-zero "
+                             "multiple of 1 MiB (0x100000)",
+                             err, err_size);
     }
     /* The image and the start-info page must both fit. */
     if (cfg->image_size > cfg->mem_size - 4096) {
-        return manifest_fail(fdt, node, "memory-size", "leaves no room for "
-                             "the image and the start-info page", err,
-                             err_size);
+        return manifest_fail(fdt, node, "memory-size",
+                             "leaves no room for "
+                             "the image and the start-info page",
+                             err, err_size);
     }
 
     cfg->base_gva = HV_DEFAULT_GUEST_BASE;
@@ -128,23 +135,26 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
     }
     if (!IS_ALIGNED(cfg->base_gva, HV_MEM_GRANULE) ||
         (uint64_t)cfg->base_gva + cfg->mem_size > 0x100000000ull) {
-        return manifest_fail(fdt, node, "base-address", "must be 1 MiB-"
-                             "aligned with the memory below 4 GiB", err,
-                             err_size);
+        return manifest_fail(fdt, node, "base-address",
+                             "must be 1 MiB-"
+                             "aligned with the memory below 4 GiB",
+                             err, err_size);
     }
 
-    if (!manifest_u32(fdt, node, "entry-offset", false, &cfg->entry_offset,
-                      err, err_size)) {
+    if (!manifest_u32(fdt, node, "entry-offset", false, &cfg->entry_offset, err,
+                      err_size)) {
         return false;
     }
     if (cfg->entry_offset >= cfg->image_size ||
         !IS_ALIGNED(cfg->entry_offset, 2u)) {
-        return manifest_fail(fdt, node, "entry-offset", "must be an even "
-                             "offset inside the image", err, err_size);
+        return manifest_fail(fdt, node, "entry-offset",
+                             "must be an even "
+                             "offset inside the image",
+                             err, err_size);
     }
 
-    if (!fdt_util_string(fdt, node, "bootargs", &s, HV_CMDLINE_MAX - 1,
-                         WHAT, err, err_size)) {
+    if (!fdt_util_string(fdt, node, "bootargs", &s, HV_CMDLINE_MAX - 1, WHAT,
+                         err, err_size)) {
         return false;
     }
     if (s) {
@@ -154,8 +164,10 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
     int len;
     if (fdt_getprop(fdt, node, "halt-on-shutdown", &len)) {
         if (len != 0) {
-            return manifest_fail(fdt, node, "halt-on-shutdown", "takes no "
-                                 "value", err, err_size);
+            return manifest_fail(fdt, node, "halt-on-shutdown",
+                                 "takes no "
+                                 "value",
+                                 err, err_size);
         }
         cfg->halt_on_shutdown = true;
     }
@@ -169,8 +181,9 @@ bool manifest_parse(const void *fdt, const struct pkg *pkg,
 
     manifest->count = 0;
     if (fdt_node_check_compatible(fdt, 0, "hv,manifest") != 0) {
-        snprintf(err, err_size, WHAT ": root node: property 'compatible' "
-                 "must be \"hv,manifest\"");
+        snprintf(err, err_size,
+                 WHAT ": root node: property 'compatible' "
+                      "must be \"hv,manifest\"");
         return false;
     }
     int guests = fdt_subnode_offset(fdt, 0, "guests");
@@ -178,16 +191,16 @@ bool manifest_parse(const void *fdt, const struct pkg *pkg,
         snprintf(err, err_size, WHAT ": no /guests node");
         return false;
     }
-    fdt_for_each_subnode(node, fdt, guests)
-    {
+    fdt_for_each_subnode (node, fdt, guests) {
         if (manifest->count == HV_MAX_VMS) {
-            snprintf(err, err_size, WHAT ": /guests: more than %u guests "
-                     "(HV_MAX_VMS)", (unsigned)HV_MAX_VMS);
+            snprintf(err, err_size,
+                     WHAT ": /guests: more than %u guests "
+                          "(HV_MAX_VMS)",
+                     (unsigned)HV_MAX_VMS);
             return false;
         }
-        if (!manifest_guest(fdt, node, pkg,
-                            &manifest->guests[manifest->count], err,
-                            err_size)) {
+        if (!manifest_guest(fdt, node, pkg, &manifest->guests[manifest->count],
+                            err, err_size)) {
             return false;
         }
         manifest->count++;

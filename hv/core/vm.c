@@ -55,14 +55,14 @@ struct vm *vm_create(const struct vm_config *config)
     struct vm *vm = vm_alloc_slot();
 
     if (!vm) {
-        dlog("guest '%s': no free guest slot (HV_MAX_VMS = %u)",
-             config->name, (unsigned)HV_MAX_VMS);
+        dlog("guest '%s': no free guest slot (HV_MAX_VMS = %u)", config->name,
+             (unsigned)HV_MAX_VMS);
         return NULL;
     }
     if (!mem_alloc(config->mem_size, &vm->mem_pa)) {
         dlog("guest '%s': cannot allocate %u KiB of contiguous memory "
-             "(%u KiB free)", config->name,
-             (unsigned)(config->mem_size / 1024),
+             "(%u KiB free)",
+             config->name, (unsigned)(config->mem_size / 1024),
              (unsigned)(mem_free_bytes() / 1024));
         vm->state = VM_FREE;
         return NULL;
@@ -75,8 +75,8 @@ struct vm *vm_create(const struct vm_config *config)
 
     uint8_t *mem = arch_mm_boot_ptr(vm->mem_pa, vm->mem_size);
     if (!mem) {
-        dlog("guest '%s': memory at 0x%08x is not reachable at boot",
-             vm->name, (unsigned)pa_addr(vm->mem_pa));
+        dlog("guest '%s': memory at 0x%08x is not reachable at boot", vm->name,
+             (unsigned)pa_addr(vm->mem_pa));
         mem_free(vm->mem_pa, vm->mem_size);
         vm->state = VM_FREE;
         return NULL;
@@ -92,8 +92,8 @@ struct vm *vm_create(const struct vm_config *config)
         return NULL;
     }
     uint32_t top = gva_addr(vm->mem_gva) + vm->mem_size - START_INFO_SIZE;
-    arch_regs_init(&vm->regs, gva_addr(vm->mem_gva) + config->entry_offset,
-                   top, top);
+    arch_regs_init(&vm->regs, gva_addr(vm->mem_gva) + config->entry_offset, top,
+                   top);
     vm->state = VM_RUNNABLE;
     dlog("guest %u '%s': %u KiB at 0x%08x (guest 0x%08x), image %u bytes",
          (unsigned)vm->id, vm->name, (unsigned)(vm->mem_size / 1024),

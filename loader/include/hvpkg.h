@@ -22,9 +22,9 @@
 
 #define HVPKG_MAGIC 0x4b504748u /* "HGPK" in memory order */
 #define HVPKG_VERSION 1u
-#define HVPKG_ALIGN 4096u        /* the package starts at this alignment */
-#define HVPKG_PAYLOAD_ALIGN 8u   /* device trees need 8 */
-#define HVPKG_NAME_MAX 32u       /* including the NUL */
+#define HVPKG_ALIGN 4096u      /* the package starts at this alignment */
+#define HVPKG_PAYLOAD_ALIGN 8u /* device trees need 8 */
+#define HVPKG_NAME_MAX 32u     /* including the NUL */
 #define HVPKG_MAX_ENTRIES 16u
 
 enum hvpkg_type {

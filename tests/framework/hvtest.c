@@ -31,12 +31,13 @@ static __attribute__((noreturn)) void hvtest_finish(enum hvtest_result r)
     hv_shutdown((uint32_t)r);
 }
 
-void hvtest_fail(const char *file, int line, const char *what,
-                 uint32_t got, uint32_t want, int fatal)
+void hvtest_fail(const char *file, int line, const char *what, uint32_t got,
+                 uint32_t want, int fatal)
 {
     hv_printf("hvtest: FAIL %s:%d: %s: got 0x%08lx (%ld), want 0x%08lx "
-              "(%ld)\n", file, line, what, (unsigned long)got,
-              (long)(int32_t)got, (unsigned long)want, (long)(int32_t)want);
+              "(%ld)\n",
+              file, line, what, (unsigned long)got, (long)(int32_t)got,
+              (unsigned long)want, (long)(int32_t)want);
     hvtest_failed = 1;
     if (fatal) {
         longjmp(hvtest_abort, 1);
@@ -57,8 +58,8 @@ void hvtest_error(const char *reason)
 
 static const struct hvtest *hvtest_find(const char *full)
 {
-    for (const struct hvtest *t = __start_hvtest_list;
-         t < __stop_hvtest_list; t++) {
+    for (const struct hvtest *t = __start_hvtest_list; t < __stop_hvtest_list;
+         t++) {
         size_t slen = strlen(t->suite);
         if (strncmp(full, t->suite, slen) == 0 && full[slen] == '.' &&
             strcmp(full + slen + 1, t->name) == 0) {

@@ -27,30 +27,30 @@ struct hvtest {
     void (*fn)(void);
 };
 
-#define TEST(suite, name)                                                 \
-    static void hvtest_fn_##suite##_##name(void);                         \
-    static const struct hvtest hvtest_desc_##suite##_##name               \
-        __attribute__((used, section("hvtest_list"), aligned(4))) = {     \
-            #suite, #name, hvtest_fn_##suite##_##name};                   \
+#define TEST(suite, name)                                                      \
+    static void hvtest_fn_##suite##_##name(void);                              \
+    static const struct hvtest hvtest_desc_##suite##_##name                    \
+        __attribute__((used, section("hvtest_list"), aligned(4))) = {          \
+            #suite, #name, hvtest_fn_##suite##_##name};                        \
     static void hvtest_fn_##suite##_##name(void)
 
 /** Records a failure at file:line and goes on (EXPECT) or ends (ASSERT). */
-void hvtest_fail(const char *file, int line, const char *what,
-                 uint32_t got, uint32_t want, int fatal);
+void hvtest_fail(const char *file, int line, const char *what, uint32_t got,
+                 uint32_t want, int fatal);
 /** Ends the test with SKIP or ERROR and a reason. */
 void hvtest_skip(const char *reason) __attribute__((noreturn));
 void hvtest_error(const char *reason) __attribute__((noreturn));
 /** The start info and command line of this guest. */
 const struct hv_start_info *hvtest_start_info(void);
 
-#define HVTEST_CMP(a, b, fatal)                                           \
-    do {                                                                  \
-        uint32_t hvtest_a_ = (uint32_t)(a);                               \
-        uint32_t hvtest_b_ = (uint32_t)(b);                               \
-        if (hvtest_a_ != hvtest_b_) {                                     \
-            hvtest_fail(__FILE__, __LINE__, #a " == " #b, hvtest_a_,      \
-                        hvtest_b_, fatal);                                \
-        }                                                                 \
+#define HVTEST_CMP(a, b, fatal)                                                \
+    do {                                                                       \
+        uint32_t hvtest_a_ = (uint32_t)(a);                                    \
+        uint32_t hvtest_b_ = (uint32_t)(b);                                    \
+        if (hvtest_a_ != hvtest_b_) {                                          \
+            hvtest_fail(__FILE__, __LINE__, #a " == " #b, hvtest_a_,           \
+                        hvtest_b_, fatal);                                     \
+        }                                                                      \
     } while (0)
 
 #define EXPECT_EQ(a, b) HVTEST_CMP(a, b, 0)

@@ -42,7 +42,7 @@
  */
 #define HV_ABI_VERSION_MAJOR 0
 #define HV_ABI_VERSION_MINOR 1
-#define HV_ABI_VERSION \
+#define HV_ABI_VERSION                                                         \
     ((uint32_t)((HV_ABI_VERSION_MAJOR << 16) | HV_ABI_VERSION_MINOR))
 #define HV_ABI_VERSION_GET_MAJOR(v) (((uint32_t)(v) >> 16) & 0xffffu)
 #define HV_ABI_VERSION_GET_MINOR(v) ((uint32_t)(v)&0xffffu)
@@ -52,16 +52,16 @@
  * numbers where one fits, so a Linux guest can pass them on unchanged.
  */
 #define HV_OK 0
-#define HV_EPERM 1    /* the guest may not perform this operation */
-#define HV_ENOENT 2   /* the named object does not exist */
-#define HV_E2BIG 7    /* a length or count is above the documented limit */
-#define HV_EAGAIN 11  /* try again later */
-#define HV_ENOMEM 12  /* a monitor pool is exhausted */
-#define HV_EFAULT 14  /* a buffer is not accessible to the guest */
-#define HV_EBUSY 16   /* the object is in use */
-#define HV_EINVAL 22  /* an argument is malformed (including misaligned) */
-#define HV_ERANGE 34  /* an index is out of range */
-#define HV_ENOSYS 38  /* unknown hypercall number */
+#define HV_EPERM 1   /* the guest may not perform this operation */
+#define HV_ENOENT 2  /* the named object does not exist */
+#define HV_E2BIG 7   /* a length or count is above the documented limit */
+#define HV_EAGAIN 11 /* try again later */
+#define HV_ENOMEM 12 /* a monitor pool is exhausted */
+#define HV_EFAULT 14 /* a buffer is not accessible to the guest */
+#define HV_EBUSY 16  /* the object is in use */
+#define HV_EINVAL 22 /* an argument is malformed (including misaligned) */
+#define HV_ERANGE 34 /* an index is out of range */
+#define HV_ENOSYS 38 /* unknown hypercall number */
 
 /* Compile-time layout checks that work in C89, C99, C11 and C++. */
 #if defined(__cplusplus) && __cplusplus >= 201103L
@@ -70,7 +70,7 @@
 #define HV_STATIC_ASSERT(cond, msg) _Static_assert(cond, #msg)
 #else
 /* C89: a negative array size fails; msg makes the typedef name unique. */
-#define HV_STATIC_ASSERT(cond, msg) \
+#define HV_STATIC_ASSERT(cond, msg)                                            \
     typedef char hv_static_assert_##msg[(cond) ? 1 : -1]
 #endif
 

@@ -58,8 +58,8 @@ static HV_INLINE int32_t hv_features(uint32_t index, uint32_t *bitmap)
 
 static HV_INLINE int32_t hv_console_write(const void *buf, uint32_t len)
 {
-    return hv_call(HV_OP_CONSOLE_WRITE, (uint32_t)(uintptr_t)buf, len, 0,
-                   0, 0, 0, 0);
+    return hv_call(HV_OP_CONSOLE_WRITE, (uint32_t)(uintptr_t)buf, len, 0, 0, 0,
+                   0, 0);
 }
 
 static HV_INLINE int32_t hv_yield(void)
@@ -85,8 +85,7 @@ static HV_INLINE uint64_t hv_clock_read(void)
 
 static HV_INLINE int32_t hv_vm_info(struct hv_vm_info *info)
 {
-    return hv_call(HV_OP_VM_INFO, (uint32_t)(uintptr_t)info, 0, 0, 0, 0, 0,
-                   0);
+    return hv_call(HV_OP_VM_INFO, (uint32_t)(uintptr_t)info, 0, 0, 0, 0, 0, 0);
 }
 
 #endif /* __arm__ */

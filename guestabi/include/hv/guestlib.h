@@ -23,7 +23,6 @@ void hv_puts(const char *s);
 int hv_cmdline_get(const char *cmdline, const char *key, char *out,
                    unsigned int size);
 /** As hv_cmdline_get, parsed as a C integer (decimal or 0x hex). */
-int hv_cmdline_get_u32(const char *cmdline, const char *key,
-                       uint32_t *value);
+int hv_cmdline_get_u32(const char *cmdline, const char *key, uint32_t *value);
 
 #endif /* HV_GUESTLIB_H */

@@ -111,11 +111,11 @@
 #define HV_VM_NAME_MAX 16
 
 struct hv_vm_info {
-    uint32_t abi_version; /* OUT: as HV_OP_VERSION */
-    uint32_t vm_id;       /* OUT: this guest's id, 1 .. */
-    uint32_t mem_base;    /* OUT: guest virtual address of its memory */
-    uint32_t mem_size;    /* OUT: bytes of memory */
-    uint64_t uptime_ns;   /* OUT: as HV_OP_CLOCK_READ */
+    uint32_t abi_version;      /* OUT: as HV_OP_VERSION */
+    uint32_t vm_id;            /* OUT: this guest's id, 1 .. */
+    uint32_t mem_base;         /* OUT: guest virtual address of its memory */
+    uint32_t mem_size;         /* OUT: bytes of memory */
+    uint64_t uptime_ns;        /* OUT: as HV_OP_CLOCK_READ */
     char name[HV_VM_NAME_MAX]; /* OUT: NUL-terminated manifest name */
 };
 HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);

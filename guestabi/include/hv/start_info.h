@@ -19,13 +19,13 @@
 #define HV_CMDLINE_MAX 256
 
 struct hv_start_info {
-    uint32_t magic;          /* HV_START_INFO_MAGIC */
-    uint32_t abi_version;    /* as HV_OP_VERSION */
-    uint32_t vm_id;          /* this guest's id, 1 .. */
-    uint32_t mem_base;       /* guest virtual address of guest memory */
-    uint32_t mem_size;       /* bytes of guest memory */
-    uint32_t image_size;     /* bytes of the image loaded at mem_base */
-    uint32_t reserved[2];    /* 0 */
+    uint32_t magic;               /* HV_START_INFO_MAGIC */
+    uint32_t abi_version;         /* as HV_OP_VERSION */
+    uint32_t vm_id;               /* this guest's id, 1 .. */
+    uint32_t mem_base;            /* guest virtual address of guest memory */
+    uint32_t mem_size;            /* bytes of guest memory */
+    uint32_t image_size;          /* bytes of the image loaded at mem_base */
+    uint32_t reserved[2];         /* 0 */
     char cmdline[HV_CMDLINE_MAX]; /* manifest "bootargs", NUL-terminated */
 };
 HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 32 + HV_CMDLINE_MAX,

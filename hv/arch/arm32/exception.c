@@ -106,8 +106,8 @@ noreturn void arch_exception_monitor_fault(struct arch_regs *frame,
                                            uint32_t kind)
 {
     dlog("PANIC: exception %u in the monitor at pc 0x%08x, cpsr 0x%08x, "
-         "dfsr 0x%08x dfar 0x%08x ifsr 0x%08x ifar 0x%08x", (unsigned)kind,
-         (unsigned)frame->pc, (unsigned)frame->cpsr,
+         "dfsr 0x%08x dfar 0x%08x ifsr 0x%08x ifar 0x%08x",
+         (unsigned)kind, (unsigned)frame->pc, (unsigned)frame->cpsr,
          (unsigned)cp15_read_dfsr(), (unsigned)cp15_read_dfar(),
          (unsigned)cp15_read_ifsr(), (unsigned)cp15_read_ifar());
     arch_halt(HV_HALT_PANIC);

@@ -33,8 +33,8 @@
 /* Monitor device registers: shareable device, never executable. */
 #define SECT_DEVICE (SECT | SECT_B | SECT_XN | SECT_AP_PL1)
 /* Guest memory: normal write-back, PL0 read/write, per-ASID. */
-#define SECT_GUEST                                                    \
-    (SECT | SECT_B | SECT_C | SECT_TEX1 | SECT_AP_ALL | SECT_NG |     \
+#define SECT_GUEST                                                             \
+    (SECT | SECT_B | SECT_C | SECT_TEX1 | SECT_AP_ALL | SECT_NG |              \
      SECT_DOMAIN(HV_DOMAIN_GUEST))
 
 uint32_t hv_boot_l1[L1_ENTRIES]
@@ -86,8 +86,7 @@ void *arch_mm_boot_ptr(paddr_t pa, size_t size)
 {
     uint32_t a = (uint32_t)pa_addr(pa);
 
-    if (a < mm_idmap_start || a >= mm_idmap_end ||
-        size > mm_idmap_end - a) {
+    if (a < mm_idmap_start || a >= mm_idmap_end || size > mm_idmap_end - a) {
         return NULL;
     }
     return (void *)(uintptr_t)a;
@@ -132,7 +131,8 @@ bool arch_mm_vm_init(struct vm *vm)
 
     if (end > HV_WINDOW_BASE && base < HV_WINDOW_END) {
         dlog("guest '%s': memory 0x%08x-0x%08x overlaps the monitor window "
-             "0x%08x-0x%08x", vm->name, (unsigned)base, (unsigned)end - 1,
+             "0x%08x-0x%08x",
+             vm->name, (unsigned)base, (unsigned)end - 1,
              (unsigned)HV_WINDOW_BASE, (unsigned)HV_WINDOW_END - 1);
         return false;
     }

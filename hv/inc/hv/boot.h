@@ -6,11 +6,11 @@
 
 /** Where the arch's early boot found things. */
 struct boot_params {
-    const void *monitor;   /* the monitor image as loaded (its VA) */
-    size_t monitor_size;   /* bytes up to the package */
+    const void *monitor; /* the monitor image as loaded (its VA) */
+    size_t monitor_size; /* bytes up to the package */
     paddr_t monitor_pa;
     paddr_t package_pa;
-    paddr_t reserved_end;  /* first byte after monitor, package and bss */
+    paddr_t reserved_end; /* first byte after monitor, package and bss */
 };
 
 /** Validates the image, reads the board and manifest, starts guests. */

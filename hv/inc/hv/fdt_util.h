@@ -16,9 +16,8 @@ bool fdt_util_header_ok(const void *fdt, size_t avail, const char *what,
 /** Full path of @node, for messages. */
 void fdt_util_path(const void *fdt, int node, char *buf, size_t size);
 /** Reads a one-cell property. */
-int fdt_util_u32(const void *fdt, int node, const char *prop,
-                 uint32_t *value, const char *what, char *err,
-                 size_t err_size);
+int fdt_util_u32(const void *fdt, int node, const char *prop, uint32_t *value,
+                 const char *what, char *err, size_t err_size);
 /**
  * Reads a string property of at most @max_len characters; *value is NULL
  * when absent. False (with err set) when malformed or too long.

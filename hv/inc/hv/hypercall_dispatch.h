@@ -14,7 +14,7 @@ struct fault_info {
     const char *detail; /* decoded status, e.g. "permission fault" */
     uint32_t address;   /* faulting data or instruction address */
     uint32_t pc;
-    uint32_t status;    /* raw fault status register, 0 if none */
+    uint32_t status; /* raw fault status register, 0 if none */
 };
 
 /** Stops @vm for @fault with a report; returns regs to run next. */

@@ -27,7 +27,6 @@ bool pkg_check_monitor(const struct pkg *pkg, const void *monitor,
 /** The entry of @type (and @name, unless NULL), or NULL. */
 const struct hvpkg_entry *pkg_find(const struct pkg *pkg, uint32_t type,
                                    const char *name);
-const void *pkg_payload(const struct pkg *pkg,
-                        const struct hvpkg_entry *entry);
+const void *pkg_payload(const struct pkg *pkg, const struct hvpkg_entry *entry);
 
 #endif /* HV_PKG_H */

@@ -21,7 +21,7 @@ enum vm_state {
 /** What the manifest says about one guest. */
 struct vm_config {
     char name[HV_VM_NAME_MAX];
-    const void *image;     /* the image bytes (in the boot package) */
+    const void *image; /* the image bytes (in the boot package) */
     uint32_t image_size;
     uint32_t mem_size;     /* bytes, multiple of HV_MEM_GRANULE */
     uint32_t base_gva;     /* where memory starts in guest space */

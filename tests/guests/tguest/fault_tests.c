@@ -10,8 +10,8 @@
 
 static void fault_not_stopped(void)
 {
-    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0,
-                1, 1);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
 }
 
 TEST(fault, undefined_instruction)

@@ -61,8 +61,10 @@ TEST(hypercall, preserves_registers)
     register uint32_t r8 __asm__("r8") = 0x88888888;
     register uint32_t r12 __asm__("r12") = HV_OP_VERSION;
     register uint32_t r0 __asm__("r0") = 0;
-    __asm__ volatile("svc #0" : "+r"(r0), "+r"(r4), "+r"(r8), "+r"(r12)
-                     : : "r1", "r2", "r3", "memory");
+    __asm__ volatile("svc #0"
+                     : "+r"(r0), "+r"(r4), "+r"(r8), "+r"(r12)
+                     :
+                     : "r1", "r2", "r3", "memory");
     EXPECT_EQ(r0, HV_ABI_VERSION);
     EXPECT_EQ(r4, 0x44444444u);
     EXPECT_EQ(r8, 0x88888888u);
@@ -137,8 +139,7 @@ TEST(vm_info, unaligned)
     EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(buf + 4)), -HV_EINVAL);
     EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(buf + 1)), -HV_EINVAL);
     /* Misalignment is reported even for an address that is also bad. */
-    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(MONITOR_ADDR + 4)),
-              -HV_EINVAL);
+    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(MONITOR_ADDR + 4)), -HV_EINVAL);
 }
 
 TEST(vm_info, bad_pointer)
@@ -146,8 +147,7 @@ TEST(vm_info, bad_pointer)
     EXPECT_EQ(hv_vm_info((struct hv_vm_info *)MONITOR_ADDR), -HV_EFAULT);
     EXPECT_EQ(hv_vm_info((struct hv_vm_info *)0x1000), -HV_EFAULT);
     /* Starts inside guest memory, ends past it. */
-    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(guest_end() - 8)),
-              -HV_EFAULT);
+    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(guest_end() - 8)), -HV_EFAULT);
     EXPECT_EQ(hv_vm_info((struct hv_vm_info *)0xfffffff8u), -HV_EFAULT);
 }
 

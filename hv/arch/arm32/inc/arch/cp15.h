@@ -5,21 +5,21 @@
 
 #include <stdint.h>
 
-#define CP15_READ(name, op1, crn, crm, op2)                               \
-    static inline uint32_t cp15_read_##name(void)                        \
-    {                                                                     \
-        uint32_t v;                                                       \
-        __asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 \
-                         : "=r"(v));                                      \
-        return v;                                                         \
+#define CP15_READ(name, op1, crn, crm, op2)                                    \
+    static inline uint32_t cp15_read_##name(void)                              \
+    {                                                                          \
+        uint32_t v;                                                            \
+        __asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2    \
+                         : "=r"(v));                                           \
+        return v;                                                              \
     }
-#define CP15_WRITE(name, op1, crn, crm, op2)                              \
-    static inline void cp15_write_##name(uint32_t v)                     \
-    {                                                                     \
-        __asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 \
-                         :                                                \
-                         : "r"(v)                                         \
-                         : "memory");                                     \
+#define CP15_WRITE(name, op1, crn, crm, op2)                                   \
+    static inline void cp15_write_##name(uint32_t v)                           \
+    {                                                                          \
+        __asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2    \
+                         :                                                     \
+                         : "r"(v)                                              \
+                         : "memory");                                          \
     }
 
 CP15_READ(midr, 0, c0, c0, 0)
