@@ -20,6 +20,7 @@
 #include "hv/manifest.h"
 #include "hv/mem.h"
 #include "hv/pkg.h"
+#include "hv/pt.h"
 #include "hv/sched.h"
 
 #ifndef HV_VERSION_STRING
@@ -91,6 +92,7 @@ static void boot_memory(const struct board_desc *b, const struct boot_params *p)
         arch_halt(HV_HALT_BOOT_ERROR);
     }
     mem_init(pa_init(free_start), ram_end - free_start);
+    pt_init(pa_init(free_start), ram_end - free_start);
     dlog("RAM 0x%08x-0x%08x, %u KiB free for guests", (unsigned)ram_start,
          (unsigned)ram_end - 1, (unsigned)(mem_free_bytes() / 1024));
 }

@@ -7,6 +7,7 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/mem.h"
+#include "hv/pt.h"
 #include "hv/sched.h"
 
 #define START_INFO_SIZE 4096u
@@ -111,6 +112,7 @@ void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
     vm->state = VM_STOPPED;
     vm->exit_code = exit_code;
     arch_mm_vm_free(vm);
+    pt_release_vm(vm);
     mem_free(vm->mem_pa, vm->mem_size);
     sched_on_stop(vm, faulted);
 }

@@ -42,6 +42,15 @@ uint32_t hv_boot_l1[L1_ENTRIES]
 static uint32_t mm_vm_l1[HV_MAX_VMS][L1_ENTRIES]
     __attribute__((aligned(16384), section(".bss.pgtable")));
 
+/* L2 table behind the temporary slot, shared by every address space. */
+static uint32_t mm_temp_l2[256]
+    __attribute__((aligned(1024), section(".bss.pgtable")));
+#define MM_TEMP_PAGES 4u /* arch_mm_phys_ptr maps at most 16 KiB */
+/* Small page, PL1 read/write, normal write-back, never executable. */
+#define PAGE_MONITOR_NORMAL                                                    \
+    (0x2u | 0x1u | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6))
+#define L1_PAGE_TABLE 0x1u
+
 static uint32_t mm_bss_pa;
 static uint32_t mm_idmap_start;
 static uint32_t mm_idmap_end;
@@ -74,6 +83,53 @@ void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa)
     if (mm_idmap_end > HV_WINDOW_BASE || mm_idmap_end < mm_idmap_start) {
         mm_idmap_end = HV_WINDOW_BASE;
     }
+    uint32_t *entry = &hv_boot_l1[L1_INDEX(HV_TEMP_VA)];
+    *entry = mm_bss_va_to_pa(mm_temp_l2) | L1_PAGE_TABLE |
+             SECT_DOMAIN(HV_DOMAIN_MONITOR);
+    mm_clean_range(entry, sizeof(*entry));
+}
+
+void *arch_mm_phys_ptr(paddr_t pa, size_t size)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    uint32_t first = a & ~0xfffu;
+    uint32_t pages = ((a + (uint32_t)size - 1) >> 12) - (first >> 12) + 1;
+
+    if (size == 0 || pages > MM_TEMP_PAGES) {
+        return NULL;
+    }
+    for (uint32_t i = 0; i < pages; i++) {
+        mm_temp_l2[i] = (first + i * 4096u) | PAGE_MONITOR_NORMAL;
+    }
+    mm_clean_range(mm_temp_l2, pages * sizeof(mm_temp_l2[0]));
+    for (uint32_t i = 0; i < pages; i++) {
+        cp15_write_tlbimva(HV_TEMP_VA + i * 4096u);
+    }
+    dsb();
+    isb();
+    return (void *)(uintptr_t)(HV_TEMP_VA + (a - first));
+}
+
+void arch_mm_pt_written(void *ptr, size_t size)
+{
+    mm_clean_range(ptr, size);
+}
+
+void arch_mm_fill_window(uint32_t *l1)
+{
+    for (uint32_t i = L1_INDEX(HV_WINDOW_BASE); i < L1_INDEX(HV_WINDOW_END);
+         i++) {
+        l1[i] = hv_boot_l1[i];
+    }
+}
+
+void arch_mm_tlb_flush_all(void)
+{
+    dsb();
+    cp15_write_tlbiall(0);
+    cp15_write_bpiall(0);
+    dsb();
+    isb();
 }
 
 size_t arch_mm_boot_reach(paddr_t pa)
@@ -141,10 +197,7 @@ bool arch_mm_vm_init(struct vm *vm)
         l1[L1_INDEX(base + off)] =
             ((uint32_t)pa_addr(vm->mem_pa) + off) | SECT_GUEST;
     }
-    for (uint32_t i = L1_INDEX(HV_WINDOW_BASE); i < L1_INDEX(HV_WINDOW_END);
-         i++) {
-        l1[i] = hv_boot_l1[i];
-    }
+    arch_mm_fill_window(l1);
     mm_clean_range(l1, sizeof(mm_vm_l1[0]));
 
     /* The image was written through the identity map: make it visible to

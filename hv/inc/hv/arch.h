@@ -51,6 +51,18 @@ void *arch_mm_boot_ptr(paddr_t pa, size_t size);
 /** Bytes reachable through arch_mm_boot_ptr from @pa on (0 if none). */
 size_t arch_mm_boot_reach(paddr_t pa);
 
+/**
+ * A monitor pointer to @size bytes (at most 16 KiB, not crossing a 16 KiB
+ * boundary) of guest RAM at @pa, valid until the next call.
+ */
+void *arch_mm_phys_ptr(paddr_t pa, size_t size);
+/** Makes page-table writes at @ptr visible to the table walker. */
+void arch_mm_pt_written(void *ptr, size_t size);
+/** Writes the monitor window entries into a guest L1 table. */
+void arch_mm_fill_window(uint32_t *l1);
+/** Invalidates every TLB entry, all ASIDs. */
+void arch_mm_tlb_flush_all(void);
+
 /* --- CPU --------------------------------------------------------------- */
 
 /** Stops the machine; under semihosting QEMU exits with @code. */

@@ -41,6 +41,7 @@ struct vm {
     gvaddr_t mem_gva;
     uint32_t image_size;
     bool halt_on_shutdown;
+    paddr_t active_l1; /* the guest's pinned L1 in use, 0 if the monitor's */
     uint32_t exit_code;
     struct console_line console;
     struct arch_vm arch;

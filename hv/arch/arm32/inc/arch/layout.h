@@ -8,7 +8,8 @@
  *   0xfe400000  bss: stacks, page tables, pools (2 MiB)
  *   0xfe800000  device slots, one 1 MiB section each (6 slots)
  *   0xfee00000  temporary mapping slot (1 MiB) for physical memory
- *   0xfef00000  end of the monitor window (guests may map above it)
+ *   0xff000000  end of the monitor window (guests may map above it;
+ *               0xfef00000-0xff000000 is reserved for growth)
  *
  * Every guest address space holds the same window entries, mapped
  * privileged-only (AP=01) in domain 0 and global, so a guest in USR mode
@@ -18,7 +19,7 @@
 #define ARCH_LAYOUT_H
 
 #define HV_WINDOW_BASE 0xfe000000
-#define HV_WINDOW_END 0xfef00000
+#define HV_WINDOW_END 0xff000000
 #define HV_IMAGE_VA 0xfe000000
 #define HV_IMAGE_WINDOW 0x00200000
 #define HV_BSS_VA 0xfe400000

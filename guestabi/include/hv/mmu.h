@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest page tables: the rules the monitor enforces on them.
+ *
+ * A guest builds ARMv7 short-descriptor tables in its own memory and
+ * registers ("pins") them; from then on the monitor alone writes them, on
+ * the guest's behalf, after checking each entry. Tables use physical
+ * addresses of the guest's own memory.
+ *
+ * PAGE-TABLE FRAMES
+ *   L1  16 KiB, 16 KiB aligned, 4096 entries. The entries that cover the
+ *       monitor window (HV_MMU_WINDOW_BASE .. HV_MMU_WINDOW_END) must be 0
+ *       when the table is pinned; the monitor fills them and refuses any
+ *       update to them.
+ *   L2  one 4 KiB frame. Its first 2 KiB hold two hardware tables of 256
+ *       entries (as Linux lays them out); an L1 page-table entry may point
+ *       at offset 0 or 1024 of a pinned L2 frame. Its second 2 KiB are the
+ *       guest's own (Linux keeps its software PTE bits there): updates to
+ *       them are written unchecked.
+ *
+ * ENTRIES ACCEPTED
+ *   L1 fault (type 0); page table (type 1) pointing into a pinned L2 frame
+ *   of this guest; section (type 2, not supersection) of this guest's
+ *   memory. L2 fault (type 0) and small page (type 2 or 3) of this guest's
+ *   memory. Large pages, supersections, the reserved L1 type 3, the NS bit
+ *   and domain 0 (the monitor's) are refused with HV_EINVAL or HV_EPERM.
+ *
+ * THE INVARIANT
+ *   No frame is at once a pinned page table and mapped writable at PL0
+ *   (AP[2] = 0 and AP[1:0] = 0b11) by any pinned table of its guest.
+ *   Pinning a frame that is mapped writable, or mapping writable a frame
+ *   (or a section holding a frame) that is pinned, fails with HV_EBUSY.
+ *
+ * Operations that use these rules (pin, unpin, update, switch) come with
+ * the virtual-mode ABI (interface version 0.2).
+ */
+#ifndef HV_MMU_H
+#define HV_MMU_H
+
+#include "abi.h"
+
+#define HV_MMU_WINDOW_BASE 0xfe000000u
+#define HV_MMU_WINDOW_END 0xff000000u
+#define HV_MMU_L1_SIZE 16384u
+#define HV_MMU_L2_FRAME_SIZE 4096u
+#define HV_MMU_L2_HW_SIZE 2048u /* hardware half of an L2 frame */
+#define HV_MMU_DOMAIN_MONITOR 0u
+
+#endif /* HV_MMU_H */

@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest page-table validation: direct paging, as Xen's PV guests do it.
+ * Guests keep their own ARMv7 short-descriptor tables; once pinned, a
+ * table is read-only to its guest and every change goes through
+ * pt_update, which checks the new entry and keeps reference counts so
+ * the invariant of <hv/mmu.h> holds after every single operation.
+ */
+#include "hv/pt.h"
+
+#include <hv/mmu.h>
+#include <string.h>
+
+#include "hv/arch.h"
+#include "hv/config.h"
+
+#define PT_FRAME_SHIFT 12
+#define PT_FRAME_SIZE 4096u
+#define PT_SECTION_SHIFT 20
+#define PT_FRAMES_PER_SECTION 256u
+#define PT_MAX_FRAMES (HV_MEM_MAX_GRANULES * PT_FRAMES_PER_SECTION)
+
+#define PT_TYPE_NONE 0u
+#define PT_TYPE_L1 1u
+#define PT_TYPE_L2 2u
+
+/* Frame word: type in bits 0-1, L1 references 2-15, writable maps 16-31. */
+#define FRAME_TYPE(f) ((f)&3u)
+#define FRAME_TYPE_REFS(f) (((f) >> 2) & 0x3fffu)
+#define FRAME_WRITABLE(f) ((f) >> 16)
+#define FRAME_MAX_TYPE_REFS 0x3fffu
+#define FRAME_MAX_WRITABLE 0xffffu
+
+/* Descriptor fields (ARMv7 short-descriptor format). */
+#define L1_TYPE(d) ((d)&3u)
+#define L1_TYPE_FAULT 0u
+#define L1_TYPE_TABLE 1u
+#define L1_TYPE_SECTION 2u
+#define L1_TABLE_SBZ ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 9))
+#define L1_DOMAIN(d) (((d) >> 5) & 0xfu)
+#define L1_SECT_SUPER (1u << 18)
+#define L1_SECT_NS (1u << 19)
+#define L1_SECT_SBZ (1u << 9)
+#define L1_SECT_AP(d) ((((d) >> 10) & 3u) | (((d) >> 13) & 4u))
+#define L2_TYPE(d) ((d)&3u)
+#define L2_AP(d) ((((d) >> 4) & 3u) | (((d) >> 7) & 4u))
+#define AP_PL0_RW 3u /* AP[2] = 0, AP[1:0] = 0b11 */
+
+#define L1_ENTRIES 4096u
+#define L2_HW_ENTRIES (HV_MMU_L2_HW_SIZE / 4u)
+
+static uint32_t pt_base;
+static uint32_t pt_frames_count;
+static uint32_t pt_frames[PT_MAX_FRAMES];
+static uint16_t pt_section_writable[HV_MEM_MAX_GRANULES];
+static uint16_t pt_section_tables[HV_MEM_MAX_GRANULES];
+
+void pt_init(paddr_t base, uint32_t size)
+{
+    pt_base = (uint32_t)pa_addr(base);
+    pt_frames_count = size >> PT_FRAME_SHIFT;
+    if (pt_frames_count > PT_MAX_FRAMES) {
+        pt_frames_count = PT_MAX_FRAMES;
+    }
+    memset(pt_frames, 0, sizeof(pt_frames));
+    memset(pt_section_writable, 0, sizeof(pt_section_writable));
+    memset(pt_section_tables, 0, sizeof(pt_section_tables));
+}
+
+/* True if [pa, pa + size) is inside @vm's memory. */
+static bool pt_owned(const struct vm *vm, uint32_t pa, uint32_t size)
+{
+    uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+    return pa >= base && pa - base < vm->mem_size &&
+           size <= vm->mem_size - (pa - base);
+}
+
+static uint32_t *pt_frame(uint32_t pa)
+{
+    return &pt_frames[(pa - pt_base) >> PT_FRAME_SHIFT];
+}
+
+static uint32_t pt_section_index(uint32_t pa)
+{
+    return (pa - pt_base) >> PT_SECTION_SHIFT;
+}
+
+static bool pt_window_index(uint32_t index)
+{
+    uint32_t va = index << PT_SECTION_SHIFT;
+    return va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END;
+}
+
+/* What a valid entry holds a reference to. */
+enum pt_ref_kind {
+    PT_REF_NONE,
+    PT_REF_L2,         /* an L1 entry pointing at an L2 frame */
+    PT_REF_SECTION_RW, /* a writable section mapping */
+    PT_REF_PAGE_RW,    /* a writable small page mapping */
+};
+
+struct pt_ref {
+    enum pt_ref_kind kind;
+    uint32_t pa;
+};
+
+/* The reference @desc holds; @desc must be valid (checked before). */
+static struct pt_ref pt_ref_of(bool l1, uint32_t desc)
+{
+    struct pt_ref ref = {PT_REF_NONE, 0};
+
+    if (l1 && L1_TYPE(desc) == L1_TYPE_TABLE) {
+        ref.kind = PT_REF_L2;
+        ref.pa = desc & ~(PT_FRAME_SIZE - 1);
+    } else if (l1 && L1_TYPE(desc) == L1_TYPE_SECTION &&
+               L1_SECT_AP(desc) == AP_PL0_RW) {
+        ref.kind = PT_REF_SECTION_RW;
+        ref.pa = desc & ~(HV_MEM_GRANULE - 1);
+    } else if (!l1 && L2_TYPE(desc) >= 2 && L2_AP(desc) == AP_PL0_RW) {
+        ref.kind = PT_REF_PAGE_RW;
+        ref.pa = desc & ~(PT_FRAME_SIZE - 1);
+    }
+    return ref;
+}
+
+static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
+{
+    switch (L1_TYPE(desc)) {
+    case L1_TYPE_FAULT:
+        return HV_OK;
+    case L1_TYPE_TABLE: {
+        uint32_t l2 = desc & ~0x3ffu;
+        uint32_t frame = l2 & ~(PT_FRAME_SIZE - 1);
+        if (desc & L1_TABLE_SBZ) {
+            return -HV_EINVAL;
+        }
+        if (L1_DOMAIN(desc) == HV_MMU_DOMAIN_MONITOR ||
+            !pt_owned(vm, frame, PT_FRAME_SIZE)) {
+            return -HV_EPERM;
+        }
+        uint32_t f = *pt_frame(frame);
+        if (FRAME_TYPE(f) != PT_TYPE_L2 || l2 - frame >= HV_MMU_L2_HW_SIZE) {
+            return -HV_EINVAL; /* not the hardware half of a pinned L2 */
+        }
+        return FRAME_TYPE_REFS(f) == FRAME_MAX_TYPE_REFS ? -HV_ENOMEM : HV_OK;
+    }
+    case L1_TYPE_SECTION: {
+        uint32_t pa = desc & ~(HV_MEM_GRANULE - 1);
+        if (desc & (L1_SECT_SUPER | L1_SECT_NS | L1_SECT_SBZ)) {
+            return -HV_EINVAL;
+        }
+        if (L1_DOMAIN(desc) == HV_MMU_DOMAIN_MONITOR ||
+            !pt_owned(vm, pa, HV_MEM_GRANULE)) {
+            return -HV_EPERM;
+        }
+        if (L1_SECT_AP(desc) != AP_PL0_RW) {
+            return HV_OK;
+        }
+        uint32_t s = pt_section_index(pa);
+        if (pt_section_tables[s] != 0) {
+            return -HV_EBUSY; /* would expose a page table */
+        }
+        return pt_section_writable[s] == 0xffffu ? -HV_ENOMEM : HV_OK;
+    }
+    default:
+        return -HV_EINVAL; /* reserved, or PXN sections the cores lack */
+    }
+}
+
+static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
+{
+    if (L2_TYPE(desc) == 0) {
+        return HV_OK;
+    }
+    if (L2_TYPE(desc) == 1) {
+        return -HV_EINVAL; /* large pages are not supported */
+    }
+    uint32_t pa = desc & ~(PT_FRAME_SIZE - 1);
+    if (!pt_owned(vm, pa, PT_FRAME_SIZE)) {
+        return -HV_EPERM;
+    }
+    if (L2_AP(desc) != AP_PL0_RW) {
+        return HV_OK;
+    }
+    uint32_t f = *pt_frame(pa);
+    if (FRAME_TYPE(f) != PT_TYPE_NONE) {
+        return -HV_EBUSY; /* would expose a page table */
+    }
+    return FRAME_WRITABLE(f) == FRAME_MAX_WRITABLE ? -HV_ENOMEM : HV_OK;
+}
+
+static void pt_ref_apply(struct pt_ref ref, int delta)
+{
+    switch (ref.kind) {
+    case PT_REF_NONE:
+        break;
+    case PT_REF_L2:
+        *pt_frame(ref.pa) += (uint32_t)(delta * (1 << 2));
+        break;
+    case PT_REF_SECTION_RW:
+        pt_section_writable[pt_section_index(ref.pa)] += delta;
+        break;
+    case PT_REF_PAGE_RW:
+        *pt_frame(ref.pa) += (uint32_t)(delta * (1 << 16));
+        break;
+    }
+}
+
+/* Checks every entry and takes its reference; undoes all on failure. */
+static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
+                           uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        int32_t rc;
+        if (l1 && pt_window_index(i)) {
+            rc = table[i] == 0 ? HV_OK : -HV_EINVAL;
+        } else {
+            rc = l1 ? pt_check_l1(vm, table[i]) : pt_check_l2(vm, table[i]);
+        }
+        if (rc != HV_OK) {
+            while (i-- > 0) {
+                pt_ref_apply(pt_ref_of(l1, table[i]), -1);
+            }
+            return rc;
+        }
+        pt_ref_apply(pt_ref_of(l1, table[i]), +1);
+    }
+    return HV_OK;
+}
+
+static void pt_drop_all(bool l1, uint32_t *table, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        if (!(l1 && pt_window_index(i))) {
+            pt_ref_apply(pt_ref_of(l1, table[i]), -1);
+        }
+    }
+}
+
+/* A frame may become a table only if nothing maps it writable. */
+static int32_t pt_frames_free(const struct vm *vm, uint32_t pa, uint32_t size)
+{
+    if (!pt_owned(vm, pa, size)) {
+        return -HV_EPERM;
+    }
+    for (uint32_t off = 0; off < size; off += PT_FRAME_SIZE) {
+        uint32_t f = *pt_frame(pa + off);
+        if (FRAME_TYPE(f) != PT_TYPE_NONE || FRAME_WRITABLE(f) != 0 ||
+            pt_section_writable[pt_section_index(pa + off)] != 0) {
+            return -HV_EBUSY;
+        }
+    }
+    return HV_OK;
+}
+
+static void pt_set_type(uint32_t pa, uint32_t size, uint32_t type)
+{
+    for (uint32_t off = 0; off < size; off += PT_FRAME_SIZE) {
+        uint32_t *f = pt_frame(pa + off);
+        *f = (*f & ~3u) | type;
+        if (type == PT_TYPE_NONE) {
+            pt_section_tables[pt_section_index(pa + off)]--;
+        } else {
+            pt_section_tables[pt_section_index(pa + off)]++;
+        }
+    }
+}
+
+int32_t pt_pin_l1(struct vm *vm, paddr_t pa)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    int32_t rc;
+
+    if (!IS_ALIGNED(a, HV_MMU_L1_SIZE)) {
+        return -HV_EINVAL;
+    }
+    rc = pt_frames_free(vm, a, HV_MMU_L1_SIZE);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    /* Typed first, so an entry that maps the table itself is caught. */
+    pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_L1);
+    uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L1_SIZE);
+    rc = pt_take_all(vm, true, table, L1_ENTRIES);
+    if (rc != HV_OK) {
+        pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_NONE);
+        return rc;
+    }
+    arch_mm_fill_window(table);
+    arch_mm_pt_written(table, HV_MMU_L1_SIZE);
+    /* Stale TLB entries may still allow writes to the new table. */
+    arch_mm_tlb_flush_all();
+    return HV_OK;
+}
+
+int32_t pt_pin_l2(struct vm *vm, paddr_t pa)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    int32_t rc;
+
+    if (!IS_ALIGNED(a, HV_MMU_L2_FRAME_SIZE)) {
+        return -HV_EINVAL;
+    }
+    rc = pt_frames_free(vm, a, HV_MMU_L2_FRAME_SIZE);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_L2);
+    uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L2_FRAME_SIZE);
+    rc = pt_take_all(vm, false, table, L2_HW_ENTRIES);
+    if (rc != HV_OK) {
+        pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_NONE);
+        return rc;
+    }
+    arch_mm_pt_written(table, HV_MMU_L2_FRAME_SIZE);
+    arch_mm_tlb_flush_all();
+    return HV_OK;
+}
+
+int32_t pt_unpin(struct vm *vm, paddr_t pa)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+
+    if (!IS_ALIGNED(a, PT_FRAME_SIZE) || !pt_owned(vm, a, PT_FRAME_SIZE)) {
+        return -HV_EINVAL;
+    }
+    uint32_t f = *pt_frame(a);
+    if (FRAME_TYPE(f) == PT_TYPE_L1) {
+        if (!IS_ALIGNED(a, HV_MMU_L1_SIZE)) {
+            return -HV_EINVAL;
+        }
+        if (pa_addr(vm->active_l1) == a) {
+            return -HV_EBUSY; /* the guest is running on it */
+        }
+        uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L1_SIZE);
+        pt_drop_all(true, table, L1_ENTRIES);
+        /* Hand the table back without the monitor's entries in it. */
+        for (uint32_t i = 0; i < L1_ENTRIES; i++) {
+            if (pt_window_index(i)) {
+                table[i] = 0;
+            }
+        }
+        pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_NONE);
+        arch_mm_tlb_flush_all();
+        return HV_OK;
+    }
+    if (FRAME_TYPE(f) == PT_TYPE_L2) {
+        if (FRAME_TYPE_REFS(f) != 0) {
+            return -HV_EBUSY; /* an L1 entry still points at it */
+        }
+        uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L2_FRAME_SIZE);
+        pt_drop_all(false, table, L2_HW_ENTRIES);
+        pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_NONE);
+        arch_mm_tlb_flush_all();
+        return HV_OK;
+    }
+    return -HV_EINVAL;
+}
+
+int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
+{
+    uint32_t a = (uint32_t)pa_addr(entry_pa);
+    int32_t rc;
+
+    if (!IS_ALIGNED(a, 4u) || !pt_owned(vm, a, 4)) {
+        return -HV_EINVAL;
+    }
+    uint32_t frame = a & ~(PT_FRAME_SIZE - 1);
+    uint32_t type = FRAME_TYPE(*pt_frame(frame));
+    bool l1 = type == PT_TYPE_L1;
+
+    if (type == PT_TYPE_L1) {
+        /* An L1 is 16 KiB aligned: the entry index is the offset in it. */
+        uint32_t index = (a & (HV_MMU_L1_SIZE - 1)) / 4;
+        if (pt_window_index(index)) {
+            return -HV_EPERM;
+        }
+        rc = pt_check_l1(vm, value);
+    } else if (type == PT_TYPE_L2) {
+        if (a - frame >= HV_MMU_L2_HW_SIZE) {
+            /* The guest's private half: no meaning to the hardware. */
+            uint32_t *p = arch_mm_phys_ptr(entry_pa, 4);
+            *p = value;
+            return HV_OK;
+        }
+        rc = pt_check_l2(vm, value);
+    } else {
+        return -HV_EINVAL; /* not a pinned table */
+    }
+    if (rc != HV_OK) {
+        return rc;
+    }
+    uint32_t *p = arch_mm_phys_ptr(entry_pa, 4);
+    pt_ref_apply(pt_ref_of(l1, value), +1);
+    pt_ref_apply(pt_ref_of(l1, *p), -1);
+    *p = value;
+    arch_mm_pt_written(p, 4);
+    return HV_OK;
+}
+
+bool pt_is_l1(const struct vm *vm, paddr_t pa)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    return IS_ALIGNED(a, HV_MMU_L1_SIZE) && pt_owned(vm, a, HV_MMU_L1_SIZE) &&
+           FRAME_TYPE(*pt_frame(a)) == PT_TYPE_L1;
+}
+
+void pt_release_vm(struct vm *vm)
+{
+    uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+
+    if (base < pt_base) {
+        return;
+    }
+    for (uint32_t off = 0; off < vm->mem_size; off += PT_FRAME_SIZE) {
+        *pt_frame(base + off) = 0;
+    }
+    for (uint32_t off = 0; off < vm->mem_size; off += HV_MEM_GRANULE) {
+        pt_section_writable[pt_section_index(base + off)] = 0;
+        pt_section_tables[pt_section_index(base + off)] = 0;
+    }
+}
+
+bool pt_frame_counts(paddr_t pa, struct pt_frame_counts *out)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    if (a < pt_base || (a - pt_base) >> PT_FRAME_SHIFT >= pt_frames_count) {
+        return false;
+    }
+    uint32_t f = *pt_frame(a);
+    out->type = FRAME_TYPE(f);
+    out->type_refs = FRAME_TYPE_REFS(f);
+    out->writable_refs = FRAME_WRITABLE(f);
+    return true;
+}
+
+uint32_t pt_section_writable_refs(paddr_t pa)
+{
+    return pt_section_writable[pt_section_index((uint32_t)pa_addr(pa))];
+}

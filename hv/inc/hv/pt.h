@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Validation of guest page tables (rules in guestabi/include/hv/mmu.h).
+ *
+ * Every 4 KiB frame of guest RAM has a type (none, L1, L2) and counts:
+ * how many pinned L1 entries point at it (L2 frames) and how many pinned
+ * entries map it writable. Each 1 MiB section also counts its writable
+ * section mappings and its page-table frames. Those counts make both
+ * sides of the invariant O(1) to check: a page-table frame is never
+ * writable at PL0.
+ */
+#ifndef HV_PT_H
+#define HV_PT_H
+
+#include "hv/vm.h"
+
+/** Covers [@base, @base + @size) of RAM, the memory guests are given. */
+void pt_init(paddr_t base, uint32_t size);
+
+/** Registers the 16 KiB L1 table at @pa of @vm; validates every entry. */
+int32_t pt_pin_l1(struct vm *vm, paddr_t pa);
+/** Registers the L2 frame at @pa; validates its hardware half. */
+int32_t pt_pin_l2(struct vm *vm, paddr_t pa);
+/** Releases a pinned table that nothing uses any more. */
+int32_t pt_unpin(struct vm *vm, paddr_t pa);
+/** Writes @value to the entry at @entry_pa of a pinned table of @vm. */
+int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value);
+/** True if @pa is a pinned L1 table of @vm (may be switched to). */
+bool pt_is_l1(const struct vm *vm, paddr_t pa);
+/** Unpins every table of @vm (when it stops). */
+void pt_release_vm(struct vm *vm);
+
+/* For tests and the fuzzer: the raw counts of a frame. */
+struct pt_frame_counts {
+    uint32_t type; /* 0 none, 1 L1, 2 L2 */
+    uint32_t type_refs;
+    uint32_t writable_refs;
+};
+bool pt_frame_counts(paddr_t pa, struct pt_frame_counts *out);
+uint32_t pt_section_writable_refs(paddr_t pa);
+
+#endif /* HV_PT_H */
