@@ -75,8 +75,9 @@ int hv_cmdline_get_u32(const char *cmdline, const char *key, uint32_t *value)
     char buf[24];
     char *end;
 
-    if (!hv_cmdline_get(cmdline, key, buf, sizeof(buf))) {
-        return 0;
+    if (!hv_cmdline_get(cmdline, key, buf, sizeof(buf)) ||
+        strlen(buf) == sizeof(buf) - 1) {
+        return 0; /* absent, or possibly cut short */
     }
     unsigned long v = strtoul(buf, &end, 0);
     if (*end != '\0') {

@@ -66,7 +66,8 @@ void console_guest_write(struct console_line *line, const char *name,
                          const char *buf, uint32_t len)
 {
     for (uint32_t i = 0; i < len; i++) {
-        char c = buf[i];
+        /* Unsigned: bytes 0x80-0xff (UTF-8) pass on every host. */
+        unsigned char c = (unsigned char)buf[i];
         if (c == '\n') {
             console_emit_line(line, name);
             continue;
@@ -78,7 +79,7 @@ void console_guest_write(struct console_line *line, const char *name,
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
             c = '?';
         }
-        line->buf[line->len++] = c;
+        line->buf[line->len++] = (char)c;
         if (line->len == HV_CONSOLE_LINE_MAX - 1) {
             /* Split long lines; nothing is dropped. */
             console_emit_line(line, name);

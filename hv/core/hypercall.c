@@ -30,12 +30,10 @@ static int32_t hypercall_console_write(struct vm *vm)
     if (len > HV_CONSOLE_WRITE_MAX) {
         return -HV_E2BIG;
     }
-    if (!vm_range_ok(vm, buf, len, VM_ACCESS_READ)) {
-        return -HV_EFAULT;
-    }
     /* Copy first: what is printed is what was checked. */
-    if (len > 0) {
-        memcpy(copy, arch_mm_guest_ptr(vm, buf), len);
+    int32_t rc = vm_copy_from_guest(vm, copy, buf, len);
+    if (rc != HV_OK) {
+        return rc;
     }
     console_guest_write(&vm->console, vm->name, copy, len);
     return (int32_t)len;
@@ -49,9 +47,6 @@ static int32_t hypercall_vm_info(struct vm *vm)
     if (!IS_ALIGNED(gva_addr(out), 8u)) {
         return -HV_EINVAL;
     }
-    if (!vm_range_ok(vm, out, sizeof(info), VM_ACCESS_WRITE)) {
-        return -HV_EFAULT;
-    }
     memset(&info, 0, sizeof(info));
     info.abi_version = HV_ABI_VERSION;
     info.vm_id = vm->id;
@@ -59,8 +54,7 @@ static int32_t hypercall_vm_info(struct vm *vm)
     info.mem_size = vm->mem_size;
     info.uptime_ns = clock_now_ns();
     memcpy(info.name, vm->name, sizeof(info.name));
-    memcpy(arch_mm_guest_ptr(vm, out), &info, sizeof(info));
-    return 0;
+    return vm_copy_to_guest(vm, out, &info, sizeof(info));
 }
 
 struct arch_regs *hypercall_handle(struct vm *vm)

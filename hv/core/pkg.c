@@ -128,13 +128,18 @@ bool pkg_open(struct pkg *pkg, const void *base, size_t avail, char *err,
             return false;
         }
     }
-    if (!pkg_find(pkg, HVPKG_TYPE_BOARD_DTB, NULL)) {
-        return pkg_fail(err, err_size,
-                        "boot package has no board device "
-                        "tree");
+    unsigned int boards = 0;
+    unsigned int manifests = 0;
+    for (unsigned int i = 0; i < h->entry_count; i++) {
+        boards += pkg->entries[i].type == HVPKG_TYPE_BOARD_DTB;
+        manifests += pkg->entries[i].type == HVPKG_TYPE_MANIFEST;
     }
-    if (!pkg_find(pkg, HVPKG_TYPE_MANIFEST, NULL)) {
-        return pkg_fail(err, err_size, "boot package has no manifest");
+    if (boards != 1 || manifests != 1) {
+        snprintf(err, err_size,
+                 "boot package has %u board device tree(s) and %u "
+                 "manifest(s); exactly one of each is needed",
+                 boards, manifests);
+        return false;
     }
     return true;
 }

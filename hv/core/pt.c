@@ -123,8 +123,22 @@ static struct pt_ref pt_ref_of(bool l1, uint32_t desc)
     return ref;
 }
 
+static int32_t pt_check_domain(uint32_t desc)
+{
+    uint32_t domain = L1_DOMAIN(desc);
+    if (domain == HV_MMU_DOMAIN_MONITOR) {
+        return -HV_EPERM;
+    }
+    if (domain != HV_MMU_DOMAIN_KERNEL && domain != HV_MMU_DOMAIN_USER) {
+        return -HV_EINVAL;
+    }
+    return HV_OK;
+}
+
 static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
 {
+    int32_t rc;
+
     switch (L1_TYPE(desc)) {
     case L1_TYPE_FAULT:
         return HV_OK;
@@ -134,8 +148,11 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
         if (desc & L1_TABLE_SBZ) {
             return -HV_EINVAL;
         }
-        if (L1_DOMAIN(desc) == HV_MMU_DOMAIN_MONITOR ||
-            !pt_owned(vm, frame, PT_FRAME_SIZE)) {
+        rc = pt_check_domain(desc);
+        if (rc != HV_OK) {
+            return rc;
+        }
+        if (!pt_owned(vm, frame, PT_FRAME_SIZE)) {
             return -HV_EPERM;
         }
         uint32_t f = *pt_frame(frame);
@@ -149,8 +166,11 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
         if (desc & (L1_SECT_SUPER | L1_SECT_NS | L1_SECT_SBZ)) {
             return -HV_EINVAL;
         }
-        if (L1_DOMAIN(desc) == HV_MMU_DOMAIN_MONITOR ||
-            !pt_owned(vm, pa, HV_MEM_GRANULE)) {
+        rc = pt_check_domain(desc);
+        if (rc != HV_OK) {
+            return rc;
+        }
+        if (!pt_owned(vm, pa, HV_MEM_GRANULE)) {
             return -HV_EPERM;
         }
         if (L1_SECT_AP(desc) != AP_PL0_RW) {
@@ -437,4 +457,97 @@ bool pt_frame_counts(paddr_t pa, struct pt_frame_counts *out)
 uint32_t pt_section_writable_refs(paddr_t pa)
 {
     return pt_section_writable[pt_section_index((uint32_t)pa_addr(pa))];
+}
+
+/* PL0 access rights of an AP[2:0] value. */
+static bool pt_ap_allows(uint32_t ap, bool write)
+{
+    if (write) {
+        return ap == AP_PL0_RW;
+    }
+    return ap == 2u || ap == 3u || ap == 6u || ap == 7u;
+}
+
+int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
+{
+    uint32_t index = va >> PT_SECTION_SHIFT;
+    uint32_t l1 = (uint32_t)pa_addr(vm->active_l1);
+
+    if (l1 == 0 || pt_window_index(index)) {
+        return -HV_EFAULT;
+    }
+    uint32_t desc = *(uint32_t *)arch_mm_phys_ptr(pa_init(l1 + index * 4), 4);
+    if (L1_TYPE(desc) == L1_TYPE_SECTION) {
+        if (!pt_ap_allows(L1_SECT_AP(desc), write)) {
+            return -HV_EFAULT;
+        }
+        *pa = pa_init((desc & ~(HV_MEM_GRANULE - 1)) |
+                      (va & (HV_MEM_GRANULE - 1)));
+        return HV_OK;
+    }
+    if (L1_TYPE(desc) != L1_TYPE_TABLE) {
+        return -HV_EFAULT;
+    }
+    uint32_t entry = (desc & ~0x3ffu) + ((va >> PT_FRAME_SHIFT) & 0xffu) * 4;
+    uint32_t pte = *(uint32_t *)arch_mm_phys_ptr(pa_init(entry), 4);
+    if (L2_TYPE(pte) < 2 || !pt_ap_allows(L2_AP(pte), write)) {
+        return -HV_EFAULT;
+    }
+    *pa = pa_init((pte & ~(PT_FRAME_SIZE - 1)) | (va & (PT_FRAME_SIZE - 1)));
+    return HV_OK;
+}
+
+/* Small page, normal write-back memory, not global. */
+#define PT_PAGE_NORMAL (0x2u | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 11))
+#define PT_PAGE_AP_RW (3u << 4)
+#define PT_PAGE_AP_RO (2u << 4)
+
+int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
+{
+    uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+    uint32_t top = base + vm->mem_size - PT_FRAME_SIZE; /* start info */
+    uint32_t l2_count = (vm->mem_size + 0x1fffffu) / 0x200000u;
+    uint32_t l2_first = top - l2_count * PT_FRAME_SIZE;
+    uint32_t l1 = (l2_first - HV_MMU_L1_SIZE) & ~(HV_MMU_L1_SIZE - 1);
+    uint32_t gva = gva_addr(vm->mem_gva);
+    int32_t rc;
+
+    if (l1 < base + vm->image_size || l1 < base) {
+        return -HV_ENOMEM;
+    }
+    for (uint32_t f = 0; f < l2_count; f++) {
+        uint32_t *l2 = arch_mm_phys_ptr(pa_init(l2_first + f * PT_FRAME_SIZE),
+                                        PT_FRAME_SIZE);
+        memset(l2, 0, PT_FRAME_SIZE);
+        for (uint32_t i = 0; i < L2_HW_ENTRIES; i++) {
+            uint32_t off = (f * L2_HW_ENTRIES + i) * PT_FRAME_SIZE;
+            if (off >= vm->mem_size) {
+                break;
+            }
+            uint32_t pa = base + off;
+            bool table = pa >= l1 && pa < top;
+            l2[i] =
+                pa | PT_PAGE_NORMAL | (table ? PT_PAGE_AP_RO : PT_PAGE_AP_RW);
+        }
+        rc = pt_pin_l2(vm, pa_init(l2_first + f * PT_FRAME_SIZE));
+        if (rc != HV_OK) {
+            return rc;
+        }
+    }
+    uint32_t *table = arch_mm_phys_ptr(pa_init(l1), HV_MMU_L1_SIZE);
+    memset(table, 0, HV_MMU_L1_SIZE);
+    for (uint32_t mb = 0; mb < vm->mem_size >> PT_SECTION_SHIFT; mb++) {
+        uint32_t l2 = l2_first + (mb / 2) * PT_FRAME_SIZE + (mb % 2) * 1024u;
+        table[(gva >> PT_SECTION_SHIFT) + mb] =
+            l2 | L1_TYPE_TABLE | (HV_MMU_DOMAIN_KERNEL << 5);
+    }
+    rc = pt_pin_l1(vm, pa_init(l1));
+    if (rc != HV_OK) {
+        return rc;
+    }
+    vm->active_l1 = pa_init(l1);
+    out->l1 = l1;
+    out->l2_first = l2_first;
+    out->l2_count = l2_count;
+    return HV_OK;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Round-robin over the guest pool. Every guest gets the same time slice;
- * a guest that spins is preempted by the timer, so it cannot starve the
- * others. (Weights and priorities come with the manifest's scheduling
- * properties.)
+ * Round-robin over the guest pool. A periodic tick ends the running
+ * guest's turn (a guest switched to between ticks gets the rest of the
+ * current period); a guest that spins is preempted by the tick, so it
+ * cannot starve the others. (Weights and priorities come with the manifest's
+ * scheduling properties.)
  */
 #include "hv/sched.h"
 

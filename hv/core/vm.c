@@ -2,6 +2,8 @@
 /* Creating, stopping and checking guests. */
 #include "hv/vm.h"
 
+#include <hv/mmu.h>
+
 #include <string.h>
 
 #include "hv/arch.h"
@@ -37,7 +39,8 @@ static struct vm *vm_alloc_slot(void)
 }
 
 static void vm_write_start_info(struct vm *vm, uint8_t *mem,
-                                const struct vm_config *config)
+                                const struct vm_config *config,
+                                const struct pt_initial *pt)
 {
     struct hv_start_info *si =
         (struct hv_start_info *)(mem + vm->mem_size - START_INFO_SIZE);
@@ -48,7 +51,19 @@ static void vm_write_start_info(struct vm *vm, uint8_t *mem,
     si->mem_base = gva_addr(vm->mem_gva);
     si->mem_size = vm->mem_size;
     si->image_size = config->image_size;
+    si->mem_phys = (uint32_t)pa_addr(vm->mem_pa);
+    si->pt_l1 = pt->l1;
+    si->pt_l2_first = pt->l2_first;
+    si->pt_l2_count = pt->l2_count;
     memcpy(si->cmdline, config->cmdline, sizeof(si->cmdline));
+}
+
+/* Undoes a vm_create that failed after allocating memory. */
+static void vm_free_failed(struct vm *vm)
+{
+    pt_release_vm(vm);
+    mem_free(vm->mem_pa, vm->mem_size);
+    vm->state = VM_FREE;
 }
 
 struct vm *vm_create(const struct vm_config *config)
@@ -74,27 +89,48 @@ struct vm *vm_create(const struct vm_config *config)
     vm->image_size = config->image_size;
     vm->halt_on_shutdown = config->halt_on_shutdown;
 
+    uint32_t base = config->base_gva;
+    uint32_t end = base + config->mem_size; /* the manifest checked: no wrap */
+    if (end > HV_MMU_WINDOW_BASE && base < HV_MMU_WINDOW_END) {
+        dlog("guest '%s': memory 0x%08x-0x%08x overlaps the monitor window "
+             "0x%08x-0x%08x",
+             vm->name, (unsigned)base, (unsigned)end - 1,
+             (unsigned)HV_MMU_WINDOW_BASE, (unsigned)HV_MMU_WINDOW_END - 1);
+        vm_free_failed(vm);
+        return NULL;
+    }
+
     uint8_t *mem = arch_mm_boot_ptr(vm->mem_pa, vm->mem_size);
     if (!mem) {
         dlog("guest '%s': memory at 0x%08x is not reachable at boot", vm->name,
              (unsigned)pa_addr(vm->mem_pa));
-        mem_free(vm->mem_pa, vm->mem_size);
-        vm->state = VM_FREE;
+        vm_free_failed(vm);
         return NULL;
     }
     /* A guest never sees what an earlier guest left in this memory. */
     memset(mem, 0, vm->mem_size);
     memcpy(mem, config->image, config->image_size);
-    vm_write_start_info(vm, mem, config);
 
-    if (!arch_mm_vm_init(vm)) {
-        mem_free(vm->mem_pa, vm->mem_size);
-        vm->state = VM_FREE;
+    struct pt_initial pt;
+    int32_t rc = pt_build_initial(vm, &pt);
+    if (rc != HV_OK) {
+        dlog("guest '%s': no room for its initial page tables above the "
+             "%u-byte image (error %d)",
+             vm->name, (unsigned)vm->image_size, (int)rc);
+        vm_free_failed(vm);
         return NULL;
     }
-    uint32_t top = gva_addr(vm->mem_gva) + vm->mem_size - START_INFO_SIZE;
-    arch_regs_init(&vm->regs, gva_addr(vm->mem_gva) + config->entry_offset, top,
-                   top);
+    vm_write_start_info(vm, mem, config, &pt);
+    if (!arch_mm_vm_init(vm)) {
+        vm_free_failed(vm);
+        return NULL;
+    }
+    /* The stack grows down from just below the initial tables. */
+    uint32_t gva = gva_addr(vm->mem_gva);
+    uint32_t pa = (uint32_t)pa_addr(vm->mem_pa);
+    uint32_t start_info = gva + vm->mem_size - START_INFO_SIZE;
+    arch_regs_init(&vm->regs, gva + config->entry_offset, gva + (pt.l1 - pa),
+                   start_info);
     vm->state = VM_RUNNABLE;
     dlog("guest %u '%s': %u KiB at 0x%08x (guest 0x%08x), image %u bytes",
          (unsigned)vm->id, vm->name, (unsigned)(vm->mem_size / 1024),
@@ -117,19 +153,56 @@ void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
     sched_on_stop(vm, faulted);
 }
 
-bool vm_range_ok(const struct vm *vm, gvaddr_t gva, uint32_t len,
-                 enum vm_access access)
+/*
+ * Checks every page of [gva, gva + len) first and only then copies, so a
+ * hypercall that fails has touched nothing.
+ */
+static int32_t vm_copy(struct vm *vm, uint32_t gva, uint8_t *buf, uint32_t len,
+                       bool to_guest)
 {
-    uint32_t start = gva_addr(gva);
-    uint32_t base = gva_addr(vm->mem_gva);
+    paddr_t pa;
 
-    (void)access; /* all of a guest's memory is read-write for now */
     if (len == 0) {
-        return true;
+        return HV_OK;
     }
-    if (start + len < start) {
-        return false; /* wraps past 4 GiB */
+    uint32_t last = gva + len - 1;
+    if (last < gva) {
+        return -HV_EFAULT; /* wraps past 4 GiB */
     }
-    return start >= base && start - base <= vm->mem_size &&
-           len <= vm->mem_size - (start - base);
+    for (uint32_t page = gva & ~0xfffu;; page += 0x1000u) {
+        if (pt_translate(vm, page, to_guest, &pa) != HV_OK) {
+            return -HV_EFAULT;
+        }
+        if (page == (last & ~0xfffu)) {
+            break;
+        }
+    }
+    while (len > 0) {
+        uint32_t chunk = 0x1000u - (gva & 0xfffu);
+        if (chunk > len) {
+            chunk = len;
+        }
+        pt_translate(vm, gva, to_guest, &pa);
+        uint8_t *p = arch_mm_phys_ptr(pa, chunk);
+        if (to_guest) {
+            memcpy(p, buf, chunk);
+        } else {
+            memcpy(buf, p, chunk);
+        }
+        gva += chunk;
+        buf += chunk;
+        len -= chunk;
+    }
+    return HV_OK;
+}
+
+int32_t vm_copy_from_guest(struct vm *vm, void *dst, gvaddr_t src, uint32_t len)
+{
+    return vm_copy(vm, gva_addr(src), dst, len, false);
+}
+
+int32_t vm_copy_to_guest(struct vm *vm, gvaddr_t dst, const void *src,
+                         uint32_t len)
+{
+    return vm_copy(vm, gva_addr(dst), (uint8_t *)src, len, true);
 }

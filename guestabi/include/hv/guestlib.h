@@ -2,13 +2,21 @@
 /*
  * The small guest library for bare-metal C guests: start-up (lib/start.S),
  * link script (lib/guest.ld) and console helpers. A guest defines
- *     int guest_main(const struct hv_start_info *si);
+ *     #ifdef __cplusplus
+extern "C" {
+#endif
+
+int guest_main(const struct hv_start_info *si);
  * and its return value becomes the guest's exit code.
  */
 #ifndef HV_GUESTLIB_H
 #define HV_GUESTLIB_H
 
 #include "guest.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 int guest_main(const struct hv_start_info *si);
 
@@ -22,7 +30,15 @@ void hv_puts(const char *s);
  */
 int hv_cmdline_get(const char *cmdline, const char *key, char *out,
                    unsigned int size);
-/** As hv_cmdline_get, parsed as a C integer (decimal or 0x hex). */
+/**
+ * As hv_cmdline_get, parsed with strtoul base 0 (decimal, 0x hex, or octal
+ * with a leading 0); 0 if absent, longer than 23 characters or not a
+ * number.
+ */
 int hv_cmdline_get_u32(const char *cmdline, const char *key, uint32_t *value);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* HV_GUESTLIB_H */

@@ -22,8 +22,18 @@
  *   L1 fault (type 0); page table (type 1) pointing into a pinned L2 frame
  *   of this guest; section (type 2, not supersection) of this guest's
  *   memory. L2 fault (type 0) and small page (type 2 or 3) of this guest's
- *   memory. Large pages, supersections, the reserved L1 type 3, the NS bit
- *   and domain 0 (the monitor's) are refused with HV_EINVAL or HV_EPERM.
+ *   memory. Large pages, supersections, the reserved L1 type 3, the NS bit,
+ *   non-zero should-be-zero bits, domain 0 (the monitor's: HV_EPERM) and
+ *   domains other than the guest domains (HV_EINVAL) are refused.
+ *
+ * THE INITIAL ADDRESS SPACE
+ *   The monitor builds it in the guest's memory before the guest starts,
+ *   and pins it: an L1 and as many L2 frames as the memory needs (one per
+ *   2 MiB), just below the start-info page, mapping all guest memory with
+ *   4 KiB pages at the guest's base address (normal write-back memory,
+ *   not global, domain HV_MMU_DOMAIN_KERNEL), read-write except the table
+ *   frames themselves, which are read-only. struct hv_start_info says
+ *   where they are.
  *
  * THE INVARIANT
  *   No frame is at once a pinned page table and mapped writable at PL0
@@ -44,6 +54,15 @@
 #define HV_MMU_L1_SIZE 16384u
 #define HV_MMU_L2_FRAME_SIZE 4096u
 #define HV_MMU_L2_HW_SIZE 2048u /* hardware half of an L2 frame */
+/*
+ * Domains. L1 entries must use one of the guest domains; domain 0 is the
+ * monitor's (HV_EPERM), the others are reserved (HV_EINVAL). Both guest
+ * domains are Client domains, never Manager, so AP and XN always apply.
+ * (With virtual kernel/user modes, the kernel domain will be turned off
+ * while the guest runs in virtual user mode.)
+ */
 #define HV_MMU_DOMAIN_MONITOR 0u
+#define HV_MMU_DOMAIN_KERNEL 1u
+#define HV_MMU_DOMAIN_USER 2u
 
 #endif /* HV_MMU_H */

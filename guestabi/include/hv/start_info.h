@@ -4,11 +4,15 @@
  *
  * The monitor enters a guest at its entry point in USR mode, ARM state, with
  *   r0  guest virtual address of a struct hv_start_info
- *   sp  the top of guest memory below the start-info page (8-byte aligned)
+ *   sp  just below the initial page tables (8-byte aligned; the stack
+ *       grows down from there)
  *   all other registers 0, CPSR flags clear, interrupts not used.
  *
- * The start-info page is the last 4 KiB page of the guest's memory. The
- * guest may reuse it once it has read what it needs.
+ * Memory, from the top down: the start-info page (the last 4 KiB), the
+ * initial L2 frames, the initial L1 (16 KiB aligned), then free memory
+ * down to the image at the bottom. The translation tables in use are the
+ * initial ones (<hv/mmu.h>), pinned. The guest may reuse the start-info
+ * page once it has read what it needs.
  */
 #ifndef HV_START_INFO_H
 #define HV_START_INFO_H
@@ -25,10 +29,14 @@ struct hv_start_info {
     uint32_t mem_base;            /* guest virtual address of guest memory */
     uint32_t mem_size;            /* bytes of guest memory */
     uint32_t image_size;          /* bytes of the image loaded at mem_base */
+    uint32_t mem_phys;            /* physical address of guest memory */
+    uint32_t pt_l1;               /* physical address of the initial L1 */
+    uint32_t pt_l2_first;         /* physical address of the 1st L2 frame */
+    uint32_t pt_l2_count;         /* initial L2 frames, contiguous */
     uint32_t reserved[2];         /* 0 */
     char cmdline[HV_CMDLINE_MAX]; /* manifest "bootargs", NUL-terminated */
 };
-HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 32 + HV_CMDLINE_MAX,
+HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 48 + HV_CMDLINE_MAX,
                  hv_start_info_size);
 
 #endif /* HV_START_INFO_H */

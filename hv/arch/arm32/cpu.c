@@ -92,9 +92,3 @@ noreturn void arch_halt(uint32_t code)
         __asm__ volatile("wfi");
     }
 }
-
-void arch_wait_for_interrupt(void)
-{
-    dsb();
-    __asm__ volatile("wfi");
-}

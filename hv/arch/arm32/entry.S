@@ -12,9 +12,10 @@
  * struct arch_regs layout (must match inc/arch/regs.h):
  *   0   r0 .. r12    52  sp_usr   56  lr_usr   60  pc   64  cpsr
  *
- * The monitor itself runs with IRQ and FIQ masked, so an exception taken
- * from a privileged mode is a monitor bug: it goes to
- * exception_monitor_fault on a separate stack and never returns.
+ * The monitor itself runs with IRQ masked (every exception entry masks
+ * it; FIQ is never raised: the GIC signals all interrupts as IRQ), so an
+ * exception taken from a privileged mode is a monitor bug: it goes to
+ * arch_exception_monitor_fault on a separate stack and never returns.
  */
 #include <arch/layout.h>
 

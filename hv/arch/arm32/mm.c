@@ -15,6 +15,7 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/vm.h"
+#include <hv/mmu.h>
 
 #define SECT 0x2u
 #define SECT_B (1u << 2)
@@ -38,8 +39,6 @@
      SECT_DOMAIN(HV_DOMAIN_GUEST))
 
 uint32_t hv_boot_l1[L1_ENTRIES]
-    __attribute__((aligned(16384), section(".bss.pgtable")));
-static uint32_t mm_vm_l1[HV_MAX_VMS][L1_ENTRIES]
     __attribute__((aligned(16384), section(".bss.pgtable")));
 
 /* L2 table behind the temporary slot, shared by every address space. */
@@ -181,25 +180,9 @@ void *arch_mm_map_device(paddr_t pa, size_t size)
 
 bool arch_mm_vm_init(struct vm *vm)
 {
-    uint32_t base = gva_addr(vm->mem_gva);
-    uint32_t end = base + vm->mem_size; /* manifest: no wrap */
-    uint32_t *l1 = mm_vm_l1[vm->id - 1];
-
-    if (end > HV_WINDOW_BASE && base < HV_WINDOW_END) {
-        dlog("guest '%s': memory 0x%08x-0x%08x overlaps the monitor window "
-             "0x%08x-0x%08x",
-             vm->name, (unsigned)base, (unsigned)end - 1,
-             (unsigned)HV_WINDOW_BASE, (unsigned)HV_WINDOW_END - 1);
-        return false;
-    }
-    memset(l1, 0, sizeof(mm_vm_l1[0]));
-    for (uint32_t off = 0; off < vm->mem_size; off += HV_SECTION_SIZE) {
-        l1[L1_INDEX(base + off)] =
-            ((uint32_t)pa_addr(vm->mem_pa) + off) | SECT_GUEST;
-    }
-    arch_mm_fill_window(l1);
-    mm_clean_range(l1, sizeof(mm_vm_l1[0]));
-
+    _Static_assert(HV_WINDOW_BASE == HV_MMU_WINDOW_BASE &&
+                       HV_WINDOW_END == HV_MMU_WINDOW_END,
+                   "the ABI's monitor window is the arm32 window");
     /* The image was written through the identity map: make it visible to
      * instruction fetches from the guest's mapping. */
     void *mem = arch_mm_boot_ptr(vm->mem_pa, vm->mem_size);
@@ -212,15 +195,13 @@ bool arch_mm_vm_init(struct vm *vm)
     cp15_write_bpiall(0);
     dsb();
     isb();
-
-    vm->arch.l1 = l1;
     vm->arch.asid = vm->id;
     return true;
 }
 
 void arch_mm_vm_free(struct vm *vm)
 {
-    /* Its ASID will be reused by the next guest in this slot. */
+    /* No stale entry may survive for a later guest given this ASID. */
     cp15_write_tlbiasid(vm->arch.asid);
     cp15_write_bpiall(0);
     dsb();
@@ -236,7 +217,7 @@ void arch_mm_activate(struct vm *vm)
     dsb();
     cp15_write_contextidr(0);
     isb();
-    cp15_write_ttbr0(mm_bss_va_to_pa(vm->arch.l1));
+    cp15_write_ttbr0((uint32_t)pa_addr(vm->active_l1));
     isb();
     if (!mm_left_boot_table) {
         /* The boot identity map is global: drop it from the TLB. */
@@ -247,12 +228,4 @@ void arch_mm_activate(struct vm *vm)
     }
     cp15_write_contextidr(vm->arch.asid);
     isb();
-}
-
-void *arch_mm_guest_ptr(struct vm *vm, gvaddr_t gva)
-{
-    /* Hypercalls run in the caller's address space, where its memory is
-     * mapped at its own addresses. */
-    (void)vm;
-    return (void *)(uintptr_t)gva_addr(gva);
 }

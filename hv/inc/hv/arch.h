@@ -36,11 +36,6 @@ bool arch_mm_vm_init(struct vm *vm);
 void arch_mm_vm_free(struct vm *vm);
 /** Makes @vm's address space current. */
 void arch_mm_activate(struct vm *vm);
-/**
- * A pointer through which the monitor reaches guest address @gva of the
- * current guest @vm. The caller has checked the range with vm_range_ok.
- */
-void *arch_mm_guest_ptr(struct vm *vm, gvaddr_t gva);
 /** Maps a device's registers into the monitor window; NULL if full. */
 void *arch_mm_map_device(paddr_t pa, size_t size);
 /**
@@ -69,8 +64,6 @@ void arch_mm_tlb_flush_all(void);
 noreturn void arch_halt(uint32_t code);
 /** Writes a NUL-terminated string where a debugger can see it (or not). */
 void arch_debug_puts(const char *s);
-/** Waits until an interrupt is pending (interrupts stay masked). */
-void arch_wait_for_interrupt(void);
 /** Starts running @regs in USR mode; never returns. */
 noreturn void arch_resume_guest(struct arch_regs *regs);
 

@@ -30,6 +30,24 @@ bool pt_is_l1(const struct vm *vm, paddr_t pa);
 /** Unpins every table of @vm (when it stops). */
 void pt_release_vm(struct vm *vm);
 
+/**
+ * Translates @va through @vm's active tables as its USR-mode code would
+ * (for @write or read). -HV_EFAULT if that access would fault.
+ */
+int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa);
+
+/** Where pt_build_initial put the initial tables (physical addresses). */
+struct pt_initial {
+    uint32_t l1;
+    uint32_t l2_first;
+    uint32_t l2_count;
+};
+/**
+ * Builds and pins @vm's initial address space in its memory, below the
+ * start-info page (see <hv/mmu.h>), and makes it the active one.
+ */
+int32_t pt_build_initial(struct vm *vm, struct pt_initial *out);
+
 /* For tests and the fuzzer: the raw counts of a frame. */
 struct pt_frame_counts {
     uint32_t type; /* 0 none, 1 L1, 2 L2 */

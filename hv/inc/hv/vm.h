@@ -47,12 +47,6 @@ struct vm {
     struct arch_vm arch;
 };
 
-/** Access direction, for range checks. */
-enum vm_access {
-    VM_ACCESS_READ,
-    VM_ACCESS_WRITE,
-};
-
 void vm_pool_init(void);
 /**
  * Creates a guest from @config: allocates memory, loads the image, writes
@@ -64,10 +58,13 @@ struct vm *vm_create(const struct vm_config *config);
 void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted);
 struct vm *vm_by_index(unsigned int index);
 /**
- * True when [gva, gva + len) lies in memory @vm may access for @access
- * and does not wrap. A zero length is accepted at any address.
+ * Copy @len bytes from or to guest virtual memory of the running guest
+ * @vm, as its USR-mode code could access it (read, or write). Either the
+ * whole range is accessible and copied, or -HV_EFAULT and nothing is.
  */
-bool vm_range_ok(const struct vm *vm, gvaddr_t gva, uint32_t len,
-                 enum vm_access access);
+int32_t vm_copy_from_guest(struct vm *vm, void *dst, gvaddr_t src,
+                           uint32_t len);
+int32_t vm_copy_to_guest(struct vm *vm, gvaddr_t dst, const void *src,
+                         uint32_t len);
 
 #endif /* HV_VM_H */

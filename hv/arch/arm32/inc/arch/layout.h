@@ -38,10 +38,11 @@
 #define HV_SECTION_SIZE 0x00100000
 #define HV_SECTION_SHIFT 20
 
-/* Only domains 0 (monitor) and 1 (guest) are used; both are Client. */
+/* Domains 0 (monitor), 1 and 2 (guest kernel and user) are Client; the
+ * others are No Access. */
 #define HV_DOMAIN_MONITOR 0
 #define HV_DOMAIN_GUEST 1
-#define HV_DACR_VALUE 0x00000005
+#define HV_DACR_VALUE 0x00000015 /* domains 0, 1, 2: Client */
 
 #define HV_STACK_SIZE 8192
 #define HV_PANIC_STACK_SIZE 2048

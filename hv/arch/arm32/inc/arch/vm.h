@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The arm32 part of a guest: its translation table and ASID. */
+/* The arm32 part of a guest: its ASID (its tables are in struct vm). */
 #ifndef ARCH_VM_H
 #define ARCH_VM_H
 
 #include <stdint.h>
 
 struct arch_vm {
-    uint32_t *l1;  /* 16 KiB short-descriptor L1 table in the bss pool */
     uint32_t asid; /* 1 .. HV_MAX_VMS; 0 is reserved for switching */
 };
 
