@@ -9,11 +9,12 @@
 #include "hv/clock.h"
 #include "hv/console.h"
 #include "hv/hypercall_dispatch.h"
+#include "hv/pt.h"
 #include "hv/sched.h"
 
 static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
     (1u << HV_FEAT_CONSOLE_WRITE) | (1u << HV_FEAT_YIELD) |
-        (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO),
+        (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO) | (1u << HV_FEAT_MMU),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)
@@ -55,6 +56,72 @@ static int32_t hypercall_vm_info(struct vm *vm)
     info.uptime_ns = clock_now_ns();
     memcpy(info.name, vm->name, sizeof(info.name));
     return vm_copy_to_guest(vm, out, &info, sizeof(info));
+}
+
+static int32_t hypercall_mmu_update(struct vm *vm)
+{
+    gvaddr_t reqs = gva_init(arch_regs_arg(&vm->regs, 0));
+    uint32_t count = arch_regs_arg(&vm->regs, 1);
+    struct hv_mmu_update batch[HV_MMU_UPDATE_MAX];
+    int32_t rc;
+
+    arch_regs_set_result(&vm->regs, 1, 0);
+    if (count > HV_MMU_UPDATE_MAX) {
+        return -HV_E2BIG;
+    }
+    rc = vm_copy_from_guest(vm, batch, reqs, count * sizeof(batch[0]));
+    if (rc != HV_OK) {
+        return rc;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        rc = pt_update(vm, pa_init(batch[i].ptr), batch[i].val);
+        if (rc != HV_OK) {
+            return rc;
+        }
+        arch_regs_set_result(&vm->regs, 1, i + 1);
+    }
+    return HV_OK;
+}
+
+static int32_t hypercall_mmu_pin(struct vm *vm)
+{
+    paddr_t pa = pa_init(arch_regs_arg(&vm->regs, 0));
+
+    switch (arch_regs_arg(&vm->regs, 1)) {
+    case HV_MMU_L1:
+        return pt_pin_l1(vm, pa);
+    case HV_MMU_L2:
+        return pt_pin_l2(vm, pa);
+    default:
+        return -HV_EINVAL;
+    }
+}
+
+static int32_t hypercall_mmu_switch(struct vm *vm)
+{
+    paddr_t l1 = pa_init(arch_regs_arg(&vm->regs, 0));
+
+    if (!pt_is_l1(vm, l1)) {
+        return -HV_EINVAL;
+    }
+    vm->active_l1 = l1;
+    arch_mm_activate(vm);
+    arch_mm_tlb_flush_vm(vm);
+    return HV_OK;
+}
+
+static int32_t hypercall_mmu_tlb(struct vm *vm)
+{
+    switch (arch_regs_arg(&vm->regs, 0)) {
+    case HV_TLB_FLUSH_ALL:
+        arch_mm_tlb_flush_vm(vm);
+        return HV_OK;
+    case HV_TLB_FLUSH_VA:
+        arch_mm_tlb_flush_va(vm, gva_init(arch_regs_arg(&vm->regs, 1)));
+        return HV_OK;
+    default:
+        return -HV_EINVAL;
+    }
 }
 
 struct arch_regs *hypercall_handle(struct vm *vm)
@@ -99,6 +166,22 @@ struct arch_regs *hypercall_handle(struct vm *vm)
     }
     case HV_OP_VM_INFO:
         hypercall_status(vm, hypercall_vm_info(vm));
+        break;
+    case HV_OP_MMU_PIN:
+        hypercall_status(vm, hypercall_mmu_pin(vm));
+        break;
+    case HV_OP_MMU_UNPIN:
+        hypercall_status(vm,
+                         pt_unpin(vm, pa_init(arch_regs_arg(&vm->regs, 0))));
+        break;
+    case HV_OP_MMU_UPDATE:
+        hypercall_status(vm, hypercall_mmu_update(vm));
+        break;
+    case HV_OP_MMU_SWITCH:
+        hypercall_status(vm, hypercall_mmu_switch(vm));
+        break;
+    case HV_OP_MMU_TLB:
+        hypercall_status(vm, hypercall_mmu_tlb(vm));
         break;
     default:
         hypercall_status(vm, -HV_ENOSYS);

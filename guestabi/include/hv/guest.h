@@ -88,6 +88,33 @@ static HV_INLINE int32_t hv_vm_info(struct hv_vm_info *info)
     return hv_call(HV_OP_VM_INFO, (uint32_t)(uintptr_t)info, 0, 0, 0, 0, 0, 0);
 }
 
+static HV_INLINE int32_t hv_mmu_pin(uint32_t pa, uint32_t level)
+{
+    return hv_call(HV_OP_MMU_PIN, pa, level, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_mmu_unpin(uint32_t pa)
+{
+    return hv_call(HV_OP_MMU_UNPIN, pa, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_mmu_update(const struct hv_mmu_update *reqs,
+                                       uint32_t count, uint32_t *done)
+{
+    return hv_call(HV_OP_MMU_UPDATE, (uint32_t)(uintptr_t)reqs, count, 0, 0,
+                   done, 0, 0);
+}
+
+static HV_INLINE int32_t hv_mmu_switch(uint32_t l1_pa)
+{
+    return hv_call(HV_OP_MMU_SWITCH, l1_pa, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_mmu_tlb(uint32_t op, uint32_t va)
+{
+    return hv_call(HV_OP_MMU_TLB, op, va, 0, 0, 0, 0, 0);
+}
+
 #endif /* __arm__ */
 
 #endif /* HV_GUEST_H */

@@ -37,6 +37,7 @@
 #define HV_FEAT_YIELD 1         /* HV_OP_YIELD */
 #define HV_FEAT_CLOCK 2         /* HV_OP_CLOCK_READ */
 #define HV_FEAT_VM_INFO 3       /* HV_OP_VM_INFO */
+#define HV_FEAT_MMU 4           /* HV_OP_MMU_*, guest page tables */
 
 /*
  * HV_OP_CONSOLE_WRITE: write bytes to the guest's console.
@@ -120,7 +121,100 @@ struct hv_vm_info {
 };
 HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
 
+/*
+ * HV_OP_MMU_PIN: register a page-table frame (rules in <hv/mmu.h>).
+ *
+ *   IN   r0  physical address of the table
+ *        r1  HV_MMU_L1 (a 16 KiB L1 table) or HV_MMU_L2 (a 4 KiB L2 frame)
+ *   OUT  r0  0; the table is read-only to the guest from now on
+ *   ERRORS
+ *        HV_EINVAL  misaligned, unknown level, a malformed entry, an L1
+ *                   entry of the monitor window that is not 0
+ *        HV_EPERM   the table, or memory one of its entries maps, is not
+ *                   this guest's; an entry uses the monitor's domain
+ *        HV_EBUSY   the table is already pinned or is mapped writable; an
+ *                   entry maps a pinned table writable
+ *        HV_ENOMEM  a reference count would overflow
+ *
+ * NOTES
+ *   The monitor flushes all TLBs when a frame becomes a table, so no
+ *   stale writable translation of it survives.
+ */
+#define HV_OP_MMU_PIN 7
+#define HV_MMU_L1 1
+#define HV_MMU_L2 2
+
+/*
+ * HV_OP_MMU_UNPIN: release a pinned table; it is ordinary memory again.
+ *
+ *   IN   r0  physical address of the table
+ *   OUT  r0  0
+ *   ERRORS
+ *        HV_EINVAL  not a pinned table of this guest (or misaligned)
+ *        HV_EBUSY   the L1 is the active one, or an L1 entry still points
+ *                   into the L2 frame
+ */
+#define HV_OP_MMU_UNPIN 8
+
+/*
+ * HV_OP_MMU_UPDATE: write entries of pinned tables, in order.
+ *
+ *   IN   r0  guest virtual address of struct hv_mmu_update[count]
+ *        r1  count, 0 .. HV_MMU_UPDATE_MAX
+ *   OUT  r0  0 when all were applied, else the error of the first that
+ *            was not
+ *        r1  number of updates applied (those before the failing one)
+ *   ERRORS
+ *        HV_E2BIG   count above HV_MMU_UPDATE_MAX (nothing applied)
+ *        HV_EFAULT  the array is not readable (nothing applied)
+ *        HV_EINVAL  ptr is not an entry of a pinned table of this guest,
+ *                   or the new entry is malformed
+ *        HV_EPERM   ptr is an L1 entry of the monitor window, or the entry
+ *                   maps memory not this guest's
+ *        HV_EBUSY   the entry would map a pinned table writable
+ *        HV_ENOMEM  a reference count would overflow
+ *
+ * NOTES
+ *   The monitor does not flush TLBs for updates: use HV_OP_MMU_TLB as
+ *   the hardware would need. In the second half of an L2 frame (the
+ *   guest's own half), any value is written unchecked.
+ */
+#define HV_OP_MMU_UPDATE 9
+#define HV_MMU_UPDATE_MAX 64
+
+struct hv_mmu_update {
+    uint32_t ptr; /* IN: physical address of the entry */
+    uint32_t val; /* IN: its new value */
+};
+HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
+
+/*
+ * HV_OP_MMU_SWITCH: make a pinned L1 the active translation table.
+ *
+ *   IN   r0  physical address of a pinned L1 of this guest
+ *   OUT  r0  0
+ *   ERRORS
+ *        HV_EINVAL  not a pinned L1 of this guest
+ *
+ * NOTES
+ *   All of this guest's TLB entries are flushed (it has one ASID).
+ */
+#define HV_OP_MMU_SWITCH 10
+
+/*
+ * HV_OP_MMU_TLB: invalidate this guest's TLB entries.
+ *
+ *   IN   r0  HV_TLB_FLUSH_ALL, or HV_TLB_FLUSH_VA with r1 = a virtual
+ *            address (its page is invalidated)
+ *   OUT  r0  0
+ *   ERRORS
+ *        HV_EINVAL  unknown operation
+ */
+#define HV_OP_MMU_TLB 11
+#define HV_TLB_FLUSH_ALL 0
+#define HV_TLB_FLUSH_VA 1
+
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 7
+#define HV_OP_COUNT 12
 
 #endif /* HV_HYPERCALL_H */

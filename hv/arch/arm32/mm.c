@@ -122,6 +122,24 @@ void arch_mm_fill_window(uint32_t *l1)
     }
 }
 
+void arch_mm_tlb_flush_vm(struct vm *vm)
+{
+    dsb();
+    cp15_write_tlbiasid(vm->arch.asid);
+    cp15_write_bpiall(0);
+    dsb();
+    isb();
+}
+
+void arch_mm_tlb_flush_va(struct vm *vm, gvaddr_t va)
+{
+    dsb();
+    cp15_write_tlbimva((gva_addr(va) & ~0xfffu) | vm->arch.asid);
+    cp15_write_bpiall(0);
+    dsb();
+    isb();
+}
+
 void arch_mm_tlb_flush_all(void)
 {
     dsb();

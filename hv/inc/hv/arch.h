@@ -57,6 +57,10 @@ void arch_mm_pt_written(void *ptr, size_t size);
 void arch_mm_fill_window(uint32_t *l1);
 /** Invalidates every TLB entry, all ASIDs. */
 void arch_mm_tlb_flush_all(void);
+/** Invalidates @vm's TLB entries. */
+void arch_mm_tlb_flush_vm(struct vm *vm);
+/** Invalidates @vm's TLB entries for the page holding @va. */
+void arch_mm_tlb_flush_va(struct vm *vm, gvaddr_t va);
 
 /* --- CPU --------------------------------------------------------------- */
 

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest page tables through the MMU hypercalls: what works, and every
+ * attack on the rules of <hv/mmu.h> being refused with its documented
+ * error. The guest starts on the initial tables the monitor built, which
+ * map its memory linearly with 4 KiB pages (see <hv/start_info.h>).
+ */
+#include <hv/mmu.h>
+#include <string.h>
+
+#include "hvtest.h"
+
+#define MONITOR_ADDR 0xfe010000u
+#define ALIAS_VA 0x90000000u /* unused by the initial tables */
+
+/* Small page: normal write-back, not global; RW or RO at PL0. */
+#define PTE_NORMAL (0x2u | 0x4u | 0x8u | 0x40u | 0x800u)
+#define PTE_RW(pa) ((pa) | PTE_NORMAL | 0x30u)
+#define PTE_RO(pa) ((pa) | PTE_NORMAL | 0x20u)
+#define L1_TABLE(pa, domain) ((pa) | 0x1u | ((domain) << 5))
+/* Section, normal write-back, PL0 read-write. */
+#define L1_SECTION_RW(pa, domain)                                              \
+    ((pa) | 0x2u | 0x4u | 0x8u | 0x1000u | 0xc00u | ((domain) << 5))
+
+static uint8_t mmu_pages[4][4096] __attribute__((aligned(4096)));
+static uint8_t mmu_l1_space[2 * HV_MMU_L1_SIZE]
+    __attribute__((aligned(HV_MMU_L1_SIZE)));
+
+static const struct hv_start_info *si(void)
+{
+    return hvtest_start_info();
+}
+
+static uint32_t va_to_pa(const void *p)
+{
+    return (uint32_t)(uintptr_t)p - si()->mem_base + si()->mem_phys;
+}
+
+static const uint32_t *pa_to_ptr(uint32_t pa)
+{
+    return (const uint32_t *)(uintptr_t)(pa - si()->mem_phys + si()->mem_base);
+}
+
+/* Physical address of the initial L2 entry that maps @va. */
+static uint32_t pte_of(const void *va)
+{
+    uint32_t index = ((uint32_t)(uintptr_t)va - si()->mem_base) >> 12;
+    return si()->pt_l2_first + (index / 512) * 4096u + (index % 512) * 4u;
+}
+
+static uint32_t l1e_of(uint32_t va)
+{
+    return si()->pt_l1 + (va >> 20) * 4u;
+}
+
+static int32_t update1(uint32_t ptr, uint32_t val)
+{
+    struct hv_mmu_update u = {ptr, val};
+    uint32_t done = 0xdead;
+    int32_t rc = hv_mmu_update(&u, 1, &done);
+    EXPECT_EQ(done, rc == 0 ? 1u : 0u);
+    return rc;
+}
+
+/* Makes the page at @va read-only (so it may become a table) or back. */
+static void set_writable(void *va, int writable)
+{
+    uint32_t pa = va_to_pa(va);
+    ASSERT_EQ(update1(pte_of(va), writable ? PTE_RW(pa) : PTE_RO(pa)), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)va), 0);
+}
+
+static void let_others_run(void)
+{
+    for (int i = 0; i < 40; i++) {
+        hv_yield();
+    }
+}
+
+TEST(mmu, initial_tables_described)
+{
+    EXPECT_TRUE(si()->pt_l1 % HV_MMU_L1_SIZE == 0);
+    EXPECT_TRUE(si()->pt_l1 >= si()->mem_phys);
+    EXPECT_EQ(si()->pt_l2_count, (si()->mem_size + 0x1fffffu) / 0x200000u);
+    /* Our own code is mapped by the L2 entry we compute for it. */
+    uint32_t pte = *pa_to_ptr(pte_of((void *)si()->mem_base));
+    EXPECT_EQ(pte & ~0xfffu, si()->mem_phys);
+    /* The tables are read-only to us; hv_vm_info cannot write there. */
+    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)pa_to_ptr(si()->pt_l1)),
+              -HV_EFAULT);
+}
+
+/* Pin a fresh L2, map one of our pages a second time through it. */
+TEST(mmu, pin_map_alias_unpin)
+{
+    uint8_t *l2 = mmu_pages[0];
+    /* volatile: the compiler cannot know ALIAS_VA aliases this page. */
+    volatile uint32_t *data = (volatile uint32_t *)mmu_pages[1];
+    uint32_t l2_pa = va_to_pa(l2);
+
+    memset(l2, 0, 4096);
+    data[5] = 0x1234abcd;
+    EXPECT_EQ(hv_mmu_pin(l2_pa, HV_MMU_L2), -HV_EBUSY); /* still writable */
+    set_writable(l2, 0);
+    ASSERT_EQ(hv_mmu_pin(l2_pa, HV_MMU_L2), 0);
+    EXPECT_EQ(hv_mmu_pin(l2_pa, HV_MMU_L2), -HV_EBUSY); /* twice */
+    ASSERT_EQ(update1(l2_pa, PTE_RW(va_to_pa(mmu_pages[1]))), 0);
+    /* The guest's own half of an L2 frame takes any value. */
+    EXPECT_EQ(update1(l2_pa + 2048, 0xffffffffu), 0);
+    EXPECT_EQ(*pa_to_ptr(l2_pa + 2048), 0xffffffffu);
+    ASSERT_EQ(update1(l1e_of(ALIAS_VA), L1_TABLE(l2_pa, HV_MMU_DOMAIN_KERNEL)),
+              0);
+    volatile uint32_t *alias = (volatile uint32_t *)ALIAS_VA;
+    EXPECT_EQ(alias[5], 0x1234abcdu);
+    alias[6] = 0x55aa55aau;
+    EXPECT_EQ(data[6], 0x55aa55aau);
+    /* Hypercalls see the new mapping too. */
+    EXPECT_EQ(hv_console_write((const void *)ALIAS_VA, 0), 0);
+    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)ALIAS_VA), 0);
+
+    EXPECT_EQ(hv_mmu_unpin(l2_pa), -HV_EBUSY); /* the L1 points at it */
+    ASSERT_EQ(update1(l1e_of(ALIAS_VA), 0), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    EXPECT_EQ(hv_mmu_unpin(l2_pa), 0);
+    EXPECT_EQ(hv_mmu_unpin(l2_pa), -HV_EINVAL);
+    set_writable(l2, 1);
+    l2[0] = 1; /* ours to write again */
+}
+
+/* A second address space: copy the initial L1, pin, switch, come back. */
+TEST(mmu, switch_address_space)
+{
+    uint32_t *l1 = (uint32_t *)mmu_l1_space;
+    uint32_t l1_pa = va_to_pa(l1);
+    const uint32_t *initial = pa_to_ptr(si()->pt_l1);
+
+    for (uint32_t i = 0; i < 4096; i++) {
+        uint32_t va = i << 20;
+        l1[i] = (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END)
+                    ? 0
+                    : initial[i];
+    }
+    EXPECT_EQ(hv_mmu_switch(l1_pa), -HV_EINVAL); /* not pinned */
+    for (uint32_t off = 0; off < HV_MMU_L1_SIZE; off += 4096) {
+        set_writable((uint8_t *)l1 + off, 0);
+    }
+    ASSERT_EQ(hv_mmu_pin(l1_pa, HV_MMU_L1), 0);
+    ASSERT_EQ(hv_mmu_switch(l1_pa), 0);
+    EXPECT_EQ(hv_console_write("on the new tables\n", 18), 18);
+    EXPECT_EQ(hv_mmu_unpin(l1_pa), -HV_EBUSY); /* active */
+    ASSERT_EQ(hv_mmu_switch(si()->pt_l1), 0);
+    EXPECT_EQ(hv_mmu_unpin(l1_pa), 0);
+    for (uint32_t off = 0; off < HV_MMU_L1_SIZE; off += 4096) {
+        set_writable((uint8_t *)l1 + off, 1);
+    }
+}
+
+TEST(mmu, batch_stops_at_first_error)
+{
+    uint32_t *page = (uint32_t *)mmu_pages[2];
+    uint32_t pa = va_to_pa(page);
+    struct hv_mmu_update batch[3] = {
+        {pte_of(page), PTE_RO(pa)},
+        {pte_of(page), 0x1u}, /* a large page: refused */
+        {pte_of(page), PTE_RW(pa)},
+    };
+    uint32_t done = 0;
+    EXPECT_EQ(hv_mmu_update(batch, 3, &done), -HV_EINVAL);
+    EXPECT_EQ(done, 1u);
+    EXPECT_EQ(*pa_to_ptr(pte_of(page)), PTE_RO(pa)); /* the first applied */
+    batch[1] = batch[2];
+    EXPECT_EQ(hv_mmu_update(&batch[1], 1, &done), 0);
+    hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)page);
+    page[0] = 7;
+    EXPECT_EQ(hv_mmu_update(batch, 0, &done), 0);
+    EXPECT_EQ(done, 0u);
+}
+
+TEST(mmu, tlb_ops)
+{
+    EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, si()->mem_base), 0);
+    EXPECT_EQ(hv_mmu_tlb(2, 0), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_tlb(0xffffffffu, 0), -HV_EINVAL);
+}
+
+/* --- Attacks ------------------------------------------------------------ */
+
+TEST(hostile, map_monitor_window)
+{
+    EXPECT_EQ(update1(l1e_of(HV_MMU_WINDOW_BASE), 0), -HV_EPERM);
+    EXPECT_EQ(update1(l1e_of(MONITOR_ADDR),
+                      L1_SECTION_RW(si()->mem_phys, HV_MMU_DOMAIN_KERNEL)),
+              -HV_EPERM);
+    EXPECT_EQ(update1(l1e_of(HV_MMU_WINDOW_END - 1), 0), -HV_EPERM);
+    let_others_run();
+}
+
+/* The monitor's own memory lies below every guest's. */
+TEST(hostile, map_monitor_memory)
+{
+    uint32_t below = (si()->mem_phys & ~0xfffffu) - 0x100000u;
+    EXPECT_EQ(update1(l1e_of(ALIAS_VA),
+                      L1_SECTION_RW(below & ~0xfffffu, HV_MMU_DOMAIN_KERNEL)),
+              -HV_EPERM);
+    EXPECT_EQ(update1(pte_of(mmu_pages[3]), PTE_RO(0x60010000u)), -HV_EPERM);
+    EXPECT_EQ(update1(pte_of(mmu_pages[3]), PTE_RO(0x70010000u)), -HV_EPERM);
+    let_others_run();
+}
+
+/* Guests are placed in manifest order: the one before us is just below. */
+TEST(hostile, map_other_guest)
+{
+    uint32_t other = si()->mem_phys - 0x100000u;
+    uint32_t after = si()->mem_phys + si()->mem_size;
+    EXPECT_EQ(
+        update1(l1e_of(ALIAS_VA), L1_SECTION_RW(other, HV_MMU_DOMAIN_KERNEL)),
+        -HV_EPERM);
+    EXPECT_EQ(update1(pte_of(mmu_pages[3]), PTE_RW(other + 0x3000u)),
+              -HV_EPERM);
+    EXPECT_EQ(update1(pte_of(mmu_pages[3]), PTE_RW(after)), -HV_EPERM);
+    EXPECT_EQ(hv_mmu_pin(other, HV_MMU_L2), -HV_EPERM);
+    EXPECT_EQ(hv_mmu_switch(other & ~0x3fffu), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_unpin(other), -HV_EINVAL);
+    let_others_run();
+}
+
+TEST(hostile, map_own_tables_writable)
+{
+    uint32_t l1 = si()->pt_l1;
+    uint32_t l2 = si()->pt_l2_first;
+    /* Through a page of the initial L2, and through a section. */
+    EXPECT_EQ(update1(pte_of(pa_to_ptr(l1)), PTE_RW(l1)), -HV_EBUSY);
+    EXPECT_EQ(update1(pte_of(pa_to_ptr(l2)), PTE_RW(l2)), -HV_EBUSY);
+    EXPECT_EQ(update1(l1e_of(ALIAS_VA),
+                      L1_SECTION_RW(l1 & ~0xfffffu, HV_MMU_DOMAIN_KERNEL)),
+              -HV_EBUSY);
+    /* A writable page cannot become a table, nor a table be pinned
+     * twice as another kind. */
+    EXPECT_EQ(hv_mmu_pin(va_to_pa(mmu_pages[3]), HV_MMU_L2), -HV_EBUSY);
+    EXPECT_EQ(hv_mmu_pin(l2, HV_MMU_L1), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_pin(l2, HV_MMU_L2), -HV_EBUSY);
+    EXPECT_EQ(hv_mmu_pin(l1 & ~0x3fffu, HV_MMU_L1), -HV_EBUSY);
+    let_others_run();
+}
+
+/* The UART and the GIC: device memory no guest owns. */
+TEST(hostile, map_device)
+{
+    EXPECT_EQ(update1(l1e_of(ALIAS_VA), 0x10000000u | 0x2u | 0x4u | 0x10u |
+                                            0xc00u |
+                                            (HV_MMU_DOMAIN_KERNEL << 5)),
+              -HV_EPERM);
+    EXPECT_EQ(update1(pte_of(mmu_pages[3]), PTE_RW(0x1e000000u)), -HV_EPERM);
+    let_others_run();
+}
+
+TEST(hostile, malformed_entries)
+{
+    uint32_t pa = si()->mem_phys;
+    uint32_t l1e = l1e_of(ALIAS_VA);
+    EXPECT_EQ(update1(l1e, L1_SECTION_RW(pa, 0)), -HV_EPERM); /* domain 0 */
+    EXPECT_EQ(update1(l1e, L1_SECTION_RW(pa, 5)), -HV_EINVAL);
+    EXPECT_EQ(update1(l1e, L1_SECTION_RW(pa, 1) | (1u << 18)), -HV_EINVAL);
+    EXPECT_EQ(update1(l1e, L1_SECTION_RW(pa, 1) | (1u << 19)), -HV_EINVAL);
+    EXPECT_EQ(update1(l1e, 0x3u), -HV_EINVAL);
+    /* A table pointer at a frame that is not a pinned L2. */
+    EXPECT_EQ(update1(l1e, L1_TABLE(va_to_pa(mmu_pages[3]), 1)), -HV_EINVAL);
+    EXPECT_EQ(update1(pte_of(mmu_pages[3]), va_to_pa(mmu_pages[3]) | 0x1u),
+              -HV_EINVAL);
+    /* Updates must name an entry of a pinned table. */
+    EXPECT_EQ(update1(va_to_pa(mmu_pages[3]), 0), -HV_EINVAL);
+    EXPECT_EQ(update1(si()->pt_l1 + 2, 0), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_pin(si()->mem_phys + 0x100u, HV_MMU_L2), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_pin(si()->mem_phys + 0x1000u, HV_MMU_L1), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_pin(si()->mem_phys, 3), -HV_EINVAL);
+    let_others_run();
+}
+
+TEST(hostile, unbounded_batch)
+{
+    static struct hv_mmu_update many[HV_MMU_UPDATE_MAX + 1];
+    uint32_t done = 0xdead;
+    EXPECT_EQ(hv_mmu_update(many, HV_MMU_UPDATE_MAX + 1, &done), -HV_E2BIG);
+    EXPECT_EQ(done, 0u);
+    EXPECT_EQ(hv_mmu_update(many, 0xffffffffu, &done), -HV_E2BIG);
+    EXPECT_EQ(hv_mmu_update((void *)MONITOR_ADDR, 4, &done), -HV_EFAULT);
+    EXPECT_EQ(hv_mmu_update((void *)0xfffffff8u, 2, &done), -HV_EFAULT);
+    EXPECT_EQ(done, 0u);
+    let_others_run();
+}
+
+TEST(hostile, unpin_active_tables)
+{
+    EXPECT_EQ(hv_mmu_unpin(si()->pt_l1), -HV_EBUSY);
+    EXPECT_EQ(hv_mmu_unpin(si()->pt_l2_first), -HV_EBUSY);
+    let_others_run();
+}
+
+/* Ends with the monitor stopping us: tables are read-only. */
+TEST(fault, write_own_page_table)
+{
+    *(volatile uint32_t *)pa_to_ptr(si()->pt_l1) = 0;
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
