@@ -10,6 +10,7 @@
 #include "hv/console.h"
 #include "hv/hypercall_dispatch.h"
 #include "hv/pt.h"
+#include "hv/vcpu_state.h"
 #include "hv/sched.h"
 
 static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
@@ -183,6 +184,30 @@ struct arch_regs *hypercall_handle(struct vm *vm)
     case HV_OP_MMU_TLB:
         hypercall_status(vm, hypercall_mmu_tlb(vm));
         break;
+    case HV_OP_VCPU_REGISTER:
+        hypercall_status(
+            vm, vcpu_register(vm, pa_init(arch_regs_arg(&vm->regs, 0))));
+        break;
+    case HV_OP_VCPU_CALLBACKS:
+        hypercall_status(
+            vm, vcpu_set_callbacks(vm, gva_init(arch_regs_arg(&vm->regs, 0))));
+        break;
+    case HV_OP_IRET: {
+        int32_t rc = vcpu_iret(vm, gva_init(arch_regs_arg(&vm->regs, 0)));
+        if (rc != HV_OK) {
+            hypercall_status(vm, rc); /* on success r0 is the frame's */
+        }
+        break;
+    }
+    case HV_OP_EVENTS_CHECK:
+        hypercall_status(vm, 0); /* sched_resume delivers */
+        break;
+    case HV_OP_TIMER_SET:
+        vm->timer_deadline = (uint64_t)arch_regs_arg(&vm->regs, 1) << 32 |
+                             arch_regs_arg(&vm->regs, 0);
+        vcpu_check_timers();
+        hypercall_status(vm, 0);
+        break;
     default:
         hypercall_status(vm, -HV_ENOSYS);
         break;
@@ -192,6 +217,12 @@ struct arch_regs *hypercall_handle(struct vm *vm)
 
 struct arch_regs *fault_guest(struct vm *vm, const struct fault_info *fault)
 {
+    if (fault->upcall >= 0 &&
+        vcpu_can_upcall(vm, (enum hv_upcall)fault->upcall)) {
+        vcpu_upcall(vm, (enum hv_upcall)fault->upcall, fault->address,
+                    fault->status);
+        return sched_resume();
+    }
     console_guest_flush(&vm->console, vm->name);
     dlog("guest %u '%s' stopped: %s (%s) at address 0x%08x, pc 0x%08x, "
          "status 0x%08x",

@@ -23,6 +23,7 @@
 #define PT_TYPE_NONE 0u
 #define PT_TYPE_L1 1u
 #define PT_TYPE_L2 2u
+#define PT_TYPE_SHARED 3u /* a registered shared vCPU page: never a table */
 
 /* Frame word: type in bits 0-1, L1 references 2-15, writable maps 16-31. */
 #define FRAME_TYPE(f) ((f)&3u)
@@ -203,7 +204,7 @@ static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
         return HV_OK;
     }
     uint32_t f = *pt_frame(pa);
-    if (FRAME_TYPE(f) != PT_TYPE_NONE) {
+    if (FRAME_TYPE(f) == PT_TYPE_L1 || FRAME_TYPE(f) == PT_TYPE_L2) {
         return -HV_EBUSY; /* would expose a page table */
     }
     return FRAME_WRITABLE(f) == FRAME_MAX_WRITABLE ? -HV_ENOMEM : HV_OK;
@@ -550,4 +551,31 @@ int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
     out->l2_first = l2_first;
     out->l2_count = l2_count;
     return HV_OK;
+}
+
+int32_t pt_set_shared(struct vm *vm, paddr_t pa)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+
+    if (!IS_ALIGNED(a, PT_FRAME_SIZE)) {
+        return -HV_EINVAL;
+    }
+    if (!pt_owned(vm, a, PT_FRAME_SIZE)) {
+        return -HV_EPERM;
+    }
+    uint32_t *f = pt_frame(a);
+    if (FRAME_TYPE(*f) == PT_TYPE_L1 || FRAME_TYPE(*f) == PT_TYPE_L2) {
+        return -HV_EBUSY;
+    }
+    *f = (*f & ~3u) | PT_TYPE_SHARED;
+    return HV_OK;
+}
+
+void pt_clear_shared(struct vm *vm, paddr_t pa)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    if (pt_owned(vm, a, PT_FRAME_SIZE)) {
+        uint32_t *f = pt_frame(a);
+        *f &= ~3u;
+    }
 }

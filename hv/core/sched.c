@@ -11,6 +11,7 @@
 #include "hv/arch.h"
 #include "hv/config.h"
 #include "hv/console.h"
+#include "hv/vcpu_state.h"
 
 static struct vm *sched_running;
 static uint32_t sched_halt_code;
@@ -43,6 +44,7 @@ static struct vm *sched_pick_after(const struct vm *from)
 static void sched_switch(struct vm *next)
 {
     if (next && next != sched_running) {
+        arch_vcpu_switch(sched_running, next);
         arch_mm_activate(next);
     }
     sched_running = next;
@@ -74,8 +76,19 @@ void sched_on_stop(struct vm *vm, bool faulted)
 
 struct arch_regs *sched_resume(void)
 {
-    if (!sched_running || sched_running->state != VM_RUNNABLE) {
-        sched_switch(sched_pick_after(sched_running));
+    /* Delivering an event can stop a guest (bad kernel stack): pick
+     * again until one can run. */
+    for (;;) {
+        if (!sched_running || sched_running->state != VM_RUNNABLE) {
+            sched_switch(sched_pick_after(sched_running));
+        }
+        if (!sched_running) {
+            break;
+        }
+        vcpu_deliver_events(sched_running);
+        if (sched_running->state == VM_RUNNABLE) {
+            break;
+        }
     }
     if (!sched_running) {
         dlog("halting: all guests have stopped (code %u)",

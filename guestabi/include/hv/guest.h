@@ -11,6 +11,7 @@
 
 #include "hypercall.h"
 #include "start_info.h"
+#include "vcpu.h"
 
 #if defined(__arm__)
 
@@ -113,6 +114,34 @@ static HV_INLINE int32_t hv_mmu_switch(uint32_t l1_pa)
 static HV_INLINE int32_t hv_mmu_tlb(uint32_t op, uint32_t va)
 {
     return hv_call(HV_OP_MMU_TLB, op, va, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_vcpu_register(uint32_t shared_pa)
+{
+    return hv_call(HV_OP_VCPU_REGISTER, shared_pa, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_vcpu_callbacks(const struct hv_callbacks *cb)
+{
+    return hv_call(HV_OP_VCPU_CALLBACKS, (uint32_t)(uintptr_t)cb, 0, 0, 0, 0, 0,
+                   0);
+}
+
+/* Returns only on error. */
+static HV_INLINE int32_t hv_iret(const struct hv_frame *frame)
+{
+    return hv_call(HV_OP_IRET, (uint32_t)(uintptr_t)frame, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_events_check(void)
+{
+    return hv_call(HV_OP_EVENTS_CHECK, 0, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_timer_set(uint64_t deadline_ns)
+{
+    return hv_call(HV_OP_TIMER_SET, (uint32_t)deadline_ns,
+                   (uint32_t)(deadline_ns >> 32), 0, 0, 0, 0, 0);
 }
 
 #endif /* __arm__ */

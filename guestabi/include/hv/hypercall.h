@@ -38,6 +38,8 @@
 #define HV_FEAT_CLOCK 2         /* HV_OP_CLOCK_READ */
 #define HV_FEAT_VM_INFO 3       /* HV_OP_VM_INFO */
 #define HV_FEAT_MMU 4           /* HV_OP_MMU_*, guest page tables */
+#define HV_FEAT_VCPU 5          /* virtual modes, upcalls, HV_OP_IRET */
+#define HV_FEAT_TIMER 6         /* HV_OP_TIMER_SET */
 
 /*
  * HV_OP_CONSOLE_WRITE: write bytes to the guest's console.
@@ -214,7 +216,82 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
 #define HV_TLB_FLUSH_ALL 0
 #define HV_TLB_FLUSH_VA 1
 
+/*
+ * HV_OP_VCPU_REGISTER: share a page with the monitor (<hv/vcpu.h>).
+ *
+ *   IN   r0  physical address of a 4 KiB frame of this guest; it holds a
+ *            struct hv_vcpu_shared at offset 0
+ *   OUT  r0  0
+ *   ERRORS
+ *        HV_EINVAL  not 4 KiB aligned
+ *        HV_EPERM   not this guest's memory
+ *        HV_EBUSY   the frame is a pinned page table
+ *
+ * NOTES
+ *   Until a page is registered no upcall is made: faults stop the guest
+ *   as with interface version 0.1. The frame can never be pinned as a
+ *   table while registered. Registering another frame releases this one.
+ */
+#define HV_OP_VCPU_REGISTER 12
+
+/*
+ * HV_OP_VCPU_CALLBACKS: set the upcall entry points.
+ *
+ *   IN   r0  guest virtual address of a struct hv_callbacks
+ *   OUT  r0  0
+ *   ERRORS
+ *        HV_EFAULT  the structure is not readable
+ *        HV_EINVAL  a reserved field is not 0
+ *
+ * An entry of 0 means none: that exception then stops the guest.
+ */
+#define HV_OP_VCPU_CALLBACKS 13
+
+/*
+ * HV_OP_IRET: return from an upcall (or enter user mode the first time).
+ *
+ *   IN   r0  guest virtual address of a struct hv_frame
+ *   OUT  on success the call does not return: execution continues with
+ *        the frame's registers in the frame's virtual mode; returning to
+ *        user mode loads shared->user_tls into TPIDRURO
+ *   ERRORS (r0, execution continues after the call)
+ *        HV_EPERM   no shared vCPU page is registered
+ *        HV_EFAULT  the frame is not readable
+ *        HV_EINVAL  the virtual CPSR names another mode than 0x10 or
+ *                   0x13, or has A, F, J or reserved bits set
+ */
+#define HV_OP_IRET 14
+
+/*
+ * HV_OP_EVENTS_CHECK: have pending events delivered now.
+ *
+ *   IN   none
+ *   OUT  r0  0
+ *   ERRORS none
+ *
+ * A guest that unmasks events (shared->events_masked = 0) and finds
+ * shared->events_pending non-zero makes this call; if events are still
+ * unmasked and pending on the way back, the event upcall is made before
+ * the instruction after the call runs.
+ */
+#define HV_OP_EVENTS_CHECK 15
+
+/*
+ * HV_OP_TIMER_SET: arm or cancel the one-shot virtual timer.
+ *
+ *   IN   r0, r1  deadline in HV_OP_CLOCK_READ nanoseconds (low, high);
+ *                0 cancels
+ *   OUT  r0  0
+ *   ERRORS none
+ *
+ * When the clock passes the deadline, the monitor sets HV_EVENT_TIMER in
+ * shared->events_pending (and the timer is disarmed). A deadline in the
+ * past fires at once. Resolution: the monitor tick (10 ms) for now.
+ */
+#define HV_OP_TIMER_SET 16
+#define HV_EVENT_TIMER (1u << 0)
+
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 12
+#define HV_OP_COUNT 17
 
 #endif /* HV_HYPERCALL_H */

@@ -2,7 +2,10 @@
 /* vCPU register conventions, halting and debug output on arm32. */
 #include <arch/cp15.h>
 
+#include <arch/layout.h>
+
 #include "hv/arch.h"
+#include "hv/vm.h"
 
 #define PSR_MODE_MASK 0x1fu
 #define PSR_MODE_USR 0x10u
@@ -91,4 +94,31 @@ noreturn void arch_halt(uint32_t code)
     for (;;) {
         __asm__ volatile("wfi");
     }
+}
+
+/* Kernel mode: monitor, guest kernel and guest user domains; user mode:
+ * the guest kernel domain is turned off. */
+#define DACR_VKERNEL HV_DACR_VALUE
+#define DACR_VUSER (HV_DACR_VALUE & ~(3u << (2 * HV_DOMAIN_GUEST)))
+
+void arch_vcpu_switch(struct vm *prev, struct vm *next)
+{
+    if (prev) {
+        prev->arch.tpidrurw = cp15_read_tpidrurw();
+    }
+    cp15_write_tpidrurw(next->arch.tpidrurw);
+    cp15_write_tpidruro(next->arch.tpidruro);
+    arch_vcpu_mode_changed(next);
+}
+
+void arch_vcpu_mode_changed(struct vm *vm)
+{
+    cp15_write_dacr(vm->mode == VM_MODE_USER ? DACR_VUSER : DACR_VKERNEL);
+    isb();
+}
+
+void arch_vcpu_set_user_tls(struct vm *vm, uint32_t value)
+{
+    vm->arch.tpidruro = value;
+    cp15_write_tpidruro(value);
 }

@@ -8,6 +8,7 @@
 #include "hv/hypercall_dispatch.h"
 #include "hv/irq.h"
 #include "hv/sched.h"
+#include "hv/vcpu_state.h"
 
 enum arch_exception {
     EXC_UNDEF = 1,
@@ -66,9 +67,21 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
     }
     switch (kind) {
     case EXC_SVC:
-        return hypercall_handle(vm);
+        if (vm->mode == VM_MODE_KERNEL) {
+            return hypercall_handle(vm);
+        }
+        /* In virtual user mode an SVC is a system call for the guest
+         * kernel, whatever its number: user code never reaches the
+         * monitor's hypercalls. */
+        fault.pc = frame->pc;
+        fault.address = frame->pc;
+        fault.kind = "system call in virtual user mode";
+        fault.detail = "no syscall entry registered";
+        fault.upcall = HV_UPCALL_SYSCALL;
+        return fault_guest(vm, &fault);
     case EXC_IRQ:
         irq_handle();
+        vcpu_check_timers();
         return sched_resume();
     case EXC_DABT:
         fault.status = cp15_read_dfsr();
@@ -77,6 +90,7 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
         fault.kind = (fault.status & FSR_WNR) ? "data abort on write"
                                               : "data abort on read";
         fault.detail = exception_fsr_text(fault.status);
+        fault.upcall = HV_UPCALL_DATA_ABORT;
         return fault_guest(vm, &fault);
     case EXC_PABT:
         fault.status = cp15_read_ifsr();
@@ -84,6 +98,7 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
         fault.pc = frame->pc;
         fault.kind = "prefetch abort";
         fault.detail = exception_fsr_text(fault.status);
+        fault.upcall = HV_UPCALL_PREFETCH_ABORT;
         return fault_guest(vm, &fault);
     case EXC_UNDEF:
         /* The vector left lr (the next instruction) in pc. */
@@ -92,12 +107,14 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
         fault.address = frame->pc;
         fault.kind = "undefined instruction";
         fault.detail = "includes privileged and coprocessor instructions";
+        fault.upcall = HV_UPCALL_UNDEFINED;
         return fault_guest(vm, &fault);
     default:
         fault.pc = frame->pc;
         fault.address = frame->pc;
         fault.kind = "unexpected exception";
         fault.detail = kind == EXC_FIQ ? "FIQ" : "reserved vector";
+        fault.upcall = -1;
         return fault_guest(vm, &fault);
     }
 }

@@ -28,6 +28,15 @@ uint32_t arch_regs_pc(const struct arch_regs *regs);
 /** Forces the CPSR into what a guest may run with (USR, A/I/F clear). */
 void arch_regs_sanitize(struct arch_regs *regs);
 
+/* --- Virtual modes ------------------------------------------------------ */
+
+/** Saves @prev's per-vCPU CPU state (may be NULL or stopped), loads @next's. */
+void arch_vcpu_switch(struct vm *prev, struct vm *next);
+/** @vm (running) changed virtual mode: apply its domain access. */
+void arch_vcpu_mode_changed(struct vm *vm);
+/** Sets the user read-only thread register of @vm (running). */
+void arch_vcpu_set_user_tls(struct vm *vm, uint32_t value);
+
 /* --- Address spaces ---------------------------------------------------- */
 
 /** Builds @vm's address space: its memory and the monitor window. */

@@ -15,9 +15,13 @@ struct fault_info {
     uint32_t address;   /* faulting data or instruction address */
     uint32_t pc;
     uint32_t status; /* raw fault status register, 0 if none */
+    int upcall;      /* enum hv_upcall to reflect it as, or -1 */
 };
 
-/** Stops @vm for @fault with a report; returns regs to run next. */
+/**
+ * Reflects @fault to @vm's kernel as an upcall if it registered one;
+ * otherwise stops @vm with a report. Returns the registers to run next.
+ */
 struct arch_regs *fault_guest(struct vm *vm, const struct fault_info *fault);
 
 #endif /* HV_HYPERCALL_DISPATCH_H */

@@ -48,9 +48,16 @@ struct pt_initial {
  */
 int32_t pt_build_initial(struct vm *vm, struct pt_initial *out);
 
+/**
+ * Marks @pa as @vm's shared vCPU page, which may be mapped writable but
+ * never pinned as a table (and must not be one now: -HV_EBUSY).
+ */
+int32_t pt_set_shared(struct vm *vm, paddr_t pa);
+void pt_clear_shared(struct vm *vm, paddr_t pa);
+
 /* For tests and the fuzzer: the raw counts of a frame. */
 struct pt_frame_counts {
-    uint32_t type; /* 0 none, 1 L1, 2 L2 */
+    uint32_t type; /* 0 none, 1 L1, 2 L2, 3 shared vCPU page */
     uint32_t type_refs;
     uint32_t writable_refs;
 };

@@ -10,6 +10,7 @@
 #include "hv/console.h"
 #include "hv/types.h"
 #include <hv/hypercall.h>
+#include <hv/vcpu.h>
 #include <hv/start_info.h>
 
 enum vm_state {
@@ -30,6 +31,12 @@ struct vm_config {
     char cmdline[HV_CMDLINE_MAX];
 };
 
+/** The virtual mode of a guest vCPU (<hv/vcpu.h>). */
+enum vm_mode {
+    VM_MODE_KERNEL = 0,
+    VM_MODE_USER = 1,
+};
+
 struct vm {
     /* Saved registers; entry.S stores into them directly. */
     struct arch_regs regs;
@@ -41,7 +48,11 @@ struct vm {
     gvaddr_t mem_gva;
     uint32_t image_size;
     bool halt_on_shutdown;
-    paddr_t active_l1; /* the guest's pinned L1 in use, 0 if the monitor's */
+    paddr_t active_l1; /* the guest's pinned L1 in use */
+    enum vm_mode mode;
+    paddr_t vcpu_shared; /* struct hv_vcpu_shared, 0 until registered */
+    uint32_t callbacks[HV_UPCALL_COUNT];
+    uint64_t timer_deadline; /* HV_OP_TIMER_SET, 0 if disarmed */
     uint32_t exit_code;
     struct console_line console;
     struct arch_vm arch;

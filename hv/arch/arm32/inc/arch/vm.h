@@ -6,7 +6,9 @@
 #include <stdint.h>
 
 struct arch_vm {
-    uint32_t asid; /* 1 .. HV_MAX_VMS; 0 is reserved for switching */
+    uint32_t asid;     /* 1 .. HV_MAX_VMS; 0 is reserved for switching */
+    uint32_t tpidrurw; /* user read/write thread register */
+    uint32_t tpidruro; /* user read-only thread register */
 };
 
 #endif /* ARCH_VM_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual kernel and user modes, upcalls and the shared vCPU page.
+ *
+ * A guest vCPU is in virtual kernel mode or virtual user mode; both run in
+ * ARM USR mode. In virtual user mode the guest-kernel domain
+ * (HV_MMU_DOMAIN_KERNEL) is No Access, so user code cannot touch kernel
+ * mappings; HV_MMU_DOMAIN_USER is accessible in both modes.
+ *
+ * UPCALLS
+ *   The monitor enters the guest kernel at a registered entry point
+ *   (HV_OP_VCPU_CALLBACKS) when, in either mode, the guest takes a data
+ *   abort, prefetch abort or undefined instruction; when it executes SVC
+ *   in virtual user mode (a system call: user code can never make a
+ *   hypercall); and when an event is pending while events are unmasked.
+ *   It then:
+ *     1. writes a struct hv_frame (the interrupted state, shaped as
+ *        Linux's struct pt_regs) below the kernel stack: below
+ *        shared->kernel_sp when coming from virtual user mode, below the
+ *        interrupted sp in virtual kernel mode; 8-byte aligned;
+ *     2. switches to virtual kernel mode with events masked
+ *        (shared->events_masked = 1), as an exception masks IRQs;
+ *     3. enters the entry point with sp = r0 = the frame, r1 = the fault
+ *        address (aborts; 0 otherwise), r2 = the fault status (DFSR/IFSR
+ *        format; 0 otherwise), r3 = the enum hv_upcall kind, in ARM state.
+ *   If the frame cannot be written (the kernel stack is not mapped
+ *   writable) the guest is stopped: it would fault forever.
+ *
+ * THE VIRTUAL CPSR in a frame: the real flags (NZCVQ, GE, IT, E, T), mode
+ *   0x10 (user) or 0x13 (kernel) for the virtual mode, and bit 7 (I) set
+ *   if events were masked. HV_OP_IRET restores a frame: only modes 0x10
+ *   and 0x13 are accepted, the A and F bits and every other privileged
+ *   bit are refused (HV_EINVAL), I sets events_masked.
+ */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include "abi.h"
+
+/* What an upcall reports in r3. */
+enum hv_upcall {
+    HV_UPCALL_EVENT = 0,   /* an event is pending */
+    HV_UPCALL_SYSCALL = 1, /* SVC in virtual user mode */
+    HV_UPCALL_DATA_ABORT = 2,
+    HV_UPCALL_PREFETCH_ABORT = 3,
+    HV_UPCALL_UNDEFINED = 4, /* undefined or privileged instruction */
+    HV_UPCALL_COUNT = 5
+};
+
+/* Entry points, guest virtual addresses (bit 0 set: Thumb). */
+struct hv_callbacks {
+    uint32_t entry[HV_UPCALL_COUNT]; /* IN: indexed by enum hv_upcall */
+    uint32_t reserved[3];            /* IN: 0 */
+};
+HV_STATIC_ASSERT(sizeof(struct hv_callbacks) == 32, hv_callbacks_size);
+
+/* The interrupted state, laid out as Linux's struct pt_regs. */
+struct hv_frame {
+    uint32_t r[13];
+    uint32_t sp;
+    uint32_t lr;
+    uint32_t pc;
+    uint32_t cpsr;    /* virtual CPSR, see above */
+    uint32_t orig_r0; /* r0 at the exception (Linux restarts syscalls) */
+};
+HV_STATIC_ASSERT(sizeof(struct hv_frame) == 72, hv_frame_size);
+
+#define HV_VCPSR_MODE_MASK 0x1fu
+#define HV_VCPSR_USER 0x10u
+#define HV_VCPSR_KERNEL 0x13u
+#define HV_VCPSR_I 0x80u
+
+/*
+ * The page a vCPU shares with the monitor (HV_OP_VCPU_REGISTER). The
+ * monitor reads and writes it through its physical address, so the guest
+ * may map it anywhere, and never needs a hypercall to mask or unmask.
+ */
+struct hv_vcpu_shared {
+    /* Written by the guest, read by the monitor. */
+    uint32_t events_masked; /* non-zero: no event upcall (like CPSR.I) */
+    uint32_t kernel_sp;     /* stack for upcalls from virtual user mode */
+    uint32_t user_tls;      /* TPIDRURO on every return to user mode */
+    uint32_t reserved0;
+    /* Written by the monitor. */
+    uint32_t events_pending; /* non-zero: an event upcall is due */
+    uint32_t mode;           /* HV_VCPSR_USER or HV_VCPSR_KERNEL */
+    uint32_t reserved1[2];
+};
+HV_STATIC_ASSERT(sizeof(struct hv_vcpu_shared) == 32, hv_vcpu_shared_size);
+
+#endif /* HV_VCPU_H */

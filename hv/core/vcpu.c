@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual kernel and user modes. Both run in ARM USR mode; the monitor
+ * tracks which one a guest is in, reflects its exceptions to its kernel
+ * as upcalls with a pt_regs-shaped frame, and restores frames on
+ * HV_OP_IRET after checking them. The rules are in guestabi hv/vcpu.h.
+ */
+#include "hv/vcpu_state.h"
+
+#include <string.h>
+
+#include "hv/arch.h"
+#include "hv/clock.h"
+#include "hv/console.h"
+#include "hv/hypercall_dispatch.h"
+#include "hv/pt.h"
+
+/* Bits a frame's virtual CPSR may have besides mode and I. */
+#define VCPSR_FLAGS 0xfe0ffe20u /* NZCVQ, IT, GE, E, T */
+
+static struct hv_vcpu_shared *vcpu_shared(const struct vm *vm)
+{
+    return arch_mm_phys_ptr(vm->vcpu_shared, sizeof(struct hv_vcpu_shared));
+}
+
+int32_t vcpu_register(struct vm *vm, paddr_t pa)
+{
+    int32_t rc = pt_set_shared(vm, pa);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    if (pa_addr(vm->vcpu_shared) != 0) {
+        pt_clear_shared(vm, vm->vcpu_shared);
+    }
+    vm->vcpu_shared = pa;
+    struct hv_vcpu_shared *shared = vcpu_shared(vm);
+    shared->events_pending = 0;
+    shared->mode = vm->mode == VM_MODE_USER ? HV_VCPSR_USER : HV_VCPSR_KERNEL;
+    return HV_OK;
+}
+
+int32_t vcpu_set_callbacks(struct vm *vm, gvaddr_t callbacks)
+{
+    struct hv_callbacks cb;
+    int32_t rc = vm_copy_from_guest(vm, &cb, callbacks, sizeof(cb));
+    if (rc != HV_OK) {
+        return rc;
+    }
+    for (unsigned int i = 0; i < ARRAY_SIZE(cb.reserved); i++) {
+        if (cb.reserved[i] != 0) {
+            return -HV_EINVAL;
+        }
+    }
+    memcpy(vm->callbacks, cb.entry, sizeof(vm->callbacks));
+    return HV_OK;
+}
+
+static void vcpu_set_mode(struct vm *vm, enum vm_mode mode)
+{
+    vm->mode = mode;
+    vcpu_shared(vm)->mode =
+        mode == VM_MODE_USER ? HV_VCPSR_USER : HV_VCPSR_KERNEL;
+    arch_vcpu_mode_changed(vm);
+}
+
+int32_t vcpu_iret(struct vm *vm, gvaddr_t frame_va)
+{
+    struct hv_frame frame;
+
+    if (pa_addr(vm->vcpu_shared) == 0) {
+        return -HV_EPERM; /* no shared page: nowhere to keep the mask */
+    }
+    int32_t rc = vm_copy_from_guest(vm, &frame, frame_va, sizeof(frame));
+    if (rc != HV_OK) {
+        return rc;
+    }
+    uint32_t mode = frame.cpsr & HV_VCPSR_MODE_MASK;
+    if ((mode != HV_VCPSR_USER && mode != HV_VCPSR_KERNEL) ||
+        (frame.cpsr & ~(VCPSR_FLAGS | HV_VCPSR_MODE_MASK | HV_VCPSR_I)) != 0) {
+        return -HV_EINVAL;
+    }
+    memcpy(vm->regs.r, frame.r, sizeof(frame.r));
+    vm->regs.sp = frame.sp;
+    vm->regs.lr = frame.lr;
+    vm->regs.pc = frame.pc;
+    vm->regs.cpsr = (frame.cpsr & VCPSR_FLAGS) | HV_VCPSR_USER;
+    struct hv_vcpu_shared *shared = vcpu_shared(vm);
+    shared->events_masked = (frame.cpsr & HV_VCPSR_I) != 0;
+    if (mode == HV_VCPSR_USER) {
+        arch_vcpu_set_user_tls(vm, shared->user_tls);
+    }
+    vcpu_set_mode(vm, mode == HV_VCPSR_USER ? VM_MODE_USER : VM_MODE_KERNEL);
+    return HV_OK;
+}
+
+bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind)
+{
+    return pa_addr(vm->vcpu_shared) != 0 && vm->callbacks[kind] != 0;
+}
+
+struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
+                              uint32_t address, uint32_t status)
+{
+    struct hv_vcpu_shared *shared = vcpu_shared(vm);
+    struct hv_frame frame;
+    bool from_user = vm->mode == VM_MODE_USER;
+    uint32_t sp = from_user ? shared->kernel_sp : vm->regs.sp;
+    uint32_t frame_va = (sp - sizeof(frame)) & ~7u;
+
+    memcpy(frame.r, vm->regs.r, sizeof(frame.r));
+    frame.sp = vm->regs.sp;
+    frame.lr = vm->regs.lr;
+    frame.pc = vm->regs.pc;
+    frame.cpsr = (vm->regs.cpsr & VCPSR_FLAGS) |
+                 (from_user ? HV_VCPSR_USER : HV_VCPSR_KERNEL) |
+                 (shared->events_masked ? HV_VCPSR_I : 0);
+    frame.orig_r0 = vm->regs.r[0];
+
+    /* The frame is written as the kernel would write it. */
+    if (from_user) {
+        vcpu_set_mode(vm, VM_MODE_KERNEL);
+    }
+    if (sp < sizeof(frame) || vm_copy_to_guest(vm, gva_init(frame_va), &frame,
+                                               sizeof(frame)) != HV_OK) {
+        struct fault_info fault = {
+            .kind = "upcall failed",
+            .detail = "its kernel stack is not writable",
+            .address = frame_va,
+            .pc = frame.pc,
+            .status = kind,
+            .upcall = -1,
+        };
+        return fault_guest(vm, &fault);
+    }
+    shared = vcpu_shared(vm); /* the copy may have remapped the slot */
+    shared->events_masked = 1;
+    uint32_t entry = vm->callbacks[kind];
+    arch_regs_init(&vm->regs, entry, frame_va, frame_va);
+    arch_regs_set_result(&vm->regs, 1, address);
+    arch_regs_set_result(&vm->regs, 2, status);
+    arch_regs_set_result(&vm->regs, 3, kind);
+    return &vm->regs;
+}
+
+void vcpu_deliver_events(struct vm *vm)
+{
+    if (!vcpu_can_upcall(vm, HV_UPCALL_EVENT)) {
+        return;
+    }
+    struct hv_vcpu_shared *shared = vcpu_shared(vm);
+    if (shared->events_masked || shared->events_pending == 0) {
+        return;
+    }
+    vcpu_upcall(vm, HV_UPCALL_EVENT, 0, 0);
+}
+
+void vcpu_check_timers(void)
+{
+    uint64_t now = clock_now_ns();
+
+    for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
+        struct vm *vm = vm_by_index(i);
+        if (vm->state != VM_RUNNABLE || vm->timer_deadline == 0 ||
+            vm->timer_deadline > now) {
+            continue;
+        }
+        vm->timer_deadline = 0;
+        if (pa_addr(vm->vcpu_shared) != 0) {
+            vcpu_shared(vm)->events_pending |= HV_EVENT_TIMER;
+        }
+    }
+}

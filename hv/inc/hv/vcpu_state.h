@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* Virtual kernel/user modes and upcalls (ABI in guestabi hv/vcpu.h). */
+#ifndef HV_VCPU_STATE_H
+#define HV_VCPU_STATE_H
+
+#include "hv/vm.h"
+
+/** HV_OP_VCPU_REGISTER: @pa becomes @vm's shared vCPU page. */
+int32_t vcpu_register(struct vm *vm, paddr_t pa);
+/** HV_OP_VCPU_CALLBACKS: reads the entry points from guest memory. */
+int32_t vcpu_set_callbacks(struct vm *vm, gvaddr_t callbacks);
+/**
+ * HV_OP_IRET: restores the frame at @frame. On success @vm's registers
+ * are the frame's and HV_OK is returned; nothing is changed otherwise.
+ */
+int32_t vcpu_iret(struct vm *vm, gvaddr_t frame);
+/** True if @vm registered an entry point for @kind. */
+bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind);
+/**
+ * Enters @vm's kernel at its @kind entry with a frame of its current
+ * state. If the frame cannot be written, stops the guest. Returns the
+ * registers to run next.
+ */
+struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
+                              uint32_t address, uint32_t status);
+/** Fires the virtual timers whose deadline has passed. */
+void vcpu_check_timers(void);
+/** Delivers a pending event upcall to the running @vm if it may take it. */
+void vcpu_deliver_events(struct vm *vm);
+
+#endif /* HV_VCPU_STATE_H */
