@@ -125,6 +125,52 @@ static int32_t hypercall_mmu_tlb(struct vm *vm)
     }
 }
 
+static int32_t hypercall_cache(struct vm *vm)
+{
+    uint32_t op = arch_regs_arg(&vm->regs, 0);
+    uint32_t va = arch_regs_arg(&vm->regs, 1);
+    uint32_t len = arch_regs_arg(&vm->regs, 2);
+    paddr_t pa;
+
+    if (op != HV_CACHE_SYNC_ICACHE && op != HV_CACHE_CLEAN &&
+        op != HV_CACHE_FLUSH) {
+        return -HV_EINVAL;
+    }
+    if (len > HV_CACHE_MAX) {
+        return -HV_E2BIG;
+    }
+    if (len == 0) {
+        return HV_OK;
+    }
+    if (va + len - 1 < va) {
+        return -HV_EFAULT;
+    }
+    /* All pages first: a failed call does nothing. */
+    for (uint32_t page = va & ~0xfffu;; page += 0x1000u) {
+        if (pt_translate(vm, page, false, &pa) != HV_OK) {
+            return -HV_EFAULT;
+        }
+        if (page == ((va + len - 1) & ~0xfffu)) {
+            break;
+        }
+    }
+    while (len > 0) {
+        uint32_t chunk = 0x1000u - (va & 0xfffu);
+        chunk = chunk < len ? chunk : len;
+        pt_translate(vm, va, false, &pa);
+        arch_cache_range(op == HV_CACHE_FLUSH   ? ARCH_CACHE_FLUSH
+                         : op == HV_CACHE_CLEAN ? ARCH_CACHE_CLEAN
+                                                : ARCH_CACHE_CLEAN_POU,
+                         pa, chunk);
+        va += chunk;
+        len -= chunk;
+    }
+    if (op == HV_CACHE_SYNC_ICACHE) {
+        arch_cache_invalidate_icache();
+    }
+    return HV_OK;
+}
+
 struct arch_regs *hypercall_handle(struct vm *vm)
 {
     uint32_t op = arch_regs_hypercall_op(&vm->regs);
@@ -199,6 +245,9 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         }
         break;
     }
+    case HV_OP_CACHE:
+        hypercall_status(vm, hypercall_cache(vm));
+        break;
     case HV_OP_EVENTS_CHECK:
         hypercall_status(vm, 0); /* sched_resume delivers */
         break;

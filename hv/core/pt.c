@@ -478,6 +478,9 @@ int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
         return -HV_EFAULT;
     }
     uint32_t desc = *(uint32_t *)arch_mm_phys_ptr(pa_init(l1 + index * 4), 4);
+    if (vm->mode == VM_MODE_USER && L1_DOMAIN(desc) == HV_MMU_DOMAIN_KERNEL) {
+        return -HV_EFAULT; /* that domain is off in virtual user mode */
+    }
     if (L1_TYPE(desc) == L1_TYPE_SECTION) {
         if (!pt_ap_allows(L1_SECT_AP(desc), write)) {
             return -HV_EFAULT;

@@ -144,6 +144,11 @@ static HV_INLINE int32_t hv_timer_set(uint64_t deadline_ns)
                    (uint32_t)(deadline_ns >> 32), 0, 0, 0, 0, 0);
 }
 
+static HV_INLINE int32_t hv_cache(uint32_t op, uint32_t va, uint32_t len)
+{
+    return hv_call(HV_OP_CACHE, op, va, len, 0, 0, 0, 0);
+}
+
 #endif /* __arm__ */
 
 #endif /* HV_GUEST_H */

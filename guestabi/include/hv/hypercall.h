@@ -40,6 +40,7 @@
 #define HV_FEAT_MMU 4           /* HV_OP_MMU_*, guest page tables */
 #define HV_FEAT_VCPU 5          /* virtual modes, upcalls, HV_OP_IRET */
 #define HV_FEAT_TIMER 6         /* HV_OP_TIMER_SET */
+#define HV_FEAT_CACHE 7         /* HV_OP_CACHE */
 
 /*
  * HV_OP_CONSOLE_WRITE: write bytes to the guest's console.
@@ -291,7 +292,31 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
 #define HV_OP_TIMER_SET 16
 #define HV_EVENT_TIMER (1u << 0)
 
+/*
+ * HV_OP_CACHE: cache maintenance on a range of guest memory.
+ *
+ *   IN   r0  HV_CACHE_SYNC_ICACHE (make written code visible to
+ *            instruction fetch), HV_CACHE_CLEAN (write dirty data to
+ *            memory) or HV_CACHE_FLUSH (clean, then invalidate)
+ *        r1  guest virtual address; r2  length, 0 .. HV_CACHE_MAX
+ *   OUT  r0  0
+ *   ERRORS
+ *        HV_EINVAL  unknown operation
+ *        HV_E2BIG   length above HV_CACHE_MAX
+ *        HV_EFAULT  part of the range is not readable by the guest in its
+ *                   current mode (nothing is done)
+ *
+ * NOTES
+ *   Cache maintenance instructions are privileged on ARMv7: USR code
+ *   cannot issue them itself. There is no invalidate-only operation.
+ */
+#define HV_OP_CACHE 17
+#define HV_CACHE_SYNC_ICACHE 0
+#define HV_CACHE_CLEAN 1
+#define HV_CACHE_FLUSH 2
+#define HV_CACHE_MAX 0x100000u
+
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 17
+#define HV_OP_COUNT 18
 
 #endif /* HV_HYPERCALL_H */

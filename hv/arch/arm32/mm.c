@@ -88,6 +88,29 @@ void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa)
     mm_clean_range(entry, sizeof(*entry));
 }
 
+/* Points temp slot @slot at the frame @frame; no-op if it already is. */
+static void mm_temp_map(uint32_t slot, uint32_t frame)
+{
+    uint32_t entry = frame | PAGE_MONITOR_NORMAL;
+    if (mm_temp_l2[slot] == entry) {
+        return;
+    }
+    bool was_mapped = mm_temp_l2[slot] != 0;
+    mm_temp_l2[slot] = entry;
+    mm_clean_range(&mm_temp_l2[slot], sizeof(entry));
+    if (was_mapped) {
+        cp15_write_tlbimva(HV_TEMP_VA + slot * 4096u);
+        dsb();
+    }
+    isb();
+}
+
+/*
+ * Multi-page requests use slots 0-3; a single page goes to one of slots
+ * 128-255 chosen by its frame number, so the handful of frames a
+ * hypercall touches (shared page, table entries, stack) usually stay
+ * mapped and need no TLB maintenance.
+ */
 void *arch_mm_phys_ptr(paddr_t pa, size_t size)
 {
     uint32_t a = (uint32_t)pa_addr(pa);
@@ -97,15 +120,14 @@ void *arch_mm_phys_ptr(paddr_t pa, size_t size)
     if (size == 0 || pages > MM_TEMP_PAGES) {
         return NULL;
     }
-    for (uint32_t i = 0; i < pages; i++) {
-        mm_temp_l2[i] = (first + i * 4096u) | PAGE_MONITOR_NORMAL;
+    if (pages == 1) {
+        uint32_t slot = 128u + ((first >> 12) & 127u);
+        mm_temp_map(slot, first);
+        return (void *)(uintptr_t)(HV_TEMP_VA + slot * 4096u + (a - first));
     }
-    mm_clean_range(mm_temp_l2, pages * sizeof(mm_temp_l2[0]));
     for (uint32_t i = 0; i < pages; i++) {
-        cp15_write_tlbimva(HV_TEMP_VA + i * 4096u);
+        mm_temp_map(i, first + i * 4096u);
     }
-    dsb();
-    isb();
     return (void *)(uintptr_t)(HV_TEMP_VA + (a - first));
 }
 
@@ -245,5 +267,34 @@ void arch_mm_activate(struct vm *vm)
         mm_left_boot_table = true;
     }
     cp15_write_contextidr(vm->arch.asid);
+    isb();
+}
+
+void arch_cache_range(enum arch_cache_op op, paddr_t pa, size_t size)
+{
+    uintptr_t va = (uintptr_t)arch_mm_phys_ptr(pa, size);
+    uintptr_t end = va + size;
+
+    for (va &= ~(uintptr_t)(CACHE_LINE - 1); va < end; va += CACHE_LINE) {
+        switch (op) {
+        case ARCH_CACHE_CLEAN_POU:
+            cp15_write_dccmvau(va);
+            break;
+        case ARCH_CACHE_CLEAN:
+            cp15_write_dccmvac(va);
+            break;
+        case ARCH_CACHE_FLUSH:
+            cp15_write_dccimvac(va);
+            break;
+        }
+    }
+    dsb();
+}
+
+void arch_cache_invalidate_icache(void)
+{
+    cp15_write_iciallu(0);
+    cp15_write_bpiall(0);
+    dsb();
     isb();
 }

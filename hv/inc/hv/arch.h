@@ -71,6 +71,17 @@ void arch_mm_tlb_flush_vm(struct vm *vm);
 /** Invalidates @vm's TLB entries for the page holding @va. */
 void arch_mm_tlb_flush_va(struct vm *vm, gvaddr_t va);
 
+/** Data-cache maintenance kinds, on guest memory by physical address. */
+enum arch_cache_op {
+    ARCH_CACHE_CLEAN_POU, /* clean to the point of unification */
+    ARCH_CACHE_CLEAN,     /* clean to the point of coherency */
+    ARCH_CACHE_FLUSH,     /* clean and invalidate to the point of coherency */
+};
+/** @op on [@pa, @pa + @size), within one 4 KiB page. */
+void arch_cache_range(enum arch_cache_op op, paddr_t pa, size_t size);
+/** Invalidates the instruction cache and branch predictor. */
+void arch_cache_invalidate_icache(void);
+
 /* --- CPU --------------------------------------------------------------- */
 
 /** Stops the machine; under semihosting QEMU exits with @code. */

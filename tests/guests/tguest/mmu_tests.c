@@ -304,3 +304,54 @@ TEST(fault, write_own_page_table)
     hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
                 1);
 }
+
+/* --- Benchmarks (called by the bench role) ------------------------------ */
+
+/* One entry changed n times, one hypercall each. */
+uint64_t mmu_bench_update(uint32_t n, uint32_t batch);
+uint64_t mmu_bench_update(uint32_t n, uint32_t batch)
+{
+    static struct hv_mmu_update reqs[HV_MMU_UPDATE_MAX];
+    uint32_t done;
+    for (uint32_t i = 0; i < batch; i++) {
+        uint8_t *page = mmu_pages[i % 4];
+        reqs[i].ptr = pte_of(page);
+        reqs[i].val = PTE_RW(va_to_pa(page));
+    }
+    uint64_t start = hv_clock_read();
+    for (uint32_t i = 0; i < n; i++) {
+        if (hv_mmu_update(reqs, batch, &done) != 0) {
+            return 0;
+        }
+    }
+    return hv_clock_read() - start;
+}
+
+/* Back and forth between the initial L1 and a copy of it. */
+uint64_t mmu_bench_switch(uint32_t n);
+uint64_t mmu_bench_switch(uint32_t n)
+{
+    uint32_t *l1 = (uint32_t *)mmu_l1_space;
+    uint32_t l1_pa = va_to_pa(l1);
+    const uint32_t *initial = pa_to_ptr(si()->pt_l1);
+    for (uint32_t i = 0; i < 4096; i++) {
+        uint32_t va = i << 20;
+        l1[i] = (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END)
+                    ? 0
+                    : initial[i];
+    }
+    for (uint32_t off = 0; off < HV_MMU_L1_SIZE; off += 4096) {
+        uint32_t pa = va_to_pa((uint8_t *)l1 + off);
+        update1(pte_of((uint8_t *)l1 + off), PTE_RO(pa));
+    }
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+    if (hv_mmu_pin(l1_pa, HV_MMU_L1) != 0) {
+        return 0;
+    }
+    uint64_t start = hv_clock_read();
+    for (uint32_t i = 0; i < n; i++) {
+        hv_mmu_switch(l1_pa);
+        hv_mmu_switch(si()->pt_l1);
+    }
+    return (hv_clock_read() - start) / 2;
+}

@@ -104,6 +104,24 @@ static void bench_yield(uint32_t n)
  * second guest yielding, each hv_yield is two guest switches (there and
  * back); alone, it is a yield that resumes the caller.
  */
+uint64_t vmode_bench_syscall(uint32_t n);
+uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event);
+uint64_t mmu_bench_update(uint32_t n, uint32_t batch);
+uint64_t mmu_bench_switch(uint32_t n);
+int vmode_role_masked_spinner(void);
+
+static int bench_failed;
+
+static void bench_report(const char *name, uint64_t ns, uint32_t per)
+{
+    if (ns == 0 || ns > (1ull << 62)) {
+        hv_printf("hvtest: FAIL bench %s did not run as expected\n", name);
+        bench_failed = 1;
+        return;
+    }
+    hv_printf("bench: %s_ns %lu\n", name, (unsigned long)(ns / per));
+}
+
 static int role_bench(const struct hv_start_info *si)
 {
     uint32_t n = 1000;
@@ -113,10 +131,20 @@ static int role_bench(const struct hv_start_info *si)
     uint64_t version = role_elapsed_ns(bench_version, n);
     uint64_t yield = role_elapsed_ns(bench_yield, n);
     hv_printf("bench: iterations %lu\n", (unsigned long)n);
-    hv_printf("bench: null_hypercall_ns %lu\n",
-              (unsigned long)((version - empty) / n));
-    hv_printf("bench: guest_switch_ns %lu\n",
-              (unsigned long)((yield - empty) / n / 2));
+    bench_report("null_hypercall", version - empty, n);
+    bench_report("guest_switch", yield - empty, 2 * n);
+    bench_report("pte_update_single", mmu_bench_update(n, 1) - empty, n);
+    bench_report("pte_update_batch64_per_entry", mmu_bench_update(n / 16, 64),
+                 (n / 16) * 64);
+    bench_report("address_space_switch", mmu_bench_switch(n) - empty / 2, n);
+    bench_report("syscall_bounce", vmode_bench_syscall(n), n);
+    uint64_t base = 0;
+    uint64_t with = vmode_bench_event(n, &base);
+    bench_report("event_delivery", with ? with - base : 0, n);
+    if (bench_failed) {
+        hv_puts("hvtest: role.bench: FAILURE\n");
+        return HVTEST_FAILURE;
+    }
     hv_puts("hvtest: role.bench: SUCCESS\n");
     return HVTEST_SUCCESS;
 }
@@ -131,6 +159,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "bench") == 0) {
         return role_bench(si);
+    }
+    if (strcmp(role, "masked_spinner") == 0) {
+        return vmode_role_masked_spinner();
     }
     if (strcmp(role, "spinner") == 0) {
         hv_puts("spinning forever\n");

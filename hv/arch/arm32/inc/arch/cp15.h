@@ -40,6 +40,7 @@ CP15_WRITE(iciallu, 0, c7, c5, 0)
 CP15_WRITE(bpiall, 0, c7, c5, 6)
 CP15_WRITE(dccmvac, 0, c7, c10, 1)
 CP15_WRITE(dccmvau, 0, c7, c11, 1)
+CP15_WRITE(dccimvac, 0, c7, c14, 1)
 
 static inline void dsb(void)
 {

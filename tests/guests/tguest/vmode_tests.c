@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A small test kernel on the virtual-mode ABI (<hv/vcpu.h>): it registers
+ * a shared vCPU page and an upcall entry, maps a user address space in the
+ * user domain, and runs little user programs (user.S) in virtual user
+ * mode. Each test checks what reaches the kernel and that nothing a user
+ * program does reaches the monitor or the kernel's memory.
+ */
+#include <hv/mmu.h>
+#include <setjmp.h>
+#include <string.h>
+
+#include "hvtest.h"
+
+#define USER_BASE 0x00100000u
+#define USER_CODE USER_BASE
+#define USER_STACK_TOP (USER_BASE + 0x2000u)
+#define PTE_NORMAL (0x2u | 0x4u | 0x8u | 0x40u | 0x800u)
+#define PTE_RW(pa) ((pa) | PTE_NORMAL | 0x30u)
+#define PTE_RO(pa) ((pa) | PTE_NORMAL | 0x20u)
+#define EXIT_SYSCALL 1u
+
+extern const uint8_t user_syscall[], user_syscall_end[];
+extern const uint8_t user_read_kernel[], user_read_kernel_end[];
+extern const uint8_t user_hypercall[], user_hypercall_end[];
+extern const uint8_t user_privileged[], user_privileged_end[];
+extern const uint8_t user_undefined[], user_undefined_end[];
+extern const uint8_t user_spin[], user_spin_end[];
+extern const uint8_t user_read_tls[], user_read_tls_end[];
+extern const uint8_t user_write_tls[], user_write_tls_end[];
+extern const uint8_t user_syscall_loop[], user_syscall_loop_end[];
+extern void vk_entry(void);
+extern uint32_t vk_kernel_load(uint32_t unused, uint32_t addr);
+
+/* What ended the last user run, and counters. */
+static struct {
+    jmp_buf back;
+    uint32_t kind;
+    uint32_t addr;
+    uint32_t status;
+    struct hv_frame frame;
+    uint32_t syscalls;
+    uint32_t events;
+    uint32_t kernel_faults;
+    uint32_t kernel_fault_addr;
+    int stop_on_event;
+} vk;
+
+static uint8_t vk_shared_page[4096] __attribute__((aligned(4096)));
+static uint8_t vk_stack[8192] __attribute__((aligned(8)));
+static uint8_t vk_user[3][4096] __attribute__((aligned(4096)));
+static volatile uint32_t vk_kernel_secret = 0x5ec2e7;
+
+static struct hv_vcpu_shared *vk_shared(void)
+{
+    return (struct hv_vcpu_shared *)vk_shared_page;
+}
+
+static uint32_t va_to_pa(const void *p)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    return (uint32_t)(uintptr_t)p - si->mem_base + si->mem_phys;
+}
+
+static uint32_t pte_of(const void *va)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    uint32_t index = ((uint32_t)(uintptr_t)va - si->mem_base) >> 12;
+    return si->pt_l2_first + (index / 512) * 4096u + (index % 512) * 4u;
+}
+
+static int32_t vk_update(uint32_t ptr, uint32_t val)
+{
+    struct hv_mmu_update u = {ptr, val};
+    uint32_t done;
+    return hv_mmu_update(&u, 1, &done);
+}
+
+void vk_upcall(struct hv_frame *f, uint32_t addr, uint32_t status,
+               uint32_t kind) __attribute__((noreturn));
+
+void vk_upcall(struct hv_frame *f, uint32_t addr, uint32_t status,
+               uint32_t kind)
+{
+    int from_user = (f->cpsr & HV_VCPSR_MODE_MASK) == HV_VCPSR_USER;
+
+    if (kind == HV_UPCALL_EVENT) {
+        vk.events++;
+        __atomic_fetch_and(&vk_shared()->events_pending, ~HV_EVENT_TIMER,
+                           __ATOMIC_SEQ_CST);
+        if (!(from_user && vk.stop_on_event)) {
+            hv_iret(f);
+        }
+    } else if (kind == HV_UPCALL_SYSCALL && f->r[7] != EXIT_SYSCALL) {
+        vk.syscalls++;
+        f->r[0] = f->r[7] == 42 ? f->r[0] + 100 : (uint32_t)-38;
+        hv_iret(f);
+    } else if (!from_user) {
+        /* A fault in the kernel itself: skip the instruction, as a
+         * uaccess fixup would. */
+        vk.kernel_faults++;
+        vk.kernel_fault_addr = addr;
+        f->pc += 4;
+        hv_iret(f);
+    }
+    vk.kind = kind;
+    vk.addr = addr;
+    vk.status = status;
+    vk.frame = *f;
+    longjmp(vk.back, 1);
+}
+
+static void vk_setup(void)
+{
+    static struct hv_callbacks cb;
+    static int done;
+    if (done) {
+        return; /* the benchmarks set up once for several runs */
+    }
+    done = 1;
+    for (unsigned int i = 0; i < HV_UPCALL_COUNT; i++) {
+        cb.entry[i] = (uint32_t)(uintptr_t)vk_entry;
+    }
+    ASSERT_EQ(hv_vcpu_register(va_to_pa(vk_shared_page)), 0);
+    vk_shared()->kernel_sp = (uint32_t)(uintptr_t)(vk_stack + sizeof(vk_stack));
+    ASSERT_EQ(hv_vcpu_callbacks(&cb), 0);
+
+    /* User space: one L2 (vk_user[0]) with code (read-only to the user)
+     * and a stack page, in the user domain at USER_BASE. */
+    memset(vk_user[0], 0, 4096);
+    uint32_t l2 = va_to_pa(vk_user[0]);
+    ASSERT_EQ(vk_update(pte_of(vk_user[0]), PTE_RO(l2)), 0);
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+    ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
+    ASSERT_EQ(vk_update(l2, PTE_RO(va_to_pa(vk_user[1]))), 0);
+    ASSERT_EQ(vk_update(l2 + 4, PTE_RW(va_to_pa(vk_user[2]))), 0);
+    uint32_t l1e = hvtest_start_info()->pt_l1 + (USER_BASE >> 20) * 4;
+    ASSERT_EQ(vk_update(l1e, l2 | 0x1u | (HV_MMU_DOMAIN_USER << 5)), 0);
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+}
+
+/* Runs a user program until it exits or an upcall ends it. */
+static void vk_run(const uint8_t *start, const uint8_t *end, uint32_t r1)
+{
+    static struct hv_frame frame;
+
+    memcpy(vk_user[1], start, (size_t)(end - start));
+    ASSERT_EQ(hv_cache(HV_CACHE_SYNC_ICACHE, (uint32_t)(uintptr_t)vk_user[1],
+                       (uint32_t)(end - start)),
+              0);
+    memset(&frame, 0, sizeof(frame));
+    frame.pc = USER_CODE;
+    frame.sp = USER_STACK_TOP;
+    frame.r[1] = r1;
+    frame.cpsr = HV_VCPSR_USER;
+    if (setjmp(vk.back) == 0) {
+        int32_t rc = hv_iret(&frame);
+        hvtest_fail(__FILE__, __LINE__, "hv_iret returned", (uint32_t)rc, 0, 1);
+    }
+}
+
+TEST(vmode, syscall_bounce)
+{
+    vk_setup();
+    vk_run(user_syscall, user_syscall_end, 0);
+    EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+    EXPECT_EQ(vk.frame.r[7], EXIT_SYSCALL);
+    EXPECT_EQ(vk.frame.r[0], 101u); /* syscall 42 added 100 */
+    EXPECT_EQ(vk.syscalls, 1u);
+    EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_MODE_MASK, HV_VCPSR_USER);
+    EXPECT_EQ(vk.frame.pc, USER_CODE + 5 * 4); /* after the second svc */
+    EXPECT_EQ(vk_shared()->mode, HV_VCPSR_KERNEL);
+}
+
+TEST(vmode, user_reads_kernel_memory)
+{
+    vk_setup();
+    uint32_t secret = (uint32_t)(uintptr_t)&vk_kernel_secret;
+    vk_run(user_read_kernel, user_read_kernel_end, secret);
+    EXPECT_EQ(vk.kind, HV_UPCALL_DATA_ABORT);
+    EXPECT_EQ(vk.addr, secret);
+    EXPECT_EQ(vk.status & 0xdu, 0x9u); /* domain fault, section or page */
+    EXPECT_EQ(vk.frame.pc, USER_CODE);
+    EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_MODE_MASK, HV_VCPSR_USER);
+    EXPECT_TRUE(vk.frame.r[0] != vk_kernel_secret);
+}
+
+TEST(vmode, user_hypercall_is_a_syscall)
+{
+    vk_setup();
+    vk_run(user_hypercall, user_hypercall_end, 0);
+    EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+    EXPECT_EQ(vk.frame.r[0], (uint32_t)-38); /* our kernel's ENOSYS */
+    EXPECT_EQ(vk.syscalls, 1u);
+}
+
+TEST(vmode, user_cannot_mask_or_change_mode)
+{
+    vk_setup();
+    vk_run(user_privileged, user_privileged_end, 0);
+    EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+    EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_MODE_MASK, HV_VCPSR_USER);
+    EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_I, 0u);
+}
+
+TEST(vmode, user_undefined_instruction)
+{
+    vk_setup();
+    vk_run(user_undefined, user_undefined_end, 0);
+    EXPECT_EQ(vk.kind, HV_UPCALL_UNDEFINED);
+    EXPECT_EQ(vk.frame.pc, USER_CODE);
+}
+
+TEST(vmode, timer_event_interrupts_user)
+{
+    vk_setup();
+    vk.stop_on_event = 1;
+    ASSERT_EQ(hv_timer_set(hv_clock_read() + 20000000ull), 0);
+    vk_run(user_spin, user_spin_end, 0);
+    EXPECT_EQ(vk.kind, HV_UPCALL_EVENT);
+    EXPECT_EQ(vk.events, 1u);
+    EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_MODE_MASK, HV_VCPSR_USER);
+    EXPECT_TRUE(vk.frame.r[0] > 0); /* it ran before the event */
+}
+
+TEST(vmode, user_tls)
+{
+    vk_setup();
+    vk_shared()->user_tls = 0x12345678;
+    vk_run(user_read_tls, user_read_tls_end, 0);
+    EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+    EXPECT_EQ(vk.frame.r[0], 0x12345678u);
+    vk_run(user_write_tls, user_write_tls_end, 0);
+    EXPECT_EQ(vk.kind, HV_UPCALL_UNDEFINED);
+}
+
+TEST(vmode, kernel_fault_fixup)
+{
+    vk_setup();
+    vk_kernel_load(0, 0x1000);
+    EXPECT_EQ(vk.kernel_faults, 1u);
+    EXPECT_EQ(vk.kernel_fault_addr, 0x1000u);
+    /* Events were unmasked in the interrupted frame, and are again. */
+    EXPECT_EQ(vk_shared()->events_masked, 0u);
+}
+
+TEST(vmode, events_wait_for_unmask)
+{
+    vk_setup();
+    vk_shared()->events_masked = 1;
+    ASSERT_EQ(hv_timer_set(1), 0); /* already due: pending at once */
+    for (volatile int i = 0; i < 2000000; i++) {
+    }
+    EXPECT_EQ(vk.events, 0u);
+    EXPECT_EQ(vk_shared()->events_pending & HV_EVENT_TIMER, HV_EVENT_TIMER);
+    vk_shared()->events_masked = 0;
+    EXPECT_EQ(hv_events_check(), 0);
+    EXPECT_EQ(vk.events, 1u); /* delivered before the call returned */
+    EXPECT_EQ(vk_shared()->events_pending & HV_EVENT_TIMER, 0u);
+}
+
+TEST(vmode, shared_page_cannot_be_a_table)
+{
+    vk_setup();
+    uint32_t pa = va_to_pa(vk_shared_page);
+    ASSERT_EQ(vk_update(pte_of(vk_shared_page), PTE_RO(pa)), 0);
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+    EXPECT_EQ(hv_mmu_pin(pa, HV_MMU_L2), -HV_EBUSY);
+    EXPECT_EQ(hv_vcpu_register(hvtest_start_info()->pt_l1), -HV_EBUSY);
+    EXPECT_EQ(hv_vcpu_register(pa + 4), -HV_EINVAL);
+    EXPECT_EQ(hv_vcpu_register(0x10000000u), -HV_EPERM);
+}
+
+/* --- Attacks on the return path --------------------------------------- */
+
+TEST(hostile, cache_ops_on_foreign_addresses)
+{
+    static uint8_t mine[64];
+    EXPECT_EQ(hv_cache(HV_CACHE_FLUSH, (uint32_t)(uintptr_t)mine, 64), 0);
+    EXPECT_EQ(hv_cache(HV_CACHE_CLEAN, (uint32_t)(uintptr_t)mine, 64), 0);
+    EXPECT_EQ(hv_cache(HV_CACHE_FLUSH, 0xfe010000u, 64), -HV_EFAULT);
+    EXPECT_EQ(hv_cache(HV_CACHE_SYNC_ICACHE, 0x1000u, 4), -HV_EFAULT);
+    EXPECT_EQ(hv_cache(HV_CACHE_CLEAN, 0x10009000u, 4), -HV_EFAULT);
+    EXPECT_EQ(hv_cache(HV_CACHE_FLUSH, 0xfffffff0u, 0x20), -HV_EFAULT);
+    EXPECT_EQ(
+        hv_cache(HV_CACHE_FLUSH, (uint32_t)(uintptr_t)mine, HV_CACHE_MAX + 1),
+        -HV_E2BIG);
+    EXPECT_EQ(hv_cache(3, (uint32_t)(uintptr_t)mine, 4), -HV_EINVAL);
+}
+
+TEST(hostile, iret_unregistered)
+{
+    static struct hv_frame frame = {.cpsr = HV_VCPSR_USER};
+    EXPECT_EQ(hv_iret(&frame), -HV_EPERM);
+}
+
+TEST(hostile, iret_privileged_cpsr)
+{
+    static struct hv_frame frame;
+    static const uint32_t bad[] = {
+        0x1f,
+        0x11,
+        0x12,
+        0x16,
+        0x17,
+        0x1b,
+        0x1a,
+        0x00,
+        HV_VCPSR_USER | 0x40,       /* F */
+        HV_VCPSR_USER | 0x100,      /* A */
+        HV_VCPSR_USER | (1u << 24), /* J */
+        HV_VCPSR_USER | (1u << 20), /* reserved */
+    };
+    vk_setup();
+    for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(&frame, 0, sizeof(frame));
+        frame.pc = USER_CODE;
+        frame.cpsr = bad[i];
+        EXPECT_EQ(hv_iret(&frame), -HV_EINVAL);
+    }
+    EXPECT_EQ(hv_iret((const struct hv_frame *)0xfe010000u), -HV_EFAULT);
+    EXPECT_EQ(hv_iret((const struct hv_frame *)0x1000u), -HV_EFAULT);
+    static struct hv_callbacks cb = {{0}, {1, 0, 0}};
+    EXPECT_EQ(hv_vcpu_callbacks(&cb), -HV_EINVAL);
+    EXPECT_EQ(hv_vcpu_callbacks((void *)0xfe010000u), -HV_EFAULT);
+}
+
+/* The monitor cannot push an upcall frame: the guest must be stopped. */
+TEST(fault, bad_kernel_stack)
+{
+    vk_setup();
+    vk_shared()->kernel_sp = 0xfe001000u;
+    vk_run(user_syscall, user_syscall_end, 0);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
+
+/* Roles for the benchmark and the masked-spinner attack. */
+int vmode_role_masked_spinner(void);
+int vmode_role_masked_spinner(void)
+{
+    vk_setup();
+    vk_shared()->events_masked = 1;
+    hv_timer_set(1);
+    hv_puts("spinning with events masked\n");
+    for (;;) {
+    }
+}
+
+uint64_t vmode_bench_syscall(uint32_t n);
+uint64_t vmode_bench_syscall(uint32_t n)
+{
+    vk_setup();
+    uint64_t start = hv_clock_read();
+    vk_run(user_syscall_loop, user_syscall_loop_end, n);
+    uint64_t ns = hv_clock_read() - start;
+    return vk.syscalls == n ? ns : 0;
+}
+
+/* Event delivery: a due timer, the check, the upcall and the IRET back. */
+uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event);
+uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event)
+{
+    vk_setup();
+    vk.events = 0;
+    /* Same calls with events masked: the cost without the upcall. */
+    vk_shared()->events_masked = 1;
+    uint64_t start = hv_clock_read();
+    for (uint32_t i = 0; i < n; i++) {
+        hv_timer_set(1);
+        hv_events_check();
+    }
+    *without_event = hv_clock_read() - start;
+    vk_shared()->events_pending = 0;
+    vk_shared()->events_masked = 0;
+    start = hv_clock_read();
+    for (uint32_t i = 0; i < n; i++) {
+        hv_timer_set(1);
+        hv_events_check();
+    }
+    uint64_t ns = hv_clock_read() - start;
+    return vk.events == n ? ns : 0;
+}
