@@ -22,6 +22,7 @@
 #include "hv/pkg.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
+#include "hv/timer.h"
 
 #ifndef HV_VERSION_STRING
 #define HV_VERSION_STRING "dev"
@@ -64,8 +65,8 @@ static void boot_devices(const struct board_desc *b)
 {
     gic_init(boot_map(b->gic_dist, 4096, "GIC distributor"),
              boot_map(b->gic_cpu, 256, "GIC CPU interface"));
-    sp804_init(boot_map(b->timer, 4096, "SP804 timer"), b->timer_hz,
-               HV_TIME_SLICE_NS);
+    sp804_init(boot_map(b->timer, 4096, "SP804 timer"), b->timer_hz);
+    timer_set_device(sp804_program_ns);
     if (b->has_global_timer) {
         a9gt_init(boot_map(b->global_timer, 32, "global timer"));
         clock_set_source(a9gt_counter, b->global_timer_hz);
@@ -138,5 +139,7 @@ noreturn void boot_start(const struct boot_params *p)
         }
     }
     dlog("starting %u guest(s)", boot_manifest.count);
+    timer_start_slice();
+    timer_reprogram();
     arch_resume_guest(sched_resume());
 }

@@ -12,6 +12,7 @@
 #include "hv/pt.h"
 #include "hv/vcpu_state.h"
 #include "hv/sched.h"
+#include "hv/timer.h"
 
 static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
     (1u << HV_FEAT_CONSOLE_WRITE) | (1u << HV_FEAT_YIELD) |
@@ -255,7 +256,11 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         vm->timer_deadline = (uint64_t)arch_regs_arg(&vm->regs, 1) << 32 |
                              arch_regs_arg(&vm->regs, 0);
         vcpu_check_timers();
+        timer_reprogram();
         hypercall_status(vm, 0);
+        break;
+    case HV_OP_BLOCK:
+        hypercall_status(vm, vcpu_block(vm));
         break;
     default:
         hypercall_status(vm, -HV_ENOSYS);

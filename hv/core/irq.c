@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Physical interrupts. Only the tick exists until devices get owners. */
+/* Physical interrupts. Only the timer exists until devices get owners. */
 #include "hv/irq.h"
 
 #include "hv/console.h"
 #include "hv/drivers.h"
 #include "hv/sched.h"
+#include "hv/timer.h"
+#include "hv/vcpu_state.h"
 
 static uint32_t irq_tick = GIC_SPURIOUS;
 
@@ -21,7 +23,11 @@ void irq_handle(void)
             return;
         }
         if (irq == irq_tick && sp804_tick_ack()) {
-            sched_tick();
+            vcpu_check_timers();
+            if (timer_slice_over()) {
+                sched_tick();
+            }
+            timer_reprogram();
         } else {
             dlog("unexpected interrupt %u", (unsigned)irq);
         }

@@ -11,6 +11,8 @@
 #include "hv/arch.h"
 #include "hv/config.h"
 #include "hv/console.h"
+#include "hv/irq.h"
+#include "hv/timer.h"
 #include "hv/vcpu_state.h"
 
 static struct vm *sched_running;
@@ -46,6 +48,7 @@ static void sched_switch(struct vm *next)
     if (next && next != sched_running) {
         arch_vcpu_switch(sched_running, next);
         arch_mm_activate(next);
+        timer_start_slice();
     }
     sched_running = next;
 }
@@ -58,6 +61,7 @@ void sched_yield(void)
 void sched_tick(void)
 {
     sched_yield();
+    timer_start_slice(); /* also when the same guest runs on */
 }
 
 void sched_on_stop(struct vm *vm, bool faulted)
@@ -74,6 +78,16 @@ void sched_on_stop(struct vm *vm, bool faulted)
     }
 }
 
+static bool sched_any_blocked(void)
+{
+    for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
+        if (vm_by_index(i)->state == VM_BLOCKED) {
+            return true;
+        }
+    }
+    return false;
+}
+
 struct arch_regs *sched_resume(void)
 {
     /* Delivering an event can stop a guest (bad kernel stack): pick
@@ -81,6 +95,13 @@ struct arch_regs *sched_resume(void)
     for (;;) {
         if (!sched_running || sched_running->state != VM_RUNNABLE) {
             sched_switch(sched_pick_after(sched_running));
+        }
+        if (!sched_running && sched_any_blocked()) {
+            /* Every guest waits for an event: sleep until an interrupt
+             * (they stay masked; the GIC is polled) makes one runnable. */
+            arch_wait_for_interrupt();
+            irq_handle();
+            continue;
         }
         if (!sched_running) {
             break;

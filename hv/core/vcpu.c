@@ -154,19 +154,39 @@ void vcpu_deliver_events(struct vm *vm)
     vcpu_upcall(vm, HV_UPCALL_EVENT, 0, 0);
 }
 
+void vcpu_raise(struct vm *vm, uint32_t events)
+{
+    if (pa_addr(vm->vcpu_shared) == 0) {
+        return; /* nowhere to record it: the guest asked for no events */
+    }
+    vcpu_shared(vm)->events_pending |= events;
+    if (vm->state == VM_BLOCKED) {
+        vm->state = VM_RUNNABLE;
+    }
+}
+
+int32_t vcpu_block(struct vm *vm)
+{
+    if (pa_addr(vm->vcpu_shared) == 0) {
+        return -HV_EPERM; /* nothing could ever wake it */
+    }
+    if (vcpu_shared(vm)->events_pending == 0) {
+        vm->state = VM_BLOCKED;
+    }
+    return HV_OK;
+}
+
 void vcpu_check_timers(void)
 {
     uint64_t now = clock_now_ns();
 
     for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
         struct vm *vm = vm_by_index(i);
-        if (vm->state != VM_RUNNABLE || vm->timer_deadline == 0 ||
-            vm->timer_deadline > now) {
+        if ((vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) ||
+            vm->timer_deadline == 0 || vm->timer_deadline > now) {
             continue;
         }
         vm->timer_deadline = 0;
-        if (pa_addr(vm->vcpu_shared) != 0) {
-            vcpu_shared(vm)->events_pending |= HV_EVENT_TIMER;
-        }
+        vcpu_raise(vm, HV_EVENT_TIMER);
     }
 }

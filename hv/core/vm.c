@@ -141,7 +141,7 @@ struct vm *vm_create(const struct vm_config *config)
 
 void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
 {
-    if (vm->state != VM_RUNNABLE) {
+    if (vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) {
         return;
     }
     console_guest_flush(&vm->console, vm->name);

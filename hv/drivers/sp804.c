@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ARM SP804 dual timer. Timer 1 raises the periodic preemption tick;
- * timer 2 runs freely as the clock on boards without a finer one.
+ * ARM SP804 dual timer. Timer 1 raises the monitor's timer interrupt,
+ * one-shot; timer 2 runs freely as the clock on boards without a finer
+ * one.
  */
 #include <stdint.h>
 
@@ -18,8 +19,10 @@
 #define CTRL_PERIODIC (1u << 6)
 #define CTRL_INTEN (1u << 5)
 #define CTRL_32BIT (1u << 1)
+#define CTRL_ONESHOT (1u << 0)
 
 static volatile uint32_t *sp804_regs;
+static uint32_t sp804_hz;
 static uint32_t sp804_last;
 static uint64_t sp804_high;
 
@@ -28,22 +31,34 @@ static inline volatile uint32_t *sp804_reg(uint32_t offset)
     return sp804_regs + offset / 4;
 }
 
-void sp804_init(void *base, uint32_t hz, uint64_t tick_ns)
+void sp804_init(void *base, uint32_t hz)
 {
-    uint64_t load = (uint64_t)hz * tick_ns / 1000000000ull;
-
     sp804_regs = base;
+    sp804_hz = hz;
     *sp804_reg(T1 + CONTROL) = 0;
     *sp804_reg(T2 + CONTROL) = 0;
     *sp804_reg(T1 + INTCLR) = 1;
-    *sp804_reg(T1 + LOAD) = load ? (uint32_t)load : 1;
-    *sp804_reg(T1 + CONTROL) =
-        CTRL_ENABLE | CTRL_PERIODIC | CTRL_INTEN | CTRL_32BIT;
     /* Free-running: counts down from 0xffffffff and wraps. */
     *sp804_reg(T2 + LOAD) = 0xffffffffu;
     *sp804_reg(T2 + CONTROL) = CTRL_ENABLE | CTRL_32BIT;
     sp804_last = 0;
     sp804_high = 0;
+}
+
+void sp804_program_ns(uint64_t ns)
+{
+    uint64_t ticks = ns / 1000u * sp804_hz / 1000000u;
+
+    if (ticks == 0) {
+        ticks = 1;
+    } else if (ticks > 0xffffffffu) {
+        ticks = 0xffffffffu;
+    }
+    *sp804_reg(T1 + CONTROL) = 0;
+    *sp804_reg(T1 + INTCLR) = 1;
+    *sp804_reg(T1 + LOAD) = (uint32_t)ticks;
+    *sp804_reg(T1 + CONTROL) =
+        CTRL_ENABLE | CTRL_ONESHOT | CTRL_INTEN | CTRL_32BIT;
 }
 
 bool sp804_tick_ack(void)

@@ -149,6 +149,11 @@ static HV_INLINE int32_t hv_cache(uint32_t op, uint32_t va, uint32_t len)
     return hv_call(HV_OP_CACHE, op, va, len, 0, 0, 0, 0);
 }
 
+static HV_INLINE int32_t hv_block(void)
+{
+    return hv_call(HV_OP_BLOCK, 0, 0, 0, 0, 0, 0, 0);
+}
+
 #endif /* __arm__ */
 
 #endif /* HV_GUEST_H */

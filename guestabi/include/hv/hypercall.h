@@ -41,6 +41,7 @@
 #define HV_FEAT_VCPU 5          /* virtual modes, upcalls, HV_OP_IRET */
 #define HV_FEAT_TIMER 6         /* HV_OP_TIMER_SET */
 #define HV_FEAT_CACHE 7         /* HV_OP_CACHE */
+#define HV_FEAT_BLOCK 8         /* HV_OP_BLOCK */
 
 /*
  * HV_OP_CONSOLE_WRITE: write bytes to the guest's console.
@@ -287,7 +288,10 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
  *
  * When the clock passes the deadline, the monitor sets HV_EVENT_TIMER in
  * shared->events_pending (and the timer is disarmed). A deadline in the
- * past fires at once. Resolution: the monitor tick (10 ms) for now.
+ * past fires at once. The monitor's timer is programmed one-shot for the
+ * earliest deadline, so the event comes within one tick of the board
+ * timer (1 us on the SP804) after the deadline, plus scheduling delay
+ * if another guest is running its slice.
  */
 #define HV_OP_TIMER_SET 16
 #define HV_EVENT_TIMER (1u << 0)
@@ -316,7 +320,23 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
 #define HV_CACHE_FLUSH 2
 #define HV_CACHE_MAX 0x100000u
 
+/*
+ * HV_OP_BLOCK: sleep until an event is pending.
+ *
+ *   IN   none
+ *   OUT  r0  0, once shared->events_pending is non-zero (at once if it
+ *            already is). Masking does not matter: a guest that blocks
+ *            with events masked wakes up and must unmask to take them.
+ *   ERRORS
+ *        HV_EPERM   no shared vCPU page is registered (nothing could
+ *                   ever wake the guest)
+ *
+ * This is the idle instruction of a guest: WFI in USR mode does not trap
+ * and would only stall until the next interrupt of anyone.
+ */
+#define HV_OP_BLOCK 18
+
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 18
+#define HV_OP_COUNT 19
 
 #endif /* HV_HYPERCALL_H */

@@ -96,6 +96,12 @@ noreturn void arch_halt(uint32_t code)
     }
 }
 
+void arch_wait_for_interrupt(void)
+{
+    dsb();
+    __asm__ volatile("wfi");
+}
+
 /* Kernel mode: monitor, guest kernel and guest user domains; user mode:
  * the guest kernel domain is turned off. */
 #define DACR_VKERNEL HV_DACR_VALUE

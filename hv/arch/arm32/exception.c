@@ -81,7 +81,6 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
         return fault_guest(vm, &fault);
     case EXC_IRQ:
         irq_handle();
-        vcpu_check_timers();
         return sched_resume();
     case EXC_DABT:
         fault.status = cp15_read_dfsr();

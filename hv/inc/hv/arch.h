@@ -88,6 +88,8 @@ void arch_cache_invalidate_icache(void);
 noreturn void arch_halt(uint32_t code);
 /** Writes a NUL-terminated string where a debugger can see it (or not). */
 void arch_debug_puts(const char *s);
+/** Waits until an interrupt is pending (interrupts stay masked). */
+void arch_wait_for_interrupt(void);
 /** Starts running @regs in USR mode; never returns. */
 noreturn void arch_resume_guest(struct arch_regs *regs);
 

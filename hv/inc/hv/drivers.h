@@ -17,9 +17,11 @@ uint32_t gic_ack(void);
 void gic_end(uint32_t irq);
 #define GIC_SPURIOUS 1023u
 
-/* ARM SP804 dual timer: timer 1 ticks, timer 2 counts freely. */
-void sp804_init(void *base, uint32_t hz, uint64_t tick_ns);
-/** Clears the tick interrupt; true if timer 1 had raised it. */
+/* ARM SP804 dual timer: timer 1 one-shot, timer 2 counts freely. */
+void sp804_init(void *base, uint32_t hz);
+/** Interrupts (timer 1) in about @ns nanoseconds (at least one tick). */
+void sp804_program_ns(uint64_t ns);
+/** Clears the timer interrupt; true if timer 1 had raised it. */
 bool sp804_tick_ack(void);
 /** Ticks of the free-running timer 2, extended to 64 bits. */
 uint64_t sp804_counter(void);

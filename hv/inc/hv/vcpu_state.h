@@ -23,6 +23,10 @@ bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind);
  */
 struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
                               uint32_t address, uint32_t status);
+/** Marks @events pending for @vm and wakes it if it is blocked. */
+void vcpu_raise(struct vm *vm, uint32_t events);
+/** HV_OP_BLOCK: @vm sleeps until an event is pending. */
+int32_t vcpu_block(struct vm *vm);
 /** Fires the virtual timers whose deadline has passed. */
 void vcpu_check_timers(void);
 /** Delivers a pending event upcall to the running @vm if it may take it. */

@@ -16,6 +16,7 @@
 enum vm_state {
     VM_FREE = 0, /* slot unused */
     VM_RUNNABLE, /* may be scheduled */
+    VM_BLOCKED,  /* waits for an event (HV_OP_BLOCK) */
     VM_STOPPED,  /* shut down or faulted; memory released */
 };
 

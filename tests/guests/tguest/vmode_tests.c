@@ -381,3 +381,28 @@ uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event)
     uint64_t ns = hv_clock_read() - start;
     return vk.events == n ? ns : 0;
 }
+
+TEST(vmode, block_until_timer)
+{
+    vk_setup();
+    vk_shared()->events_masked = 1; /* wake up, but take no upcall */
+    vk_shared()->events_pending = 0;
+    uint64_t start = hv_clock_read();
+    ASSERT_EQ(hv_timer_set(start + 1000000ull), 0);
+    ASSERT_EQ(hv_block(), 0);
+    uint64_t slept = hv_clock_read() - start;
+    EXPECT_TRUE(slept >= 1000000ull);
+    /* A one-shot deadline, not the next 10 ms slice boundary. */
+    EXPECT_TRUE(slept < 6000000ull);
+    EXPECT_EQ(vk_shared()->events_pending & HV_EVENT_TIMER, HV_EVENT_TIMER);
+    /* Already pending: returns at once. */
+    start = hv_clock_read();
+    ASSERT_EQ(hv_block(), 0);
+    EXPECT_TRUE(hv_clock_read() - start < 1000000ull);
+    EXPECT_EQ(vk.events, 0u);
+}
+
+TEST(vmode, block_needs_shared_page)
+{
+    EXPECT_EQ(hv_block(), -HV_EPERM);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor's one timer interrupt, programmed one-shot for whichever
+ * comes first: the end of the running guest's time slice or the earliest
+ * virtual-timer deadline of any guest.
+ */
+#ifndef HV_TIMER_H
+#define HV_TIMER_H
+
+#include "hv/types.h"
+
+/** Installs the board timer's "interrupt me in @ns" routine. */
+void timer_set_device(void (*program_ns)(uint64_t ns));
+/** A new time slice starts now (a guest was switched to). */
+void timer_start_slice(void);
+/** True once the current slice is over. */
+bool timer_slice_over(void);
+/** Reprograms the device for the next slice end or deadline. */
+void timer_reprogram(void);
+
+#endif /* HV_TIMER_H */
