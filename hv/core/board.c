@@ -171,7 +171,8 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
 
     node = board_find(fdt, uart_compat, "console UART", err, err_size);
     if (node < 0 ||
-        !board_reg(fdt, node, 0, &board->uart, &size, err, err_size)) {
+        !board_reg(fdt, node, 0, &board->uart, &size, err, err_size) ||
+        !board_irq(fdt, node, &board->uart_irq, err, err_size)) {
         return false;
     }
 

@@ -15,6 +15,7 @@
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/drivers.h"
+#include "hv/evtchn.h"
 #include "hv/fdt_util.h"
 #include "hv/irq.h"
 #include "hv/manifest.h"
@@ -31,6 +32,86 @@
 static struct board_desc boot_board;
 static struct manifest boot_manifest;
 static char boot_err[200];
+
+static bool boot_ranges_overlap(uint32_t a, uint32_t a_size, uint32_t b,
+                                uint32_t b_size)
+{
+    return a < b + b_size && b < a + a_size;
+}
+
+/*
+ * Devices and interrupts in the manifest: never RAM, never what the
+ * monitor drives itself, never the same one for two guests.
+ */
+static void boot_check_assignments(const struct board_desc *b,
+                                   const struct manifest *m)
+{
+    const struct {
+        uint32_t pa;
+        const char *what;
+    } monitor_devices[] = {
+        {(uint32_t)pa_addr(b->uart), "console UART"},
+        {(uint32_t)pa_addr(b->gic_dist), "GIC distributor"},
+        {(uint32_t)pa_addr(b->gic_cpu) & ~0xfffu, "GIC CPU interface"},
+        {(uint32_t)pa_addr(b->timer), "SP804 timer"},
+    };
+    for (unsigned int g = 0; g < m->count; g++) {
+        const struct vm_config *c = &m->guests[g];
+        for (uint32_t d = 0; d < c->device_count; d++) {
+            const struct vm_device *dev = &c->devices[d];
+            if (boot_ranges_overlap(dev->pa, dev->size,
+                                    (uint32_t)pa_addr(b->ram_base),
+                                    b->ram_size)) {
+                dlog("boot failed: manifest: guest '%s': device region "
+                     "0x%08x is RAM",
+                     c->name, (unsigned)dev->pa);
+                arch_halt(HV_HALT_BOOT_ERROR);
+            }
+            for (unsigned int k = 0; k < ARRAY_SIZE(monitor_devices); k++) {
+                if (boot_ranges_overlap(dev->pa, dev->size,
+                                        monitor_devices[k].pa & ~0xfffu,
+                                        4096)) {
+                    dlog("boot failed: manifest: guest '%s': device region "
+                         "0x%08x holds the monitor's %s",
+                         c->name, (unsigned)dev->pa, monitor_devices[k].what);
+                    arch_halt(HV_HALT_BOOT_ERROR);
+                }
+            }
+            for (unsigned int o = 0; o < g; o++) {
+                const struct vm_config *other = &m->guests[o];
+                for (uint32_t e = 0; e < other->device_count; e++) {
+                    if (boot_ranges_overlap(dev->pa, dev->size,
+                                            other->devices[e].pa,
+                                            other->devices[e].size)) {
+                        dlog("boot failed: manifest: guests '%s' and '%s' "
+                             "both claim device memory at 0x%08x",
+                             other->name, c->name, (unsigned)dev->pa);
+                        arch_halt(HV_HALT_BOOT_ERROR);
+                    }
+                }
+            }
+        }
+        for (uint32_t i = 0; i < c->irq_count; i++) {
+            uint32_t irq = c->irqs[i];
+            if (irq == b->timer_irq || irq == b->uart_irq) {
+                dlog("boot failed: manifest: guest '%s': interrupt %u is "
+                     "the monitor's",
+                     c->name, (unsigned)irq);
+                arch_halt(HV_HALT_BOOT_ERROR);
+            }
+            for (unsigned int o = 0; o < g; o++) {
+                for (uint32_t j = 0; j < m->guests[o].irq_count; j++) {
+                    if (m->guests[o].irqs[j] == irq) {
+                        dlog("boot failed: manifest: guests '%s' and '%s' "
+                             "both claim interrupt %u",
+                             m->guests[o].name, c->name, (unsigned)irq);
+                        arch_halt(HV_HALT_BOOT_ERROR);
+                    }
+                }
+            }
+        }
+    }
+}
 
 static noreturn void boot_fail(const char *err)
 {
@@ -75,6 +156,11 @@ static void boot_devices(const struct board_desc *b)
     }
     irq_set_tick(b->timer_irq);
     gic_enable(b->timer_irq);
+    static const struct evtchn_irqchip chip = {gic_enable, gic_disable};
+    evtchn_set_irqchip(&chip);
+    irq_set_console(b->uart_irq);
+    pl011_enable_rx_irq();
+    gic_enable(b->uart_irq);
 }
 
 static void boot_memory(const struct board_desc *b, const struct boot_params *p)
@@ -130,6 +216,7 @@ noreturn void boot_start(const struct boot_params *p)
                         sizeof(boot_err))) {
         boot_fail(boot_err);
     }
+    boot_check_assignments(&boot_board, &boot_manifest);
     vm_pool_init();
     for (unsigned int i = 0; i < boot_manifest.count; i++) {
         if (!vm_create(&boot_manifest.guests[i])) {

@@ -11,7 +11,15 @@
 
 #include "hv/arch.h"
 
+#include <hv/hypercall.h>
+
 static console_putc_fn console_putc;
+
+/* Console input waiting for the guest that has it (HV_OP_CONSOLE_READ). */
+static char console_in[HV_CONSOLE_INPUT_MAX];
+static uint32_t console_in_head;
+static uint32_t console_in_len;
+static uint32_t console_in_dropped;
 
 void console_set_output(console_putc_fn putc)
 {
@@ -92,4 +100,32 @@ void console_guest_flush(struct console_line *line, const char *name)
     if (line->len > 0) {
         console_emit_line(line, name);
     }
+}
+
+bool console_input_put(char c)
+{
+    if (console_in_len == sizeof(console_in)) {
+        if (console_in_dropped++ == 0) {
+            dlog("console input full: dropping input until a guest reads");
+        }
+        return false;
+    }
+    console_in[(console_in_head + console_in_len++) % sizeof(console_in)] = c;
+    return true;
+}
+
+uint32_t console_input_take(char *buf, uint32_t size)
+{
+    uint32_t n = 0;
+    while (n < size && console_in_len > 0) {
+        buf[n++] = console_in[console_in_head];
+        console_in_head = (console_in_head + 1) % sizeof(console_in);
+        console_in_len--;
+    }
+    if (n > 0 && console_in_dropped > 0) {
+        dlog("console input: %u byte(s) were dropped while full",
+             (unsigned)console_in_dropped);
+        console_in_dropped = 0;
+    }
+    return n;
 }

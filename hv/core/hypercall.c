@@ -8,6 +8,7 @@
 #include "hv/arch.h"
 #include "hv/clock.h"
 #include "hv/console.h"
+#include "hv/evtchn.h"
 #include "hv/hypercall_dispatch.h"
 #include "hv/pt.h"
 #include "hv/vcpu_state.h"
@@ -40,6 +41,34 @@ static int32_t hypercall_console_write(struct vm *vm)
     }
     console_guest_write(&vm->console, vm->name, copy, len);
     return (int32_t)len;
+}
+
+static int32_t hypercall_console_read(struct vm *vm)
+{
+    gvaddr_t buf = gva_init(arch_regs_arg(&vm->regs, 0));
+    uint32_t size = arch_regs_arg(&vm->regs, 1);
+    char copy[HV_CONSOLE_WRITE_MAX];
+
+    if (!vm->console_input) {
+        return -HV_EPERM;
+    }
+    if (size > HV_CONSOLE_WRITE_MAX) {
+        return -HV_E2BIG;
+    }
+    /* Check before taking: failed calls must not consume input. */
+    paddr_t pa;
+    for (uint32_t page = gva_addr(buf) & ~0xfffu; size > 0; page += 0x1000u) {
+        if (gva_addr(buf) + size - 1 < gva_addr(buf) ||
+            pt_translate(vm, page, true, &pa) != HV_OK) {
+            return -HV_EFAULT;
+        }
+        if (page == ((gva_addr(buf) + size - 1) & ~0xfffu)) {
+            break;
+        }
+    }
+    uint32_t n = console_input_take(copy, size);
+    int32_t rc = vm_copy_to_guest(vm, buf, copy, n);
+    return rc == HV_OK ? (int32_t)n : rc;
 }
 
 static int32_t hypercall_vm_info(struct vm *vm)
@@ -175,6 +204,7 @@ static int32_t hypercall_cache(struct vm *vm)
 struct arch_regs *hypercall_handle(struct vm *vm)
 {
     uint32_t op = arch_regs_hypercall_op(&vm->regs);
+    uint32_t arg0 = arch_regs_arg(&vm->regs, 0);
 
     switch (op) {
     case HV_OP_VERSION:
@@ -258,6 +288,31 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         vcpu_check_timers();
         timer_reprogram();
         hypercall_status(vm, 0);
+        break;
+    case HV_OP_EVTCHN_ALLOC_UNBOUND:
+        hypercall_status(vm, evtchn_alloc_unbound(vm, arg0));
+        break;
+    case HV_OP_EVTCHN_BIND_INTERDOMAIN:
+        hypercall_status(
+            vm, evtchn_bind_interdomain(vm, arg0, arch_regs_arg(&vm->regs, 1)));
+        break;
+    case HV_OP_EVTCHN_SEND:
+        hypercall_status(vm, evtchn_send(vm, arg0));
+        break;
+    case HV_OP_EVTCHN_CLOSE:
+        hypercall_status(vm, evtchn_close(vm, arg0));
+        break;
+    case HV_OP_EVTCHN_BIND_VIRQ:
+        hypercall_status(vm, evtchn_bind_virq(vm, arg0));
+        break;
+    case HV_OP_EVTCHN_BIND_IRQ:
+        hypercall_status(vm, evtchn_bind_irq(vm, arg0));
+        break;
+    case HV_OP_EVTCHN_UNMASK:
+        hypercall_status(vm, evtchn_unmask(vm, arg0));
+        break;
+    case HV_OP_CONSOLE_READ:
+        hypercall_status(vm, hypercall_console_read(vm));
         break;
     case HV_OP_BLOCK:
         hypercall_status(vm, vcpu_block(vm));

@@ -4,11 +4,18 @@
 
 #include "hv/console.h"
 #include "hv/drivers.h"
+#include "hv/evtchn.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
 #include "hv/vcpu_state.h"
 
 static uint32_t irq_tick = GIC_SPURIOUS;
+static uint32_t irq_console = GIC_SPURIOUS;
+
+void irq_set_console(uint32_t irq)
+{
+    irq_console = irq;
+}
 
 void irq_set_tick(uint32_t irq)
 {
@@ -28,8 +35,19 @@ void irq_handle(void)
                 sched_tick();
             }
             timer_reprogram();
-        } else {
-            dlog("unexpected interrupt %u", (unsigned)irq);
+        } else if (irq == irq_console) {
+            int c;
+            bool any = false;
+            while ((c = pl011_getc()) >= 0) {
+                any |= console_input_put((char)c);
+            }
+            if (any) {
+                evtchn_console_input();
+            }
+        } else if (!evtchn_route_irq(irq)) {
+            /* Nobody owns it: keep it from firing again. */
+            gic_disable(irq);
+            dlog("unexpected interrupt %u, disabled", (unsigned)irq);
         }
         gic_end(irq);
     }

@@ -76,6 +76,36 @@ static bool pt_owned(const struct vm *vm, uint32_t pa, uint32_t size)
            size <= vm->mem_size - (pa - base);
 }
 
+/* True if @pa is in the RAM the frame table covers. */
+static bool pt_in_ram(uint32_t pa)
+{
+    return pa >= pt_base && (pa - pt_base) >> PT_FRAME_SHIFT < pt_frames_count;
+}
+
+/*
+ * A mapping of memory outside the guest's RAM: only inside a device
+ * region the manifest gave it, as Device or Strongly-ordered memory that
+ * is never executable.
+ */
+static int32_t pt_check_device(const struct vm *vm, uint32_t pa, uint32_t size,
+                               uint32_t tex_c_b, bool xn)
+{
+    bool inside = false;
+    for (uint32_t i = 0; i < vm->device_count; i++) {
+        const struct vm_device *d = &vm->devices[i];
+        inside |= pa >= d->pa && pa - d->pa < d->size &&
+                  size <= d->size - (pa - d->pa);
+    }
+    if (!inside) {
+        return -HV_EPERM;
+    }
+    /* TEX:C:B 000:0:0 strongly ordered, 000:0:1 and 010:0:0 device. */
+    if ((tex_c_b != 0 && tex_c_b != 1 && tex_c_b != 0x10) || !xn) {
+        return -HV_EINVAL;
+    }
+    return HV_OK;
+}
+
 static uint32_t *pt_frame(uint32_t pa)
 {
     return &pt_frames[(pa - pt_base) >> PT_FRAME_SHIFT];
@@ -110,6 +140,9 @@ static struct pt_ref pt_ref_of(bool l1, uint32_t desc)
 {
     struct pt_ref ref = {PT_REF_NONE, 0};
 
+    if (!pt_in_ram(desc & ~(PT_FRAME_SIZE - 1))) {
+        return ref; /* device memory holds no counted references */
+    }
     if (l1 && L1_TYPE(desc) == L1_TYPE_TABLE) {
         ref.kind = PT_REF_L2;
         ref.pa = desc & ~(PT_FRAME_SIZE - 1);
@@ -172,7 +205,9 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
             return rc;
         }
         if (!pt_owned(vm, pa, HV_MEM_GRANULE)) {
-            return -HV_EPERM;
+            uint32_t tcb = ((desc >> 12) & 7u) << 2 | ((desc >> 2) & 3u);
+            return pt_check_device(vm, pa, HV_MEM_GRANULE, tcb,
+                                   (desc & (1u << 4)) != 0);
         }
         if (L1_SECT_AP(desc) != AP_PL0_RW) {
             return HV_OK;
@@ -198,7 +233,8 @@ static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
     }
     uint32_t pa = desc & ~(PT_FRAME_SIZE - 1);
     if (!pt_owned(vm, pa, PT_FRAME_SIZE)) {
-        return -HV_EPERM;
+        uint32_t tcb = ((desc >> 6) & 7u) << 2 | ((desc >> 2) & 3u);
+        return pt_check_device(vm, pa, PT_FRAME_SIZE, tcb, (desc & 1u) != 0);
     }
     if (L2_AP(desc) != AP_PL0_RW) {
         return HV_OK;
@@ -487,7 +523,8 @@ int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
         }
         *pa = pa_init((desc & ~(HV_MEM_GRANULE - 1)) |
                       (va & (HV_MEM_GRANULE - 1)));
-        return HV_OK;
+        /* Never device memory: the monitor reads it as normal memory. */
+        return pt_in_ram((uint32_t)pa_addr(*pa)) ? HV_OK : -HV_EFAULT;
     }
     if (L1_TYPE(desc) != L1_TYPE_TABLE) {
         return -HV_EFAULT;
@@ -498,7 +535,7 @@ int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
         return -HV_EFAULT;
     }
     *pa = pa_init((pte & ~(PT_FRAME_SIZE - 1)) | (va & (PT_FRAME_SIZE - 1)));
-    return HV_OK;
+    return pt_in_ram((uint32_t)pa_addr(*pa)) ? HV_OK : -HV_EFAULT;
 }
 
 /* Small page, normal write-back memory, not global. */

@@ -8,6 +8,7 @@
 
 #include "hv/arch.h"
 #include "hv/console.h"
+#include "hv/evtchn.h"
 #include "hv/mem.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
@@ -19,6 +20,15 @@ static struct vm vm_pool[HV_MAX_VMS];
 void vm_pool_init(void)
 {
     memset(vm_pool, 0, sizeof(vm_pool));
+}
+
+struct vm *vm_by_id(uint32_t id)
+{
+    if (id == 0 || id > HV_MAX_VMS) {
+        return NULL;
+    }
+    struct vm *vm = &vm_pool[id - 1];
+    return vm->state == VM_RUNNABLE || vm->state == VM_BLOCKED ? vm : NULL;
 }
 
 struct vm *vm_by_index(unsigned int index)
@@ -88,6 +98,12 @@ struct vm *vm_create(const struct vm_config *config)
     vm->mem_gva = gva_init(config->base_gva);
     vm->image_size = config->image_size;
     vm->halt_on_shutdown = config->halt_on_shutdown;
+    vm->console_input = config->console_input;
+    vm->irq_count = config->irq_count;
+    memcpy(vm->irqs, config->irqs, sizeof(vm->irqs));
+    vm->device_count = config->device_count;
+    memcpy(vm->devices, config->devices, sizeof(vm->devices));
+    evtchn_init_vm(vm);
 
     uint32_t base = config->base_gva;
     uint32_t end = base + config->mem_size; /* the manifest checked: no wrap */
@@ -146,6 +162,7 @@ void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
     }
     console_guest_flush(&vm->console, vm->name);
     vm->state = VM_STOPPED;
+    evtchn_release_vm(vm);
     vm->exit_code = exit_code;
     arch_mm_vm_free(vm);
     pt_release_vm(vm);

@@ -56,6 +56,13 @@ void gic_enable(uint32_t irq)
     }
 }
 
+void gic_disable(uint32_t irq)
+{
+    if (irq < gic_lines) {
+        *gicd(GICD_ICENABLER + (irq / 32) * 4) = 1u << (irq % 32);
+    }
+}
+
 uint32_t gic_ack(void)
 {
     return *gicc(GICC_IAR) & 0x3ffu;

@@ -7,6 +7,11 @@
 #define UARTDR 0x00
 #define UARTFR 0x18
 #define UARTCR 0x30
+#define UARTIMSC 0x38
+#define UARTICR 0x44
+#define FR_RXFE (1u << 4)
+#define INT_RX (1u << 4)
+#define INT_RT (1u << 6)
 #define FR_TXFF (1u << 5)
 #define CR_UARTEN (1u << 0)
 #define CR_TXE (1u << 8)
@@ -31,4 +36,18 @@ void pl011_putc(char c)
     while (*pl011_reg(UARTFR) & FR_TXFF) {
     }
     *pl011_reg(UARTDR) = (uint8_t)c;
+}
+
+void pl011_enable_rx_irq(void)
+{
+    *pl011_reg(UARTIMSC) |= INT_RX | INT_RT;
+}
+
+int pl011_getc(void)
+{
+    if (*pl011_reg(UARTFR) & FR_RXFE) {
+        *pl011_reg(UARTICR) = INT_RX | INT_RT;
+        return -1;
+    }
+    return (int)(*pl011_reg(UARTDR) & 0xffu);
 }

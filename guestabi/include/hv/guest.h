@@ -154,6 +154,48 @@ static HV_INLINE int32_t hv_block(void)
     return hv_call(HV_OP_BLOCK, 0, 0, 0, 0, 0, 0, 0);
 }
 
+static HV_INLINE int32_t hv_evtchn_alloc_unbound(uint32_t remote)
+{
+    return hv_call(HV_OP_EVTCHN_ALLOC_UNBOUND, remote, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_evtchn_bind_interdomain(uint32_t remote,
+                                                    uint32_t port)
+{
+    return hv_call(HV_OP_EVTCHN_BIND_INTERDOMAIN, remote, port, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_evtchn_send(uint32_t port)
+{
+    return hv_call(HV_OP_EVTCHN_SEND, port, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_evtchn_close(uint32_t port)
+{
+    return hv_call(HV_OP_EVTCHN_CLOSE, port, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_evtchn_bind_virq(uint32_t virq)
+{
+    return hv_call(HV_OP_EVTCHN_BIND_VIRQ, virq, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_evtchn_bind_irq(uint32_t irq)
+{
+    return hv_call(HV_OP_EVTCHN_BIND_IRQ, irq, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_evtchn_unmask(uint32_t port)
+{
+    return hv_call(HV_OP_EVTCHN_UNMASK, port, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_console_read(void *buf, uint32_t size)
+{
+    return hv_call(HV_OP_CONSOLE_READ, (uint32_t)(uintptr_t)buf, size, 0, 0, 0,
+                   0, 0);
+}
+
 #endif /* __arm__ */
 
 #endif /* HV_GUEST_H */

@@ -22,8 +22,12 @@
  *   L1 fault (type 0); page table (type 1) pointing into a pinned L2 frame
  *   of this guest; section (type 2, not supersection) of this guest's
  *   memory. L2 fault (type 0) and small page (type 2 or 3) of this guest's
- *   memory. Large pages, supersections, the reserved L1 type 3, the NS bit,
- *   non-zero should-be-zero bits, domain 0 (the monitor's: HV_EPERM) and
+ *   memory. Memory outside the guest's RAM may be mapped only inside a
+ *   device region its manifest gives it ("device-regions"), as Device or
+ *   Strongly-ordered memory (TEX:C:B 000:0:1, 010:0:0 or 000:0:0) with XN
+ *   set; hypercall buffers are never taken from device memory
+ *   (HV_EFAULT). Large pages, supersections, the reserved L1 type 3, the NS
+ * bit, non-zero should-be-zero bits, domain 0 (the monitor's: HV_EPERM) and
  *   domains other than the guest domains (HV_EINVAL) are refused.
  *
  * THE INITIAL ADDRESS SPACE

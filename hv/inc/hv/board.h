@@ -9,8 +9,9 @@ struct board_desc {
     char model[48];
     paddr_t ram_base;
     uint32_t ram_size;
-    paddr_t uart;     /* "arm,pl011": the console */
-    paddr_t gic_dist; /* "arm,cortex-a9-gic" or "arm,pl390" */
+    paddr_t uart;      /* "arm,pl011": the console */
+    uint32_t uart_irq; /* its receive interrupt */
+    paddr_t gic_dist;  /* "arm,cortex-a9-gic" or "arm,pl390" */
     paddr_t gic_cpu;
     paddr_t timer;         /* "arm,sp804": preemption and clock */
     uint32_t timer_irq;    /* GIC interrupt ID of its first timer */

@@ -12,6 +12,10 @@
 /* Most RAM the section allocator can track: 1 GiB. */
 #define HV_MEM_MAX_GRANULES 1024u
 
+/* Physical interrupts and device regions one guest may be given. */
+#define HV_VM_MAX_IRQS 8
+#define HV_VM_MAX_DEVICES 4
+
 /* Length of one preemption time slice. */
 #define HV_TIME_SLICE_NS 10000000ull
 

@@ -27,4 +27,9 @@ void console_guest_write(struct console_line *line, const char *name,
 /** Prints whatever partial line @line still holds. */
 void console_guest_flush(struct console_line *line, const char *name);
 
+/** Queues one byte of console input; false (and counted) when full. */
+bool console_input_put(char c);
+/** Takes up to @size queued input bytes into @buf; returns how many. */
+uint32_t console_input_take(char *buf, uint32_t size);
+
 #endif /* HV_CONSOLE_H */

@@ -8,10 +8,15 @@
 /* ARM PL011 UART: the console. */
 void pl011_init(void *base);
 void pl011_putc(char c);
+/** Interrupts on received bytes. */
+void pl011_enable_rx_irq(void);
+/** A received byte, or -1 (and the receive interrupt cleared) if none. */
+int pl011_getc(void);
 
 /* ARM GIC (v1: Cortex-A9 MPCore, PL390): interrupt controller. */
 void gic_init(void *dist, void *cpu);
 void gic_enable(uint32_t irq);
+void gic_disable(uint32_t irq);
 /** Acknowledges the highest pending interrupt; 1023 if none. */
 uint32_t gic_ack(void);
 void gic_end(uint32_t irq);

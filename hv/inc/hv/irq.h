@@ -6,6 +6,8 @@
 
 /** Sets the interrupt that drives preemption. */
 void irq_set_tick(uint32_t irq);
+/** Sets the console UART's receive interrupt. */
+void irq_set_console(uint32_t irq);
 /** Handles every pending physical interrupt. */
 void irq_handle(void);
 

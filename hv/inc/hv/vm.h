@@ -29,7 +29,32 @@ struct vm_config {
     uint32_t base_gva;     /* where memory starts in guest space */
     uint32_t entry_offset; /* entry point = base_gva + entry_offset */
     bool halt_on_shutdown;
+    bool console_input; /* gets console input (HV_VIRQ_CONSOLE) */
+    uint32_t irq_count;
+    uint32_t irqs[HV_VM_MAX_IRQS]; /* GIC interrupt IDs it may bind */
+    uint32_t device_count;
+    struct vm_device {
+        uint32_t pa; /* 4 KiB aligned */
+        uint32_t size;
+    } devices[HV_VM_MAX_DEVICES]; /* device memory it may map */
     char cmdline[HV_CMDLINE_MAX];
+};
+
+/** What one event-channel port of a guest is bound to. */
+enum evtchn_kind {
+    EVTCHN_FREE = 0,
+    EVTCHN_TIMER,       /* port 0: the virtual timer */
+    EVTCHN_UNBOUND,     /* open for remote_id to bind */
+    EVTCHN_INTERDOMAIN, /* connected to remote_id's remote_port */
+    EVTCHN_VIRQ_CONSOLE,
+    EVTCHN_IRQ, /* physical interrupt irq */
+};
+
+struct evtchn_port {
+    uint8_t kind; /* enum evtchn_kind */
+    uint8_t remote_id;
+    uint8_t remote_port;
+    uint16_t irq;
 };
 
 /** The virtual mode of a guest vCPU (<hv/vcpu.h>). */
@@ -54,6 +79,12 @@ struct vm {
     paddr_t vcpu_shared; /* struct hv_vcpu_shared, 0 until registered */
     uint32_t callbacks[HV_UPCALL_COUNT];
     uint64_t timer_deadline; /* HV_OP_TIMER_SET, 0 if disarmed */
+    struct evtchn_port ports[HV_EVTCHN_PORTS];
+    bool console_input;
+    uint32_t irq_count;
+    uint32_t irqs[HV_VM_MAX_IRQS];
+    uint32_t device_count;
+    struct vm_device devices[HV_VM_MAX_DEVICES];
     uint32_t exit_code;
     struct console_line console;
     struct arch_vm arch;
@@ -66,6 +97,8 @@ void vm_pool_init(void);
  * prints why on failure.
  */
 struct vm *vm_create(const struct vm_config *config);
+/** The guest with @id (1 ..) if it exists and has not stopped. */
+struct vm *vm_by_id(uint32_t id);
 /** Stops @vm (fault or shutdown) and releases its memory. */
 void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted);
 struct vm *vm_by_index(unsigned int index);

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event channels: 32 ports per guest, each one bit of its shared
+ * events_pending word. Channels between guests are set up in two steps
+ * (one side opens a port for the other, the other binds it), as in Xen,
+ * so neither side can connect to a guest that did not agree.
+ */
+#include "hv/evtchn.h"
+
+#include "hv/vcpu_state.h"
+
+static const struct evtchn_irqchip *evtchn_chip;
+
+void evtchn_set_irqchip(const struct evtchn_irqchip *chip)
+{
+    evtchn_chip = chip;
+}
+
+void evtchn_init_vm(struct vm *vm)
+{
+    for (unsigned int i = 0; i < HV_EVTCHN_PORTS; i++) {
+        vm->ports[i] = (struct evtchn_port){0};
+    }
+    vm->ports[0].kind = EVTCHN_TIMER;
+}
+
+static int32_t evtchn_alloc_port(struct vm *vm)
+{
+    for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
+        if (vm->ports[i].kind == EVTCHN_FREE) {
+            return (int32_t)i;
+        }
+    }
+    return -HV_ENOMEM;
+}
+
+/* The other end of @vm's interdomain @port reverts to open-for-@vm. */
+static void evtchn_disconnect(struct vm *vm, struct evtchn_port *p)
+{
+    struct vm *remote = vm_by_id(p->remote_id);
+    if (remote && p->remote_port < HV_EVTCHN_PORTS) {
+        struct evtchn_port *rp = &remote->ports[p->remote_port];
+        if (rp->kind == EVTCHN_INTERDOMAIN && rp->remote_id == vm->id) {
+            rp->kind = EVTCHN_UNBOUND;
+            rp->remote_port = 0;
+        }
+    }
+}
+
+static void evtchn_free(struct vm *vm, unsigned int port)
+{
+    struct evtchn_port *p = &vm->ports[port];
+    if (p->kind == EVTCHN_INTERDOMAIN) {
+        evtchn_disconnect(vm, p);
+    } else if (p->kind == EVTCHN_IRQ && evtchn_chip) {
+        evtchn_chip->disable(p->irq);
+    }
+    *p = (struct evtchn_port){0};
+}
+
+void evtchn_release_vm(struct vm *vm)
+{
+    for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
+        evtchn_free(vm, i);
+    }
+}
+
+int32_t evtchn_alloc_unbound(struct vm *vm, uint32_t remote_id)
+{
+    if (remote_id == vm->id) {
+        return -HV_EINVAL;
+    }
+    if (!vm_by_id(remote_id)) {
+        return -HV_ENOENT;
+    }
+    int32_t port = evtchn_alloc_port(vm);
+    if (port >= 0) {
+        vm->ports[port].kind = EVTCHN_UNBOUND;
+        vm->ports[port].remote_id = (uint8_t)remote_id;
+    }
+    return port;
+}
+
+int32_t evtchn_bind_interdomain(struct vm *vm, uint32_t remote_id,
+                                uint32_t remote_port)
+{
+    if (remote_id == vm->id) {
+        return -HV_EINVAL;
+    }
+    struct vm *remote = vm_by_id(remote_id);
+    if (!remote) {
+        return -HV_ENOENT;
+    }
+    if (remote_port >= HV_EVTCHN_PORTS ||
+        remote->ports[remote_port].kind != EVTCHN_UNBOUND ||
+        remote->ports[remote_port].remote_id != vm->id) {
+        return -HV_EINVAL;
+    }
+    int32_t port = evtchn_alloc_port(vm);
+    if (port < 0) {
+        return port;
+    }
+    vm->ports[port] = (struct evtchn_port){
+        EVTCHN_INTERDOMAIN, (uint8_t)remote_id, (uint8_t)remote_port, 0};
+    remote->ports[remote_port].kind = EVTCHN_INTERDOMAIN;
+    remote->ports[remote_port].remote_port = (uint8_t)port;
+    return port;
+}
+
+int32_t evtchn_send(struct vm *vm, uint32_t port)
+{
+    if (port >= HV_EVTCHN_PORTS) {
+        return -HV_ERANGE;
+    }
+    struct evtchn_port *p = &vm->ports[port];
+    struct vm *remote = vm_by_id(p->remote_id);
+    if (p->kind != EVTCHN_INTERDOMAIN || !remote) {
+        return -HV_EINVAL;
+    }
+    vcpu_raise(remote, 1u << p->remote_port);
+    return HV_OK;
+}
+
+int32_t evtchn_close(struct vm *vm, uint32_t port)
+{
+    if (port >= HV_EVTCHN_PORTS) {
+        return -HV_ERANGE;
+    }
+    if (port == 0 || vm->ports[port].kind == EVTCHN_FREE) {
+        return -HV_EINVAL;
+    }
+    evtchn_free(vm, port);
+    return HV_OK;
+}
+
+int32_t evtchn_bind_virq(struct vm *vm, uint32_t virq)
+{
+    if (virq != HV_VIRQ_CONSOLE) {
+        return -HV_EINVAL;
+    }
+    if (!vm->console_input) {
+        return -HV_EPERM;
+    }
+    for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
+        if (vm->ports[i].kind == EVTCHN_VIRQ_CONSOLE) {
+            return -HV_EBUSY;
+        }
+    }
+    int32_t port = evtchn_alloc_port(vm);
+    if (port >= 0) {
+        vm->ports[port].kind = EVTCHN_VIRQ_CONSOLE;
+    }
+    return port;
+}
+
+int32_t evtchn_bind_irq(struct vm *vm, uint32_t irq)
+{
+    bool owned = false;
+    for (uint32_t i = 0; i < vm->irq_count; i++) {
+        owned |= vm->irqs[i] == irq;
+    }
+    if (!owned) {
+        return -HV_EPERM;
+    }
+    for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
+        if (vm->ports[i].kind == EVTCHN_IRQ && vm->ports[i].irq == irq) {
+            return -HV_EBUSY;
+        }
+    }
+    int32_t port = evtchn_alloc_port(vm);
+    if (port < 0) {
+        return port;
+    }
+    vm->ports[port].kind = EVTCHN_IRQ;
+    vm->ports[port].irq = (uint16_t)irq;
+    if (evtchn_chip) {
+        evtchn_chip->enable(irq);
+    }
+    return port;
+}
+
+int32_t evtchn_unmask(struct vm *vm, uint32_t port)
+{
+    if (port >= HV_EVTCHN_PORTS) {
+        return -HV_ERANGE;
+    }
+    if (vm->ports[port].kind != EVTCHN_IRQ) {
+        return -HV_EINVAL;
+    }
+    if (evtchn_chip) {
+        evtchn_chip->enable(vm->ports[port].irq);
+    }
+    return HV_OK;
+}
+
+bool evtchn_route_irq(uint32_t irq)
+{
+    for (unsigned int v = 0; v < HV_MAX_VMS; v++) {
+        struct vm *vm = vm_by_index(v);
+        if (vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) {
+            continue;
+        }
+        for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
+            if (vm->ports[i].kind == EVTCHN_IRQ && vm->ports[i].irq == irq) {
+                /* Level-triggered devices keep asserting until the guest
+                 * has served them: off until HV_OP_EVTCHN_UNMASK. */
+                if (evtchn_chip) {
+                    evtchn_chip->disable(irq);
+                }
+                vcpu_raise(vm, 1u << i);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void evtchn_console_input(void)
+{
+    for (unsigned int v = 0; v < HV_MAX_VMS; v++) {
+        struct vm *vm = vm_by_index(v);
+        if (vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) {
+            continue;
+        }
+        for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
+            if (vm->ports[i].kind == EVTCHN_VIRQ_CONSOLE) {
+                vcpu_raise(vm, 1u << i);
+            }
+        }
+    }
+}
