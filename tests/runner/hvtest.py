@@ -49,12 +49,12 @@ def parse_guest(spec):
     for part in spec.split("|"):
         if not part:
             continue
-        if part == "halt":
-            guest["halt"] = True
+        if part in ("halt", "console"):
+            guest[part] = True
             continue
         key, sep, value = part.partition("=")
         if not sep or key not in ("name", "image", "mem", "base", "entry",
-                                  "args"):
+                                  "args", "irqs", "devices"):
             raise ValueError("bad --guest field %r in %r" % (part, spec))
         guest[key] = value
     if "name" not in guest or "image" not in guest:
@@ -82,6 +82,12 @@ def manifest_dts(guests):
             lines.append("\t\t\tbootargs = %s;" % dts_string(g["args"]))
         if g["halt"]:
             lines.append("\t\t\thalt-on-shutdown;")
+        if g.get("console"):
+            lines.append("\t\t\tconsole-input;")
+        if "irqs" in g:
+            lines.append("\t\t\tinterrupts = <%s>;" % g["irqs"])
+        if "devices" in g:
+            lines.append("\t\t\tdevice-regions = <%s>;" % g["devices"])
         lines.append("\t\t};")
     lines += ["\t};", "};", ""]
     return "\n".join(lines)
@@ -143,6 +149,28 @@ def build_image(args, work):
     return image
 
 
+def feed_input(proc, args):
+    """Waits for --input-after on the console, returns --input as bytes.
+
+    QEMU buffers nothing for us, so the text is only written once the
+    guest has printed the line that says it reads."""
+    import select
+    seen = b""
+    deadline = time.monotonic() + args.timeout
+    while args.input_after.encode() not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0 or proc.poll() is not None:
+            break
+        ready, _, _ = select.select([proc.stdout], [], [], left)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            seen += chunk
+    feed_input.prefix = seen
+    return args.input.encode().decode("unicode_escape").encode()
+
+
 def boot(args, image):
     cmd = [args.qemu] + BOARDS[args.board] + QEMU_COMMON
     cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio",
@@ -150,15 +178,19 @@ def boot(args, image):
     if args.icount:
         cmd += ["-icount", "shift=0"]
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        out, _ = proc.communicate(timeout=args.timeout)
+        # Console input is typed once the guest says it is ready.
+        out, _ = proc.communicate(
+            input=feed_input(proc, args) if args.input else None,
+            timeout=args.timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
         proc.kill()
         out, _ = proc.communicate()
         timed_out = True
+    out = getattr(feed_input, "prefix", b"") + (out or b"")
     text = out.decode("utf-8", "replace").replace("\r", "")
     return text, proc.returncode, timed_out, time.monotonic() - start, cmd
 
@@ -259,6 +291,9 @@ def main():
                    help="regex that must match no line")
     p.add_argument("--expect-exit", type=int)
     p.add_argument("--interleave", help="GUEST_A,GUEST_B,MIN_SWITCHES")
+    p.add_argument("--input", help="text typed on the console (\\n ok)")
+    p.add_argument("--input-after", default="ready for input",
+                   help="console text to wait for before typing")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args()
 

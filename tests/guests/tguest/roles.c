@@ -109,6 +109,8 @@ uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event);
 uint64_t mmu_bench_update(uint32_t n, uint32_t batch);
 uint64_t mmu_bench_switch(uint32_t n);
 int vmode_role_masked_spinner(void);
+int evtchn_role_echo(void);
+int evtchn_role_storm(void);
 
 static int bench_failed;
 
@@ -159,6 +161,12 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "bench") == 0) {
         return role_bench(si);
+    }
+    if (strcmp(role, "echo") == 0) {
+        return evtchn_role_echo();
+    }
+    if (strcmp(role, "storm") == 0) {
+        return evtchn_role_storm();
     }
     if (strcmp(role, "masked_spinner") == 0) {
         return vmode_role_masked_spinner();
