@@ -216,7 +216,11 @@ struct arch_regs *hypercall_handle(struct vm *vm)
             hypercall_status(vm, -HV_ERANGE);
             break;
         }
-        arch_regs_set_result(&vm->regs, 1, hypercall_features[index]);
+        uint32_t bits = hypercall_features[index];
+        if (index == 0 && arch_vfp_present()) {
+            bits |= 1u << HV_FEAT_VFP;
+        }
+        arch_regs_set_result(&vm->regs, 1, bits);
         hypercall_status(vm, 0);
         break;
     }
@@ -313,6 +317,9 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         break;
     case HV_OP_CONSOLE_READ:
         hypercall_status(vm, hypercall_console_read(vm));
+        break;
+    case HV_OP_VFP:
+        hypercall_status(vm, arch_vfp_control(vm, arg0));
         break;
     case HV_OP_BLOCK:
         hypercall_status(vm, vcpu_block(vm));

@@ -104,6 +104,7 @@ struct vm *vm_create(const struct vm_config *config)
     vm->device_count = config->device_count;
     memcpy(vm->devices, config->devices, sizeof(vm->devices));
     evtchn_init_vm(vm);
+    arch_vfp_vm_init(vm);
 
     uint32_t base = config->base_gva;
     uint32_t end = base + config->mem_size; /* the manifest checked: no wrap */
@@ -165,6 +166,7 @@ void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
     evtchn_release_vm(vm);
     vm->exit_code = exit_code;
     arch_mm_vm_free(vm);
+    arch_vfp_vm_free(vm);
     pt_release_vm(vm);
     mem_free(vm->mem_pa, vm->mem_size);
     sched_on_stop(vm, faulted);

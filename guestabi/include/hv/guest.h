@@ -196,6 +196,11 @@ static HV_INLINE int32_t hv_console_read(void *buf, uint32_t size)
                    0, 0);
 }
 
+static HV_INLINE int32_t hv_vfp(uint32_t op)
+{
+    return hv_call(HV_OP_VFP, op, 0, 0, 0, 0, 0, 0);
+}
+
 #endif /* __arm__ */
 
 #endif /* HV_GUEST_H */

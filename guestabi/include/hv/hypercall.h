@@ -43,6 +43,7 @@
 #define HV_FEAT_CACHE 7         /* HV_OP_CACHE */
 #define HV_FEAT_BLOCK 8         /* HV_OP_BLOCK */
 #define HV_FEAT_EVTCHN 9        /* HV_OP_EVTCHN_*, HV_OP_CONSOLE_READ */
+#define HV_FEAT_VFP 10          /* VFP/NEON for guests, HV_OP_VFP */
 
 /*
  * HV_OP_CONSOLE_WRITE: write bytes to the guest's console.
@@ -460,7 +461,32 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
 #define HV_OP_CONSOLE_READ 26
 #define HV_CONSOLE_INPUT_MAX 1024
 
+/*
+ * HV_OP_VFP: the guest's own VFP/NEON enable bit (its view of FPEXC.EN).
+ *
+ *   IN   r0  HV_VFP_ENABLE, HV_VFP_DISABLE or HV_VFP_STATUS
+ *   OUT  r0  HV_VFP_STATUS: HV_VFP_FPEXC_EN if enabled, else 0;
+ *            otherwise 0
+ *   ERRORS
+ *        HV_EINVAL  unknown operation
+ *        HV_ENOSYS  the core has no VFP/NEON unit (HV_FEAT_VFP is clear)
+ *
+ * NOTES
+ *   Every guest has its own VFP/NEON registers (d0-d31, FPSCR); the
+ *   monitor switches them lazily and no guest ever sees another's. A
+ *   guest starts enabled. While disabled, any VFP/NEON instruction gives
+ *   its kernel an HV_UPCALL_UNDEFINED (or stops it without one), which is
+ *   how a kernel switches per-task state lazily. FPEXC itself is
+ *   privileged: these are the only FPEXC bits a guest controls; the
+ *   cores' VFPv3 raises no trapped floating-point exceptions.
+ */
+#define HV_OP_VFP 27
+#define HV_VFP_ENABLE 0
+#define HV_VFP_DISABLE 1
+#define HV_VFP_STATUS 2
+#define HV_VFP_FPEXC_EN (1u << 30)
+
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 27
+#define HV_OP_COUNT 28
 
 #endif /* HV_HYPERCALL_H */

@@ -107,6 +107,8 @@ void arch_wait_for_interrupt(void)
 #define DACR_VKERNEL HV_DACR_VALUE
 #define DACR_VUSER (HV_DACR_VALUE & ~(3u << (2 * HV_DOMAIN_GUEST)))
 
+void arch_vfp_switch(struct vm *next);
+
 void arch_vcpu_switch(struct vm *prev, struct vm *next)
 {
     if (prev) {
@@ -115,6 +117,7 @@ void arch_vcpu_switch(struct vm *prev, struct vm *next)
     cp15_write_tpidrurw(next->arch.tpidrurw);
     cp15_write_tpidruro(next->arch.tpidruro);
     arch_vcpu_mode_changed(next);
+    arch_vfp_switch(next);
 }
 
 void arch_vcpu_mode_changed(struct vm *vm)

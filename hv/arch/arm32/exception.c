@@ -10,6 +10,8 @@
 #include "hv/sched.h"
 #include "hv/vcpu_state.h"
 
+bool arch_vfp_trap(struct vm *vm);
+
 enum arch_exception {
     EXC_UNDEF = 1,
     EXC_SVC = 2,
@@ -102,6 +104,9 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
     case EXC_UNDEF:
         /* The vector left lr (the next instruction) in pc. */
         frame->pc -= (frame->cpsr & PSR_T) ? 2 : 4;
+        if (arch_vfp_trap(vm)) {
+            return sched_resume(); /* its VFP state is in: run it again */
+        }
         fault.pc = frame->pc;
         fault.address = frame->pc;
         fault.kind = "undefined instruction";

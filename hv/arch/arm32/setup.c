@@ -11,6 +11,7 @@ extern char __bss_start[];
 extern char __bss_end[];
 
 void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa);
+void arch_vfp_init(void);
 
 /* Stacks live in bss; boot.S and entry.S load their top addresses. */
 uint8_t hv_stack[HV_STACK_SIZE] __attribute__((aligned(8)));
@@ -25,6 +26,7 @@ noreturn void hv_main(uint32_t load_pa, uint32_t pkg_pa, uint32_t bss_pa,
 {
     (void)pkg_size; /* boot.S used it to place bss; pkg_open checks it */
     arch_mm_boot_init(load_pa, bss_pa);
+    arch_vfp_init();
 
     struct boot_params params = {
         .monitor = __image_start,

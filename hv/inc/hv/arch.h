@@ -37,6 +37,15 @@ void arch_vcpu_mode_changed(struct vm *vm);
 /** Sets the user read-only thread register of @vm (running). */
 void arch_vcpu_set_user_tls(struct vm *vm, uint32_t value);
 
+/** Sets up @vm's floating-point state (enabled, registers zero). */
+void arch_vfp_vm_init(struct vm *vm);
+/** Forgets @vm's floating-point state. */
+void arch_vfp_vm_free(struct vm *vm);
+/** HV_OP_VFP for @vm (running). */
+int32_t arch_vfp_control(struct vm *vm, uint32_t op);
+/** True if guests get floating point (HV_FEAT_VFP). */
+bool arch_vfp_present(void);
+
 /* --- Address spaces ---------------------------------------------------- */
 
 /** Builds @vm's address space: its memory and the monitor window. */

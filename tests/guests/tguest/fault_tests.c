@@ -44,8 +44,10 @@ TEST(fault, write_vbar)
     fault_not_stopped();
 }
 
+/* With VFP off and no upcall entry, a VFP instruction stops the guest. */
 TEST(fault, vfp_disabled)
 {
+    hv_vfp(HV_VFP_DISABLE);
     __asm__ volatile(".word 0xeef10a10"); /* vmrs r0, fpscr */
     fault_not_stopped();
 }

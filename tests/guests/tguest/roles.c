@@ -110,6 +110,7 @@ uint64_t mmu_bench_update(uint32_t n, uint32_t batch);
 uint64_t mmu_bench_switch(uint32_t n);
 int vmode_role_masked_spinner(void);
 int evtchn_role_echo(void);
+int vfp_role_holder(void);
 int evtchn_role_storm(void);
 
 static int bench_failed;
@@ -161,6 +162,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "bench") == 0) {
         return role_bench(si);
+    }
+    if (strcmp(role, "vfp_holder") == 0) {
+        return vfp_role_holder();
     }
     if (strcmp(role, "echo") == 0) {
         return evtchn_role_echo();

@@ -96,8 +96,8 @@ void vk_upcall(struct hv_frame *f, uint32_t addr, uint32_t status,
         f->r[0] = f->r[7] == 42 ? f->r[0] + 100 : (uint32_t)-38;
         hv_iret(f);
     } else if (!from_user) {
-        /* A fault in the kernel itself: skip the instruction, as a
-         * uaccess fixup would. */
+        /* A fault in the kernel itself (or a VFP trap): skip the
+         * instruction, as a uaccess fixup would. */
         vk.kernel_faults++;
         vk.kernel_fault_addr = addr;
         f->pc += 4;
@@ -405,4 +405,19 @@ TEST(vmode, block_until_timer)
 TEST(vmode, block_needs_shared_page)
 {
     EXPECT_EQ(hv_block(), -HV_EPERM);
+}
+
+uint32_t vfp_read_fpscr(void);
+
+/* With its VFP bit off, a VFP instruction goes to the guest kernel. */
+TEST(vfp, disabled_traps_to_kernel)
+{
+    vk_setup();
+    ASSERT_EQ(hv_vfp(HV_VFP_DISABLE), 0);
+    vk.kernel_faults = 0;
+    vfp_read_fpscr(); /* undefined: the handler skips it */
+    EXPECT_EQ(vk.kernel_faults, 1u);
+    ASSERT_EQ(hv_vfp(HV_VFP_ENABLE), 0);
+    vfp_read_fpscr();
+    EXPECT_EQ(vk.kernel_faults, 1u);
 }
