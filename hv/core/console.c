@@ -87,11 +87,11 @@ void console_guest_write(struct console_line *line, const char *name,
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
             c = '?';
         }
-        line->buf[line->len++] = (char)c;
         if (line->len == HV_CONSOLE_LINE_MAX - 1) {
             /* Split long lines; nothing is dropped. */
             console_emit_line(line, name);
         }
+        line->buf[line->len++] = (char)c;
     }
 }
 

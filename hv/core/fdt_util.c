@@ -33,7 +33,8 @@ static int fdt_util_walk(const void *fdt)
             return 0; /* left the root node: every node was visited */
         }
     }
-    return node == -FDT_ERR_NOTFOUND ? 0 : node;
+    /* The tree ended without closing the root node. */
+    return node == -FDT_ERR_NOTFOUND ? -FDT_ERR_BADSTRUCTURE : node;
 }
 
 bool fdt_util_header_ok(const void *fdt, size_t avail, const char *what,

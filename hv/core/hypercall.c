@@ -15,9 +15,12 @@
 #include "hv/sched.h"
 #include "hv/timer.h"
 
+/* HV_FEAT_VFP is added at run time: it depends on the core. */
 static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
     (1u << HV_FEAT_CONSOLE_WRITE) | (1u << HV_FEAT_YIELD) |
-        (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO) | (1u << HV_FEAT_MMU),
+        (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO) | (1u << HV_FEAT_MMU) |
+        (1u << HV_FEAT_VCPU) | (1u << HV_FEAT_TIMER) | (1u << HV_FEAT_CACHE) |
+        (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)
@@ -229,7 +232,7 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         break;
     case HV_OP_YIELD:
         hypercall_status(vm, 0);
-        sched_yield();
+        sched_rotate();
         break;
     case HV_OP_SHUTDOWN: {
         uint32_t code = arch_regs_arg(&vm->regs, 0);

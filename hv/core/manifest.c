@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hv/fdt_util.h"
+#include "hv/pt.h"
 
 #define WHAT "manifest"
 
@@ -126,7 +127,8 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
     const char *s;
 
     memset(cfg, 0, sizeof(*cfg));
-    if (strlen(name) >= HV_VM_NAME_MAX || strchr(name, '@')) {
+    if (name[0] == '\0' || strlen(name) >= HV_VM_NAME_MAX ||
+        strchr(name, '@')) {
         return manifest_fail(fdt, node, NULL,
                              "guest name must be 1 to 15 "
                              "characters without '@'",
@@ -179,11 +181,11 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                              "multiple of 1 MiB (0x100000)",
                              err, err_size);
     }
-    /* The image and the start-info page must both fit. */
-    if (cfg->image_size > cfg->mem_size - 4096) {
+    /* The image, the initial page tables and the start-info page. */
+    if (cfg->image_size > pt_initial_tables_offset(cfg->mem_size)) {
         return manifest_fail(fdt, node, "memory-size",
-                             "leaves no room for "
-                             "the image and the start-info page",
+                             "leaves no room for the image, the initial "
+                             "page tables and the start-info page",
                              err, err_size);
     }
 

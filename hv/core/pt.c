@@ -543,13 +543,23 @@ int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
 #define PT_PAGE_AP_RW (3u << 4)
 #define PT_PAGE_AP_RO (2u << 4)
 
+uint32_t pt_initial_tables_offset(uint32_t mem_size)
+{
+    uint32_t l2_count = (mem_size + 0x1fffffu) / 0x200000u;
+    uint32_t below = PT_FRAME_SIZE + l2_count * PT_FRAME_SIZE + HV_MMU_L1_SIZE;
+    if (mem_size < below) {
+        return 0;
+    }
+    return (mem_size - below) & ~(HV_MMU_L1_SIZE - 1);
+}
+
 int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
 {
     uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
     uint32_t top = base + vm->mem_size - PT_FRAME_SIZE; /* start info */
     uint32_t l2_count = (vm->mem_size + 0x1fffffu) / 0x200000u;
     uint32_t l2_first = top - l2_count * PT_FRAME_SIZE;
-    uint32_t l1 = (l2_first - HV_MMU_L1_SIZE) & ~(HV_MMU_L1_SIZE - 1);
+    uint32_t l1 = base + pt_initial_tables_offset(vm->mem_size);
     uint32_t gva = gva_addr(vm->mem_gva);
     int32_t rc;
 

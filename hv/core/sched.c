@@ -53,14 +53,14 @@ static void sched_switch(struct vm *next)
     sched_running = next;
 }
 
-void sched_yield(void)
+void sched_rotate(void)
 {
     sched_switch(sched_pick_after(sched_running));
 }
 
 void sched_tick(void)
 {
-    sched_yield();
+    sched_rotate();
     timer_start_slice(); /* also when the same guest runs on */
 }
 

@@ -106,12 +106,12 @@ struct vm *vm_create(const struct vm_config *config)
     evtchn_init_vm(vm);
     arch_vfp_vm_init(vm);
 
-    uint32_t base = config->base_gva;
-    uint32_t end = base + config->mem_size; /* the manifest checked: no wrap */
+    uint64_t base = config->base_gva;
+    uint64_t end = base + config->mem_size; /* may be exactly 4 GiB */
     if (end > HV_MMU_WINDOW_BASE && base < HV_MMU_WINDOW_END) {
         dlog("guest '%s': memory 0x%08x-0x%08x overlaps the monitor window "
              "0x%08x-0x%08x",
-             vm->name, (unsigned)base, (unsigned)end - 1,
+             vm->name, (unsigned)base, (unsigned)(end - 1),
              (unsigned)HV_MMU_WINDOW_BASE, (unsigned)HV_MMU_WINDOW_END - 1);
         vm_free_failed(vm);
         return NULL;

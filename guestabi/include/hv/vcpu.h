@@ -31,6 +31,17 @@
  *   if events were masked. HV_OP_IRET restores a frame: only modes 0x10
  *   and 0x13 are accepted, the A and F bits and every other privileged
  *   bit are refused (HV_EINVAL), I sets events_masked.
+ *
+ * CP15 REGISTERS
+ *   In USR mode almost every CP15 access is undefined. The monitor
+ *   emulates, on that trap, the reads a kernel needs to know its core:
+ *   MRC p15 in ARM state of MIDR, CTR, MPIDR (reads 0xc0000000: one
+ *   uniprocessor vCPU), ID_PFR0-1, ID_DFR0, ID_AFR0, ID_MMFR0-3,
+ *   ID_ISAR0-5 and CLIDR, into r0-r12. TPIDRURW and reading TPIDRURO
+ *   need nothing (USR may); TPIDRURO is set through shared->user_tls.
+ *   Translation tables, TLBs and caches go through hypercalls
+ *   (<hv/mmu.h>, HV_OP_CACHE); FPEXC through HV_OP_VFP. Every other CP15
+ *   access, and every write, stays an undefined instruction (upcall).
  */
 #ifndef HV_VCPU_H
 #define HV_VCPU_H

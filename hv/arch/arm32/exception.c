@@ -56,6 +56,85 @@ static const char *exception_fsr_text(uint32_t fsr)
     }
 }
 
+/*
+ * Read-only CP15 registers a guest kernel legitimately reads (Linux's
+ * setup_processor and cache code): "MRC p15, 0, Rt, c0, ..." and CLIDR,
+ * executed in ARM state, are emulated on the undefined-instruction trap.
+ * Everything else stays undefined. ID values come from the real core;
+ * MPIDR reads as a uniprocessor (its U bit set), since a guest has one
+ * vCPU. Documented in guestabi hv/vcpu.h.
+ */
+static bool exception_emulate_cp15(struct vm *vm)
+{
+    uint32_t insn;
+    if ((vm->regs.cpsr & PSR_T) ||
+        vm_copy_from_guest(vm, &insn, gva_init(vm->regs.pc), 4) != HV_OK) {
+        return false;
+    }
+    /* MRC p15, opc1, Rt, CRn, CRm, opc2 (any condition but NV): */
+    if ((insn & 0x0f100f10u) != 0x0e100f10u || (insn >> 28) == 0xfu) {
+        return false;
+    }
+    uint32_t opc1 = (insn >> 21) & 7u;
+    uint32_t crn = (insn >> 16) & 15u;
+    uint32_t rt = (insn >> 12) & 15u;
+    uint32_t crm = insn & 15u;
+    uint32_t opc2 = (insn >> 5) & 7u;
+    uint32_t value;
+
+    if (rt > 12) {
+        return false; /* sp, lr, pc as destination: not worth it */
+    }
+    if (opc1 == 0 && crn == 0 && crm == 0) {
+        switch (opc2) {
+        case 0: /* MIDR */
+            __asm__ volatile("mrc p15, 0, %0, c0, c0, 0" : "=r"(value));
+            break;
+        case 1: /* CTR */
+            __asm__ volatile("mrc p15, 0, %0, c0, c0, 1" : "=r"(value));
+            break;
+        case 5: /* MPIDR: one vCPU */
+            value = 0x80000000u | (1u << 30);
+            break;
+        default:
+            return false;
+        }
+    } else if (opc1 == 0 && crn == 0 && crm >= 1 && crm <= 2) {
+        /* ID_PFR0 .. ID_ISAR5 (c1 and c2, opc2 0-7) */
+        switch ((crm << 3) | opc2) {
+#define CP15_ID(crm_, opc2_, name)                                             \
+    case ((crm_) << 3) | (opc2_):                                              \
+        __asm__ volatile("mrc p15, 0, %0, c0, c" #crm_ ", " #opc2_             \
+                         : "=r"(value));                                       \
+        break;
+            CP15_ID(1, 0, pfr0)
+            CP15_ID(1, 1, pfr1)
+            CP15_ID(1, 2, dfr0)
+            CP15_ID(1, 3, afr0)
+            CP15_ID(1, 4, mmfr0)
+            CP15_ID(1, 5, mmfr1)
+            CP15_ID(1, 6, mmfr2)
+            CP15_ID(1, 7, mmfr3)
+            CP15_ID(2, 0, isar0)
+            CP15_ID(2, 1, isar1)
+            CP15_ID(2, 2, isar2)
+            CP15_ID(2, 3, isar3)
+            CP15_ID(2, 4, isar4)
+            CP15_ID(2, 5, isar5)
+#undef CP15_ID
+        default:
+            return false;
+        }
+    } else if (opc1 == 1 && crn == 0 && crm == 0 && opc2 == 1) {
+        __asm__ volatile("mrc p15, 1, %0, c0, c0, 1" : "=r"(value)); /* CLIDR */
+    } else {
+        return false;
+    }
+    vm->regs.r[rt] = value;
+    vm->regs.pc += 4;
+    return true;
+}
+
 struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
                                           uint32_t kind)
 {
@@ -106,6 +185,9 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
         frame->pc -= (frame->cpsr & PSR_T) ? 2 : 4;
         if (arch_vfp_trap(vm)) {
             return sched_resume(); /* its VFP state is in: run it again */
+        }
+        if (exception_emulate_cp15(vm)) {
+            return sched_resume();
         }
         fault.pc = frame->pc;
         fault.address = frame->pc;

@@ -5,12 +5,19 @@
  * Register conventions are those of hv/arch/arm32/cpu.c, so the core sees
  * the same behaviour it gets on hardware; memory, output and halting are
  * host stand-ins that tests can inspect (arch/fake.h).
+ *
+ * Where the arch.h contract is narrower than what arm32 happens to
+ * tolerate, the fake enforces the contract, so core code that leans on
+ * an arm32 accident fails here first.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <arch/fake.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "hv/arch.h"
 #include "hv/console.h"
@@ -22,8 +29,20 @@
 #define PSR_GUEST_BITS 0xfe0ffe20u
 
 #define FAKE_PAGE 4096u
+#define FAKE_SLOT_SIZE 16384u /* arch_mm_phys_ptr's limit */
 
-static _Alignas(FAKE_PAGE) uint8_t fake_ram[FAKE_RAM_SIZE];
+/*
+ * Fake RAM is a memory file mapped twice: once whole (fake_ram, what
+ * fake_phys and arch_mm_boot_ptr hand out) and, a few pages at a time, at
+ * the temporary slot arch_mm_phys_ptr remaps on every call, as arm32
+ * remaps its temporary window. Both views are the same memory, and a
+ * pointer kept past the next arch_mm_phys_ptr call reaches whatever the
+ * slot maps then, exactly the arm32 hazard; pages of the slot beyond the
+ * last request are inaccessible.
+ */
+static int fake_ram_fd = -1;
+static uint8_t *fake_ram;
+static uint8_t *fake_slot;
 
 static char *fake_out;
 static size_t fake_out_len;
@@ -35,56 +54,115 @@ static bool fake_halt_armed;
 static unsigned int fake_halts;
 static uint32_t fake_halt_last;
 
+static unsigned int fake_cache_ops[ARCH_CACHE_FLUSH + 1];
+static size_t fake_cache_bytes;
+static unsigned int fake_icache_invalidates;
+static bool fake_vfp;
+static unsigned int fake_vcpu_switches;
+static struct vm *fake_vcpu_prev;
+static struct vm *fake_vcpu_next;
 static struct vm *fake_activated;
 static struct vm *fake_freed;
 static unsigned int fake_frees;
-
 static unsigned int fake_pt_writes;
-static unsigned int fake_tlb_flushes;
+static unsigned int fake_tlb_all;
+static unsigned int fake_tlb_vm;
+static unsigned int fake_tlb_va;
+static uint32_t fake_tlb_va_last;
 
-static _Alignas(FAKE_PAGE) uint8_t fake_device_mem[FAKE_DEVICE_SLOTS]
-                                                  [FAKE_PAGE];
+static _Alignas(FAKE_PAGE) uint8_t
+    fake_device_mem[FAKE_DEVICE_SLOTS][FAKE_PAGE];
 static uintptr_t fake_device_page[FAKE_DEVICE_SLOTS];
 static unsigned int fake_device_used;
 
-/* An internal inconsistency of the core or of a test: no way to go on. */
-static noreturn void fake_die(const char *what)
+noreturn void fake_die(const char *what)
 {
     fflush(stdout);
     fprintf(stderr, "fake arch: %s\n", what);
     if (fake_out_len > 0) {
-        fprintf(stderr, "fake arch: captured output so far:\n%s\n",
-                fake_out);
+        fprintf(stderr, "fake arch: captured output so far:\n%s\n", fake_out);
     }
     abort();
+}
+
+static void fake_slot_unmap(void)
+{
+    if (mmap(fake_slot, FAKE_SLOT_SIZE, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+        fake_die("cannot unmap the temporary slot");
+    }
+}
+
+/* On first use: the memory file, its two views. */
+static void fake_mem_init(void)
+{
+    if (fake_ram) {
+        return;
+    }
+    if (sysconf(_SC_PAGESIZE) != FAKE_PAGE) {
+        fake_die("the host page size is not 4 KiB");
+    }
+    fake_ram_fd = memfd_create("hv-fake-ram", 0);
+    if (fake_ram_fd < 0 || ftruncate(fake_ram_fd, FAKE_RAM_SIZE) != 0) {
+        fake_die("cannot create the fake RAM file");
+    }
+    void *ram = mmap(NULL, FAKE_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+                     fake_ram_fd, 0);
+    void *slot = mmap(NULL, FAKE_SLOT_SIZE, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ram == MAP_FAILED || slot == MAP_FAILED) {
+        fake_die("cannot map fake RAM");
+    }
+    fake_ram = ram;
+    fake_slot = slot;
 }
 
 void fake_reset(void)
 {
     /* A guest must never see what was in its memory before (vm_create
      * clears it); poisoning makes a missing clear visible. */
-    memset(fake_ram, 0xa5, sizeof(fake_ram));
+    fake_mem_init();
+    fake_slot_unmap();
+    memset(fake_ram, 0xa5, FAKE_RAM_SIZE);
     fake_output_clear();
     fake_halt_armed = false;
     fake_halts = 0;
     fake_halt_last = 0;
+    memset(fake_cache_ops, 0, sizeof(fake_cache_ops));
+    fake_cache_bytes = 0;
+    fake_icache_invalidates = 0;
+    fake_vfp = true;
+    fake_vcpu_switches = 0;
+    fake_vcpu_prev = NULL;
+    fake_vcpu_next = NULL;
     fake_activated = NULL;
     fake_freed = NULL;
     fake_frees = 0;
     fake_pt_writes = 0;
-    fake_tlb_flushes = 0;
+    fake_tlb_all = 0;
+    fake_tlb_vm = 0;
+    fake_tlb_va = 0;
+    fake_tlb_va_last = 0;
     memset(fake_device_mem, 0, sizeof(fake_device_mem));
     fake_device_used = 0;
     console_set_output(NULL);
+    fake_drivers_reset();
+}
+
+static bool fake_in_ram(uintptr_t a, size_t size)
+{
+    return a >= FAKE_RAM_BASE && a - FAKE_RAM_BASE < FAKE_RAM_SIZE &&
+           size <= FAKE_RAM_SIZE - (a - FAKE_RAM_BASE);
 }
 
 void *fake_phys(paddr_t pa)
 {
     uintptr_t a = pa_addr(pa);
 
-    if (a < FAKE_RAM_BASE || a - FAKE_RAM_BASE >= FAKE_RAM_SIZE) {
+    if (!fake_in_ram(a, 1)) {
         return NULL;
     }
+    fake_mem_init();
     return fake_ram + (a - FAKE_RAM_BASE);
 }
 
@@ -223,26 +301,93 @@ void arch_regs_sanitize(struct arch_regs *regs)
     regs->cpsr = (regs->cpsr & PSR_GUEST_BITS) | PSR_MODE_USR;
 }
 
+/* --- Virtual modes ------------------------------------------------------- */
+
+void arch_vcpu_switch(struct vm *prev, struct vm *next)
+{
+    /* The thread registers live in the CPU on arm32; here, in arch_vm
+     * already, so there is nothing to save. */
+    fake_vcpu_switches++;
+    fake_vcpu_prev = prev;
+    fake_vcpu_next = next;
+    arch_vcpu_mode_changed(next);
+}
+
+void arch_vcpu_mode_changed(struct vm *vm)
+{
+    vm->arch.mode_changes++;
+}
+
+void arch_vcpu_set_user_tls(struct vm *vm, uint32_t value)
+{
+    vm->arch.tpidruro = value;
+}
+
+void arch_vfp_vm_init(struct vm *vm)
+{
+    vm->arch.vfp_enabled = true;
+    vm->arch.vfp_live = true;
+}
+
+void arch_vfp_vm_free(struct vm *vm)
+{
+    vm->arch.vfp_live = false;
+}
+
+/* As arm32's, without the unit: only the guest's own enable bit. */
+int32_t arch_vfp_control(struct vm *vm, uint32_t op)
+{
+    if (!fake_vfp) {
+        return -HV_ENOSYS;
+    }
+    switch (op) {
+    case HV_VFP_ENABLE:
+        vm->arch.vfp_enabled = true;
+        return HV_OK;
+    case HV_VFP_DISABLE:
+        vm->arch.vfp_enabled = false;
+        return HV_OK;
+    case HV_VFP_STATUS:
+        return vm->arch.vfp_enabled ? (int32_t)HV_VFP_FPEXC_EN : 0;
+    default:
+        return -HV_EINVAL;
+    }
+}
+
+bool arch_vfp_present(void)
+{
+    return fake_vfp;
+}
+
+void fake_set_vfp_present(bool present)
+{
+    fake_vfp = present;
+}
+
+unsigned int fake_vcpu_switch_count(void)
+{
+    return fake_vcpu_switches;
+}
+
+struct vm *fake_vcpu_switch_prev(void)
+{
+    return fake_vcpu_prev;
+}
+
+struct vm *fake_vcpu_switch_next(void)
+{
+    return fake_vcpu_next;
+}
+
 /* --- Address spaces ------------------------------------------------------ */
 
 bool arch_mm_vm_init(struct vm *vm)
 {
-    /* 64-bit arithmetic: memory may end exactly at 4 GiB. */
-    uint64_t base = gva_addr(vm->mem_gva);
-    uint64_t end = base + vm->mem_size;
-
-    if (end > FAKE_WINDOW_BASE && base < FAKE_WINDOW_END) {
-        dlog("guest '%s': memory 0x%08x-0x%08x overlaps the monitor window "
-             "0x%08x-0x%08x", vm->name, (unsigned)base,
-             (unsigned)(end - 1), (unsigned)FAKE_WINDOW_BASE,
-             (unsigned)(FAKE_WINDOW_END - 1));
-        return false;
-    }
+    /* As on arm32, the core has placed and checked the memory already;
+     * only the host view of it is set up here. */
     vm->arch.host_mem = arch_mm_boot_ptr(vm->mem_pa, vm->mem_size);
     if (!vm->arch.host_mem) {
-        dlog("guest '%s': memory at 0x%08x is outside fake RAM", vm->name,
-             (unsigned)pa_addr(vm->mem_pa));
-        return false;
+        fake_die("arch_mm_vm_init: guest memory outside fake RAM");
     }
     vm->arch.activations = 0;
     return true;
@@ -256,20 +401,12 @@ void arch_mm_vm_free(struct vm *vm)
 
 void arch_mm_activate(struct vm *vm)
 {
+    /* arm32 loads TTBR0 with it: 0 would run the guest on garbage. */
+    if (pa_addr(vm->active_l1) == 0) {
+        fake_die("arch_mm_activate: the guest has no active L1");
+    }
     vm->arch.activations++;
     fake_activated = vm;
-}
-
-void *arch_mm_guest_ptr(struct vm *vm, gvaddr_t gva)
-{
-    uint32_t off = gva_addr(gva) - gva_addr(vm->mem_gva);
-
-    /* The caller promised a vm_range_ok check; hold it to that. */
-    if (!vm->arch.host_mem || vm->state != VM_RUNNABLE ||
-        gva_addr(gva) < gva_addr(vm->mem_gva) || off > vm->mem_size) {
-        fake_die("arch_mm_guest_ptr outside the guest's memory");
-    }
-    return vm->arch.host_mem + off;
 }
 
 void *arch_mm_map_device(paddr_t pa, size_t size)
@@ -305,10 +442,10 @@ void *arch_mm_boot_ptr(paddr_t pa, size_t size)
 {
     uintptr_t a = pa_addr(pa);
 
-    if (a < FAKE_RAM_BASE || a - FAKE_RAM_BASE >= FAKE_RAM_SIZE ||
-        size > FAKE_RAM_SIZE - (a - FAKE_RAM_BASE)) {
+    if (!fake_in_ram(a, size)) {
         return NULL;
     }
+    fake_mem_init();
     return fake_ram + (a - FAKE_RAM_BASE);
 }
 
@@ -316,7 +453,7 @@ size_t arch_mm_boot_reach(paddr_t pa)
 {
     uintptr_t a = pa_addr(pa);
 
-    if (a < FAKE_RAM_BASE || a - FAKE_RAM_BASE >= FAKE_RAM_SIZE) {
+    if (!fake_in_ram(a, 1)) {
         return 0;
     }
     return FAKE_RAM_SIZE - (a - FAKE_RAM_BASE);
@@ -324,20 +461,26 @@ size_t arch_mm_boot_reach(paddr_t pa)
 
 void *arch_mm_phys_ptr(paddr_t pa, size_t size)
 {
-    /* Same limit as arm32's temporary slot: four 4 KiB pages. */
     uintptr_t a = pa_addr(pa);
-    uintptr_t first = a & ~(uintptr_t)(FAKE_PAGE - 1);
 
-    if (size == 0 || (a + size - 1) / FAKE_PAGE - first / FAKE_PAGE + 1 >
-                         FAKE_PHYS_PTR_PAGES) {
-        return NULL;
+    if (size == 0 || size > FAKE_SLOT_SIZE ||
+        a / FAKE_SLOT_SIZE != (a + size - 1) / FAKE_SLOT_SIZE) {
+        fake_die("arch_mm_phys_ptr: more than 16 KiB, or crossing a 16 KiB "
+                 "boundary");
     }
     /* arm32 would map whatever it is asked; here that is a core bug. */
-    void *p = arch_mm_boot_ptr(pa, size);
-    if (!p) {
+    if (!fake_in_ram(a, size)) {
         fake_die("arch_mm_phys_ptr outside fake RAM");
     }
-    return p;
+    fake_mem_init();
+    uintptr_t first = a & ~(uintptr_t)(FAKE_PAGE - 1);
+    size_t bytes = ALIGN_UP(a + size - first, FAKE_PAGE);
+    fake_slot_unmap();
+    if (mmap(fake_slot, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+             fake_ram_fd, (off_t)(first - FAKE_RAM_BASE)) == MAP_FAILED) {
+        fake_die("cannot map the temporary slot");
+    }
+    return fake_slot + (a - first);
 }
 
 void arch_mm_pt_written(void *ptr, size_t size)
@@ -349,15 +492,60 @@ void arch_mm_pt_written(void *ptr, size_t size)
 
 void arch_mm_fill_window(uint32_t *l1)
 {
-    for (uint32_t i = FAKE_WINDOW_BASE >> 20; i < FAKE_WINDOW_END >> 20;
-         i++) {
+    for (uint32_t i = FAKE_WINDOW_BASE >> 20; i < FAKE_WINDOW_END >> 20; i++) {
         l1[i] = FAKE_WINDOW_L1(i);
     }
 }
 
 void arch_mm_tlb_flush_all(void)
 {
-    fake_tlb_flushes++;
+    fake_tlb_all++;
+}
+
+void arch_mm_tlb_flush_vm(struct vm *vm)
+{
+    (void)vm;
+    fake_tlb_vm++;
+}
+
+void arch_mm_tlb_flush_va(struct vm *vm, gvaddr_t va)
+{
+    (void)vm;
+    fake_tlb_va++;
+    fake_tlb_va_last = gva_addr(va);
+}
+
+void arch_cache_range(enum arch_cache_op op, paddr_t pa, size_t size)
+{
+    uintptr_t a = pa_addr(pa);
+
+    if ((unsigned int)op > ARCH_CACHE_FLUSH || size == 0 ||
+        a / FAKE_PAGE != (a + size - 1) / FAKE_PAGE || !fake_in_ram(a, size)) {
+        fake_die("arch_cache_range: bad operation, or not within one page "
+                 "of fake RAM");
+    }
+    fake_cache_ops[op]++;
+    fake_cache_bytes += size;
+}
+
+void arch_cache_invalidate_icache(void)
+{
+    fake_icache_invalidates++;
+}
+
+unsigned int fake_cache_op_count(enum arch_cache_op op)
+{
+    return (unsigned int)op <= ARCH_CACHE_FLUSH ? fake_cache_ops[op] : 0;
+}
+
+size_t fake_cache_byte_count(void)
+{
+    return fake_cache_bytes;
+}
+
+unsigned int fake_icache_invalidate_count(void)
+{
+    return fake_icache_invalidates;
 }
 
 unsigned int fake_pt_write_count(void)
@@ -367,7 +555,22 @@ unsigned int fake_pt_write_count(void)
 
 unsigned int fake_tlb_flush_count(void)
 {
-    return fake_tlb_flushes;
+    return fake_tlb_all;
+}
+
+unsigned int fake_tlb_flush_vm_count(void)
+{
+    return fake_tlb_vm;
+}
+
+unsigned int fake_tlb_flush_va_count(void)
+{
+    return fake_tlb_va;
+}
+
+uint32_t fake_tlb_flush_va_last(void)
+{
+    return fake_tlb_va_last;
 }
 
 struct vm *fake_last_activated(void)
@@ -392,10 +595,6 @@ void arch_debug_puts(const char *s)
     size_t n = strlen(s);
     fake_out_append(s, n);
     fake_out_debug += n;
-}
-
-void arch_wait_for_interrupt(void)
-{
 }
 
 noreturn void arch_resume_guest(struct arch_regs *regs)

@@ -43,6 +43,11 @@ struct pt_initial {
     uint32_t l2_count;
 };
 /**
+ * Where, from the start of guest memory of @mem_size bytes, the initial
+ * tables begin: the image must end below it. 0 if they do not fit.
+ */
+uint32_t pt_initial_tables_offset(uint32_t mem_size);
+/**
  * Builds and pins @vm's initial address space in its memory, below the
  * start-info page (see <hv/mmu.h>), and makes it the active one.
  */

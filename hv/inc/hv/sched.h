@@ -9,8 +9,8 @@
 struct vm *sched_current(void);
 /** Sets the running guest at boot and after a switch. */
 void sched_set_current(struct vm *vm);
-/** Moves to the next runnable guest after the current one. */
-void sched_yield(void);
+/** Moves to the next runnable guest after the current one (a yield). */
+void sched_rotate(void);
 /** Timer tick: the current guest's slice is over. */
 void sched_tick(void);
 /**

@@ -4,13 +4,16 @@
  * implements hv/inc/hv/arch.h so that hv/core runs in a host process.
  *
  * Physical memory is one host buffer covering
- * FAKE_RAM_BASE .. FAKE_RAM_BASE + FAKE_RAM_SIZE; everything the monitor
- * prints (console UART or debug channel) is captured in one text buffer;
+ * FAKE_RAM_BASE .. FAKE_RAM_BASE + FAKE_RAM_SIZE (arch_mm_phys_ptr maps
+ * a few pages of it at a time at a second address, so a pointer kept too
+ * long goes wrong as it would on arm32); everything the monitor prints
+ * (console UART or debug channel) is captured in one text buffer;
  * arch_halt unwinds to fake_halt_catch instead of stopping the process.
  */
 #ifndef ARCH_FAKE_H
 #define ARCH_FAKE_H
 
+#include "hv/arch.h"
 #include "hv/types.h"
 
 struct vm;
@@ -18,8 +21,7 @@ struct vm;
 #define FAKE_RAM_BASE 0x60000000u
 #define FAKE_RAM_SIZE 0x04000000u /* 64 MiB */
 
-/* Guest address ranges overlapping this are refused, as arm32 refuses
- * its monitor window. */
+/* The monitor window, as arm32 has it (and <hv/mmu.h> documents it). */
 #define FAKE_WINDOW_BASE 0xfe000000u
 #define FAKE_WINDOW_END 0xff000000u
 
@@ -28,14 +30,16 @@ struct vm;
  * domain 0, as arm32 copies its own window entries. */
 #define FAKE_WINDOW_L1(index) (((uint32_t)(index) << 20) | 0x412u)
 
-/* arch_mm_phys_ptr reaches at most this many 4 KiB pages, as on arm32. */
-#define FAKE_PHYS_PTR_PAGES 4u
-
 /* Distinct 4 KiB register pages arch_mm_map_device can hand out. */
 #define FAKE_DEVICE_SLOTS 6
 
 /** Forgets all recorded state and output; fake RAM is filled with 0xa5. */
 void fake_reset(void);
+/**
+ * An inconsistency no test can recover from (a core bug the fake caught,
+ * or a broken test): prints @what and the captured output, aborts.
+ */
+noreturn void fake_die(const char *what);
 
 /* --- Physical memory ---------------------------------------------------- */
 
@@ -68,6 +72,15 @@ bool fake_halt_catch(void (*fn)(void *ctx), void *ctx);
 unsigned int fake_halt_count(void);
 uint32_t fake_halt_code(void);
 
+/* --- Virtual modes ------------------------------------------------------- */
+
+/** Whether arch_vfp_present says so (after fake_reset: yes). */
+void fake_set_vfp_present(bool present);
+/** Calls of arch_vcpu_switch, and the vms of the last one. */
+unsigned int fake_vcpu_switch_count(void);
+struct vm *fake_vcpu_switch_prev(void);
+struct vm *fake_vcpu_switch_next(void);
+
 /* --- Address spaces ------------------------------------------------------ */
 
 /** The vm last passed to arch_mm_activate / arch_mm_vm_free (or NULL). */
@@ -76,8 +89,45 @@ struct vm *fake_last_freed(void);
 unsigned int fake_vm_free_count(void);
 /** Device pages handed out by arch_mm_map_device so far. */
 unsigned int fake_device_slots_used(void);
-/** Calls of arch_mm_pt_written and arch_mm_tlb_flush_all. */
+/** Calls of arch_mm_pt_written and of the TLB maintenance functions. */
 unsigned int fake_pt_write_count(void);
-unsigned int fake_tlb_flush_count(void);
+unsigned int fake_tlb_flush_count(void); /* arch_mm_tlb_flush_all */
+unsigned int fake_tlb_flush_vm_count(void);
+unsigned int fake_tlb_flush_va_count(void);
+/** The address of the last arch_mm_tlb_flush_va. */
+uint32_t fake_tlb_flush_va_last(void);
+/** Calls of arch_cache_range by kind, bytes they covered, and calls of
+ * arch_cache_invalidate_icache. */
+unsigned int fake_cache_op_count(enum arch_cache_op op);
+size_t fake_cache_byte_count(void);
+unsigned int fake_icache_invalidate_count(void);
+
+/* --- Board devices (hv/arch/fake/fake_drivers.c) -------------------------- */
+
+/** Part of fake_reset: no interrupt pending or enabled, no input. */
+void fake_drivers_reset(void);
+/** Makes @irq pending at the GIC; gic_ack returns it once enabled. */
+void fake_gic_raise(uint32_t irq);
+bool fake_gic_is_pending(uint32_t irq);
+bool fake_gic_is_enabled(uint32_t irq);
+/** gic_end calls, and the interrupt of the last one. */
+unsigned int fake_gic_eoi_count(void);
+uint32_t fake_gic_eoi_last(void);
+/** Sets the SP804's timer 1 interrupt status (raise its IRQ as well). */
+void fake_timer_fire(void);
+/** What sp804_program_ns was last asked for, and how often. */
+uint64_t fake_timer_programmed_ns(void);
+unsigned int fake_timer_program_count(void);
+/** What sp804_counter and a9gt_counter return. */
+void fake_counter_set(uint64_t ticks);
+/** Queues bytes for pl011_getc; returns how many fitted. */
+size_t fake_uart_rx(const char *s, size_t len);
+bool fake_uart_rx_irq_enabled(void);
+/**
+ * Called by arch_wait_for_interrupt, which otherwise refuses to wait when
+ * no enabled interrupt is pending (nothing would ever come).
+ */
+void fake_set_wfi_hook(void (*hook)(void));
+unsigned int fake_wfi_count(void);
 
 #endif /* ARCH_FAKE_H */
