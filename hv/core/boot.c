@@ -226,7 +226,7 @@ noreturn void boot_start(const struct boot_params *p)
         }
     }
     dlog("starting %u guest(s)", boot_manifest.count);
-    timer_start_slice();
+    timer_start_slice(HV_WEIGHT_DEFAULT);
     timer_reprogram();
     arch_resume_guest(sched_resume());
 }

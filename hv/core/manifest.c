@@ -21,17 +21,9 @@
 #define WHAT "manifest"
 
 static const char *const manifest_known_props[] = {
-    "compatible",
-    "image",
-    "memory-size",
-    "base-address",
-    "entry-offset",
-    "bootargs",
-    "halt-on-shutdown",
-    "console-input",
-    "interrupts",
-    "device-regions",
-    NULL,
+    "compatible",   "image",          "memory-size",      "base-address",
+    "entry-offset", "bootargs",       "halt-on-shutdown", "console-input",
+    "interrupts",   "device-regions", "weight",           NULL,
 };
 
 static bool manifest_fail(const void *fdt, int node, const char *prop,
@@ -238,6 +230,16 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                                  err, err_size);
         }
         cfg->console_input = true;
+    }
+    cfg->weight = HV_WEIGHT_DEFAULT;
+    if (!manifest_u32(fdt, node, "weight", false, &cfg->weight, err,
+                      err_size)) {
+        return false;
+    }
+    if (cfg->weight < 1 || cfg->weight > HV_WEIGHT_MAX) {
+        return manifest_fail(fdt, node, "weight",
+                             "must be 1 to 100 (time slice in ms)", err,
+                             err_size);
     }
     return manifest_resources(fdt, node, cfg, err, err_size);
 }

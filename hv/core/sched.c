@@ -48,7 +48,7 @@ static void sched_switch(struct vm *next)
     if (next && next != sched_running) {
         arch_vcpu_switch(sched_running, next);
         arch_mm_activate(next);
-        timer_start_slice();
+        timer_start_slice(next->weight);
     }
     sched_running = next;
 }
@@ -61,7 +61,9 @@ void sched_rotate(void)
 void sched_tick(void)
 {
     sched_rotate();
-    timer_start_slice(); /* also when the same guest runs on */
+    /* Also when the same guest runs on. */
+    timer_start_slice(sched_running ? sched_running->weight
+                                    : HV_WEIGHT_DEFAULT);
 }
 
 void sched_on_stop(struct vm *vm, bool faulted)

@@ -13,9 +13,9 @@ void timer_set_device(void (*program_ns)(uint64_t ns))
     timer_program = program_ns;
 }
 
-void timer_start_slice(void)
+void timer_start_slice(uint32_t weight)
 {
-    timer_slice_end = clock_now_ns() + HV_TIME_SLICE_NS;
+    timer_slice_end = clock_now_ns() + weight * HV_TIME_SLICE_UNIT_NS;
 }
 
 bool timer_slice_over(void)

@@ -54,7 +54,7 @@ def parse_guest(spec):
             continue
         key, sep, value = part.partition("=")
         if not sep or key not in ("name", "image", "mem", "base", "entry",
-                                  "args", "irqs", "devices"):
+                                  "args", "irqs", "devices", "weight"):
             raise ValueError("bad --guest field %r in %r" % (part, spec))
         guest[key] = value
     if "name" not in guest or "image" not in guest:
@@ -84,6 +84,8 @@ def manifest_dts(guests):
             lines.append("\t\t\thalt-on-shutdown;")
         if g.get("console"):
             lines.append("\t\t\tconsole-input;")
+        if "weight" in g:
+            lines.append("\t\t\tweight = <%s>;" % g["weight"])
         if "irqs" in g:
             lines.append("\t\t\tinterrupts = <%s>;" % g["irqs"])
         if "devices" in g:
@@ -251,6 +253,22 @@ def evaluate(args, text, code, timed_out):
             outcomes.append(("FAILURE", "output of %s and %s switched %d "
                              "times, expected at least %s" % (
                                  a, b, switches, minimum)))
+    if args.ratio:
+        a, b, lo, hi = args.ratio.split(",")
+        counts = {}
+        for line in lines:
+            m = re.match(r"^\[(\S+)\] share: (\d+)$", line)
+            if m:
+                counts[m.group(1)] = int(m.group(2))
+        if a not in counts or b not in counts or counts[b] == 0:
+            outcomes.append(("FAILURE", "no share lines from %s and %s" %
+                             (a, b)))
+        else:
+            ratio = counts[a] / counts[b]
+            print("hvtest-runner: share %s/%s = %.2f" % (a, b, ratio))
+            if not float(lo) <= ratio <= float(hi):
+                outcomes.append(("FAILURE", "share %s/%s is %.2f, expected "
+                                 "%s to %s" % (a, b, ratio, lo, hi)))
     if not outcomes:
         outcomes.append(("SUCCESS", "all expectations met"))
     worst = max(outcomes, key=lambda o: SEVERITY.index(o[0]))
@@ -291,6 +309,8 @@ def main():
                    help="regex that must match no line")
     p.add_argument("--expect-exit", type=int)
     p.add_argument("--interleave", help="GUEST_A,GUEST_B,MIN_SWITCHES")
+    p.add_argument("--ratio", help="GUEST_A,GUEST_B,MIN,MAX: ratio of the "
+                   "'share: N' counts they print")
     p.add_argument("--input", help="text typed on the console (\\n ok)")
     p.add_argument("--input-after", default="ready for input",
                    help="console text to wait for before typing")

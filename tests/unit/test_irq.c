@@ -18,7 +18,7 @@
 
 #define TICK_IRQ 34u
 #define UART_IRQ 37u
-#define SLICE_US (HV_TIME_SLICE_NS / 1000u)
+#define SLICE_US ((HV_WEIGHT_DEFAULT * HV_TIME_SLICE_UNIT_NS) / 1000u)
 
 static struct vm *alpha;
 static struct vm *beta;
@@ -35,7 +35,7 @@ static void irq_test_setup(void)
     timer_set_device(sp804_program_ns);
     irq_set_tick(TICK_IRQ);
     gic_enable(TICK_IRQ);
-    timer_start_slice();
+    timer_start_slice(HV_WEIGHT_DEFAULT);
 }
 
 static void irq_test_tick(void)
@@ -55,7 +55,8 @@ TEST(irq, tick_ends_slice)
     EXPECT_EQ(fake_gic_eoi_last(), TICK_IRQ);
     /* The next interrupt is due a whole slice from now. */
     EXPECT_EQ(fake_timer_program_count(), 1u);
-    EXPECT_EQ(fake_timer_programmed_ns(), HV_TIME_SLICE_NS);
+    EXPECT_EQ(fake_timer_programmed_ns(),
+              (HV_WEIGHT_DEFAULT * HV_TIME_SLICE_UNIT_NS));
     EXPECT_TRUE(fake_gic_is_enabled(TICK_IRQ));
 
     fake_counter_set(2 * SLICE_US);
@@ -71,7 +72,8 @@ TEST(irq, tick_within_slice)
     EXPECT_PTR_EQ(sched_current(), alpha);
     /* Woken early: the rest of the slice is still due. */
     EXPECT_EQ(fake_timer_program_count(), 1u);
-    EXPECT_EQ(fake_timer_programmed_ns(), HV_TIME_SLICE_NS * 3 / 4);
+    EXPECT_EQ(fake_timer_programmed_ns(),
+              (HV_WEIGHT_DEFAULT * HV_TIME_SLICE_UNIT_NS) * 3 / 4);
 }
 
 TEST(irq, handles_every_pending)

@@ -16,8 +16,10 @@
 #define HV_VM_MAX_IRQS 8
 #define HV_VM_MAX_DEVICES 4
 
-/* Length of one preemption time slice. */
-#define HV_TIME_SLICE_NS 10000000ull
+/* A guest's time slice is its weight (1 .. HV_WEIGHT_MAX) times this. */
+#define HV_TIME_SLICE_UNIT_NS 1000000ull
+#define HV_WEIGHT_DEFAULT 10u /* 10 ms */
+#define HV_WEIGHT_MAX 100u
 
 /* Where a guest's memory starts in its address space unless the manifest
  * says otherwise. */

@@ -11,8 +11,8 @@
 
 /** Installs the board timer's "interrupt me in @ns" routine. */
 void timer_set_device(void (*program_ns)(uint64_t ns));
-/** A new time slice starts now (a guest was switched to). */
-void timer_start_slice(void);
+/** A slice of @weight units starts now (a guest was switched to). */
+void timer_start_slice(uint32_t weight);
 /** True once the current slice is over. */
 bool timer_slice_over(void);
 /** Reprograms the device for the next slice end or deadline. */

@@ -30,6 +30,7 @@ struct vm_config {
     uint32_t entry_offset; /* entry point = base_gva + entry_offset */
     bool halt_on_shutdown;
     bool console_input; /* gets console input (HV_VIRQ_CONSOLE) */
+    uint32_t weight;    /* time slice in HV_TIME_SLICE_UNIT_NS */
     uint32_t irq_count;
     uint32_t irqs[HV_VM_MAX_IRQS]; /* GIC interrupt IDs it may bind */
     uint32_t device_count;
@@ -79,6 +80,7 @@ struct vm {
     paddr_t vcpu_shared; /* struct hv_vcpu_shared, 0 until registered */
     uint32_t callbacks[HV_UPCALL_COUNT];
     uint64_t timer_deadline; /* HV_OP_TIMER_SET, 0 if disarmed */
+    uint32_t weight;
     struct evtchn_port ports[HV_EVTCHN_PORTS];
     bool console_input;
     uint32_t irq_count;

@@ -9,6 +9,7 @@
  *   wfi                 executes WFI forever
  *   yielder             yields forever
  *   bench    n=N        measures hypercall and switch costs
+ *   share    end_ms=T   counts work done until T ms of monitor time
  */
 #include <string.h>
 
@@ -69,6 +70,21 @@ static int role_chatter(const struct hv_start_info *si)
         }
     }
     hv_puts("hvtest: role.chatter: SUCCESS\n");
+    return HVTEST_SUCCESS;
+}
+
+/* Counts how much work it gets done until the clock reaches end_ms. */
+static int role_share(const struct hv_start_info *si)
+{
+    uint32_t end_ms = 500;
+    uint32_t count = 0;
+    hv_cmdline_get_u32(si->cmdline, "end_ms", &end_ms);
+    while (hv_clock_read() < (uint64_t)end_ms * 1000000u) {
+        for (volatile int i = 0; i < 1000; i++) {
+        }
+        count++;
+    }
+    hv_printf("share: %lu\n", (unsigned long)count);
     return HVTEST_SUCCESS;
 }
 
@@ -162,6 +178,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "bench") == 0) {
         return role_bench(si);
+    }
+    if (strcmp(role, "share") == 0) {
+        return role_share(si);
     }
     if (strcmp(role, "vfp_holder") == 0) {
         return vfp_role_holder();
