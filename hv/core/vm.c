@@ -99,7 +99,7 @@ struct vm *vm_create(const struct vm_config *config)
     vm->image_size = config->image_size;
     vm->halt_on_shutdown = config->halt_on_shutdown;
     vm->console_input = config->console_input;
-    vm->weight = config->weight;
+    vm->weight = config->weight ? config->weight : HV_WEIGHT_DEFAULT;
     vm->irq_count = config->irq_count;
     memcpy(vm->irqs, config->irqs, sizeof(vm->irqs));
     vm->device_count = config->device_count;
