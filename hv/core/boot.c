@@ -154,6 +154,8 @@ static void boot_devices(const struct board_desc *b)
     } else {
         clock_set_source(sp804_counter, b->timer_hz);
     }
+    /* Timer 2's value register: readable by guests without a trap. */
+    clock_set_guest_counter(sp804_counter, b->timer_hz, b->timer, 0x24);
     irq_set_tick(b->timer_irq);
     gic_enable(b->timer_irq);
     static const struct evtchn_irqchip chip = {gic_enable, gic_disable};

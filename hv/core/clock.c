@@ -10,6 +10,42 @@ void clock_set_source(uint64_t (*read_ticks)(void), uint32_t hz)
     clock_hz = hz;
 }
 
+static uint64_t (*clock_guest_read)(void);
+static uint32_t clock_guest_rate;
+static paddr_t clock_guest_pa;
+static uint32_t clock_guest_reg;
+
+void clock_set_guest_counter(uint64_t (*read)(void), uint32_t hz, paddr_t page,
+                             uint32_t offset)
+{
+    clock_guest_read = read;
+    clock_guest_rate = hz;
+    clock_guest_pa = page;
+    clock_guest_reg = offset;
+}
+
+void clock_guest_now(uint64_t *ns, uint32_t *ticks)
+{
+    uint64_t t = clock_guest_read ? clock_guest_read() : 0;
+    *ticks = (uint32_t)t;
+    *ns = clock_guest_rate ? clock_ticks_to_ns(t, clock_guest_rate) : 0;
+}
+
+paddr_t clock_guest_page(void)
+{
+    return clock_guest_pa;
+}
+
+uint32_t clock_guest_offset(void)
+{
+    return clock_guest_reg;
+}
+
+uint32_t clock_guest_hz(void)
+{
+    return clock_guest_rate;
+}
+
 uint64_t clock_ticks_to_ns(uint64_t ticks, uint32_t hz)
 {
     /* Split so that ticks * 1e9 never overflows 64 bits. */

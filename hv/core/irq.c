@@ -34,6 +34,9 @@ void irq_handle(void)
             if (timer_slice_over()) {
                 sched_tick();
             }
+            if (sched_current()) {
+                vcpu_update_time(sched_current());
+            }
             timer_reprogram();
         } else if (irq == irq_console) {
             int c;

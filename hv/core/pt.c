@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hv/arch.h"
+#include "hv/clock.h"
 #include "hv/config.h"
 
 #define PT_FRAME_SHIFT 12
@@ -88,9 +89,13 @@ static bool pt_in_ram(uint32_t pa)
  * is never executable.
  */
 static int32_t pt_check_device(const struct vm *vm, uint32_t pa, uint32_t size,
-                               uint32_t tex_c_b, bool xn)
+                               uint32_t tex_c_b, bool xn, bool writable)
 {
     bool inside = false;
+    uint32_t clock = (uint32_t)pa_addr(clock_guest_page());
+    if (clock != 0 && pa == clock && size == PT_FRAME_SIZE && !writable) {
+        inside = true; /* the guest clock counter: every guest, read-only */
+    }
     for (uint32_t i = 0; i < vm->device_count; i++) {
         const struct vm_device *d = &vm->devices[i];
         inside |= pa >= d->pa && pa - d->pa < d->size &&
@@ -207,7 +212,8 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
         if (!pt_owned(vm, pa, HV_MEM_GRANULE)) {
             uint32_t tcb = ((desc >> 12) & 7u) << 2 | ((desc >> 2) & 3u);
             return pt_check_device(vm, pa, HV_MEM_GRANULE, tcb,
-                                   (desc & (1u << 4)) != 0);
+                                   (desc & (1u << 4)) != 0,
+                                   L1_SECT_AP(desc) == AP_PL0_RW);
         }
         if (L1_SECT_AP(desc) != AP_PL0_RW) {
             return HV_OK;
@@ -234,7 +240,8 @@ static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
     uint32_t pa = desc & ~(PT_FRAME_SIZE - 1);
     if (!pt_owned(vm, pa, PT_FRAME_SIZE)) {
         uint32_t tcb = ((desc >> 6) & 7u) << 2 | ((desc >> 2) & 3u);
-        return pt_check_device(vm, pa, PT_FRAME_SIZE, tcb, (desc & 1u) != 0);
+        return pt_check_device(vm, pa, PT_FRAME_SIZE, tcb, (desc & 1u) != 0,
+                               L2_AP(desc) == AP_PL0_RW);
     }
     if (L2_AP(desc) != AP_PL0_RW) {
         return HV_OK;

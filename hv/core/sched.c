@@ -49,6 +49,7 @@ static void sched_switch(struct vm *next)
         arch_vcpu_switch(sched_running, next);
         arch_mm_activate(next);
         timer_start_slice(next->weight);
+        vcpu_update_time(next);
     }
     sched_running = next;
 }

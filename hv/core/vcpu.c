@@ -33,6 +33,7 @@ int32_t vcpu_register(struct vm *vm, paddr_t pa)
         pt_clear_shared(vm, vm->vcpu_shared);
     }
     vm->vcpu_shared = pa;
+    vcpu_update_time(vm);
     struct hv_vcpu_shared *shared = vcpu_shared(vm);
     shared->events_pending = 0;
     shared->mode = vm->mode == VM_MODE_USER ? HV_VCPSR_USER : HV_VCPSR_KERNEL;
@@ -152,6 +153,23 @@ void vcpu_deliver_events(struct vm *vm)
         return;
     }
     vcpu_upcall(vm, HV_UPCALL_EVENT, 0, 0);
+}
+
+void vcpu_update_time(struct vm *vm)
+{
+    if (pa_addr(vm->vcpu_shared) == 0) {
+        return;
+    }
+    struct hv_vcpu_shared *shared = vcpu_shared(vm);
+    uint64_t ns;
+    uint32_t ticks;
+    /* The guest is not running: the sequence number only guards against
+     * its being preempted in the middle of its own read. */
+    shared->time_version++;
+    clock_guest_now(&ns, &ticks);
+    shared->time_ns = ns;
+    shared->time_ticks = ticks;
+    shared->time_version++;
 }
 
 void vcpu_raise(struct vm *vm, uint32_t events)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hv/arch.h"
+#include "hv/clock.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
 #include "hv/mem.h"
@@ -65,6 +66,9 @@ static void vm_write_start_info(struct vm *vm, uint8_t *mem,
     si->pt_l1 = pt->l1;
     si->pt_l2_first = pt->l2_first;
     si->pt_l2_count = pt->l2_count;
+    si->clock_page = (uint32_t)pa_addr(clock_guest_page());
+    si->clock_offset = clock_guest_offset();
+    si->clock_hz = clock_guest_hz();
     memcpy(si->cmdline, config->cmdline, sizeof(si->cmdline));
 }
 

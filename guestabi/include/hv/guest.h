@@ -196,6 +196,30 @@ static HV_INLINE int32_t hv_console_read(void *buf, uint32_t size)
                    0, 0);
 }
 
+/*
+ * The guest clock in nanoseconds, without a trap (<hv/vcpu.h>, TIME):
+ * @shared is the registered page, @counter the mapped counter register.
+ */
+static HV_INLINE uint64_t
+hv_time_ns(const volatile struct hv_vcpu_shared *shared,
+           const volatile uint32_t *counter, uint32_t hz)
+{
+    uint32_t version;
+    uint32_t ticks;
+    uint32_t base_ticks;
+    uint64_t base_ns;
+    do {
+        version = shared->time_version;
+        __asm__ __volatile__("dmb" ::: "memory");
+        base_ns = shared->time_ns;
+        base_ticks = shared->time_ticks;
+        ticks = ~*counter;
+        __asm__ __volatile__("dmb" ::: "memory");
+    } while ((version & 1u) || version != shared->time_version);
+    return base_ns +
+           (uint64_t)(uint32_t)(ticks - base_ticks) * 1000000000u / hz;
+}
+
 static HV_INLINE int32_t hv_vfp(uint32_t op)
 {
     return hv_call(HV_OP_VFP, op, 0, 0, 0, 0, 0, 0);

@@ -33,10 +33,13 @@ struct hv_start_info {
     uint32_t pt_l1;               /* physical address of the initial L1 */
     uint32_t pt_l2_first;         /* physical address of the 1st L2 frame */
     uint32_t pt_l2_count;         /* initial L2 frames, contiguous */
-    uint32_t reserved[2];         /* 0 */
+    uint32_t clock_page;          /* physical page of the guest clock counter */
+    uint32_t clock_offset;        /* the counter register's offset in it */
+    uint32_t clock_hz;            /* its rate (<hv/vcpu.h>, TIME) */
+    uint32_t reserved;            /* 0 */
     char cmdline[HV_CMDLINE_MAX]; /* manifest "bootargs", NUL-terminated */
 };
-HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 48 + HV_CMDLINE_MAX,
+HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 56 + HV_CMDLINE_MAX,
                  hv_start_info_size);
 
 #endif /* HV_START_INFO_H */

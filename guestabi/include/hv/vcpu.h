@@ -26,6 +26,16 @@
  *   If the frame cannot be written (the kernel stack is not mapped
  *   writable) the guest is stopped: it would fault forever.
  *
+ * TIME WITHOUT A TRAP
+ *   The board has a free-running 32-bit down counter that any guest may
+ *   map read-only (Device memory, XN): struct hv_start_info gives its
+ *   page, the register's offset and its rate. The monitor keeps a pair
+ *   (time_ns, time_ticks) in the shared page up to date at least once per
+ *   time slice while the guest runs, under a sequence number:
+ *     now = time_ns + (uint32_t)(~register - time_ticks) * 1e9 / hz.
+ *   This guest clock is monotonic; it may differ from HV_OP_CLOCK_READ
+ *   (which can use a finer counter) by a few microseconds.
+ *
  * THE VIRTUAL CPSR in a frame: the real flags (NZCVQ, GE, IT, E, T), mode
  *   0x10 (user) or 0x13 (kernel) for the virtual mode, and bit 7 (I) set
  *   if events were masked. HV_OP_IRET restores a frame: only modes 0x10
@@ -95,8 +105,12 @@ struct hv_vcpu_shared {
     /* Written by the monitor. */
     uint32_t events_pending; /* non-zero: an event upcall is due */
     uint32_t mode;           /* HV_VCPSR_USER or HV_VCPSR_KERNEL */
+    /* Time without a trap: see hv_time_ns in <hv/guest.h>. */
+    uint32_t time_version; /* odd while the monitor updates the pair */
+    uint32_t time_ticks;   /* counter ticks (counting up) at time_ns */
+    uint64_t time_ns;      /* guest clock at time_ticks */
     uint32_t reserved1[2];
 };
-HV_STATIC_ASSERT(sizeof(struct hv_vcpu_shared) == 32, hv_vcpu_shared_size);
+HV_STATIC_ASSERT(sizeof(struct hv_vcpu_shared) == 48, hv_vcpu_shared_size);
 
 #endif /* HV_VCPU_H */

@@ -23,6 +23,8 @@ bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind);
  */
 struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
                               uint32_t address, uint32_t status);
+/** Refreshes the guest-clock pair in @vm's shared page. */
+void vcpu_update_time(struct vm *vm);
 /** Marks @events pending for @vm and wakes it if it is blocked. */
 void vcpu_raise(struct vm *vm, uint32_t events);
 /** HV_OP_BLOCK: @vm sleeps until an event is pending. */

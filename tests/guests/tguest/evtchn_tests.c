@@ -237,3 +237,52 @@ TEST(device, assigned_timer_interrupt)
     EXPECT_EQ(hv_evtchn_close((uint32_t)port), 0);
     EXPECT_EQ(hv_evtchn_unmask((uint32_t)port), -HV_EINVAL);
 }
+
+/* --- The guest clock: a counter read without a trap ----------------------- */
+
+#define CLOCK_VA 0x90100000u
+
+TEST(time, guest_clock_without_trap)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    uint32_t l2 = ev_pa(ev_l2);
+    uint32_t page = si->clock_page;
+
+    ASSERT_TRUE(page != 0 && si->clock_hz != 0);
+    ev_setup();
+    memset(ev_l2, 0, sizeof(ev_l2));
+    ASSERT_EQ(ev_update(ev_pte_of(ev_l2),
+                        l2 | 0x2u | 0x4u | 0x8u | 0x40u | 0x800u | 0x20u),
+              0);
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+    ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
+    /* Writable, normal memory, executable: all refused. */
+    EXPECT_EQ(ev_update(l2, PTE_DEVICE(page)), -HV_EPERM);
+    EXPECT_EQ(ev_update(l2, page | 0x2u | 0x1u | 0x4u | 0x8u | 0x20u),
+              -HV_EINVAL);
+    EXPECT_EQ(ev_update(l2, page | 0x2u | 0x4u | 0x20u), -HV_EINVAL);
+    /* Read-only shareable device memory, never executable. */
+    ASSERT_EQ(ev_update(l2, page | 0x2u | 0x1u | 0x4u | 0x20u), 0);
+    ASSERT_EQ(ev_update(si->pt_l1 + (CLOCK_VA >> 20) * 4,
+                        l2 | 0x1u | (HV_MMU_DOMAIN_KERNEL << 5)),
+              0);
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+
+    const volatile uint32_t *counter =
+        (const volatile uint32_t *)(CLOCK_VA + si->clock_offset);
+    uint64_t last = 0;
+    for (int i = 0; i < 2000; i++) {
+        uint64_t t = hv_time_ns(ev_shared(), counter, si->clock_hz);
+        ASSERT_TRUE(t >= last); /* monotonic, across switches too */
+        last = t;
+        if (i % 100 == 0) {
+            hv_yield();
+        }
+    }
+    uint64_t before = hv_clock_read();
+    uint64_t t = hv_time_ns(ev_shared(), counter, si->clock_hz);
+    uint64_t after = hv_clock_read();
+    /* Same timeline as HV_OP_CLOCK_READ, within a few microseconds. */
+    EXPECT_TRUE(t + 50000u >= before);
+    EXPECT_TRUE(t <= after + 50000u);
+}
