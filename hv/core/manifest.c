@@ -23,7 +23,8 @@
 static const char *const manifest_known_props[] = {
     "compatible",   "image",          "memory-size",      "base-address",
     "entry-offset", "bootargs",       "halt-on-shutdown", "console-input",
-    "interrupts",   "device-regions", "weight",           NULL,
+    "interrupts",   "device-regions", "weight",           "physical-address",
+    NULL,
 };
 
 static bool manifest_fail(const void *fdt, int node, const char *prop,
@@ -230,6 +231,18 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                                  err, err_size);
         }
         cfg->console_input = true;
+    }
+    if (!manifest_u32(fdt, node, "physical-address", false, &cfg->phys_addr,
+                      err, err_size)) {
+        return false;
+    }
+    if (fdt_getprop(fdt, node, "physical-address", NULL) &&
+        (cfg->phys_addr == 0 || !IS_ALIGNED(cfg->phys_addr, HV_MEM_GRANULE) ||
+         (uint64_t)cfg->phys_addr + cfg->mem_size > 0x100000000ull)) {
+        return manifest_fail(fdt, node, "physical-address",
+                             "must be a non-zero, 1 MiB-aligned address with "
+                             "the memory below 4 GiB",
+                             err, err_size);
     }
     cfg->weight = HV_WEIGHT_DEFAULT;
     if (!manifest_u32(fdt, node, "weight", false, &cfg->weight, err,

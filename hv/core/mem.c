@@ -59,6 +59,28 @@ bool mem_alloc(uint32_t size, paddr_t *pa)
     return false;
 }
 
+bool mem_alloc_at(paddr_t pa, uint32_t size)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    uint32_t need = size / HV_MEM_GRANULE;
+
+    if (need == 0 || !IS_ALIGNED(size, HV_MEM_GRANULE) ||
+        !IS_ALIGNED(a, HV_MEM_GRANULE) || a < mem_base) {
+        return false;
+    }
+    uint32_t first = (a - mem_base) / HV_MEM_GRANULE;
+    if (first >= mem_granules || need > mem_granules - first) {
+        return false;
+    }
+    for (uint32_t i = first; i < first + need; i++) {
+        if (mem_is_used(i)) {
+            return false;
+        }
+    }
+    mem_mark(first, need, true);
+    return true;
+}
+
 void mem_free(paddr_t pa, uint32_t size)
 {
     uint32_t first = ((uint32_t)pa_addr(pa) - mem_base) / HV_MEM_GRANULE;

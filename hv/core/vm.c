@@ -89,7 +89,17 @@ struct vm *vm_create(const struct vm_config *config)
              (unsigned)HV_MAX_VMS);
         return NULL;
     }
-    if (!mem_alloc(config->mem_size, &vm->mem_pa)) {
+    if (config->phys_addr != 0) {
+        vm->mem_pa = pa_init(config->phys_addr);
+        if (!mem_alloc_at(vm->mem_pa, config->mem_size)) {
+            dlog("guest '%s': physical-address 0x%08x, %u KiB, is not free "
+                 "guest RAM",
+                 config->name, (unsigned)config->phys_addr,
+                 (unsigned)(config->mem_size / 1024));
+            vm->state = VM_FREE;
+            return NULL;
+        }
+    } else if (!mem_alloc(config->mem_size, &vm->mem_pa)) {
         dlog("guest '%s': cannot allocate %u KiB of contiguous memory "
              "(%u KiB free)",
              config->name, (unsigned)(config->mem_size / 1024),

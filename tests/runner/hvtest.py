@@ -54,7 +54,8 @@ def parse_guest(spec):
             continue
         key, sep, value = part.partition("=")
         if not sep or key not in ("name", "image", "mem", "base", "entry",
-                                  "args", "irqs", "devices", "weight"):
+                                  "args", "irqs", "devices", "weight",
+                                  "phys"):
             raise ValueError("bad --guest field %r in %r" % (part, spec))
         guest[key] = value
     if "name" not in guest or "image" not in guest:
@@ -84,6 +85,8 @@ def manifest_dts(guests):
             lines.append("\t\t\thalt-on-shutdown;")
         if g.get("console"):
             lines.append("\t\t\tconsole-input;")
+        if "phys" in g:
+            lines.append("\t\t\tphysical-address = <%s>;" % g["phys"])
         if "weight" in g:
             lines.append("\t\t\tweight = <%s>;" % g["weight"])
         if "irqs" in g:

@@ -9,6 +9,8 @@
 void mem_init(paddr_t base, uint32_t size);
 /** Allocates @size bytes of contiguous memory; false if none. */
 bool mem_alloc(uint32_t size, paddr_t *pa);
+/** Allocates exactly [@pa, @pa + @size); false if any of it is not free. */
+bool mem_alloc_at(paddr_t pa, uint32_t size);
 void mem_free(paddr_t pa, uint32_t size);
 /** Bytes still free, for reports and tests. */
 uint32_t mem_free_bytes(void);
