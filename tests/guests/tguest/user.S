@@ -60,6 +60,13 @@ program user_spin
     b       1b
 user_spin_end:
 
+/* Counts forever in r0, storing each value just below its stack top. */
+program user_count
+1:  add     r0, r0, #1
+    str     r0, [sp, #-4]
+    b       1b
+user_count_end:
+
 /* Exits with the value of TPIDRURO, which user mode can read. */
 program user_read_tls
     mrc     p15, 0, r0, c13, c0, 3

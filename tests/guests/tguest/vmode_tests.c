@@ -29,6 +29,7 @@ extern const uint8_t user_spin[], user_spin_end[];
 extern const uint8_t user_read_tls[], user_read_tls_end[];
 extern const uint8_t user_write_tls[], user_write_tls_end[];
 extern const uint8_t user_syscall_loop[], user_syscall_loop_end[];
+extern const uint8_t user_count[], user_count_end[];
 extern void vk_entry(void);
 extern uint32_t vk_kernel_load(uint32_t unused, uint32_t addr);
 
@@ -44,6 +45,8 @@ static struct {
     uint32_t kernel_faults;
     uint32_t kernel_fault_addr;
     int stop_on_event;
+    /* If set, an event upcall from user mode goes here (never returns). */
+    void (*user_event)(struct hv_frame *f);
 } vk;
 
 static uint8_t vk_shared_page[4096] __attribute__((aligned(4096)));
@@ -88,6 +91,9 @@ void vk_upcall(struct hv_frame *f, uint32_t addr, uint32_t status,
         vk.events++;
         __atomic_fetch_and(&vk_shared()->events_pending, ~HV_EVENT_TIMER,
                            __ATOMIC_SEQ_CST);
+        if (from_user && vk.user_event) {
+            vk.user_event(f);
+        }
         if (!(from_user && vk.stop_on_event)) {
             hv_iret(f);
         }
@@ -420,4 +426,112 @@ TEST(vfp, disabled_traps_to_kernel)
     ASSERT_EQ(hv_vfp(HV_VFP_ENABLE), 0);
     vfp_read_fpscr();
     EXPECT_EQ(vk.kernel_faults, 1u);
+}
+
+/* --- Two user tasks in two address spaces, switched by timer events ----- */
+
+#define TASK_SWITCHES 20
+#define TASK_PERIOD_NS 2000000ull
+
+static uint8_t task_b_pages[3][4096] __attribute__((aligned(4096)));
+static uint8_t task_b_l1[2 * HV_MMU_L1_SIZE]
+    __attribute__((aligned(HV_MMU_L1_SIZE)));
+
+static struct {
+    struct hv_frame frame[2];
+    uint32_t l1[2];
+    unsigned int current;
+    unsigned int switches;
+} tasks;
+
+static void tasks_on_event(struct hv_frame *f)
+{
+    tasks.frame[tasks.current] = *f;
+    if (++tasks.switches == TASK_SWITCHES) {
+        vk.kind = HV_UPCALL_EVENT;
+        longjmp(vk.back, 1);
+    }
+    tasks.current ^= 1;
+    if (hv_mmu_switch(tasks.l1[tasks.current]) != 0) {
+        hvtest_error("address-space switch refused");
+    }
+    hv_timer_set(hv_clock_read() + TASK_PERIOD_NS);
+    hv_iret(&tasks.frame[tasks.current]);
+    hvtest_error("hv_iret returned");
+}
+
+static void task_frame(struct hv_frame *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->pc = USER_CODE;
+    f->sp = USER_STACK_TOP;
+    f->cpsr = HV_VCPSR_USER;
+}
+
+TEST(vmode, two_user_tasks_preempted)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    size_t len = (size_t)(user_count_end - user_count);
+
+    vk_setup();
+    /* Task A: the initial tables, user space set up by vk_setup. */
+    memcpy(vk_user[1], user_count, len);
+    memset(vk_user[2], 0, 4096);
+    /* Task B: its own L2, code and stack pages, and its own L1. */
+    uint32_t l2 = va_to_pa(task_b_pages[0]);
+    memset(task_b_pages[0], 0, 4096);
+    memcpy(task_b_pages[1], user_count, len);
+    memset(task_b_pages[2], 0, 4096);
+    ASSERT_EQ(
+        hv_cache(HV_CACHE_SYNC_ICACHE, (uint32_t)(uintptr_t)vk_user[1], len),
+        0);
+    ASSERT_EQ(hv_cache(HV_CACHE_SYNC_ICACHE,
+                       (uint32_t)(uintptr_t)task_b_pages[1], len),
+              0);
+    ASSERT_EQ(vk_update(pte_of(task_b_pages[0]), PTE_RO(l2)), 0);
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+    ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
+    ASSERT_EQ(vk_update(l2, PTE_RO(va_to_pa(task_b_pages[1]))), 0);
+    ASSERT_EQ(vk_update(l2 + 4, PTE_RW(va_to_pa(task_b_pages[2]))), 0);
+
+    uint32_t *l1 = (uint32_t *)task_b_l1;
+    const uint32_t *initial =
+        (const uint32_t *)(uintptr_t)(si->pt_l1 - si->mem_phys + si->mem_base);
+    for (uint32_t i = 0; i < 4096; i++) {
+        uint32_t va = i << 20;
+        l1[i] = (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END)
+                    ? 0
+                    : initial[i];
+    }
+    l1[USER_BASE >> 20] = l2 | 0x1u | (HV_MMU_DOMAIN_USER << 5);
+    for (uint32_t off = 0; off < HV_MMU_L1_SIZE; off += 4096) {
+        uint32_t pa = va_to_pa(task_b_l1 + off);
+        ASSERT_EQ(vk_update(pte_of(task_b_l1 + off), PTE_RO(pa)), 0);
+    }
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+    ASSERT_EQ(hv_mmu_pin(va_to_pa(l1), HV_MMU_L1), 0);
+
+    tasks.l1[0] = si->pt_l1;
+    tasks.l1[1] = va_to_pa(l1);
+    task_frame(&tasks.frame[0]);
+    task_frame(&tasks.frame[1]);
+    vk.user_event = tasks_on_event;
+    ASSERT_EQ(hv_timer_set(hv_clock_read() + TASK_PERIOD_NS), 0);
+    if (setjmp(vk.back) == 0) {
+        hv_iret(&tasks.frame[0]);
+        hvtest_fail(__FILE__, __LINE__, "hv_iret returned", 0, 0, 1);
+    }
+    vk.user_event = NULL;
+    ASSERT_EQ(hv_mmu_switch(si->pt_l1), 0);
+
+    /* Both ran, each counting in its own stack page at the same VA. */
+    uint32_t a = *(volatile uint32_t *)(vk_user[2] + 4092);
+    uint32_t b = *(volatile uint32_t *)(task_b_pages[2] + 4092);
+    hv_printf("tasks: A counted %lu, B counted %lu over %u switches\n",
+              (unsigned long)a, (unsigned long)b, TASK_SWITCHES);
+    EXPECT_TRUE(a > 1000);
+    EXPECT_TRUE(b > 1000);
+    EXPECT_EQ(tasks.frame[0].r[0], a);
+    EXPECT_EQ(tasks.frame[1].r[0], b);
+    EXPECT_EQ(tasks.switches, (unsigned)TASK_SWITCHES);
 }
