@@ -3,6 +3,7 @@
  * Hypercall dispatch. Every argument is checked before anything is done;
  * the errors are those documented in guestabi/include/hv/hypercall.h.
  */
+#include <hv/mmu.h>
 #include <string.h>
 
 #include "hv/arch.h"
@@ -150,9 +151,16 @@ static int32_t hypercall_mmu_tlb(struct vm *vm)
     case HV_TLB_FLUSH_ALL:
         arch_mm_tlb_flush_vm(vm);
         return HV_OK;
-    case HV_TLB_FLUSH_VA:
-        arch_mm_tlb_flush_va(vm, gva_init(arch_regs_arg(&vm->regs, 1)));
+    case HV_TLB_FLUSH_VA: {
+        uint32_t va = arch_regs_arg(&vm->regs, 1);
+        /* The window's entries are global: a guest must not be able to
+         * evict them (it would only slow the monitor, but still). */
+        if (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END) {
+            return -HV_EINVAL;
+        }
+        arch_mm_tlb_flush_va(vm, gva_init(va));
         return HV_OK;
+    }
     default:
         return -HV_EINVAL;
     }

@@ -214,7 +214,8 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
  *            address (its page is invalidated)
  *   OUT  r0  0
  *   ERRORS
- *        HV_EINVAL  unknown operation
+ *        HV_EINVAL  unknown operation, or an address in the monitor
+ *                   window (its entries are not the guest's to evict)
  */
 #define HV_OP_MMU_TLB 11
 #define HV_TLB_FLUSH_ALL 0

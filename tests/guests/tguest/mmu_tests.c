@@ -176,12 +176,14 @@ TEST(mmu, batch_stops_at_first_error)
     EXPECT_EQ(done, 0u);
 }
 
-TEST(mmu, tlb_ops)
+TEST(hostile, tlb_ops)
 {
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, si()->mem_base), 0);
     EXPECT_EQ(hv_mmu_tlb(2, 0), -HV_EINVAL);
     EXPECT_EQ(hv_mmu_tlb(0xffffffffu, 0), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, HV_MMU_WINDOW_BASE), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, 0xfe010000u), -HV_EINVAL);
 }
 
 /* --- Attacks ------------------------------------------------------------ */
