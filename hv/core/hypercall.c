@@ -140,8 +140,8 @@ static int32_t hypercall_mmu_switch(struct vm *vm)
         return -HV_EINVAL;
     }
     vm->active_l1 = l1;
+    vm->active_asid = pt_asid_of(l1);
     arch_mm_activate(vm);
-    arch_mm_tlb_flush_vm(vm);
     return HV_OK;
 }
 
@@ -149,7 +149,7 @@ static int32_t hypercall_mmu_tlb(struct vm *vm)
 {
     switch (arch_regs_arg(&vm->regs, 0)) {
     case HV_TLB_FLUSH_ALL:
-        arch_mm_tlb_flush_vm(vm);
+        pt_asid_flush_vm(vm);
         return HV_OK;
     case HV_TLB_FLUSH_VA: {
         uint32_t va = arch_regs_arg(&vm->regs, 1);
@@ -158,7 +158,16 @@ static int32_t hypercall_mmu_tlb(struct vm *vm)
         if (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END) {
             return -HV_EINVAL;
         }
-        arch_mm_tlb_flush_va(vm, gva_init(va));
+        paddr_t l1 = pa_init(arch_regs_arg(&vm->regs, 2));
+        if (pa_addr(l1) == 0) {
+            l1 = vm->active_l1;
+        } else if (!pt_is_l1(vm, l1)) {
+            return -HV_EINVAL;
+        }
+        uint32_t asid = pt_asid_live(vm, l1);
+        if (asid != 0) { /* no ASID: nothing of it can be in the TLB */
+            arch_mm_tlb_flush_va(gva_init(va), asid);
+        }
         return HV_OK;
     }
     default:

@@ -51,6 +51,18 @@
 #define L1_ENTRIES 4096u
 #define L2_HW_ENTRIES (HV_MMU_L2_HW_SIZE / 4u)
 
+/*
+ * ASIDs, one per pinned L1 in use, shared by all guests: allocated when
+ * an L1 is switched to, so a guest switching between its processes keeps
+ * their TLB entries. When all 255 are taken, every TLB entry is flushed
+ * and allocation starts over (a new generation). The owner table says
+ * which L1 an ASID belongs to; an L1 frame remembers its last ASID in
+ * its (otherwise unused) reference bits.
+ */
+#define PT_ASIDS 256u
+static uint32_t pt_asid_owner[PT_ASIDS]; /* L1 physical address, 0 free */
+static uint32_t pt_asid_next = 1;
+
 static uint32_t pt_base;
 static uint32_t pt_frames_count;
 static uint32_t pt_frames[PT_MAX_FRAMES];
@@ -67,6 +79,8 @@ void pt_init(paddr_t base, uint32_t size)
     memset(pt_frames, 0, sizeof(pt_frames));
     memset(pt_section_writable, 0, sizeof(pt_section_writable));
     memset(pt_section_tables, 0, sizeof(pt_section_tables));
+    memset(pt_asid_owner, 0, sizeof(pt_asid_owner));
+    pt_asid_next = 1;
 }
 
 /* True if [pa, pa + size) is inside @vm's memory. */
@@ -301,6 +315,8 @@ static void pt_drop_all(bool l1, uint32_t *table, uint32_t count)
     }
 }
 
+static void pt_asid_release(uint32_t l1);
+
 /* A frame may become a table only if nothing maps it writable. */
 static int32_t pt_frames_free(const struct vm *vm, uint32_t pa, uint32_t size)
 {
@@ -405,6 +421,8 @@ int32_t pt_unpin(struct vm *vm, paddr_t pa)
             }
         }
         pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_NONE);
+        pt_asid_release(a);
+        *pt_frame(a) &= 3u; /* its ASID bits */
         arch_mm_tlb_flush_all();
         return HV_OK;
     }
@@ -475,6 +493,12 @@ void pt_release_vm(struct vm *vm)
 
     if (base < pt_base) {
         return;
+    }
+    for (uint32_t asid = 1; asid < PT_ASIDS; asid++) {
+        if (pt_asid_owner[asid] != 0 &&
+            pt_owned(vm, pt_asid_owner[asid], HV_MMU_L1_SIZE)) {
+            pt_asid_release(pt_asid_owner[asid]);
+        }
     }
     for (uint32_t off = 0; off < vm->mem_size; off += PT_FRAME_SIZE) {
         *pt_frame(base + off) = 0;
@@ -634,5 +658,66 @@ void pt_clear_shared(struct vm *vm, paddr_t pa)
     if (pt_owned(vm, a, PT_FRAME_SIZE)) {
         uint32_t *f = pt_frame(a);
         *f &= ~3u;
+    }
+}
+
+uint32_t pt_asid_of(paddr_t l1)
+{
+    uint32_t a = (uint32_t)pa_addr(l1);
+    uint32_t *f = pt_frame(a);
+    uint32_t asid = FRAME_TYPE_REFS(*f) & 0xffu;
+
+    if (asid != 0 && pt_asid_owner[asid] == a) {
+        return asid;
+    }
+    for (uint32_t n = 0; n < PT_ASIDS - 1; n++) {
+        uint32_t candidate = pt_asid_next;
+        pt_asid_next = pt_asid_next % (PT_ASIDS - 1) + 1;
+        if (pt_asid_owner[candidate] == 0) {
+            asid = candidate;
+            break;
+        }
+        asid = 0;
+    }
+    if (asid == 0) {
+        /* Rollover: every L1 loses its ASID and gets a new one on use. */
+        memset(pt_asid_owner, 0, sizeof(pt_asid_owner));
+        arch_mm_tlb_flush_all();
+        asid = pt_asid_next;
+        pt_asid_next = pt_asid_next % (PT_ASIDS - 1) + 1;
+    }
+    pt_asid_owner[asid] = a;
+    *f = (*f & ~(0xffu << 2)) | (asid << 2);
+    return asid;
+}
+
+void pt_asid_flush_vm(const struct vm *vm)
+{
+    for (uint32_t asid = 1; asid < PT_ASIDS; asid++) {
+        if (pt_asid_owner[asid] != 0 &&
+            pt_owned(vm, pt_asid_owner[asid], HV_MMU_L1_SIZE)) {
+            arch_mm_tlb_flush_asid(asid);
+        }
+    }
+}
+
+uint32_t pt_asid_live(const struct vm *vm, paddr_t l1)
+{
+    uint32_t a = (uint32_t)pa_addr(l1);
+    if (!pt_is_l1(vm, l1)) {
+        return 0;
+    }
+    uint32_t asid = FRAME_TYPE_REFS(*pt_frame(a)) & 0xffu;
+    return asid != 0 && pt_asid_owner[asid] == a ? asid : 0;
+}
+
+/* Forgets @l1's ASID (it is unpinned or its guest is gone). */
+static void pt_asid_release(uint32_t l1)
+{
+    for (uint32_t asid = 1; asid < PT_ASIDS; asid++) {
+        if (pt_asid_owner[asid] == l1) {
+            pt_asid_owner[asid] = 0;
+            arch_mm_tlb_flush_asid(asid);
+        }
     }
 }

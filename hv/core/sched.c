@@ -12,6 +12,7 @@
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/irq.h"
+#include "hv/pt.h"
 #include "hv/timer.h"
 #include "hv/vcpu_state.h"
 
@@ -47,6 +48,8 @@ static void sched_switch(struct vm *next)
 {
     if (next && next != sched_running) {
         arch_vcpu_switch(sched_running, next);
+        /* Another guest's ASID rollover may have taken its ASID. */
+        next->active_asid = pt_asid_of(next->active_l1);
         arch_mm_activate(next);
         timer_start_slice(next->weight);
         vcpu_update_time(next);

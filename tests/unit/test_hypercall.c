@@ -9,6 +9,7 @@
 
 #include "hv/clock.h"
 #include "hv/hypercall_dispatch.h"
+#include "hv/pt.h"
 #include "hv/mem.h"
 #include "hv/sched.h"
 #include "unit.h"
@@ -760,7 +761,10 @@ TEST(hypercall, mmu_switch)
     hc_call(alpha, HV_OP_MMU_SWITCH, hc_l1(), 0);
     EXPECT_EQ(hc_status(alpha), 0);
     EXPECT_EQ(alpha->arch.activations, before + 1);
-    EXPECT_EQ(fake_tlb_flush_vm_count(), 1u);
+    /* Its own ASID: switching flushes nothing. */
+    EXPECT_EQ(fake_tlb_flush_vm_count(), 0u);
+    EXPECT_TRUE(alpha->active_asid >= 1 && alpha->active_asid <= 255);
+    EXPECT_EQ(alpha->active_asid, pt_asid_of(alpha->active_l1));
     EXPECT_EQ(pa_addr(alpha->active_l1), hc_l1());
 
     hc_call(alpha, HV_OP_MMU_SWITCH, hc_pa(0x10000), 0);
@@ -780,9 +784,12 @@ TEST(hypercall, mmu_switch)
 TEST(hypercall, mmu_tlb)
 {
     hc_setup();
+    /* Switching gives the L1 its ASID; only then can it have entries. */
+    hc_call(alpha, HV_OP_MMU_SWITCH, hc_l1(), 0);
+    EXPECT_EQ(hc_status(alpha), 0);
     hc_call(alpha, HV_OP_MMU_TLB, HV_TLB_FLUSH_ALL, 0);
     EXPECT_EQ(hc_status(alpha), 0);
-    EXPECT_EQ(fake_tlb_flush_vm_count(), 1u);
+    EXPECT_EQ(fake_tlb_flush_vm_count(), 1u); /* its one live ASID */
     hc_call(alpha, HV_OP_MMU_TLB, HV_TLB_FLUSH_VA, 0x80001234u);
     EXPECT_EQ(hc_status(alpha), 0);
     EXPECT_EQ(fake_tlb_flush_va_count(), 1u);

@@ -116,6 +116,12 @@ static HV_INLINE int32_t hv_mmu_tlb(uint32_t op, uint32_t va)
     return hv_call(HV_OP_MMU_TLB, op, va, 0, 0, 0, 0, 0);
 }
 
+/* HV_TLB_FLUSH_VA in the address space of another pinned L1. */
+static HV_INLINE int32_t hv_mmu_tlb_in(uint32_t va, uint32_t l1_pa)
+{
+    return hv_call(HV_OP_MMU_TLB, HV_TLB_FLUSH_VA, va, l1_pa, 0, 0, 0, 0);
+}
+
 static HV_INLINE int32_t hv_vcpu_register(uint32_t shared_pa)
 {
     return hv_call(HV_OP_VCPU_REGISTER, shared_pa, 0, 0, 0, 0, 0, 0);

@@ -203,19 +203,25 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
  *        HV_EINVAL  not a pinned L1 of this guest
  *
  * NOTES
- *   All of this guest's TLB entries are flushed (it has one ASID).
+ *   Nothing is flushed: the monitor gives every pinned L1 in use an ASID
+ *   of its own (from one pool of 255 for all guests; when it runs out,
+ *   all TLBs are flushed and ASIDs are handed out anew), so entries of
+ *   the other address spaces stay valid. Unpinning an L1 frees its ASID.
  */
 #define HV_OP_MMU_SWITCH 10
 
 /*
  * HV_OP_MMU_TLB: invalidate this guest's TLB entries.
  *
- *   IN   r0  HV_TLB_FLUSH_ALL, or HV_TLB_FLUSH_VA with r1 = a virtual
- *            address (its page is invalidated)
+ *   IN   r0  HV_TLB_FLUSH_ALL: every entry of every address space of
+ *            this guest; or HV_TLB_FLUSH_VA: r1 = a virtual address whose
+ *            page is invalidated in the address space of r2 = a pinned L1
+ *            (0: the active one)
  *   OUT  r0  0
  *   ERRORS
- *        HV_EINVAL  unknown operation, or an address in the monitor
- *                   window (its entries are not the guest's to evict)
+ *        HV_EINVAL  unknown operation; an address in the monitor window
+ *                   (its entries are not the guest's to evict); r2 not a
+ *                   pinned L1 of this guest
  */
 #define HV_OP_MMU_TLB 11
 #define HV_TLB_FLUSH_ALL 0

@@ -144,19 +144,19 @@ void arch_mm_fill_window(uint32_t *l1)
     }
 }
 
-void arch_mm_tlb_flush_vm(struct vm *vm)
+void arch_mm_tlb_flush_asid(uint32_t asid)
 {
     dsb();
-    cp15_write_tlbiasid(vm->arch.asid);
+    cp15_write_tlbiasid(asid);
     cp15_write_bpiall(0);
     dsb();
     isb();
 }
 
-void arch_mm_tlb_flush_va(struct vm *vm, gvaddr_t va)
+void arch_mm_tlb_flush_va(gvaddr_t va, uint32_t asid)
 {
     dsb();
-    cp15_write_tlbimva((gva_addr(va) & ~0xfffu) | vm->arch.asid);
+    cp15_write_tlbimva((gva_addr(va) & ~0xfffu) | asid);
     cp15_write_bpiall(0);
     dsb();
     isb();
@@ -235,17 +235,13 @@ bool arch_mm_vm_init(struct vm *vm)
     cp15_write_bpiall(0);
     dsb();
     isb();
-    vm->arch.asid = vm->id;
     return true;
 }
 
 void arch_mm_vm_free(struct vm *vm)
 {
-    /* No stale entry may survive for a later guest given this ASID. */
-    cp15_write_tlbiasid(vm->arch.asid);
-    cp15_write_bpiall(0);
-    dsb();
-    isb();
+    /* Its ASIDs were released (and flushed) with its tables. */
+    (void)vm;
 }
 
 /*
@@ -266,7 +262,7 @@ void arch_mm_activate(struct vm *vm)
         isb();
         mm_left_boot_table = true;
     }
-    cp15_write_contextidr(vm->arch.asid);
+    cp15_write_contextidr(vm->active_asid);
     isb();
 }
 

@@ -502,15 +502,15 @@ void arch_mm_tlb_flush_all(void)
     fake_tlb_all++;
 }
 
-void arch_mm_tlb_flush_vm(struct vm *vm)
+void arch_mm_tlb_flush_asid(uint32_t asid)
 {
-    (void)vm;
+    (void)asid;
     fake_tlb_vm++;
 }
 
-void arch_mm_tlb_flush_va(struct vm *vm, gvaddr_t va)
+void arch_mm_tlb_flush_va(gvaddr_t va, uint32_t asid)
 {
-    (void)vm;
+    (void)asid;
     fake_tlb_va++;
     fake_tlb_va_last = gva_addr(va);
 }

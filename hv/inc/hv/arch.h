@@ -52,7 +52,7 @@ bool arch_vfp_present(void);
 bool arch_mm_vm_init(struct vm *vm);
 /** Releases @vm's address space (its translation table and ASID). */
 void arch_mm_vm_free(struct vm *vm);
-/** Makes @vm's address space current. */
+/** Makes @vm's address space (active_l1, tagged active_asid) current. */
 void arch_mm_activate(struct vm *vm);
 /** Maps a device's registers into the monitor window; NULL if full. */
 void *arch_mm_map_device(paddr_t pa, size_t size);
@@ -75,10 +75,10 @@ void arch_mm_pt_written(void *ptr, size_t size);
 void arch_mm_fill_window(uint32_t *l1);
 /** Invalidates every TLB entry, all ASIDs. */
 void arch_mm_tlb_flush_all(void);
-/** Invalidates @vm's TLB entries. */
-void arch_mm_tlb_flush_vm(struct vm *vm);
-/** Invalidates @vm's TLB entries for the page holding @va. */
-void arch_mm_tlb_flush_va(struct vm *vm, gvaddr_t va);
+/** Invalidates the TLB entries tagged with @asid. */
+void arch_mm_tlb_flush_asid(uint32_t asid);
+/** Invalidates the entry of the page holding @va tagged with @asid. */
+void arch_mm_tlb_flush_va(gvaddr_t va, uint32_t asid);
 
 /** Data-cache maintenance kinds, on guest memory by physical address. */
 enum arch_cache_op {

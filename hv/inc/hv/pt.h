@@ -27,6 +27,12 @@ int32_t pt_unpin(struct vm *vm, paddr_t pa);
 int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value);
 /** True if @pa is a pinned L1 table of @vm (may be switched to). */
 bool pt_is_l1(const struct vm *vm, paddr_t pa);
+/** The ASID of pinned L1 @l1 (allocated now if it has none). */
+uint32_t pt_asid_of(paddr_t l1);
+/** @l1's ASID if it holds one, else 0 (no TLB entry can be tagged). */
+uint32_t pt_asid_live(const struct vm *vm, paddr_t l1);
+/** Flushes the TLB entries of every ASID of @vm's tables. */
+void pt_asid_flush_vm(const struct vm *vm);
 /** Unpins every table of @vm (when it stops). */
 void pt_release_vm(struct vm *vm);
 

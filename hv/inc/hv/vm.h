@@ -76,7 +76,8 @@ struct vm {
     gvaddr_t mem_gva;
     uint32_t image_size;
     bool halt_on_shutdown;
-    paddr_t active_l1; /* the guest's pinned L1 in use */
+    paddr_t active_l1;    /* the guest's pinned L1 in use */
+    uint32_t active_asid; /* its ASID (pt_asid_of), 1 .. 255 */
     enum vm_mode mode;
     paddr_t vcpu_shared; /* struct hv_vcpu_shared, 0 until registered */
     uint32_t callbacks[HV_UPCALL_COUNT];

@@ -184,6 +184,10 @@ TEST(hostile, tlb_ops)
     EXPECT_EQ(hv_mmu_tlb(0xffffffffu, 0), -HV_EINVAL);
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, HV_MMU_WINDOW_BASE), -HV_EINVAL);
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, 0xfe010000u), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_tlb_in(si()->mem_base, si()->pt_l1), 0);
+    EXPECT_EQ(hv_mmu_tlb_in(si()->mem_base, si()->pt_l1 + 0x4000u),
+              -HV_EINVAL); /* not a pinned L1 */
+    EXPECT_EQ(hv_mmu_tlb_in(si()->mem_base, 0x60000000u), -HV_EINVAL);
 }
 
 /* --- Attacks ------------------------------------------------------------ */
@@ -356,4 +360,73 @@ uint64_t mmu_bench_switch(uint32_t n)
         hv_mmu_switch(si()->pt_l1);
     }
     return (hv_clock_read() - start) / 2;
+}
+
+/*
+ * More address spaces than ASIDs (255): switching through all of them
+ * forces a rollover. Each maps ALIAS_VA to one of two sections (read
+ * only, MiB 1 or 7: the address spaces fill MiB 2-6) by the parity of its
+ * number; as 255 is odd, an ASID reused by a neighbour of the other
+ * parity would show the wrong marker through a stale TLB entry. Needs
+ * memory-size 8 MiB.
+ */
+#define ROLLOVER_SPACES 300u
+#define ROLLOVER_FIRST 0x00200000u /* offset of the first L1 in memory */
+
+TEST(mmu, asid_rollover)
+{
+    const uint32_t *initial = pa_to_ptr(si()->pt_l1);
+    if (si()->mem_size < 0x800000u) {
+        hvtest_error("needs memory-size of 8 MiB");
+    }
+    if (ROLLOVER_FIRST + ROLLOVER_SPACES * HV_MMU_L1_SIZE >
+        si()->pt_l1 - si()->mem_phys) {
+        hvtest_error("the address spaces do not fit below the tables");
+    }
+    *(uint32_t *)(si()->mem_base + (1u << 20)) = 0x5ec70001u;
+    *(uint32_t *)(si()->mem_base + (7u << 20)) = 0x5ec70007u;
+    for (uint32_t n = 0; n < ROLLOVER_SPACES; n++) {
+        uint32_t off = ROLLOVER_FIRST + n * HV_MMU_L1_SIZE;
+        uint32_t *l1 = (uint32_t *)(si()->mem_base + off);
+        uint32_t target = n % 2 ? 7 : 1;
+        for (uint32_t i = 0; i < 4096; i++) {
+            uint32_t va = i << 20;
+            l1[i] = (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END)
+                        ? 0
+                        : initial[i];
+        }
+        /* Read-only section (AP 10): allowed over any of our memory. */
+        l1[ALIAS_VA >> 20] = (si()->mem_phys + (target << 20)) | 0x2u | 0x4u |
+                             0x8u | 0x1000u | 0x800u |
+                             (HV_MMU_DOMAIN_KERNEL << 5);
+        struct hv_mmu_update ro[4];
+        for (uint32_t k = 0; k < 4; k++) {
+            uint32_t pa = si()->mem_phys + off + k * 4096u;
+            ro[k].ptr = pte_of((uint8_t *)l1 + k * 4096u);
+            ro[k].val = PTE_RO(pa);
+        }
+        uint32_t done;
+        ASSERT_EQ(hv_mmu_update(ro, 4, &done), 0);
+        ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+        ASSERT_EQ(hv_mmu_pin(si()->mem_phys + off, HV_MMU_L1), 0);
+    }
+    /* Twice round: the second pass reuses ASIDs of the first. */
+    for (uint32_t pass = 0; pass < 2; pass++) {
+        for (uint32_t n = 0; n < ROLLOVER_SPACES; n++) {
+            uint32_t off = ROLLOVER_FIRST + n * HV_MMU_L1_SIZE;
+            uint32_t target = n % 2 ? 7 : 1;
+            ASSERT_EQ(hv_mmu_switch(si()->mem_phys + off), 0);
+            uint32_t seen = *(volatile uint32_t *)ALIAS_VA;
+            if (seen != (0x5ec70000u | target)) {
+                hvtest_fail(__FILE__, __LINE__, "marker through ALIAS_VA", seen,
+                            0x5ec70000u | target, 1);
+            }
+        }
+    }
+    ASSERT_EQ(hv_mmu_switch(si()->pt_l1), 0);
+    for (uint32_t n = 0; n < ROLLOVER_SPACES; n++) {
+        EXPECT_EQ(
+            hv_mmu_unpin(si()->mem_phys + ROLLOVER_FIRST + n * HV_MMU_L1_SIZE),
+            0);
+    }
 }

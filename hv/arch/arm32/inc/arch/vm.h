@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The arm32 part of a guest: its ASID (its tables are in struct vm). */
+/* The arm32 part of a guest: thread registers and VFP state. */
 #ifndef ARCH_VM_H
 #define ARCH_VM_H
 
@@ -14,7 +14,6 @@ struct arch_vfp {
 };
 
 struct arch_vm {
-    uint32_t asid;     /* 1 .. HV_MAX_VMS; 0 is reserved for switching */
     uint32_t tpidrurw; /* user read/write thread register */
     uint32_t tpidruro; /* user read-only thread register */
     bool vfp_enabled;  /* the guest's virtual FPEXC.EN */
