@@ -535,3 +535,43 @@ TEST(vmode, two_user_tasks_preempted)
     EXPECT_EQ(tasks.frame[1].r[0], b);
     EXPECT_EQ(tasks.switches, (unsigned)TASK_SWITCHES);
 }
+
+/* CP15 reads the monitor emulates, and one it must not. */
+TEST(cp15, id_registers_emulated)
+{
+    uint32_t midr;
+    uint32_t ctr;
+    uint32_t mpidr;
+    uint32_t mmfr0;
+    uint32_t isar0;
+    uint32_t clidr;
+    __asm__ volatile("mrc p15, 0, %0, c0, c0, 0" : "=r"(midr));
+    __asm__ volatile("mrc p15, 0, %0, c0, c0, 1" : "=r"(ctr));
+    __asm__ volatile("mrc p15, 0, %0, c0, c0, 5" : "=r"(mpidr));
+    __asm__ volatile("mrc p15, 0, %0, c0, c1, 4" : "=r"(mmfr0));
+    __asm__ volatile("mrc p15, 0, %0, c0, c2, 0" : "=r"(isar0));
+    __asm__ volatile("mrc p15, 1, %0, c0, c0, 1" : "=r"(clidr));
+    hv_printf("cp15: MIDR 0x%08lx CTR 0x%08lx MPIDR 0x%08lx\n",
+              (unsigned long)midr, (unsigned long)ctr, (unsigned long)mpidr);
+    EXPECT_EQ(midr >> 24, 0x41u); /* ARM */
+    EXPECT_TRUE(((midr >> 4) & 0xfffu) == 0xc09u ||
+                ((midr >> 4) & 0xfffu) == 0xc08u); /* Cortex-A9 or A8 */
+    EXPECT_TRUE(ctr != 0);
+    EXPECT_EQ(mpidr, 0xc0000000u);
+    EXPECT_TRUE(mmfr0 != 0);
+    EXPECT_TRUE(isar0 != 0);
+    EXPECT_TRUE(clidr != 0);
+}
+
+TEST(cp15, control_registers_stay_privileged)
+{
+    uint32_t value = 0x12345678;
+    vk_setup();
+    vk.kernel_faults = 0;
+    /* Reading SCTLR and TTBR0: undefined, the kernel handler skips them. */
+    /* "memory": the upcall handler changes vk behind the compiler. */
+    __asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "+r"(value) : : "memory");
+    __asm__ volatile("mrc p15, 0, %0, c2, c0, 0" : "+r"(value) : : "memory");
+    EXPECT_EQ(vk.kernel_faults, 2u);
+    EXPECT_EQ(value, 0x12345678u);
+}
