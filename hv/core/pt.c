@@ -119,7 +119,7 @@ static int32_t pt_check_device(const struct vm *vm, uint32_t pa, uint32_t size,
         return -HV_EPERM;
     }
     /* TEX:C:B 000:0:0 strongly ordered, 000:0:1 and 010:0:0 device. */
-    if ((tex_c_b != 0 && tex_c_b != 1 && tex_c_b != 0x10) || !xn) {
+    if ((tex_c_b != 0 && tex_c_b != 1 && tex_c_b != 0x8) || !xn) {
         return -HV_EINVAL;
     }
     return HV_OK;
@@ -284,6 +284,22 @@ static void pt_ref_apply(struct pt_ref ref, int delta)
     }
 }
 
+/*
+ * Every section and page a guest maps is made not-global (nG), whatever
+ * it asked for: a global entry would match any ASID, and so be used by
+ * whichever guest runs next at that address.
+ */
+static uint32_t pt_with_ng(bool l1, uint32_t desc)
+{
+    if (l1 && L1_TYPE(desc) == L1_TYPE_SECTION) {
+        return desc | (1u << 17);
+    }
+    if (!l1 && L2_TYPE(desc) >= 2) {
+        return desc | (1u << 11);
+    }
+    return desc;
+}
+
 /* Checks every entry and takes its reference; undoes all on failure. */
 static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
                            uint32_t count)
@@ -302,6 +318,7 @@ static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
             return rc;
         }
         pt_ref_apply(pt_ref_of(l1, table[i]), +1);
+        table[i] = pt_with_ng(l1, table[i]);
     }
     return HV_OK;
 }
@@ -473,6 +490,7 @@ int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
         return rc;
     }
     uint32_t *p = arch_mm_phys_ptr(entry_pa, 4);
+    value = pt_with_ng(l1, value);
     pt_ref_apply(pt_ref_of(l1, value), +1);
     pt_ref_apply(pt_ref_of(l1, *p), -1);
     *p = value;

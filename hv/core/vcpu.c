@@ -25,6 +25,9 @@ static struct hv_vcpu_shared *vcpu_shared(const struct vm *vm)
 
 int32_t vcpu_register(struct vm *vm, paddr_t pa)
 {
+    if (pa_addr(pa) == pa_addr(vm->vcpu_shared)) {
+        return HV_OK; /* already this page: clearing it would unprotect it */
+    }
     int32_t rc = pt_set_shared(vm, pa);
     if (rc != HV_OK) {
         return rc;

@@ -39,6 +39,12 @@
  *   frames themselves, which are read-only. struct hv_start_info says
  *   where they are.
  *
+ * NOT GLOBAL
+ *   The monitor sets nG in every section and small-page entry it accepts
+ *   (at pin and at update): a global entry would match any ASID, also
+ *   another guest's. Kernels that map their own memory global (Linux)
+ *   need no change; reading the entry back shows nG set.
+ *
  * THE INVARIANT
  *   No frame is at once a pinned page table and mapped writable at PL0
  *   (AP[2] = 0 and AP[1:0] = 0b11) by any pinned table of its guest.

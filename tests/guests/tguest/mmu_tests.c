@@ -190,6 +190,22 @@ TEST(hostile, tlb_ops)
     EXPECT_EQ(hv_mmu_tlb_in(si()->mem_base, 0x60000000u), -HV_EINVAL);
 }
 
+/* A global entry would be used by other guests' ASIDs too. */
+TEST(mmu, entries_made_not_global)
+{
+    uint32_t *page = (uint32_t *)mmu_pages[2];
+    uint32_t pa = va_to_pa(page);
+    uint32_t global = PTE_RW(pa) & ~0x800u;
+    ASSERT_EQ(update1(pte_of(page), global), 0);
+    EXPECT_EQ(*pa_to_ptr(pte_of(page)), global | 0x800u);
+    ASSERT_EQ(update1(l1e_of(ALIAS_VA), si()->mem_phys | 0x2u | 0x4u | 0x8u |
+                                            0x1000u | 0x800u |
+                                            (HV_MMU_DOMAIN_KERNEL << 5)),
+              0);
+    EXPECT_TRUE(*pa_to_ptr(l1e_of(ALIAS_VA)) & (1u << 17));
+    ASSERT_EQ(update1(l1e_of(ALIAS_VA), 0), 0);
+}
+
 /* --- Attacks ------------------------------------------------------------ */
 
 TEST(hostile, map_monitor_window)
