@@ -209,7 +209,7 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
             return -HV_EPERM;
         }
         uint32_t f = *pt_frame(frame);
-        if (FRAME_TYPE(f) != PT_TYPE_L2 || l2 - frame >= HV_MMU_L2_HW_SIZE) {
+        if (FRAME_TYPE(f) != PT_TYPE_L2 || l2 - frame < HV_MMU_L2_HW_OFFSET) {
             return -HV_EINVAL; /* not the hardware half of a pinned L2 */
         }
         return FRAME_TYPE_REFS(f) == FRAME_MAX_TYPE_REFS ? -HV_ENOMEM : HV_OK;
@@ -404,7 +404,7 @@ int32_t pt_pin_l2(struct vm *vm, paddr_t pa)
     }
     pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_L2);
     uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L2_FRAME_SIZE);
-    rc = pt_take_all(vm, false, table, L2_HW_ENTRIES);
+    rc = pt_take_all(vm, false, table + HV_MMU_L2_HW_OFFSET / 4, L2_HW_ENTRIES);
     if (rc != HV_OK) {
         pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_NONE);
         return rc;
@@ -448,7 +448,7 @@ int32_t pt_unpin(struct vm *vm, paddr_t pa)
             return -HV_EBUSY; /* an L1 entry still points at it */
         }
         uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L2_FRAME_SIZE);
-        pt_drop_all(false, table, L2_HW_ENTRIES);
+        pt_drop_all(false, table + HV_MMU_L2_HW_OFFSET / 4, L2_HW_ENTRIES);
         pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_NONE);
         arch_mm_tlb_flush_all();
         return HV_OK;
@@ -476,7 +476,7 @@ int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
         }
         rc = pt_check_l1(vm, value);
     } else if (type == PT_TYPE_L2) {
-        if (a - frame >= HV_MMU_L2_HW_SIZE) {
+        if (a - frame < HV_MMU_L2_HW_OFFSET) {
             /* The guest's private half: no meaning to the hardware. */
             uint32_t *p = arch_mm_phys_ptr(entry_pa, 4);
             *p = value;
@@ -626,7 +626,7 @@ int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
             }
             uint32_t pa = base + off;
             bool table = pa >= l1 && pa < top;
-            l2[i] =
+            l2[HV_MMU_L2_HW_OFFSET / 4 + i] =
                 pa | PT_PAGE_NORMAL | (table ? PT_PAGE_AP_RO : PT_PAGE_AP_RW);
         }
         rc = pt_pin_l2(vm, pa_init(l2_first + f * PT_FRAME_SIZE));
@@ -637,7 +637,8 @@ int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
     uint32_t *table = arch_mm_phys_ptr(pa_init(l1), HV_MMU_L1_SIZE);
     memset(table, 0, HV_MMU_L1_SIZE);
     for (uint32_t mb = 0; mb < vm->mem_size >> PT_SECTION_SHIFT; mb++) {
-        uint32_t l2 = l2_first + (mb / 2) * PT_FRAME_SIZE + (mb % 2) * 1024u;
+        uint32_t l2 = l2_first + (mb / 2) * PT_FRAME_SIZE +
+                      HV_MMU_L2_HW_OFFSET + (mb % 2) * 1024u;
         table[(gva >> PT_SECTION_SHIFT) + mb] =
             l2 | L1_TYPE_TABLE | (HV_MMU_DOMAIN_KERNEL << 5);
     }

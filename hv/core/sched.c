@@ -46,6 +46,10 @@ static struct vm *sched_pick_after(const struct vm *from)
 
 static void sched_switch(struct vm *next)
 {
+    if (!next && sched_running) {
+        /* Going idle: keep what the last guest left in the CPU. */
+        arch_vcpu_switch(sched_running, NULL);
+    }
     if (next && next != sched_running) {
         arch_vcpu_switch(sched_running, next);
         /* Another guest's ASID rollover may have taken its ASID. */

@@ -65,15 +65,17 @@ static void fuzz_check(void)
         pt_frame_counts(pa_init(pa), &c);
         const struct vm *owner = fuzz_owner(pa);
         uint32_t entries = 0;
+        uint32_t first = 0; /* byte offset of the first hardware entry */
         bool l1 = false;
         if (c.type == 1 && (pa & (HV_MMU_L1_SIZE - 1)) == 0) {
             entries = 4096;
             l1 = true;
         } else if (c.type == 2) {
             entries = HV_MMU_L2_HW_SIZE / 4;
+            first = HV_MMU_L2_HW_OFFSET;
         }
         for (uint32_t i = 0; i < entries; i++) {
-            uint32_t d = fuzz_word(pa + i * 4)[0];
+            uint32_t d = fuzz_word(pa + first + i * 4)[0];
             uint32_t va = i << 20;
             if (l1 && va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END) {
                 continue;
@@ -83,7 +85,8 @@ static void fuzz_check(void)
             if (l1 && (d & 3u) == 1) {
                 target = d & ~0xfffu;
                 pt_frame_counts(pa_init(target), &c);
-                if (fuzz_owner(target) != owner || c.type != 2) {
+                if (fuzz_owner(target) != owner || c.type != 2 ||
+                    (d & 0xfffu & ~0x3ffu) < HV_MMU_L2_HW_OFFSET) {
                     fuzz_fail("L1 points at a non-L2 frame", pa + i * 4, 2,
                               c.type);
                 }
@@ -218,7 +221,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 struct pt_frame_counts c;
                 pt_frame_counts(pa_init(pa), &c);
                 for (uint32_t i = 0; c.type == 0 && i < 512; i += 7) {
-                    fuzz_word(pa)[i] = fuzz_desc(b + i * 4096u, data[pos + 1]);
+                    fuzz_word(pa + HV_MMU_L2_HW_OFFSET)[i] =
+                        fuzz_desc(b + i * 4096u, data[pos + 1]);
                 }
             }
             break;

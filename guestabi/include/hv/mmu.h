@@ -12,11 +12,12 @@
  *       monitor window (HV_MMU_WINDOW_BASE .. HV_MMU_WINDOW_END) must be 0
  *       when the table is pinned; the monitor fills them and refuses any
  *       update to them.
- *   L2  one 4 KiB frame. Its first 2 KiB hold two hardware tables of 256
- *       entries (as Linux lays them out); an L1 page-table entry may point
- *       at offset 0 or 1024 of a pinned L2 frame. Its second 2 KiB are the
- *       guest's own (Linux keeps its software PTE bits there): updates to
- *       them are written unchecked.
+ *   L2  one 4 KiB frame, laid out as Linux does (PTE_HWTABLE_OFF): its
+ *       first 2 KiB are the guest's own (Linux keeps its software PTEs
+ *       there), written unchecked by updates; its second 2 KiB, from
+ *       HV_MMU_L2_HW_OFFSET, hold two hardware tables of 256 entries. An
+ *       L1 page-table entry may point at offset 2048 or 3072 of a pinned
+ *       L2 frame.
  *
  * ENTRIES ACCEPTED
  *   L1 fault (type 0); page table (type 1) pointing into a pinned L2 frame
@@ -63,7 +64,8 @@
 #define HV_MMU_WINDOW_END 0xff000000u
 #define HV_MMU_L1_SIZE 16384u
 #define HV_MMU_L2_FRAME_SIZE 4096u
-#define HV_MMU_L2_HW_SIZE 2048u /* hardware half of an L2 frame */
+#define HV_MMU_L2_HW_OFFSET 2048u /* the hardware half of an L2 frame */
+#define HV_MMU_L2_HW_SIZE 2048u
 /*
  * Domains. L1 entries must use one of the guest domains; domain 0 is the
  * monitor's (HV_EPERM), the others are reserved (HV_EINVAL). Both guest

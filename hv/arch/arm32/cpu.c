@@ -114,6 +114,9 @@ void arch_vcpu_switch(struct vm *prev, struct vm *next)
     if (prev) {
         prev->arch.tpidrurw = cp15_read_tpidrurw();
     }
+    if (!next) {
+        return; /* idle: the next guest loads its own when it comes */
+    }
     cp15_write_tpidrurw(next->arch.tpidrurw);
     cp15_write_tpidruro(next->arch.tpidruro);
     arch_vcpu_mode_changed(next);

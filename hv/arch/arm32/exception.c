@@ -64,6 +64,43 @@ static const char *exception_fsr_text(uint32_t fsr)
  * MPIDR reads as a uniprocessor (its U bit set), since a guest has one
  * vCPU. Documented in guestabi hv/vcpu.h.
  */
+/* Whether condition @cond (bits 31:28 of an ARM instruction) holds. */
+static bool exception_condition_passed(uint32_t cond, uint32_t cpsr)
+{
+    bool n = cpsr >> 31 & 1u;
+    bool z = cpsr >> 30 & 1u;
+    bool c = cpsr >> 29 & 1u;
+    bool v = cpsr >> 28 & 1u;
+    bool result;
+
+    switch (cond >> 1) {
+    case 0:
+        result = z;
+        break;
+    case 1:
+        result = c;
+        break;
+    case 2:
+        result = n;
+        break;
+    case 3:
+        result = v;
+        break;
+    case 4:
+        result = c && !z;
+        break;
+    case 5:
+        result = n == v;
+        break;
+    case 6:
+        result = !z && n == v;
+        break;
+    default:
+        return true; /* AL */
+    }
+    return (cond & 1u) ? !result : result;
+}
+
 static bool exception_emulate_cp15(struct vm *vm)
 {
     uint32_t insn;
@@ -84,6 +121,10 @@ static bool exception_emulate_cp15(struct vm *vm)
 
     if (rt > 12) {
         return false; /* sp, lr, pc as destination: not worth it */
+    }
+    if (!exception_condition_passed(insn >> 28, vm->regs.cpsr)) {
+        vm->regs.pc += 4; /* a core may trap before checking: skip it */
+        return true;
     }
     if (opc1 == 0 && crn == 0 && crm == 0) {
         switch (opc2) {

@@ -310,7 +310,9 @@ void arch_vcpu_switch(struct vm *prev, struct vm *next)
     fake_vcpu_switches++;
     fake_vcpu_prev = prev;
     fake_vcpu_next = next;
-    arch_vcpu_mode_changed(next);
+    if (next) {
+        arch_vcpu_mode_changed(next);
+    }
 }
 
 void arch_vcpu_mode_changed(struct vm *vm)

@@ -30,7 +30,10 @@ void arch_regs_sanitize(struct arch_regs *regs);
 
 /* --- Virtual modes ------------------------------------------------------ */
 
-/** Saves @prev's per-vCPU CPU state (may be NULL or stopped), loads @next's. */
+/**
+ * Saves @prev's per-vCPU CPU state (@prev may be NULL or stopped) and
+ * loads @next's (@next may be NULL: the CPU goes idle).
+ */
 void arch_vcpu_switch(struct vm *prev, struct vm *next);
 /** @vm (running) changed virtual mode: apply its domain access. */
 void arch_vcpu_mode_changed(struct vm *vm);

@@ -184,7 +184,8 @@ static uint32_t ev_pte_of(const void *va)
 {
     const struct hv_start_info *si = hvtest_start_info();
     uint32_t index = ((uint32_t)(uintptr_t)va - si->mem_base) >> 12;
-    return si->pt_l2_first + (index / 512) * 4096u + (index % 512) * 4u;
+    return si->pt_l2_first + (index / 512) * 4096u + HV_MMU_L2_HW_OFFSET +
+           (index % 512) * 4u;
 }
 
 /* Small page: shareable device (TEX 000, C 0, B 1), PL0 RW, XN. */
@@ -205,13 +206,17 @@ TEST(device, assigned_timer_interrupt)
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
     ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
     /* Refused: normal memory type, executable, another device. */
-    EXPECT_EQ(ev_update(l2, dev | 0x2u | 0x1u | 0x4u | 0x8u | 0x30u),
+    EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET,
+                        dev | 0x2u | 0x1u | 0x4u | 0x8u | 0x30u),
               -HV_EINVAL);
-    EXPECT_EQ(ev_update(l2, dev | 0x2u | 0x4u | 0x30u), -HV_EINVAL);
-    EXPECT_EQ(ev_update(l2, PTE_DEVICE(dev - 0x1000u)), -HV_EPERM);
-    ASSERT_EQ(ev_update(l2, PTE_DEVICE(dev)), 0);
+    EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET, dev | 0x2u | 0x4u | 0x30u),
+              -HV_EINVAL);
+    EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET, PTE_DEVICE(dev - 0x1000u)),
+              -HV_EPERM);
+    ASSERT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET, PTE_DEVICE(dev)), 0);
     ASSERT_EQ(ev_update(si->pt_l1 + (DEV_VA >> 20) * 4,
-                        l2 | 0x1u | (HV_MMU_DOMAIN_KERNEL << 5)),
+                        (l2 + HV_MMU_L2_HW_OFFSET) | 0x1u |
+                            (HV_MMU_DOMAIN_KERNEL << 5)),
               0);
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
     /* Hypercall buffers never come from device memory. */
@@ -257,14 +262,19 @@ TEST(time, guest_clock_without_trap)
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
     ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
     /* Writable, normal memory, executable: all refused. */
-    EXPECT_EQ(ev_update(l2, PTE_DEVICE(page)), -HV_EPERM);
-    EXPECT_EQ(ev_update(l2, page | 0x2u | 0x1u | 0x4u | 0x8u | 0x20u),
+    EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET, PTE_DEVICE(page)), -HV_EPERM);
+    EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET,
+                        page | 0x2u | 0x1u | 0x4u | 0x8u | 0x20u),
               -HV_EINVAL);
-    EXPECT_EQ(ev_update(l2, page | 0x2u | 0x4u | 0x20u), -HV_EINVAL);
+    EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET, page | 0x2u | 0x4u | 0x20u),
+              -HV_EINVAL);
     /* Read-only shareable device memory, never executable. */
-    ASSERT_EQ(ev_update(l2, page | 0x2u | 0x1u | 0x4u | 0x20u), 0);
+    ASSERT_EQ(
+        ev_update(l2 + HV_MMU_L2_HW_OFFSET, page | 0x2u | 0x1u | 0x4u | 0x20u),
+        0);
     ASSERT_EQ(ev_update(si->pt_l1 + (CLOCK_VA >> 20) * 4,
-                        l2 | 0x1u | (HV_MMU_DOMAIN_KERNEL << 5)),
+                        (l2 + HV_MMU_L2_HW_OFFSET) | 0x1u |
+                            (HV_MMU_DOMAIN_KERNEL << 5)),
               0);
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
 

@@ -45,7 +45,8 @@ static const uint32_t *pa_to_ptr(uint32_t pa)
 static uint32_t pte_of(const void *va)
 {
     uint32_t index = ((uint32_t)(uintptr_t)va - si()->mem_base) >> 12;
-    return si()->pt_l2_first + (index / 512) * 4096u + (index % 512) * 4u;
+    return si()->pt_l2_first + (index / 512) * 4096u + HV_MMU_L2_HW_OFFSET +
+           (index % 512) * 4u;
 }
 
 static uint32_t l1e_of(uint32_t va)
@@ -104,11 +105,14 @@ TEST(mmu, pin_map_alias_unpin)
     set_writable(l2, 0);
     ASSERT_EQ(hv_mmu_pin(l2_pa, HV_MMU_L2), 0);
     EXPECT_EQ(hv_mmu_pin(l2_pa, HV_MMU_L2), -HV_EBUSY); /* twice */
-    ASSERT_EQ(update1(l2_pa, PTE_RW(va_to_pa(mmu_pages[1]))), 0);
+    ASSERT_EQ(
+        update1(l2_pa + HV_MMU_L2_HW_OFFSET, PTE_RW(va_to_pa(mmu_pages[1]))),
+        0);
     /* The guest's own half of an L2 frame takes any value. */
-    EXPECT_EQ(update1(l2_pa + 2048, 0xffffffffu), 0);
-    EXPECT_EQ(*pa_to_ptr(l2_pa + 2048), 0xffffffffu);
-    ASSERT_EQ(update1(l1e_of(ALIAS_VA), L1_TABLE(l2_pa, HV_MMU_DOMAIN_KERNEL)),
+    EXPECT_EQ(update1(l2_pa, 0xffffffffu), 0);
+    EXPECT_EQ(*pa_to_ptr(l2_pa), 0xffffffffu);
+    ASSERT_EQ(update1(l1e_of(ALIAS_VA), L1_TABLE(l2_pa + HV_MMU_L2_HW_OFFSET,
+                                                 HV_MMU_DOMAIN_KERNEL)),
               0);
     volatile uint32_t *alias = (volatile uint32_t *)ALIAS_VA;
     EXPECT_EQ(alias[5], 0x1234abcdu);

@@ -69,7 +69,8 @@ static uint32_t pte_of(const void *va)
 {
     const struct hv_start_info *si = hvtest_start_info();
     uint32_t index = ((uint32_t)(uintptr_t)va - si->mem_base) >> 12;
-    return si->pt_l2_first + (index / 512) * 4096u + (index % 512) * 4u;
+    return si->pt_l2_first + (index / 512) * 4096u + HV_MMU_L2_HW_OFFSET +
+           (index % 512) * 4u;
 }
 
 static int32_t vk_update(uint32_t ptr, uint32_t val)
@@ -138,10 +139,15 @@ static void vk_setup(void)
     ASSERT_EQ(vk_update(pte_of(vk_user[0]), PTE_RO(l2)), 0);
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
     ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
-    ASSERT_EQ(vk_update(l2, PTE_RO(va_to_pa(vk_user[1]))), 0);
-    ASSERT_EQ(vk_update(l2 + 4, PTE_RW(va_to_pa(vk_user[2]))), 0);
+    ASSERT_EQ(vk_update(l2 + HV_MMU_L2_HW_OFFSET, PTE_RO(va_to_pa(vk_user[1]))),
+              0);
+    ASSERT_EQ(
+        vk_update(l2 + HV_MMU_L2_HW_OFFSET + 4, PTE_RW(va_to_pa(vk_user[2]))),
+        0);
     uint32_t l1e = hvtest_start_info()->pt_l1 + (USER_BASE >> 20) * 4;
-    ASSERT_EQ(vk_update(l1e, l2 | 0x1u | (HV_MMU_DOMAIN_USER << 5)), 0);
+    ASSERT_EQ(vk_update(l1e, (l2 + HV_MMU_L2_HW_OFFSET) | 0x1u |
+                                 (HV_MMU_DOMAIN_USER << 5)),
+              0);
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
 }
 
@@ -491,8 +497,12 @@ TEST(vmode, two_user_tasks_preempted)
     ASSERT_EQ(vk_update(pte_of(task_b_pages[0]), PTE_RO(l2)), 0);
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
     ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
-    ASSERT_EQ(vk_update(l2, PTE_RO(va_to_pa(task_b_pages[1]))), 0);
-    ASSERT_EQ(vk_update(l2 + 4, PTE_RW(va_to_pa(task_b_pages[2]))), 0);
+    ASSERT_EQ(
+        vk_update(l2 + HV_MMU_L2_HW_OFFSET, PTE_RO(va_to_pa(task_b_pages[1]))),
+        0);
+    ASSERT_EQ(vk_update(l2 + HV_MMU_L2_HW_OFFSET + 4,
+                        PTE_RW(va_to_pa(task_b_pages[2]))),
+              0);
 
     uint32_t *l1 = (uint32_t *)task_b_l1;
     const uint32_t *initial =
@@ -503,7 +513,8 @@ TEST(vmode, two_user_tasks_preempted)
                     ? 0
                     : initial[i];
     }
-    l1[USER_BASE >> 20] = l2 | 0x1u | (HV_MMU_DOMAIN_USER << 5);
+    l1[USER_BASE >> 20] =
+        (l2 + HV_MMU_L2_HW_OFFSET) | 0x1u | (HV_MMU_DOMAIN_USER << 5);
     for (uint32_t off = 0; off < HV_MMU_L1_SIZE; off += 4096) {
         uint32_t pa = va_to_pa(task_b_l1 + off);
         ASSERT_EQ(vk_update(pte_of(task_b_l1 + off), PTE_RO(pa)), 0);
@@ -561,6 +572,19 @@ TEST(cp15, id_registers_emulated)
     EXPECT_TRUE(mmfr0 != 0);
     EXPECT_TRUE(isar0 != 0);
     EXPECT_TRUE(clidr != 0);
+    /* A conditional read whose condition fails writes nothing. */
+    uint32_t untouched = 0xabcd0123u;
+    __asm__ volatile("cmp %0, %0\n\tmrcne p15, 0, %0, c0, c0, 0"
+                     : "+r"(untouched)
+                     :
+                     : "cc");
+    EXPECT_EQ(untouched, 0xabcd0123u);
+    uint32_t taken = 0;
+    __asm__ volatile("cmp %0, %0\n\tmrceq p15, 0, %0, c0, c0, 0"
+                     : "+r"(taken)
+                     :
+                     : "cc");
+    EXPECT_EQ(taken, midr);
 }
 
 TEST(cp15, control_registers_stay_privileged)
