@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest start-up for bare-metal C guests.
- * In (from the monitor, see <hv/start_info.h>): r0 = start info, sp = top
- * of usable memory. Clears bss, calls guest_main(start_info) and shuts the
+ * In (from the monitor, see <hv/start_info.h>): r0 = start info, sp = just
+ * below the initial page tables. Clears bss, calls guest_main(start_info) and shuts the
  * guest down with its return value as exit code.
  */
     .section .text.start, "ax"

@@ -54,6 +54,9 @@ static void boot_check_assignments(const struct board_desc *b,
         {(uint32_t)pa_addr(b->gic_dist), "GIC distributor"},
         {(uint32_t)pa_addr(b->gic_cpu) & ~0xfffu, "GIC CPU interface"},
         {(uint32_t)pa_addr(b->timer), "SP804 timer"},
+        {b->has_global_timer ? (uint32_t)pa_addr(b->global_timer)
+                             : (uint32_t)pa_addr(b->timer),
+         "global timer"},
     };
     for (unsigned int g = 0; g < m->count; g++) {
         const struct vm_config *c = &m->guests[g];
@@ -155,7 +158,9 @@ static void boot_devices(const struct board_desc *b)
         clock_set_source(sp804_counter, b->timer_hz);
     }
     /* Timer 2's value register: readable by guests without a trap. */
-    clock_set_guest_counter(sp804_counter, b->timer_hz, b->timer, 0x24);
+    clock_set_guest_counter(sp804_counter, b->timer_hz,
+                            pa_init(pa_addr(b->timer) & ~0xfffu),
+                            (uint32_t)(pa_addr(b->timer) & 0xfffu) + 0x24);
     irq_set_tick(b->timer_irq);
     gic_enable(b->timer_irq);
     static const struct evtchn_irqchip chip = {gic_enable, gic_disable};

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Physical interrupts. Only the timer exists until devices get owners. */
+/*
+ * Physical interrupts: the monitor's timer, the console's receive
+ * interrupt, and those the manifest gives to guests (event channels).
+ */
 #include "hv/irq.h"
 
 #include "hv/console.h"

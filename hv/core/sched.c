@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Round-robin over the guest pool. A periodic tick ends the running
- * guest's turn (a guest switched to between ticks gets the rest of the
- * current period); a guest that spins is preempted by the tick, so it
- * cannot starve the others. (Weights and priorities come with the manifest's
- * scheduling properties.)
+ * Round-robin over the guest pool. Each turn is a time slice of the
+ * guest's weight in milliseconds (manifest "weight"), ended by the
+ * one-shot timer (hv/core/timer.c) or by the guest yielding or blocking;
+ * a guest that spins is preempted, so it cannot starve the others. With
+ * every guest blocked the CPU sleeps until an interrupt.
  */
 #include "hv/sched.h"
 

@@ -2,11 +2,7 @@
 /*
  * The small guest library for bare-metal C guests: start-up (lib/start.S),
  * link script (lib/guest.ld) and console helpers. A guest defines
- *     #ifdef __cplusplus
-extern "C" {
-#endif
-
-int guest_main(const struct hv_start_info *si);
+ *     int guest_main(const struct hv_start_info *si);
  * and its return value becomes the guest's exit code.
  */
 #ifndef HV_GUESTLIB_H

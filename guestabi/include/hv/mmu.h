@@ -52,8 +52,8 @@
  *   Pinning a frame that is mapped writable, or mapping writable a frame
  *   (or a section holding a frame) that is pinned, fails with HV_EBUSY.
  *
- * Operations that use these rules (pin, unpin, update, switch) come with
- * the virtual-mode ABI (interface version 0.2).
+ * The operations that use these rules are HV_OP_MMU_PIN, _UNPIN,
+ * _UPDATE, _SWITCH and _TLB (<hv/hypercall.h>).
  */
 #ifndef HV_MMU_H
 #define HV_MMU_H
@@ -70,8 +70,8 @@
  * Domains. L1 entries must use one of the guest domains; domain 0 is the
  * monitor's (HV_EPERM), the others are reserved (HV_EINVAL). Both guest
  * domains are Client domains, never Manager, so AP and XN always apply.
- * (With virtual kernel/user modes, the kernel domain will be turned off
- * while the guest runs in virtual user mode.)
+ * The kernel domain is No Access while the guest is in virtual user mode
+ * (<hv/vcpu.h>); the user domain is accessible in both modes.
  */
 #define HV_MMU_DOMAIN_MONITOR 0u
 #define HV_MMU_DOMAIN_KERNEL 1u

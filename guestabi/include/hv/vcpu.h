@@ -20,9 +20,12 @@
  *        interrupted sp in virtual kernel mode; 8-byte aligned;
  *     2. switches to virtual kernel mode with events masked
  *        (shared->events_masked = 1), as an exception masks IRQs;
- *     3. enters the entry point with sp = r0 = the frame, r1 = the fault
- *        address (aborts; 0 otherwise), r2 = the fault status (DFSR/IFSR
- *        format; 0 otherwise), r3 = the enum hv_upcall kind, in ARM state.
+ *     3. enters the entry point with sp = r0 = the frame; r1 = the fault
+ *        address for aborts (DFAR/IFAR), the instruction's address for an
+ *        undefined instruction, the address after the SVC for a system
+ *        call, 0 for an event; r2 = the fault status for aborts (DFSR/IFSR
+ *        format), else 0; r3 = the enum hv_upcall kind; in ARM state, or
+ *        Thumb if bit 0 of the entry point is set.
  *   If the frame cannot be written (the kernel stack is not mapped
  *   writable) the guest is stopped: it would fault forever.
  *

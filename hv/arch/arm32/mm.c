@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Translation tables (short descriptors, 1 MiB sections).
+ * The monitor's translation tables (short descriptors).
  *
  * hv_boot_l1 is the monitor's own table: an identity map of RAM for boot
- * plus the monitor window. Each guest gets a table of its own holding its
- * memory (PL0 read-write, not global, tagged with its ASID) and a copy of
- * the window entries (PL1 only, global). Table walks are non-cacheable,
- * so every table write is cleaned to the point of coherency.
+ * plus the monitor window (1 MiB sections, PL1 only, global). Guests run
+ * on tables in their own memory (hv/core/pt.c), into which the window
+ * entries are copied when they are pinned; the temporary slot's L2 is
+ * shared by all of them. Table walks are non-cacheable, so every table
+ * write is cleaned to the point of coherency.
  */
 #include <arch/cp15.h>
 #include <arch/layout.h>
@@ -23,9 +24,6 @@
 #define SECT_XN (1u << 4)
 #define SECT_DOMAIN(d) ((uint32_t)(d) << 5)
 #define SECT_AP_PL1 (1u << 10)
-#define SECT_AP_ALL (3u << 10)
-#define SECT_TEX1 (1u << 12)
-#define SECT_NG (1u << 17)
 
 #define L1_ENTRIES 4096u
 #define L1_INDEX(va) ((uint32_t)(va) >> HV_SECTION_SHIFT)
@@ -33,11 +31,6 @@
 
 /* Monitor device registers: shareable device, never executable. */
 #define SECT_DEVICE (SECT | SECT_B | SECT_XN | SECT_AP_PL1)
-/* Guest memory: normal write-back, PL0 read/write, per-ASID. */
-#define SECT_GUEST                                                             \
-    (SECT | SECT_B | SECT_C | SECT_TEX1 | SECT_AP_ALL | SECT_NG |              \
-     SECT_DOMAIN(HV_DOMAIN_GUEST))
-
 uint32_t hv_boot_l1[L1_ENTRIES]
     __attribute__((aligned(16384), section(".bss.pgtable")));
 

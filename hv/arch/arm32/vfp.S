@@ -3,7 +3,7 @@
  * VFP/NEON register file save and restore. The monitor itself is built
  * soft-float and never touches these registers otherwise.
  *
- * struct arch_vfp (inc/arch/vm.h): d0-d31 (256 bytes), fpscr, fpexc.
+ * struct arch_vfp (inc/arch/vm.h): d0-d31 (256 bytes), fpscr, reserved.
  */
     .syntax unified
     .arm

@@ -51,9 +51,15 @@ bool arch_vfp_present(void);
 
 /* --- Address spaces ---------------------------------------------------- */
 
-/** Builds @vm's address space: its memory and the monitor window. */
+/**
+ * Prepares the CPU for @vm's freshly loaded memory (on arm32: makes the
+ * image visible to instruction fetch). Its tables are hv/core/pt.c's.
+ */
 bool arch_mm_vm_init(struct vm *vm);
-/** Releases @vm's address space (its translation table and ASID). */
+/**
+ * @vm has stopped: drop arch state tied to its memory. (Nothing on arm32:
+ * its ASIDs and TLB entries go with its tables, in pt_release_vm.)
+ */
 void arch_mm_vm_free(struct vm *vm);
 /** Makes @vm's address space (active_l1, tagged active_asid) current. */
 void arch_mm_activate(struct vm *vm);

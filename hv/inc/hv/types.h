@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Address types. Physical addresses, monitor virtual addresses and guest
- * virtual addresses are distinct structs so one cannot be passed where
- * another is expected without an explicit, greppable conversion.
+ * Address types. Physical addresses and guest virtual addresses are
+ * distinct structs, so one cannot be passed where the other is expected
+ * without an explicit, greppable conversion; monitor virtual addresses
+ * are plain pointers.
  */
 #ifndef HV_TYPES_H
 #define HV_TYPES_H

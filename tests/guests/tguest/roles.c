@@ -8,7 +8,12 @@
  *   spinner             loops forever without a hypercall
  *   wfi                 executes WFI forever
  *   yielder             yields forever
- *   bench    n=N        measures hypercall and switch costs
+ *   bench    n=N        measures hypercall, switch, page-table, syscall
+ *                       and event costs
+ *   echo     peer=ID    opens event port 1 for ID, echoes one event
+ *   storm    peer=ID    sends events to ID as fast as it can
+ *   vfp_holder          keeps a pattern in d0-d31 across switches
+ *   masked_spinner      spins forever with events masked
  *   share    end_ms=T   counts work done until T ms of monitor time
  */
 #include <string.h>
