@@ -5,6 +5,7 @@
  * the trap would, as guestabi/include/hv/hypercall.h documents them.
  */
 #include <arch/fake.h>
+#include <hv/mmu.h>
 #include <string.h>
 
 #include "hv/clock.h"
@@ -637,7 +638,7 @@ TEST(hypercall, resume_sanitizes_cpsr)
 #define HC_PAGE_RO 0x86eu
 
 /* Physical address of alpha's memory at @off, and of its initial L2
- * entry for that page. */
+ * entry for that page (in the hardware half of its L2 frame). */
 static uint32_t hc_pa(uint32_t off)
 {
     return (uint32_t)pa_addr(alpha->mem_pa) + off;
@@ -647,7 +648,8 @@ static uint32_t hc_l2_entry(uint32_t off)
 {
     const struct hv_start_info *si = unit_vm_mem(alpha, BASE + MIB - 4096);
     uint32_t page = off / 4096;
-    return si->pt_l2_first + (page / 512) * 4096 + (page % 512) * 4;
+    return si->pt_l2_first + (page / 512) * 4096 + HV_MMU_L2_HW_OFFSET +
+           (page % 512) * 4;
 }
 
 static uint32_t hc_l1(void)

@@ -27,6 +27,12 @@
 #define L2A (G + 0x20000)
 #define L2B (G + 0x21000)
 #define DATA (G + 0x30000)
+/*
+ * An L2 frame is laid out as Linux does it (PTE_HWTABLE_OFF): the
+ * guest's private half first, words 0-511, then from HW (byte 2048) the
+ * two hardware tables of 256 entries, at 2048 and 3072.
+ */
+#define HW HV_MMU_L2_HW_OFFSET
 
 /* L1 descriptors. */
 #define L1_TABLE 0x1u
@@ -179,9 +185,24 @@ static uint32_t l1e(uint32_t l1, uint32_t index)
     return l1 + 4 * index;
 }
 
+/* Hardware entry @index (0-511) of L2 frame @l2: entries 0-255 are its
+ * first hardware table, 256-511 its second. */
 static uint32_t l2e(uint32_t l2, uint32_t index)
 {
-    return l2 + 4 * index;
+    return l2 + HW + 4 * index;
+}
+
+/* Hardware table @n (0 or 1) of L2 frame @l2: where an L1 entry points. */
+static uint32_t hwt(uint32_t l2, uint32_t n)
+{
+    return l2 + HW + 1024 * n;
+}
+
+/* Host view of the 512 hardware entries of L2 frame @l2; mem(@l2) is its
+ * private half. */
+static uint32_t *hw(uint32_t l2)
+{
+    return mem(l2 + HW);
 }
 
 static int32_t translate(struct vm *vm, uint32_t va, bool write, uint32_t *pa)
@@ -240,8 +261,8 @@ TEST(pt, pin_l1_with_entries)
     uint32_t *t = mem(L1A);
 
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
-    t[0x800] = table(L2A, HV_MMU_DOMAIN_KERNEL);
-    t[0x801] = table(L2A + 1024, HV_MMU_DOMAIN_USER); /* second hw table */
+    t[0x800] = table(hwt(L2A, 0), HV_MMU_DOMAIN_KERNEL);
+    t[0x801] = table(hwt(L2A, 1), HV_MMU_DOMAIN_USER); /* second hw table */
     t[0x802] = section(G + 2 * MIB, L1_AP_RW, HV_MMU_DOMAIN_KERNEL);
     t[0x803] = section(G + 3 * MIB, L1_AP_RO, HV_MMU_DOMAIN_USER);
     /* A read-only section over the tables themselves is fine. */
@@ -303,7 +324,7 @@ TEST(pt, pin_already_pinned)
 TEST(pt, pin_mapped_writable)
 {
     struct vm *vm = pt_test_vm();
-    uint32_t *l2 = mem(L2A);
+    uint32_t *l2 = hw(L2A);
 
     /* DATA is writable through a pinned L2: it may not become a table. */
     l2[0x30] = page_rw(DATA);
@@ -326,7 +347,7 @@ TEST(pt, pin_mapped_writable)
     EXPECT_EQ(counts(G + 2 * MIB).type, 0u);
 
     /* An L2 whose entry maps a pinned table writable is refused. */
-    uint32_t *l2b = mem(L2B);
+    uint32_t *l2b = hw(L2B);
     l2b[5] = page_rw(L1A + 0x1000);
     EXPECT_EQ(pin_l2(vm, L2B), -HV_EBUSY);
     EXPECT_EQ(counts(L2B).type, 0u);
@@ -340,7 +361,7 @@ TEST(pt, pin_window_entry_not_zero)
     uint32_t *t = mem(l1);
 
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
-    t[0x800] = table(L2A, HV_MMU_DOMAIN_KERNEL);
+    t[0x800] = table(hwt(L2A, 0), HV_MMU_DOMAIN_KERNEL);
     t[0x801] = section(G + 2 * MIB, L1_AP_RW, HV_MMU_DOMAIN_KERNEL);
     /* Even what the monitor itself would put there is refused. */
     t[WINDOW_LAST] = FAKE_WINDOW_L1(WINDOW_LAST);
@@ -380,9 +401,9 @@ TEST(pt, pin_l1_mapping_itself_writable)
     uint32_t *t = mem(l1);
 
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
-    t[0x100] = table(L2A, HV_MMU_DOMAIN_KERNEL);
+    t[0x100] = table(hwt(L2A, 0), HV_MMU_DOMAIN_KERNEL);
     t[0x101] = section(G + 2 * MIB, L1_AP_RW, HV_MMU_DOMAIN_KERNEL);
-    t[0x102] = table(L2A + 1024, HV_MMU_DOMAIN_USER);
+    t[0x102] = table(hwt(L2A, 1), HV_MMU_DOMAIN_USER);
     t[0x200] = section(G + MIB, L1_AP_RW, HV_MMU_DOMAIN_KERNEL); /* itself */
     EXPECT_EQ(pin_l1(vm, l1), -HV_EBUSY);
 
@@ -412,7 +433,7 @@ TEST(pt, pin_l1_mapping_itself_writable)
 TEST(pt, pin_l2_refuses_bad_entries)
 {
     struct vm *vm = pt_test_vm();
-    uint32_t *l2 = mem(L2A);
+    uint32_t *l2 = hw(L2A);
 
     l2[0] = page_rw(DATA);
     l2[1] = page_rw(DATA + 0x1000);
@@ -423,11 +444,23 @@ TEST(pt, pin_l2_refuses_bad_entries)
     EXPECT_EQ(counts(L2A).type, 0u);
     EXPECT_EQ(counts(DATA).writable_refs, 0u);
     EXPECT_EQ(counts(DATA + 0x1000).writable_refs, 0u);
-    /* The guest's half is not looked at. */
+    /* The last hardware entry is looked at too. */
     l2[2] = 0;
-    l2[600] = 0xffffffffu;
+    l2[511] = page_rw(FAKE_RAM_BASE);
+    EXPECT_EQ(pin_l2(vm, L2A), -HV_EPERM);
+    EXPECT_EQ(counts(L2A).type, 0u);
+    EXPECT_EQ(counts(DATA).writable_refs, 0u);
+    /* The guest's half is not, from its first word to its last, nor is it
+     * rewritten (no nG added). */
+    l2[511] = 0;
+    uint32_t *own = mem(L2A);
+    const uint32_t foreign = page_rw(FAKE_RAM_BASE) & ~L2_NG;
+    own[0] = 0xffffffffu;
+    own[HW / 4 - 1] = foreign;
     EXPECT_EQ(pin_l2(vm, L2A), HV_OK);
     EXPECT_EQ(counts(DATA).writable_refs, 1u);
+    EXPECT_EQ(own[0], 0xffffffffu);
+    EXPECT_EQ(own[HW / 4 - 1], foreign);
 }
 
 /* A pinned L1 whose entries are all one L2: its type count overflows. */
@@ -442,7 +475,7 @@ TEST(pt, pin_type_ref_overflow)
         uint32_t *t = mem(l1);
         for (uint32_t i = 0; i < 4096; i++) {
             if (i < WINDOW_FIRST || i > WINDOW_LAST) {
-                t[i] = table(L2A, HV_MMU_DOMAIN_KERNEL);
+                t[i] = table(hwt(L2A, 0), HV_MMU_DOMAIN_KERNEL);
             }
         }
         ASSERT_EQ(pin_l1(vm, l1), HV_OK);
@@ -453,7 +486,7 @@ TEST(pt, pin_type_ref_overflow)
     uint32_t l1 = G + MIB + 4 * HV_MMU_L1_SIZE;
     uint32_t *t = mem(l1);
     for (uint32_t i = 0; i <= room; i++) {
-        t[i] = table(L2A, HV_MMU_DOMAIN_KERNEL);
+        t[i] = table(hwt(L2A, 0), HV_MMU_DOMAIN_KERNEL);
     }
     EXPECT_EQ(pin_l1(vm, l1), -HV_ENOMEM);
     EXPECT_EQ(counts(L2A).type_refs, 4 * per_l1);
@@ -462,7 +495,7 @@ TEST(pt, pin_type_ref_overflow)
     EXPECT_EQ(pin_l1(vm, l1), HV_OK);
     EXPECT_EQ(counts(L2A).type_refs, 0x3fffu);
     /* And through an update. */
-    EXPECT_EQ(update(vm, l1e(l1, 0x800), table(L2A, 1)), -HV_ENOMEM);
+    EXPECT_EQ(update(vm, l1e(l1, 0x800), table(hwt(L2A, 0), 1)), -HV_ENOMEM);
     EXPECT_EQ(mem(l1)[0x800], 0u);
 }
 
@@ -491,6 +524,7 @@ TEST(pt, update_needs_a_pinned_table)
     struct vm *vm = pt_test_vm();
 
     EXPECT_EQ(update(vm, L2A, 0), -HV_EINVAL); /* not pinned yet */
+    EXPECT_EQ(update(vm, l2e(L2A, 0), 0), -HV_EINVAL);
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
     EXPECT_EQ(update(vm, DATA, 0), -HV_EINVAL);
     EXPECT_EQ(update(vm, L2A + 2, 0), -HV_EINVAL); /* misaligned */
@@ -499,7 +533,8 @@ TEST(pt, update_needs_a_pinned_table)
     EXPECT_EQ(update(vm, 0x10000000u, 0), -HV_EINVAL);
     ASSERT_EQ(pt_set_shared(vm, pa_init(DATA + 0x1000)), HV_OK);
     EXPECT_EQ(update(vm, DATA + 0x1000, 0), -HV_EINVAL);
-    EXPECT_EQ(update(vm, L2A, page_ro(DATA)), HV_OK);
+    EXPECT_EQ(update(vm, l2e(L2A, 0), page_ro(DATA)), HV_OK);
+    EXPECT_EQ(hw(L2A)[0], page_ro(DATA));
     EXPECT_EQ(mem(DATA)[0], 0u);
 }
 
@@ -509,18 +544,112 @@ TEST(pt, update_l2_private_half_unchecked)
 
     ASSERT_EQ(pin_l1(vm, L1A), HV_OK);
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
-    /* Anything at all, even what would map a table writable. */
-    EXPECT_EQ(update(vm, L2A + HV_MMU_L2_HW_SIZE, 0xffffffffu), HV_OK);
-    EXPECT_EQ(update(vm, L2A + 4092, page_rw(L1A)), HV_OK);
-    EXPECT_EQ(update(vm, L2A + 3000, page_rw(FAKE_RAM_BASE)), HV_OK);
-    EXPECT_EQ(mem(L2A)[HV_MMU_L2_HW_SIZE / 4], 0xffffffffu);
-    EXPECT_EQ(mem(L2A)[1023], page_rw(L1A));
-    EXPECT_EQ(mem(L2A)[750], page_rw(FAKE_RAM_BASE));
+    /* Anything at all in bytes 0-2047, even what would map a table
+     * writable, stored as given (no nG added). */
+    const uint32_t rw_l1 = page_rw(L1A) & ~L2_NG;
+    EXPECT_EQ(update(vm, L2A, 0xffffffffu), HV_OK);
+    EXPECT_EQ(update(vm, L2A + HW - 4, rw_l1), HV_OK);
+    EXPECT_EQ(update(vm, L2A + 1000, page_rw(FAKE_RAM_BASE)), HV_OK);
+    EXPECT_EQ(mem(L2A)[0], 0xffffffffu);
+    EXPECT_EQ(mem(L2A)[HW / 4 - 1], rw_l1);
+    EXPECT_EQ(mem(L2A)[250], page_rw(FAKE_RAM_BASE));
     EXPECT_EQ(counts(L1A).writable_refs, 0u);
     EXPECT_EQ(counts(FAKE_RAM_BASE).writable_refs, 0u);
-    /* The last hardware entry is checked. */
-    EXPECT_EQ(update(vm, L2A + HV_MMU_L2_HW_SIZE - 4, page_rw(L1A)), -HV_EBUSY);
-    EXPECT_EQ(mem(L2A)[HV_MMU_L2_HW_SIZE / 4 - 1], 0u);
+    /* From byte 2048 on, the hardware entries: the first and the last of
+     * them are checked. */
+    EXPECT_EQ(update(vm, L2A + HW, rw_l1), -HV_EBUSY);
+    EXPECT_EQ(update(vm, L2A + HW, page_rw(FAKE_RAM_BASE)), -HV_EPERM);
+    EXPECT_EQ(update(vm, L2A + 4092, rw_l1), -HV_EBUSY);
+    EXPECT_EQ(hw(L2A)[0], 0u);
+    EXPECT_EQ(hw(L2A)[511], 0u);
+    EXPECT_EQ(counts(L1A).writable_refs, 0u);
+    /* The private half still holds what the guest put there. */
+    EXPECT_EQ(mem(L2A)[HW / 4 - 1], rw_l1);
+}
+
+/*
+ * The layout of an L2 frame: an L1 page-table entry points at byte 2048
+ * or 3072 of it (its two hardware tables), never at byte 0 or 1024 (the
+ * guest's private half); walks go through the entries from byte 2048;
+ * updates of bytes 0-2047 are written unchecked, of bytes 2048-4095
+ * checked.
+ */
+TEST(pt, l2_frame_layout)
+{
+    struct vm *vm = pt_test_vm();
+    const uint32_t mb0 = GVA >> 20;
+    uint32_t *t = mem(L1A);
+    uint32_t *own = mem(L2A);
+    uint32_t pa = 0;
+
+    /* The private half holds what would be mappings of other pages, had
+     * the hardware been pointed at it: a walk shows which half it used. */
+    own[0] = page_rw(G + 0x50000);
+    own[256] = page_rw(G + 0x51000);
+    hw(L2A)[0] = page_ro(G + 0x40000);
+    hw(L2A)[256] = page_rw(G + 0x41000);
+    ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
+    EXPECT_EQ(counts(G + 0x41000).writable_refs, 1u);
+    EXPECT_EQ(counts(G + 0x50000).writable_refs, 0u);
+    EXPECT_EQ(counts(G + 0x51000).writable_refs, 0u);
+
+    /* Pinning an L1 that points at the private half is refused. */
+    t[mb0] = table(L2A, HV_MMU_DOMAIN_KERNEL);
+    EXPECT_EQ(pin_l1(vm, L1A), -HV_EINVAL);
+    t[mb0] = table(L2A + 1024, HV_MMU_DOMAIN_KERNEL);
+    EXPECT_EQ(pin_l1(vm, L1A), -HV_EINVAL);
+    expect_clear(L1A, HV_MMU_L1_SIZE);
+    EXPECT_EQ(counts(L2A).type_refs, 0u);
+    t[mb0] = 0;
+    ASSERT_EQ(pin_l1(vm, L1A), HV_OK);
+
+    /* So is an update to it; bytes 2048 and 3072 are the tables. */
+    EXPECT_EQ(update(vm, l1e(L1A, mb0), table(L2A, 1)), -HV_EINVAL);
+    EXPECT_EQ(update(vm, l1e(L1A, mb0), table(L2A + 1024, 2)), -HV_EINVAL);
+    EXPECT_EQ(t[mb0], 0u);
+    EXPECT_EQ(counts(L2A).type_refs, 0u);
+    ASSERT_EQ(update(vm, l1e(L1A, mb0), table(L2A + 2048, 1)), HV_OK);
+    ASSERT_EQ(update(vm, l1e(L1A, mb0 + 1), table(L2A + 3072, 2)), HV_OK);
+    EXPECT_EQ(counts(L2A).type_refs, 2u);
+
+    /* Walks use the hardware entries, entry i of table n at byte
+     * 2048 + 1024 n + 4 i. */
+    vm->active_l1 = pa_init(L1A);
+    EXPECT_EQ(translate(vm, GVA + 0x10, false, &pa), HV_OK);
+    EXPECT_EQ(pa, G + 0x40010);
+    EXPECT_EQ(translate(vm, GVA + 0x10, true, NULL), -HV_EFAULT);
+    EXPECT_EQ(translate(vm, GVA + MIB + 0x20, true, &pa), HV_OK);
+    EXPECT_EQ(pa, G + 0x41020);
+    EXPECT_EQ(translate(vm, GVA + 0x1000, false, NULL), -HV_EFAULT);
+
+    /* Every word of the frame: bytes 0-2047 take even a writable mapping
+     * of a pinned table, unchecked; bytes 2048-4095 refuse it. */
+    unsigned int wrong = 0;
+    for (uint32_t off = 0; off < 4096; off += 4) {
+        int32_t want = off < HW ? HV_OK : -HV_EBUSY;
+        wrong += update(vm, L2A + off, page_rw(L1A)) != want;
+    }
+    EXPECT_EQ(wrong, 0u);
+    EXPECT_EQ(own[0], page_rw(L1A));
+    EXPECT_EQ(own[HW / 4 - 1], page_rw(L1A));
+    EXPECT_EQ(hw(L2A)[0], page_ro(G + 0x40000));
+    EXPECT_EQ(hw(L2A)[255], 0u);
+    EXPECT_EQ(hw(L2A)[256], page_rw(G + 0x41000));
+    EXPECT_EQ(hw(L2A)[511], 0u);
+    EXPECT_EQ(counts(L1A).writable_refs, 0u);
+    /* ... and change no walk. */
+    EXPECT_EQ(translate(vm, GVA + 0x10, false, &pa), HV_OK);
+    EXPECT_EQ(pa, G + 0x40010);
+    EXPECT_EQ(translate(vm, GVA + 0x10, true, NULL), -HV_EFAULT);
+
+    /* Accepted hardware updates take effect, with their references. */
+    EXPECT_EQ(update(vm, L2A + 2048, page_rw(G + 0x42000)), HV_OK);
+    EXPECT_EQ(translate(vm, GVA + 0x10, true, &pa), HV_OK);
+    EXPECT_EQ(pa, G + 0x42010);
+    EXPECT_EQ(update(vm, L2A + 3072, 0), HV_OK);
+    EXPECT_EQ(translate(vm, GVA + MIB, false, NULL), -HV_EFAULT);
+    EXPECT_EQ(counts(G + 0x41000).writable_refs, 0u);
+    EXPECT_EQ(counts(G + 0x42000).writable_refs, 1u);
 }
 
 struct pt_case {
@@ -554,29 +683,33 @@ TEST(pt, update_l1_entries)
     const struct pt_case cases[] = {
         {section(s, L1_AP_RW, 1), HV_OK},
         {section(s, L1_AP_RO, 2), HV_OK},
-        {table(L2A, 1), HV_OK},
-        {table(L2A + 1024, 2), HV_OK},
+        {table(hwt(L2A, 0), 1), HV_OK},
+        {table(hwt(L2A, 1), 2), HV_OK},
         /* Supersection, NS, should-be-zero, reserved type. */
         {section(s, L1_AP_RO | L1_SUPER, 1), -HV_EINVAL},
         {section(s, L1_AP_RO | L1_NS, 1), -HV_EINVAL},
         {section(s, L1_AP_RO | L1_BIT9, 1), -HV_EINVAL},
         {s | L1_DOMAIN(1) | 0x3u, -HV_EINVAL},
-        {table(L2A, 1) | (1u << 2), -HV_EINVAL},
-        {table(L2A, 1) | (1u << 3), -HV_EINVAL},
-        {table(L2A, 1) | (1u << 4), -HV_EINVAL},
-        {table(L2A, 1) | (1u << 9), -HV_EINVAL},
+        {table(hwt(L2A, 0), 1) | (1u << 2), -HV_EINVAL},
+        {table(hwt(L2A, 0), 1) | (1u << 3), -HV_EINVAL},
+        {table(hwt(L2A, 0), 1) | (1u << 4), -HV_EINVAL},
+        {table(hwt(L2A, 0), 1) | (1u << 9), -HV_EINVAL},
         /* Domains: 0 is the monitor's, others reserved. */
         {section(s, L1_AP_RO, 0), -HV_EPERM},
-        {table(L2A, 0), -HV_EPERM},
+        {table(hwt(L2A, 0), 0), -HV_EPERM},
         {section(s, L1_AP_RO, 5), -HV_EINVAL},
         {section(s, L1_AP_RO, 3), -HV_EINVAL},
         {section(s, L1_AP_RO, 15), -HV_EINVAL},
-        {table(L2A, 5), -HV_EINVAL},
-        /* Tables: only the hardware half of a pinned L2 of this guest. */
+        {table(hwt(L2A, 0), 5), -HV_EINVAL},
+        /* Tables: only the hardware half of a pinned L2 of this guest,
+         * never its private half (bytes 0 and 1024). */
         {table(DATA, 1), -HV_EINVAL},
-        {table(L2A + 2048, 1), -HV_EINVAL},
-        {table(L2A + 3072, 1), -HV_EINVAL},
+        {table(hwt(DATA, 0), 1), -HV_EINVAL},
+        {table(L2A, 1), -HV_EINVAL},
+        {table(L2A + 1024, 1), -HV_EINVAL},
+        {table(hwt(L2B, 1), 1), -HV_EINVAL}, /* not pinned */
         {table(FAKE_RAM_BASE, 1), -HV_EPERM},
+        {table(hwt(FAKE_RAM_BASE, 0), 1), -HV_EPERM},
         /* Memory not the guest's. */
         {section(FAKE_RAM_BASE, L1_AP_RO, 1), -HV_EPERM},
         {section(G + GSIZE, L1_AP_RO, 1), -HV_EPERM},
@@ -664,10 +797,10 @@ TEST(pt, counts_follow_updates)
     EXPECT_EQ(counts(y).writable_refs, 0u);
 
     /* Page-table references. */
-    ASSERT_EQ(update(vm, l1e(L1A, 0x800), table(L2A, 1)), HV_OK);
-    ASSERT_EQ(update(vm, l1e(L1A, 0x801), table(L2A + 1024, 1)), HV_OK);
+    ASSERT_EQ(update(vm, l1e(L1A, 0x800), table(hwt(L2A, 0), 1)), HV_OK);
+    ASSERT_EQ(update(vm, l1e(L1A, 0x801), table(hwt(L2A, 1), 1)), HV_OK);
     EXPECT_EQ(counts(L2A).type_refs, 2u);
-    ASSERT_EQ(update(vm, l1e(L1A, 0x800), table(L2B, 1)), HV_OK);
+    ASSERT_EQ(update(vm, l1e(L1A, 0x800), table(hwt(L2B, 0), 1)), HV_OK);
     EXPECT_EQ(counts(L2A).type_refs, 1u);
     EXPECT_EQ(counts(L2B).type_refs, 1u);
     ASSERT_EQ(update(vm, l1e(L1A, 0x801), 0), HV_OK);
@@ -705,17 +838,20 @@ TEST(pt, unpin_drops_references)
 {
     struct vm *vm = pt_test_vm();
     const uint32_t x = G + 0x40000;
-    uint32_t *l2 = mem(L2A);
+    uint32_t *l2 = hw(L2A);
     uint32_t *t = mem(L1A);
 
     l2[3] = page_rw(x);
-    l2[300] = page_rw(x); /* second hardware table */
+    l2[300] = page_rw(x);     /* second hardware table */
+    l2[511] = page_rw(x);     /* its last entry */
+    mem(L2A)[3] = page_rw(x); /* the guest's half: holds no reference */
+    mem(L2A)[511] = page_rw(x);
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
-    t[0x800] = table(L2A, 1);
-    t[0x801] = table(L2A + 1024, 1);
+    t[0x800] = table(hwt(L2A, 0), 1);
+    t[0x801] = table(hwt(L2A, 1), 1);
     t[0x900] = section(G + 2 * MIB, L1_AP_RW, 2);
     ASSERT_EQ(pin_l1(vm, L1A), HV_OK);
-    EXPECT_EQ(counts(x).writable_refs, 2u);
+    EXPECT_EQ(counts(x).writable_refs, 3u);
     EXPECT_EQ(counts(L2A).type_refs, 2u);
 
     /* Still pointed at. */
@@ -778,7 +914,7 @@ TEST(pt, unpin_errors)
  */
 static void pt_translate_setup(struct vm *vm)
 {
-    uint32_t *l2 = mem(L2A);
+    uint32_t *l2 = hw(L2A);
     uint32_t *t = mem(L1A);
 
     l2[0] = page_rw(G + 0x40000);
@@ -789,7 +925,7 @@ static void pt_translate_setup(struct vm *vm)
     l2[5] = (G + 0x45000) | L2_NORMAL | L2_APX | L2_AP_RO;  /* AP 110 */
     l2[6] = (G + 0x46000) | L2_NORMAL | L2_APX | L2_AP_PL1; /* AP 101 */
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
-    t[GVA >> 20] = table(L2A, HV_MMU_DOMAIN_KERNEL);
+    t[GVA >> 20] = table(hwt(L2A, 0), HV_MMU_DOMAIN_KERNEL);
     t[(GVA >> 20) + 1] = section(G + 2 * MIB, L1_AP_RW, HV_MMU_DOMAIN_USER);
     t[(GVA >> 20) + 2] = section(G + 3 * MIB, L1_AP_RO, HV_MMU_DOMAIN_KERNEL);
     ASSERT_EQ(pin_l1(vm, L1A), HV_OK);
@@ -1104,7 +1240,41 @@ TEST(pt, build_initial_layout)
         }
         EXPECT_EQ(others, 0u);
         EXPECT_EQ((t[GVA >> 20] >> 5) & 0xfu, HV_MMU_DOMAIN_KERNEL);
-        EXPECT_TRUE(mem(out.l2_first)[0] & L2_NG);
+        EXPECT_TRUE(hw(out.l2_first)[0] & L2_NG);
+
+        /* MiB n through hardware table n % 2 of L2 frame n / 2, that is
+         * byte 2048 or 3072 of it. */
+        unsigned int bad_l1 = 0;
+        for (uint32_t mb = 0; mb < size / MIB; mb++) {
+            uint32_t l2 = out.l2_first + (mb / 2) * 4096;
+            bad_l1 += t[(GVA >> 20) + mb] !=
+                      table(hwt(l2, mb % 2), HV_MMU_DOMAIN_KERNEL);
+        }
+        EXPECT_EQ(bad_l1, 0u);
+        EXPECT_EQ(t[GVA >> 20], (out.l2_first + 2048) | 0x21u);
+        if (size >= 2 * MIB) {
+            EXPECT_EQ(t[(GVA >> 20) + 1], (out.l2_first + 3072) | 0x21u);
+        }
+        /* Hardware entries from byte 2048 of each L2 frame, page i at
+         * entry i; the private half and entries past the end left 0. */
+        unsigned int bad_l2 = 0;
+        unsigned int private_set = 0;
+        for (uint32_t f = 0; f < out.l2_count; f++) {
+            const uint32_t *own = mem(out.l2_first + f * 4096);
+            const uint32_t *e = hw(out.l2_first + f * 4096);
+            for (uint32_t i = 0; i < 512; i++) {
+                uint32_t pa = base + (f * 512 + i) * 4096;
+                bool is_table = pa >= out.l1 && pa < top;
+                uint32_t want = 0;
+                if (pa - base < size) {
+                    want = pa | L2_NORMAL | (is_table ? L2_AP_RO : L2_AP_RW);
+                }
+                bad_l2 += e[i] != want;
+                private_set += own[i] != 0;
+            }
+        }
+        EXPECT_EQ(bad_l2, 0u);
+        EXPECT_EQ(private_set, 0u);
         vm->mode = VM_MODE_USER;
         EXPECT_EQ(translate(vm, GVA, false, NULL), -HV_EFAULT);
     }
@@ -1133,17 +1303,17 @@ TEST(pt, release_vm_zeroes_counts)
     /* A second guest right above, with a table of its own. */
     struct vm *other = pt_test_vm_at(G + GSIZE, MIB);
     const uint32_t other_l2 = G + GSIZE + 0x8000;
-    uint32_t *l2 = mem(L2A);
+    uint32_t *l2 = hw(L2A);
     uint32_t *t = mem(L1A);
 
-    mem(other_l2)[0] = page_rw(G + GSIZE + 0x9000);
+    hw(other_l2)[0] = page_rw(G + GSIZE + 0x9000);
     ASSERT_EQ(pin_l2(other, other_l2), HV_OK);
 
     l2[0] = page_rw(DATA);
     l2[1] = page_rw(DATA);
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
     ASSERT_EQ(pin_l2(vm, L2B), HV_OK);
-    t[0x800] = table(L2A, 1);
+    t[0x800] = table(hwt(L2A, 0), 1);
     t[0x801] = section(G + 2 * MIB, L1_AP_RW, 1);
     ASSERT_EQ(pin_l1(vm, L1A), HV_OK);
     ASSERT_EQ(pt_set_shared(vm, pa_init(DATA + 0x4000)), HV_OK);

@@ -178,19 +178,23 @@ TEST(vcpu, register_same_page_twice)
     ASSERT_EQ(vcpu_register(alpha, pa), HV_OK);
     ASSERT_TRUE(pt_frame_counts(pa, &c));
     EXPECT_EQ(c.type, 3u);
-    /* The page is the guest's memory: it makes every word of it a valid
-     * L2 entry (mode, 0x13, would be one to physical 0), maps it
-     * read-only and pins it. */
-    sh->mode = 0;
+    /* The page is the guest's memory: it maps it read-only (through the
+     * hardware half of its initial L2 frame, so that only the shared
+     * marking can refuse the pin) and pins it. The shared fields lie in
+     * the first 2 KiB, the half of an L2 frame a pin does not check; the
+     * second half is zero, valid L2 entries. */
     const uint32_t l2 = vc_si(alpha)->pt_l2_first;
-    ASSERT_EQ(pt_update(alpha, pa_init(l2 + 4 * (SHARED_OFF / 4096)),
-                        (uint32_t)pa_addr(pa) | PAGE_RO),
-              HV_OK);
+    ASSERT_EQ(
+        pt_update(alpha,
+                  pa_init(l2 + HV_MMU_L2_HW_OFFSET + 4 * (SHARED_OFF / 4096)),
+                  (uint32_t)pa_addr(pa) | PAGE_RO),
+        HV_OK);
+    ASSERT_TRUE(pt_frame_counts(pa, &c));
+    EXPECT_EQ(c.writable_refs, 0u);
     int32_t rc = pt_pin_l2(alpha, pa);
     EXPECT_EQ(rc, -HV_EBUSY);
     if (rc == HV_OK) {
-        /* What follows: the monitor writes unchecked entries into a
-         * pinned table (here a writable small page of physical 0). */
+        /* What follows: the monitor writes into a pinned table frame. */
         vcpu_raise(alpha, 0x32u);
         EXPECT_NE(((const uint32_t *)sh)[4], 0x32u);
     }

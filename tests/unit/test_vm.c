@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hv/core/vm.c: range checks, creating and stopping guests. */
 #include <arch/fake.h>
+#include <hv/mmu.h>
 #include <string.h>
 
 #include "hv/arch.h"
@@ -98,7 +99,7 @@ TEST(vm, copy_follows_page_tables)
     struct vm_test_layout l = vm_test_layout(FAKE_RAM_BASE, MIB);
     /* Guest page 0x5000 now shows the frame at offset 0x30000: a copy
      * must translate page by page, not assume contiguous memory. */
-    uint32_t entry = l.l2_first + 5 * 4;
+    uint32_t entry = l.l2_first + HV_MMU_L2_HW_OFFSET + 5 * 4;
     uint32_t page_rw = 0x87eu; /* as pt_build_initial maps pages */
     ASSERT_EQ(
         pt_update(vm, pa_init(entry), (FAKE_RAM_BASE + 0x30000) | page_rw),
@@ -185,10 +186,21 @@ TEST(vm, copy_tables_are_read_only)
     ASSERT_EQ(
         vm_copy_from_guest(vm, &entry, gva_init(l1_gva + 4 * (BASE >> 20)), 4),
         HV_OK);
-    EXPECT_EQ(entry, l.l2_first | 0x21u); /* page table, domain 1 */
+    /* page table, domain 1: the first hardware table of the L2 frame */
+    EXPECT_EQ(entry, (l.l2_first + HV_MMU_L2_HW_OFFSET) | 0x21u);
     EXPECT_EQ(vm_copy_from_guest(vm, &entry, gva_init(l2_gva), 4), HV_OK);
-    /* ... but not write them. */
+    /* The hardware entry that maps the L2 frame itself: read-only. */
+    uint32_t self =
+        HV_MMU_L2_HW_OFFSET + 4 * ((l.l2_first - FAKE_RAM_BASE) >> 12);
+    EXPECT_EQ(vm_copy_from_guest(vm, &entry, gva_init(l2_gva + self), 4),
+              HV_OK);
+    EXPECT_EQ(entry, l.l2_first | 0x86eu);
+    /* ... but not write them, neither half of an L2 frame. */
     EXPECT_EQ(vm_copy_to_guest(vm, gva_init(l1_gva), &entry, 4), -HV_EFAULT);
+    EXPECT_EQ(vm_copy_to_guest(vm, gva_init(l2_gva), &entry, 4), -HV_EFAULT);
+    EXPECT_EQ(
+        vm_copy_to_guest(vm, gva_init(l2_gva + HV_MMU_L2_HW_OFFSET), &entry, 4),
+        -HV_EFAULT);
     EXPECT_EQ(vm_copy_to_guest(vm, gva_init(l2_gva + 4092), &entry, 4),
               -HV_EFAULT);
 }
@@ -314,6 +326,24 @@ TEST(vm, create_builds_initial_tables)
     EXPECT_EQ(l1[0xfe0], FAKE_WINDOW_L1(0xfe0));
     EXPECT_EQ(l1[0xfef], FAKE_WINDOW_L1(0xfef));
     EXPECT_EQ(l1[(BASE >> 20) + 3], 0u);
+    /* MiB n through hardware table n % 2 of L2 frame n / 2: byte 2048 or
+     * 3072 of it (the first 2 KiB of a frame are the guest's own). */
+    EXPECT_EQ(l1[BASE >> 20], (l.l2_first + 2048) | 0x21u);
+    EXPECT_EQ(l1[(BASE >> 20) + 1], (l.l2_first + 3072) | 0x21u);
+    EXPECT_EQ(l1[(BASE >> 20) + 2], (l.l2_first + 4096 + 2048) | 0x21u);
+    /* Page n at hardware entry n % 512 of L2 frame n / 512 (MiB 1 from
+     * entry 256, the second table); the private halves are 0. */
+    const uint32_t *l2 = fake_phys(pa_init(l.l2_first));
+    EXPECT_EQ(l2[HV_MMU_L2_HW_OFFSET / 4], FAKE_RAM_BASE | 0x87eu);
+    EXPECT_EQ(l2[HV_MMU_L2_HW_OFFSET / 4 + 256 + 5],
+              (FAKE_RAM_BASE + MIB + 0x5000) | 0x87eu);
+    EXPECT_EQ(l2[1024 + HV_MMU_L2_HW_OFFSET / 4],
+              (FAKE_RAM_BASE + 2 * MIB) | 0x87eu);
+    unsigned int private_set = 0;
+    for (uint32_t i = 0; i < HV_MMU_L2_HW_OFFSET / 4; i++) {
+        private_set += l2[i] != 0 || l2[1024 + i] != 0;
+    }
+    EXPECT_EQ(private_set, 0u);
     EXPECT_EQ(vm->regs.sp, BASE + (l.l1 - FAKE_RAM_BASE));
 }
 
