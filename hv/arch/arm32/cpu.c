@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* vCPU register conventions, halting and debug output on arm32. */
+/* Halting, debug output and per-vCPU CPU state on arm32. */
 #include <arch/cp15.h>
 
 #include <arch/layout.h>
@@ -7,57 +7,9 @@
 #include "hv/arch.h"
 #include "hv/vm.h"
 
-#define PSR_MODE_MASK 0x1fu
-#define PSR_MODE_USR 0x10u
-#define PSR_T (1u << 5)
-#define PSR_F (1u << 6)
-#define PSR_I (1u << 7)
-#define PSR_A (1u << 8)
-#define PSR_E (1u << 9)
-/* What USR mode may change itself: flags, GE, IT, E and T. */
-#define PSR_GUEST_BITS 0xfe0ffe20u
-
 #define SEMIHOSTING_SYS_WRITE0 0x04u
 #define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20u
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
-
-void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
-                    uint32_t arg0)
-{
-    *regs = (struct arch_regs){0};
-    regs->r[0] = arg0;
-    regs->sp = sp;
-    regs->pc = entry & ~1u;
-    regs->cpsr = PSR_MODE_USR | ((entry & 1u) ? PSR_T : 0);
-}
-
-uint32_t arch_regs_hypercall_op(const struct arch_regs *regs)
-{
-    return regs->r[12];
-}
-
-uint32_t arch_regs_arg(const struct arch_regs *regs, unsigned int index)
-{
-    return index < 4 ? regs->r[index] : 0;
-}
-
-void arch_regs_set_result(struct arch_regs *regs, unsigned int index,
-                          uint32_t value)
-{
-    if (index < 4) {
-        regs->r[index] = value;
-    }
-}
-
-uint32_t arch_regs_pc(const struct arch_regs *regs)
-{
-    return regs->pc;
-}
-
-void arch_regs_sanitize(struct arch_regs *regs)
-{
-    regs->cpsr = (regs->cpsr & PSR_GUEST_BITS) | PSR_MODE_USR;
-}
 
 #ifdef HV_SEMIHOSTING
 /* ARM-state semihosting trap; QEMU handles it when run with -semihosting. */

@@ -23,11 +23,6 @@
 #include "hv/console.h"
 #include "hv/vm.h"
 
-/* Kept identical to hv/arch/arm32/cpu.c. */
-#define PSR_MODE_USR 0x10u
-#define PSR_T (1u << 5)
-#define PSR_GUEST_BITS 0xfe0ffe20u
-
 #define FAKE_PAGE 4096u
 #define FAKE_SLOT_SIZE 16384u /* arch_mm_phys_ptr's limit */
 
@@ -263,43 +258,7 @@ noreturn void arch_halt(uint32_t code)
 
 /* --- vCPU registers ------------------------------------------------------ */
 
-void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
-                    uint32_t arg0)
-{
-    *regs = (struct arch_regs){0};
-    regs->r[0] = arg0;
-    regs->sp = sp;
-    regs->pc = entry & ~1u;
-    regs->cpsr = PSR_MODE_USR | ((entry & 1u) ? PSR_T : 0);
-}
-
-uint32_t arch_regs_hypercall_op(const struct arch_regs *regs)
-{
-    return regs->r[12];
-}
-
-uint32_t arch_regs_arg(const struct arch_regs *regs, unsigned int index)
-{
-    return index < 4 ? regs->r[index] : 0;
-}
-
-void arch_regs_set_result(struct arch_regs *regs, unsigned int index,
-                          uint32_t value)
-{
-    if (index < 4) {
-        regs->r[index] = value;
-    }
-}
-
-uint32_t arch_regs_pc(const struct arch_regs *regs)
-{
-    return regs->pc;
-}
-
-void arch_regs_sanitize(struct arch_regs *regs)
-{
-    regs->cpsr = (regs->cpsr & PSR_GUEST_BITS) | PSR_MODE_USR;
-}
+/* The arm32 conventions themselves: hv/arch/arm32/regs.c is compiled in. */
 
 /* --- Virtual modes ------------------------------------------------------- */
 
