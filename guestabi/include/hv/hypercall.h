@@ -138,7 +138,8 @@ HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
  *                   entry of the monitor window that is not 0
  *        HV_EPERM   the table, or memory one of its entries maps, is not
  *                   this guest's; an entry uses the monitor's domain
- *        HV_EBUSY   the table is already pinned or is mapped writable; an
+ *        HV_EBUSY   the table is already pinned, is mapped writable or is
+ *                   the registered shared vCPU page; an
  *                   entry maps a pinned table writable
  *        HV_ENOMEM  a reference count would overflow
  *
@@ -182,8 +183,9 @@ HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
  *
  * NOTES
  *   The monitor does not flush TLBs for updates: use HV_OP_MMU_TLB as
- *   the hardware would need. In the second half of an L2 frame (the
- *   guest's own half), any value is written unchecked.
+ *   the hardware would need. In the first half of an L2 frame (the
+ *   guest's own half, below HV_MMU_L2_HW_OFFSET), any value is written
+ *   unchecked.
  */
 #define HV_OP_MMU_UPDATE 9
 #define HV_MMU_UPDATE_MAX 64

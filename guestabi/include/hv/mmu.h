@@ -20,7 +20,8 @@
  *       L2 frame.
  *
  * ENTRIES ACCEPTED
- *   L1 fault (type 0); page table (type 1) pointing into a pinned L2 frame
+ *   L1 fault (type 0); page table (type 1) pointing at offset 2048 or
+ *   3072 (a hardware table) of a pinned L2 frame
  *   of this guest; section (type 2, not supersection) of this guest's
  *   memory. L2 fault (type 0) and small page (type 2 or 3) of this guest's
  *   memory. Memory outside the guest's RAM may be mapped only inside a
@@ -28,7 +29,7 @@
  *   Strongly-ordered memory (TEX:C:B 000:0:1, 010:0:0 or 000:0:0) with XN
  *   set; hypercall buffers are never taken from device memory
  *   (HV_EFAULT). Large pages, supersections, the reserved L1 type 3, the NS
- * bit, non-zero should-be-zero bits, domain 0 (the monitor's: HV_EPERM) and
+ *   bit, non-zero should-be-zero bits, domain 0 (the monitor's: HV_EPERM) and
  *   domains other than the guest domains (HV_EINVAL) are refused.
  *
  * THE INITIAL ADDRESS SPACE
@@ -36,9 +37,9 @@
  *   and pins it: an L1 and as many L2 frames as the memory needs (one per
  *   2 MiB), just below the start-info page, mapping all guest memory with
  *   4 KiB pages at the guest's base address (normal write-back memory,
- *   not global, domain HV_MMU_DOMAIN_KERNEL), read-write except the table
- *   frames themselves, which are read-only. struct hv_start_info says
- *   where they are.
+ *   not global, domain HV_MMU_DOMAIN_KERNEL), read-write below the L1 and
+ *   read-only from the L1 up to the start-info page (the tables and any
+ *   alignment gap between them). struct hv_start_info says where they are.
  *
  * NOT GLOBAL
  *   The monitor sets nG in every section and small-page entry it accepts

@@ -4,8 +4,8 @@
  *
  * The monitor enters a guest at its entry point in USR mode, ARM state, with
  *   r0  guest virtual address of a struct hv_start_info
- *   sp  just below the initial page tables (8-byte aligned; the stack
- *       grows down from there)
+ *   sp  the guest virtual address of the initial L1 (16 KiB aligned): the
+ *       stack grows down from just below the initial page tables
  *   all other registers 0, CPSR flags clear, interrupts not used.
  *
  * Memory, from the top down: the start-info page (the last 4 KiB), the

@@ -54,7 +54,9 @@
  *   need nothing (USR may); TPIDRURO is set through shared->user_tls.
  *   Translation tables, TLBs and caches go through hypercalls
  *   (<hv/mmu.h>, HV_OP_CACHE); FPEXC through HV_OP_VFP. Every other CP15
- *   access, and every write, stays an undefined instruction (upcall).
+ *   access, and every write, stays an undefined instruction (upcall),
+ *   except that an MRC p15 into r0-r12 whose condition fails is skipped,
+ *   as the core would have skipped it.
  */
 #ifndef HV_VCPU_H
 #define HV_VCPU_H

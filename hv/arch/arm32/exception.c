@@ -56,14 +56,6 @@ static const char *exception_fsr_text(uint32_t fsr)
     }
 }
 
-/*
- * Read-only CP15 registers a guest kernel legitimately reads (Linux's
- * setup_processor and cache code): "MRC p15, 0, Rt, c0, ..." and CLIDR,
- * executed in ARM state, are emulated on the undefined-instruction trap.
- * Everything else stays undefined. ID values come from the real core;
- * MPIDR reads as a uniprocessor (its U bit set), since a guest has one
- * vCPU. Documented in guestabi hv/vcpu.h.
- */
 /* Whether condition @cond (bits 31:28 of an ARM instruction) holds. */
 static bool exception_condition_passed(uint32_t cond, uint32_t cpsr)
 {
@@ -101,6 +93,14 @@ static bool exception_condition_passed(uint32_t cond, uint32_t cpsr)
     return (cond & 1u) ? !result : result;
 }
 
+/*
+ * Read-only CP15 registers a guest kernel legitimately reads (Linux's
+ * setup_processor and cache code): "MRC p15, 0, Rt, c0, ..." and CLIDR,
+ * executed in ARM state, are emulated on the undefined-instruction trap.
+ * Everything else stays undefined. ID values come from the real core;
+ * MPIDR reads as a uniprocessor (its U bit set), since a guest has one
+ * vCPU. Documented in guestabi hv/vcpu.h.
+ */
 static bool exception_emulate_cp15(struct vm *vm)
 {
     uint32_t insn;
