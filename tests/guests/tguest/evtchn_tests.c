@@ -53,17 +53,23 @@ static uint32_t ev_arg(const char *key)
     return v;
 }
 
+/* For roles: set up, then open a port for the guest "peer=ID" names. */
+static int32_t ev_open_for_peer(void)
+{
+    uint32_t peer;
+    if (!hv_cmdline_get_u32(hvtest_start_info()->cmdline, "peer", &peer)) {
+        return -HV_EINVAL;
+    }
+    ev_setup();
+    return hv_evtchn_alloc_unbound(peer);
+}
+
 /* Role of the other guest in evtchn.ping: open port 1 for the peer, echo
  * one event back, shut down. */
 int evtchn_role_echo(void);
 int evtchn_role_echo(void)
 {
-    uint32_t peer;
-    if (!hv_cmdline_get_u32(hvtest_start_info()->cmdline, "peer", &peer)) {
-        return HVTEST_ERROR;
-    }
-    ev_setup();
-    int32_t port = hv_evtchn_alloc_unbound(peer);
+    int32_t port = ev_open_for_peer();
     if (port != 1) {
         hv_printf("echo: alloc_unbound gave %ld\n", (long)port);
         return HVTEST_ERROR;
@@ -78,12 +84,10 @@ int evtchn_role_echo(void)
 int evtchn_role_storm(void);
 int evtchn_role_storm(void)
 {
-    uint32_t peer;
-    if (!hv_cmdline_get_u32(hvtest_start_info()->cmdline, "peer", &peer)) {
+    int32_t port = ev_open_for_peer();
+    if (port < 0) {
         return HVTEST_ERROR;
     }
-    ev_setup();
-    int32_t port = hv_evtchn_alloc_unbound(peer);
     hv_puts("storm: sending events forever\n");
     for (;;) {
         hv_evtchn_send((uint32_t)port);

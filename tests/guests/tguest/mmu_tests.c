@@ -131,19 +131,26 @@ TEST(mmu, pin_map_alias_unpin)
     l2[0] = 1; /* ours to write again */
 }
 
-/* A second address space: copy the initial L1, pin, switch, come back. */
-TEST(mmu, switch_address_space)
+/* Copies the initial L1 into @l1, leaving the monitor window's entries 0
+ * as a table to be pinned must. */
+static void copy_initial_l1(uint32_t *l1)
 {
-    uint32_t *l1 = (uint32_t *)mmu_l1_space;
-    uint32_t l1_pa = va_to_pa(l1);
     const uint32_t *initial = pa_to_ptr(si()->pt_l1);
-
     for (uint32_t i = 0; i < 4096; i++) {
         uint32_t va = i << 20;
         l1[i] = (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END)
                     ? 0
                     : initial[i];
     }
+}
+
+/* A second address space: copy the initial L1, pin, switch, come back. */
+TEST(mmu, switch_address_space)
+{
+    uint32_t *l1 = (uint32_t *)mmu_l1_space;
+    uint32_t l1_pa = va_to_pa(l1);
+
+    copy_initial_l1(l1);
     EXPECT_EQ(hv_mmu_switch(l1_pa), -HV_EINVAL); /* not pinned */
     for (uint32_t off = 0; off < HV_MMU_L1_SIZE; off += 4096) {
         set_writable((uint8_t *)l1 + off, 0);
@@ -359,13 +366,7 @@ uint64_t mmu_bench_switch(uint32_t n)
 {
     uint32_t *l1 = (uint32_t *)mmu_l1_space;
     uint32_t l1_pa = va_to_pa(l1);
-    const uint32_t *initial = pa_to_ptr(si()->pt_l1);
-    for (uint32_t i = 0; i < 4096; i++) {
-        uint32_t va = i << 20;
-        l1[i] = (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END)
-                    ? 0
-                    : initial[i];
-    }
+    copy_initial_l1(l1);
     for (uint32_t off = 0; off < HV_MMU_L1_SIZE; off += 4096) {
         uint32_t pa = va_to_pa((uint8_t *)l1 + off);
         update1(pte_of((uint8_t *)l1 + off), PTE_RO(pa));
@@ -395,7 +396,6 @@ uint64_t mmu_bench_switch(uint32_t n)
 
 TEST(mmu, asid_rollover)
 {
-    const uint32_t *initial = pa_to_ptr(si()->pt_l1);
     if (si()->mem_size < 0x800000u) {
         hvtest_error("needs memory-size of 8 MiB");
     }
@@ -409,12 +409,7 @@ TEST(mmu, asid_rollover)
         uint32_t off = ROLLOVER_FIRST + n * HV_MMU_L1_SIZE;
         uint32_t *l1 = (uint32_t *)(si()->mem_base + off);
         uint32_t target = n % 2 ? 7 : 1;
-        for (uint32_t i = 0; i < 4096; i++) {
-            uint32_t va = i << 20;
-            l1[i] = (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END)
-                        ? 0
-                        : initial[i];
-        }
+        copy_initial_l1(l1);
         /* Read-only section (AP 10): allowed over any of our memory. */
         l1[ALIAS_VA >> 20] = (si()->mem_phys + (target << 20)) | 0x2u | 0x4u |
                              0x8u | 0x1000u | 0x800u |
