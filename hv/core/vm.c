@@ -194,6 +194,10 @@ void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
 static int32_t vm_copy(struct vm *vm, uint32_t gva, uint8_t *buf, uint32_t len,
                        bool to_guest)
 {
+    /* Hypercall buffers span at most a few pages: their translations are
+     * kept from the check so the copy does not walk the tables again. */
+    paddr_t pages[4];
+    unsigned int count = 0;
     paddr_t pa;
 
     if (len == 0) {
@@ -207,16 +211,23 @@ static int32_t vm_copy(struct vm *vm, uint32_t gva, uint8_t *buf, uint32_t len,
         if (pt_translate(vm, page, to_guest, &pa) != HV_OK) {
             return -HV_EFAULT;
         }
+        if (count < ARRAY_SIZE(pages)) {
+            pages[count++] = pa;
+        }
         if (page == (last & ~0xfffu)) {
             break;
         }
     }
-    while (len > 0) {
+    for (unsigned int n = 0; len > 0; n++) {
         uint32_t chunk = 0x1000u - (gva & 0xfffu);
         if (chunk > len) {
             chunk = len;
         }
-        pt_translate(vm, gva, to_guest, &pa);
+        if (n < count) {
+            pa = pa_init(pa_addr(pages[n]) | (gva & 0xfffu));
+        } else {
+            pt_translate(vm, gva, to_guest, &pa);
+        }
         uint8_t *p = arch_mm_phys_ptr(pa, chunk);
         if (to_guest) {
             memcpy(p, buf, chunk);

@@ -47,7 +47,15 @@ void sp804_init(void *base, uint32_t hz)
 
 void sp804_program_ns(uint64_t ns)
 {
-    uint64_t ticks = ns / 1000u * sp804_hz / 1000000u;
+    uint64_t ticks;
+
+    /* Usually well under 4 s away: 32-bit arithmetic then, since a 64-bit
+     * division is a slow library call on this core. */
+    if (ns < 0xffffffffu && sp804_hz == 1000000u) {
+        ticks = (uint32_t)ns / 1000u;
+    } else {
+        ticks = ns / 1000u * sp804_hz / 1000000u;
+    }
 
     if (ticks == 0) {
         ticks = 1;
