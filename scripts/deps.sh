@@ -8,7 +8,8 @@ set -eu
 PACKAGES="cmake make gcc libc6-dev git python3 xz-utils
 gcc-arm-none-eabi binutils-arm-none-eabi picolibc-arm-none-eabi
 qemu-system-arm device-tree-compiler libfdt-dev linux-source-6.1
-clang-format clang libclang-rt-14-dev"
+clang-format clang libclang-rt-14-dev
+gcc-arm-linux-gnueabihf bc bison flex libssl-dev libelf-dev cpio ccache"
 
 missing=""
 for p in $PACKAGES; do
