@@ -32,7 +32,11 @@ void irq_handle(void)
         if (irq == GIC_SPURIOUS) {
             return;
         }
-        if (irq == irq_tick && sp804_tick_ack()) {
+        if (irq == irq_tick) {
+            /* Even if reprogramming already cleared the timer's own
+             * interrupt, this is the monitor's: run the timer work, and
+             * never disable it as an unowned interrupt. */
+            (void)sp804_tick_ack();
             vcpu_check_timers();
             if (timer_slice_over()) {
                 sched_tick();

@@ -181,7 +181,7 @@ def boot(args, image):
     cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio",
             "-kernel", image]
     if args.icount:
-        cmd += ["-icount", "shift=0"]
+        cmd += ["-icount", "shift=0,sleep=off"]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

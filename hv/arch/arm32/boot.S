@@ -41,6 +41,7 @@ _start:
     bic     r0, r0, #(1 << 12)         /* I-cache off */
     mcr     p15, 0, r0, c1, c0, 0
     isb
+    bl      boot_clean_dcache
 
     adr     r4, _start
     ldr     r0, =(HV_SECTION_SIZE - 1)
@@ -155,4 +156,48 @@ boot_virtual:
 boot_hang:
     wfe
     b       boot_hang
+
+/*
+ * boot_clean_dcache: clean and invalidate every data/unified cache up to
+ * the level of coherency, by set/way (CLIDR, CCSIDR). Caches hold
+ * whatever reset or the boot loader left, and the MMU is about to turn
+ * them on. Uses r0-r3, r5, r7, r9-r11; returns with lr.
+ */
+boot_clean_dcache:
+    mrc     p15, 1, r0, c0, c0, 1      /* CLIDR */
+    ands    r3, r0, #0x07000000        /* level of coherency */
+    lsr     r3, r3, #23                /* as level * 2 */
+    beq     5f
+    mov     r10, #0                    /* level * 2, as CSSELR wants */
+1:  add     r2, r10, r10, lsr #1       /* level * 3 */
+    lsr     r1, r0, r2
+    and     r1, r1, #7                 /* cache type at this level */
+    cmp     r1, #2
+    blt     4f                         /* no data cache here */
+    mcr     p15, 2, r10, c0, c0, 0     /* CSSELR */
+    isb
+    mrc     p15, 1, r1, c0, c0, 0      /* CCSIDR */
+    and     r2, r1, #7
+    add     r2, r2, #4                 /* log2 of the line length */
+    ldr     r5, =0x3ff
+    ands    r5, r5, r1, lsr #3         /* ways - 1 */
+    clz     r11, r5                    /* way field position */
+    ldr     r7, =0x7fff
+    ands    r7, r7, r1, lsr #13        /* sets - 1 */
+2:  mov     r9, r5
+3:  orr     r1, r10, r9, lsl r11
+    orr     r1, r1, r7, lsl r2
+    mcr     p15, 0, r1, c7, c14, 2     /* DCCISW */
+    subs    r9, r9, #1
+    bge     3b
+    subs    r7, r7, #1
+    bge     2b
+4:  add     r10, r10, #2
+    cmp     r3, r10
+    bgt     1b
+5:  mov     r10, #0
+    mcr     p15, 2, r10, c0, c0, 0     /* CSSELR back to level 1 */
+    dsb
+    isb
+    bx      lr
     .ltorg

@@ -542,8 +542,10 @@ TEST(vmode, two_user_tasks_preempted)
               (unsigned long)a, (unsigned long)b, TASK_SWITCHES);
     EXPECT_TRUE(a > 1000);
     EXPECT_TRUE(b > 1000);
-    EXPECT_EQ(tasks.frame[0].r[0], a);
-    EXPECT_EQ(tasks.frame[1].r[0], b);
+    /* The counter in r0 is one ahead if the event came between its add
+     * and its store. */
+    EXPECT_TRUE(tasks.frame[0].r[0] - a <= 1);
+    EXPECT_TRUE(tasks.frame[1].r[0] - b <= 1);
     EXPECT_EQ(tasks.switches, (unsigned)TASK_SWITCHES);
 }
 
