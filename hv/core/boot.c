@@ -25,9 +25,7 @@
 #include "hv/sched.h"
 #include "hv/timer.h"
 
-#ifndef HV_VERSION_STRING
-#define HV_VERSION_STRING "dev"
-#endif
+#include "hv/version.h" /* generated at build time */
 
 static struct board_desc boot_board;
 static struct manifest boot_manifest;
