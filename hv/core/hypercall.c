@@ -221,6 +221,23 @@ static int32_t hypercall_cache(struct vm *vm)
     return HV_OK;
 }
 
+static int32_t hypercall_vfp(struct vm *vm, uint32_t op)
+{
+    if (!arch_vfp_present()) {
+        return -HV_ENOSYS;
+    }
+    switch (op) {
+    case HV_VFP_ENABLE:
+    case HV_VFP_DISABLE:
+        arch_vfp_set_enabled(vm, op == HV_VFP_ENABLE);
+        return HV_OK;
+    case HV_VFP_STATUS:
+        return arch_vfp_enabled(vm) ? (int32_t)HV_VFP_FPEXC_EN : 0;
+    default:
+        return -HV_EINVAL;
+    }
+}
+
 struct arch_regs *hypercall_handle(struct vm *vm)
 {
     uint32_t op = arch_regs_hypercall_op(&vm->regs);
@@ -339,7 +356,7 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         hypercall_status(vm, hypercall_console_read(vm));
         break;
     case HV_OP_VFP:
-        hypercall_status(vm, arch_vfp_control(vm, arg0));
+        hypercall_status(vm, hypercall_vfp(vm, arg0));
         break;
     case HV_OP_BLOCK:
         hypercall_status(vm, vcpu_block(vm));

@@ -104,24 +104,15 @@ bool arch_vfp_trap(struct vm *vm)
     return true;
 }
 
-int32_t arch_vfp_control(struct vm *vm, uint32_t op)
+void arch_vfp_set_enabled(struct vm *vm, bool enabled)
 {
-    if (!vfp_present) {
-        return -HV_ENOSYS;
+    vm->arch.vfp_enabled = enabled;
+    if (!enabled && vfp_owner == vm) {
+        arch_vfp_write_fpexc(0); /* its next VFP instruction traps */
     }
-    switch (op) {
-    case HV_VFP_ENABLE:
-        vm->arch.vfp_enabled = true;
-        return HV_OK;
-    case HV_VFP_DISABLE:
-        vm->arch.vfp_enabled = false;
-        if (vfp_owner == vm) {
-            arch_vfp_write_fpexc(0);
-        }
-        return HV_OK;
-    case HV_VFP_STATUS:
-        return vm->arch.vfp_enabled ? (int32_t)HV_VFP_FPEXC_EN : 0;
-    default:
-        return -HV_EINVAL;
-    }
+}
+
+bool arch_vfp_enabled(const struct vm *vm)
+{
+    return vm->arch.vfp_enabled;
 }

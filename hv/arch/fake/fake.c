@@ -295,24 +295,14 @@ void arch_vfp_vm_free(struct vm *vm)
     vm->arch.vfp_live = false;
 }
 
-/* As arm32's, without the unit: only the guest's own enable bit. */
-int32_t arch_vfp_control(struct vm *vm, uint32_t op)
+void arch_vfp_set_enabled(struct vm *vm, bool enabled)
 {
-    if (!fake_vfp) {
-        return -HV_ENOSYS;
-    }
-    switch (op) {
-    case HV_VFP_ENABLE:
-        vm->arch.vfp_enabled = true;
-        return HV_OK;
-    case HV_VFP_DISABLE:
-        vm->arch.vfp_enabled = false;
-        return HV_OK;
-    case HV_VFP_STATUS:
-        return vm->arch.vfp_enabled ? (int32_t)HV_VFP_FPEXC_EN : 0;
-    default:
-        return -HV_EINVAL;
-    }
+    vm->arch.vfp_enabled = enabled;
+}
+
+bool arch_vfp_enabled(const struct vm *vm)
+{
+    return vm->arch.vfp_enabled;
 }
 
 bool arch_vfp_present(void)

@@ -44,8 +44,9 @@ void arch_vcpu_set_user_tls(struct vm *vm, uint32_t value);
 void arch_vfp_vm_init(struct vm *vm);
 /** Forgets @vm's floating-point state. */
 void arch_vfp_vm_free(struct vm *vm);
-/** HV_OP_VFP for @vm (running). */
-int32_t arch_vfp_control(struct vm *vm, uint32_t op);
+/** The guest's own VFP enable bit (HV_OP_VFP), @vm running. */
+void arch_vfp_set_enabled(struct vm *vm, bool enabled);
+bool arch_vfp_enabled(const struct vm *vm);
 /** True if guests get floating point (HV_FEAT_VFP). */
 bool arch_vfp_present(void);
 
