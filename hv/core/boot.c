@@ -34,7 +34,8 @@ static char boot_err[200];
 static bool boot_ranges_overlap(uint32_t a, uint32_t a_size, uint32_t b,
                                 uint32_t b_size)
 {
-    return a < b + b_size && b < a + a_size;
+    /* 64-bit ends: a region may end exactly at 4 GiB. */
+    return a < (uint64_t)b + b_size && b < (uint64_t)a + a_size;
 }
 
 /*

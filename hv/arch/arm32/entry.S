@@ -112,6 +112,10 @@ vec_reserved:
  * guest's; anything else is the monitor's own fault.
  */
 exception_common:
+    /* SVC and undefined-instruction entries leave CPSR.A as the guest's
+     * (clear): mask asynchronous aborts in the monitor, so a guest's
+     * late bus error is taken in guest context, never here. */
+    cpsid   a
     ldr     r2, [r0, #64]
     and     r2, r2, #0x1f
     cmp     r2, #MODE_USR

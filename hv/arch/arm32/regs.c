@@ -11,6 +11,7 @@
 #define PSR_T (1u << 5)
 /* What USR mode may change itself: flags, GE, IT, E and T. */
 #define PSR_GUEST_BITS 0xfe0ffe20u
+#define PSR_IT_BITS 0x0600fc00u
 
 void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
                     uint32_t arg0)
@@ -48,4 +49,12 @@ uint32_t arch_regs_pc(const struct arch_regs *regs)
 void arch_regs_sanitize(struct arch_regs *regs)
 {
     regs->cpsr = (regs->cpsr & PSR_GUEST_BITS) | PSR_MODE_USR;
+    /* Returning to a state ARMv7 calls UNPREDICTABLE is not the guest's
+     * to ask for: no IT bits in ARM state, a pc aligned to the state. */
+    if (regs->cpsr & PSR_T) {
+        regs->pc &= ~1u;
+    } else {
+        regs->cpsr &= ~PSR_IT_BITS;
+        regs->pc &= ~3u;
+    }
 }

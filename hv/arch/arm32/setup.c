@@ -27,6 +27,10 @@ noreturn void hv_main(uint32_t load_pa, uint32_t pkg_pa, uint32_t bss_pa,
     (void)pkg_size; /* boot.S used it to place bss; pkg_open checks it */
     arch_mm_boot_init(load_pa, bss_pa);
     arch_vfp_init();
+    /* ThumbEE's TEEHBR is a register USR mode may use by default and
+     * that no one switches between guests: make USR access undefined
+     * (TEECR.XED) rather than let it carry values between guests. */
+    __asm__ volatile("mcr p14, 6, %0, c0, c0, 0" : : "r"(1u));
 
     struct boot_params params = {
         .monitor = __image_start,

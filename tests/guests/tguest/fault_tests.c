@@ -125,3 +125,13 @@ TEST(fault, breakpoint)
     __asm__ volatile("bkpt #0");
     fault_not_stopped();
 }
+
+/* ThumbEE's handler base register would carry values between guests:
+ * the monitor makes it undefined in USR mode. */
+TEST(fault, thumbee_register)
+{
+    uint32_t value;
+    __asm__ volatile("mrc p14, 6, %0, c1, c0, 0" : "=r"(value));
+    (void)value;
+    fault_not_stopped();
+}
