@@ -21,10 +21,13 @@
 #define WHAT "manifest"
 
 static const char *const manifest_known_props[] = {
-    "compatible",   "image",          "memory-size",      "base-address",
-    "entry-offset", "bootargs",       "halt-on-shutdown", "console-input",
-    "interrupts",   "device-regions", "weight",           "physical-address",
-    NULL,
+    "compatible",       "image",
+    "memory-size",      "base-address",
+    "entry-offset",     "bootargs",
+    "halt-on-shutdown", "console-input",
+    "interrupts",       "device-regions",
+    "weight",           "physical-address",
+    "image-offset",     NULL,
 };
 
 static bool manifest_fail(const void *fdt, int node, const char *prop,
@@ -174,8 +177,19 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                              "multiple of 1 MiB (0x100000)",
                              err, err_size);
     }
+    if (!manifest_u32(fdt, node, "image-offset", false, &cfg->image_offset, err,
+                      err_size)) {
+        return false;
+    }
+    if (!IS_ALIGNED(cfg->image_offset, 4096u) ||
+        cfg->image_offset >= cfg->mem_size) {
+        return manifest_fail(fdt, node, "image-offset",
+                             "must be 4 KiB-aligned and inside the memory", err,
+                             err_size);
+    }
     /* The image, the initial page tables and the start-info page. */
-    if (cfg->image_size > pt_initial_tables_offset(cfg->mem_size)) {
+    if ((uint64_t)cfg->image_offset + cfg->image_size >
+        pt_initial_tables_offset(cfg->mem_size)) {
         return manifest_fail(fdt, node, "memory-size",
                              "leaves no room for the image, the initial "
                              "page tables and the start-info page",
@@ -195,11 +209,13 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                              err, err_size);
     }
 
+    cfg->entry_offset = cfg->image_offset;
     if (!manifest_u32(fdt, node, "entry-offset", false, &cfg->entry_offset, err,
                       err_size)) {
         return false;
     }
-    if (cfg->entry_offset >= cfg->image_size ||
+    if (cfg->entry_offset < cfg->image_offset ||
+        cfg->entry_offset - cfg->image_offset >= cfg->image_size ||
         !IS_ALIGNED(cfg->entry_offset, 2u)) {
         return manifest_fail(fdt, node, "entry-offset",
                              "must be an even "

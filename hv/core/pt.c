@@ -612,7 +612,7 @@ int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
     uint32_t gva = gva_addr(vm->mem_gva);
     int32_t rc;
 
-    if (l1 < base + vm->image_size || l1 < base) {
+    if (l1 < base + vm->image_offset + vm->image_size || l1 < base) {
         return -HV_ENOMEM;
     }
     for (uint32_t f = 0; f < l2_count; f++) {

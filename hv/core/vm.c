@@ -62,6 +62,7 @@ static void vm_write_start_info(struct vm *vm, uint8_t *mem,
     si->mem_base = gva_addr(vm->mem_gva);
     si->mem_size = vm->mem_size;
     si->image_size = config->image_size;
+    si->image_offset = config->image_offset;
     si->mem_phys = (uint32_t)pa_addr(vm->mem_pa);
     si->pt_l1 = pt->l1;
     si->pt_l2_first = pt->l2_first;
@@ -111,6 +112,7 @@ struct vm *vm_create(const struct vm_config *config)
     vm->mem_size = config->mem_size;
     vm->mem_gva = gva_init(config->base_gva);
     vm->image_size = config->image_size;
+    vm->image_offset = config->image_offset;
     vm->halt_on_shutdown = config->halt_on_shutdown;
     vm->console_input = config->console_input;
     vm->weight = config->weight ? config->weight : HV_WEIGHT_DEFAULT;
@@ -141,7 +143,7 @@ struct vm *vm_create(const struct vm_config *config)
     }
     /* A guest never sees what an earlier guest left in this memory. */
     memset(mem, 0, vm->mem_size);
-    memcpy(mem, config->image, config->image_size);
+    memcpy(mem + config->image_offset, config->image, config->image_size);
 
     struct pt_initial pt;
     int32_t rc = pt_build_initial(vm, &pt);

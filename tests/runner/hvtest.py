@@ -55,7 +55,7 @@ def parse_guest(spec):
         key, sep, value = part.partition("=")
         if not sep or key not in ("name", "image", "mem", "base", "entry",
                                   "args", "irqs", "devices", "weight",
-                                  "phys"):
+                                  "phys", "imgoff"):
             raise ValueError("bad --guest field %r in %r" % (part, spec))
         guest[key] = value
     if "name" not in guest or "image" not in guest:
@@ -77,6 +77,8 @@ def manifest_dts(guests):
         lines.append("\t\t\tmemory-size = <%s>;" % g["mem"])
         if "base" in g:
             lines.append("\t\t\tbase-address = <%s>;" % g["base"])
+        if "imgoff" in g:
+            lines.append("\t\t\timage-offset = <%s>;" % g["imgoff"])
         if "entry" in g:
             lines.append("\t\t\tentry-offset = <%s>;" % g["entry"])
         if g["args"]:

@@ -288,7 +288,7 @@ TEST(vm, create_loads_image_and_start_info)
     EXPECT_EQ(si->pt_l2_first, l.l2_first);
     EXPECT_EQ(si->pt_l2_count, 1u);
     EXPECT_EQ(si->clock_page, 0u); /* no guest clock in the fake */
-    EXPECT_EQ(si->reserved, 0u);
+    EXPECT_EQ(si->image_offset, 0u);
     EXPECT_STREQ(si->cmdline, "role=test count=3");
 
     /* Entered at base + entry-offset, r0 at the start info, the stack

@@ -28,7 +28,7 @@ struct hv_start_info {
     uint32_t vm_id;               /* this guest's id, 1 .. */
     uint32_t mem_base;            /* guest virtual address of guest memory */
     uint32_t mem_size;            /* bytes of guest memory */
-    uint32_t image_size;          /* bytes of the image loaded at mem_base */
+    uint32_t image_size;          /* bytes of the image (at image_offset) */
     uint32_t mem_phys;            /* physical address of guest memory */
     uint32_t pt_l1;               /* physical address of the initial L1 */
     uint32_t pt_l2_first;         /* physical address of the 1st L2 frame */
@@ -36,7 +36,7 @@ struct hv_start_info {
     uint32_t clock_page;          /* physical page of the guest clock counter */
     uint32_t clock_offset;        /* the counter register's offset in it */
     uint32_t clock_hz;            /* its rate (<hv/vcpu.h>, TIME) */
-    uint32_t reserved;            /* 0 */
+    uint32_t image_offset;        /* the image is at mem_base + image_offset */
     char cmdline[HV_CMDLINE_MAX]; /* manifest "bootargs", NUL-terminated */
 };
 HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 56 + HV_CMDLINE_MAX,

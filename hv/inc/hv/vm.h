@@ -28,6 +28,7 @@ struct vm_config {
     uint32_t mem_size;     /* bytes, multiple of HV_MEM_GRANULE */
     uint32_t base_gva;     /* where memory starts in guest space */
     uint32_t phys_addr;    /* where it must be in RAM; 0: anywhere */
+    uint32_t image_offset; /* the image is loaded at base + image_offset */
     uint32_t entry_offset; /* entry point = base_gva + entry_offset */
     bool halt_on_shutdown;
     bool console_input; /* gets console input (HV_VIRQ_CONSOLE) */
@@ -75,6 +76,7 @@ struct vm {
     uint32_t mem_size;
     gvaddr_t mem_gva;
     uint32_t image_size;
+    uint32_t image_offset;
     bool halt_on_shutdown;
     paddr_t active_l1;    /* the guest's pinned L1 in use */
     uint32_t active_asid; /* its ASID (pt_asid_of), 1 .. 255 */
