@@ -97,6 +97,7 @@ static void check_manifest(const struct blob *m)
     }
     fdt_for_each_subnode (node, m->data, guests) {
         const char *image = fdt_getprop(m->data, node, "image", NULL);
+        const char *dtb = fdt_getprop(m->data, node, "device-tree", NULL);
         const char *gname = fdt_get_name(m->data, node, NULL);
         int found = 0;
         if (!image) {
@@ -109,6 +110,17 @@ static void check_manifest(const struct blob *m)
         if (!found) {
             die("manifest guest '%s' needs image '%s': add -i NAME=FILE", gname,
                 image);
+        }
+        for (unsigned int i = 0; dtb && i < blob_count; i++) {
+            if (blobs[i].type == HVPKG_TYPE_IMAGE &&
+                strcmp(blobs[i].name, dtb) == 0) {
+                dtb = NULL;
+            }
+        }
+        if (dtb) {
+            die("manifest guest '%s' needs device tree '%s': add -i "
+                "NAME=FILE",
+                gname, dtb);
         }
     }
 }

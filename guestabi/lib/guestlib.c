@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* r2 at entry (start.S): the device tree's physical address, or 0. */
+uint32_t hv_entry_r2;
+
 static void guestlib_write(const char *s, size_t len)
 {
     while (len > 0) {

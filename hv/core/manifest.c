@@ -21,13 +21,11 @@
 #define WHAT "manifest"
 
 static const char *const manifest_known_props[] = {
-    "compatible",       "image",
-    "memory-size",      "base-address",
-    "entry-offset",     "bootargs",
-    "halt-on-shutdown", "console-input",
-    "interrupts",       "device-regions",
-    "weight",           "physical-address",
-    "image-offset",     NULL,
+    "compatible",       "image",         "memory-size",
+    "base-address",     "entry-offset",  "bootargs",
+    "halt-on-shutdown", "console-input", "interrupts",
+    "device-regions",   "weight",        "physical-address",
+    "image-offset",     "device-tree",   NULL,
 };
 
 static bool manifest_fail(const void *fdt, int node, const char *prop,
@@ -115,6 +113,43 @@ static bool manifest_resources(const void *fdt, int node, struct vm_config *cfg,
     return true;
 }
 
+/*
+ * "device-tree": a package entry the guest gets in its memory, below its
+ * initial tables and the stack gap, 4 KiB aligned.
+ */
+static bool manifest_device_tree(const void *fdt, int node,
+                                 const struct pkg *pkg, struct vm_config *cfg,
+                                 char *err, size_t err_size)
+{
+    const char *s;
+
+    if (!fdt_util_string(fdt, node, "device-tree", &s, HVPKG_NAME_MAX - 1, WHAT,
+                         err, err_size)) {
+        return false;
+    }
+    if (!s) {
+        return true;
+    }
+    const struct hvpkg_entry *e = pkg_find(pkg, HVPKG_TYPE_IMAGE, s);
+    if (!e) {
+        char problem[80];
+        snprintf(problem, sizeof(problem),
+                 "names \"%s\", which the boot package does not hold", s);
+        return manifest_fail(fdt, node, "device-tree", problem, err, err_size);
+    }
+    uint32_t top = pt_initial_tables_offset(cfg->mem_size);
+    if (e->size == 0 || top < HV_DTB_STACK_GAP ||
+        e->size > top - HV_DTB_STACK_GAP) {
+        return manifest_fail(fdt, node, "device-tree",
+                             "does not fit below the initial page tables", err,
+                             err_size);
+    }
+    cfg->dtb = pkg_payload(pkg, e);
+    cfg->dtb_size = e->size;
+    cfg->dtb_offset = (top - HV_DTB_STACK_GAP - e->size) & ~0xfffu;
+    return true;
+}
+
 static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                            struct vm_config *cfg, char *err, size_t err_size)
 {
@@ -187,9 +222,14 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                              "must be 4 KiB-aligned and inside the memory", err,
                              err_size);
     }
-    /* The image, the initial page tables and the start-info page. */
+    if (!manifest_device_tree(fdt, node, pkg, cfg, err, err_size)) {
+        return false;
+    }
+    /* The image, the device tree, the initial page tables and the
+     * start-info page. */
     if ((uint64_t)cfg->image_offset + cfg->image_size >
-        pt_initial_tables_offset(cfg->mem_size)) {
+        (cfg->dtb ? cfg->dtb_offset
+                  : pt_initial_tables_offset(cfg->mem_size))) {
         return manifest_fail(fdt, node, "memory-size",
                              "leaves no room for the image, the initial "
                              "page tables and the start-info page",

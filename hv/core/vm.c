@@ -63,6 +63,8 @@ static void vm_write_start_info(struct vm *vm, uint8_t *mem,
     si->mem_size = vm->mem_size;
     si->image_size = config->image_size;
     si->image_offset = config->image_offset;
+    si->dtb_offset = config->dtb ? config->dtb_offset : 0;
+    si->dtb_size = config->dtb ? config->dtb_size : 0;
     si->mem_phys = (uint32_t)pa_addr(vm->mem_pa);
     si->pt_l1 = pt->l1;
     si->pt_l2_first = pt->l2_first;
@@ -144,6 +146,9 @@ struct vm *vm_create(const struct vm_config *config)
     /* A guest never sees what an earlier guest left in this memory. */
     memset(mem, 0, vm->mem_size);
     memcpy(mem + config->image_offset, config->image, config->image_size);
+    if (config->dtb) {
+        memcpy(mem + config->dtb_offset, config->dtb, config->dtb_size);
+    }
 
     struct pt_initial pt;
     int32_t rc = pt_build_initial(vm, &pt);
@@ -165,6 +170,10 @@ struct vm *vm_create(const struct vm_config *config)
     uint32_t start_info = gva + vm->mem_size - START_INFO_SIZE;
     arch_regs_init(&vm->regs, gva + config->entry_offset, gva + (pt.l1 - pa),
                    start_info);
+    if (config->dtb) {
+        /* As a boot loader hands Linux its device tree. */
+        arch_regs_set_result(&vm->regs, 2, pa + config->dtb_offset);
+    }
     vm->state = VM_RUNNABLE;
     dlog("guest %u '%s': %u KiB at 0x%08x (guest 0x%08x), image %u bytes",
          (unsigned)vm->id, vm->name, (unsigned)(vm->mem_size / 1024),

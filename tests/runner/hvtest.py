@@ -55,7 +55,7 @@ def parse_guest(spec):
         key, sep, value = part.partition("=")
         if not sep or key not in ("name", "image", "mem", "base", "entry",
                                   "args", "irqs", "devices", "weight",
-                                  "phys", "imgoff"):
+                                  "phys", "imgoff", "dtb"):
             raise ValueError("bad --guest field %r in %r" % (part, spec))
         guest[key] = value
     if "name" not in guest or "image" not in guest:
@@ -77,6 +77,9 @@ def manifest_dts(guests):
         lines.append("\t\t\tmemory-size = <%s>;" % g["mem"])
         if "base" in g:
             lines.append("\t\t\tbase-address = <%s>;" % g["base"])
+        if "dtb" in g:
+            lines.append("\t\t\tdevice-tree = %s;" %
+                         dts_string("dtb-" + g["name"]))
         if "imgoff" in g:
             lines.append("\t\t\timage-offset = <%s>;" % g["imgoff"])
         if "entry" in g:
@@ -131,6 +134,12 @@ def build_image(args, work):
     for name in images:
         cmd += ["-i", "%s=%s" % (name, os.path.join(args.image_dir,
                                                      name + ".bin"))]
+    for g in guests:
+        if "dtb" in g:  # a .dts for the guest, compiled here
+            out = os.path.join(work, "dtb-%s.dtb" % g["name"])
+            run([args.dtc, "-q", "-I", "dts", "-O", "dtb", "-o", out,
+                 g["dtb"]], "dtc (guest device tree)")
+            cmd += ["-i", "dtb-%s=%s" % (g["name"], out)]
     if args.no_check:
         cmd.append("--no-check")
     run(cmd, "hvpack")

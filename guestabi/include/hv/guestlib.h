@@ -16,6 +16,9 @@ extern "C" {
 
 int guest_main(const struct hv_start_info *si);
 
+/** r2 at entry: the physical address of the guest's device tree, or 0. */
+extern uint32_t hv_entry_r2;
+
 /** printf to the guest console; long output goes out in several calls. */
 int hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Writes a NUL-terminated string to the console. */

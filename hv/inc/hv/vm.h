@@ -29,6 +29,9 @@ struct vm_config {
     uint32_t base_gva;     /* where memory starts in guest space */
     uint32_t phys_addr;    /* where it must be in RAM; 0: anywhere */
     uint32_t image_offset; /* the image is loaded at base + image_offset */
+    const void *dtb;       /* the guest's device tree, or NULL */
+    uint32_t dtb_size;
+    uint32_t dtb_offset;   /* where it goes in guest memory */
     uint32_t entry_offset; /* entry point = base_gva + entry_offset */
     bool halt_on_shutdown;
     bool console_input; /* gets console input (HV_VIRQ_CONSOLE) */

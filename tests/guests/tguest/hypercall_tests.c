@@ -178,3 +178,30 @@ TEST(start_info, contents)
     EXPECT_TRUE(strstr(si->cmdline, "test=start_info.contents") != 0);
     EXPECT_TRUE(si->image_size > 0 && si->image_size < si->mem_size);
 }
+
+/* The manifest's "device-tree": in guest memory, and in r2 at entry. */
+TEST(start_info, device_tree)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    ASSERT_TRUE(si->dtb_size > 40);
+    ASSERT_EQ(si->dtb_offset % 4096u, 0u);
+    EXPECT_EQ(hv_entry_r2, si->mem_phys + si->dtb_offset);
+    const uint8_t *dtb =
+        (const uint8_t *)(uintptr_t)(si->mem_base + si->dtb_offset);
+    /* Big-endian header: magic 0xd00dfeed, then the total size. */
+    uint32_t magic =
+        (uint32_t)dtb[0] << 24 | dtb[1] << 16 | dtb[2] << 8 | dtb[3];
+    uint32_t total =
+        (uint32_t)dtb[4] << 24 | dtb[5] << 16 | dtb[6] << 8 | dtb[7];
+    EXPECT_EQ(magic, 0xd00dfeedu);
+    EXPECT_EQ(total, si->dtb_size);
+    /* Below the initial tables, with the stack gap in between. */
+    EXPECT_TRUE(si->dtb_offset + si->dtb_size + HV_DTB_STACK_GAP <=
+                si->pt_l1 - si->mem_phys);
+}
+
+TEST(start_info, no_device_tree)
+{
+    EXPECT_EQ(hvtest_start_info()->dtb_size, 0u);
+    EXPECT_EQ(hv_entry_r2, 0u);
+}
