@@ -60,18 +60,12 @@ static int32_t hypercall_console_read(struct vm *vm)
         return -HV_E2BIG;
     }
     /* Check before taking: failed calls must not consume input. */
-    paddr_t pa;
-    for (uint32_t page = gva_addr(buf) & ~0xfffu; size > 0; page += 0x1000u) {
-        if (gva_addr(buf) + size - 1 < gva_addr(buf) ||
-            pt_translate(vm, page, true, &pa) != HV_OK) {
-            return -HV_EFAULT;
-        }
-        if (page == ((gva_addr(buf) + size - 1) & ~0xfffu)) {
-            break;
-        }
+    int32_t rc = vm_translate_range(vm, buf, size, true, NULL, 0, NULL);
+    if (rc != HV_OK) {
+        return rc;
     }
     uint32_t n = console_input_take(copy, size);
-    int32_t rc = vm_copy_to_guest(vm, buf, copy, n);
+    rc = vm_copy_to_guest(vm, buf, copy, n);
     return rc == HV_OK ? (int32_t)n : rc;
 }
 
@@ -192,17 +186,10 @@ static int32_t hypercall_cache(struct vm *vm)
     if (len == 0) {
         return HV_OK;
     }
-    if (va + len - 1 < va) {
-        return -HV_EFAULT;
-    }
     /* All pages first: a failed call does nothing. */
-    for (uint32_t page = va & ~0xfffu;; page += 0x1000u) {
-        if (pt_translate(vm, page, false, &pa) != HV_OK) {
-            return -HV_EFAULT;
-        }
-        if (page == ((va + len - 1) & ~0xfffu)) {
-            break;
-        }
+    if (vm_translate_range(vm, gva_init(va), len, false, NULL, 0, NULL) !=
+        HV_OK) {
+        return -HV_EFAULT;
     }
     while (len > 0) {
         uint32_t chunk = 0x1000u - (va & 0xfffu);

@@ -198,6 +198,36 @@ void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
     sched_on_stop(vm, faulted);
 }
 
+int32_t vm_translate_range(struct vm *vm, gvaddr_t gva, uint32_t len,
+                           bool write, paddr_t *pages, unsigned int max,
+                           unsigned int *count)
+{
+    uint32_t start = gva_addr(gva);
+    uint32_t last = start + len - 1;
+    paddr_t pa;
+
+    if (count) {
+        *count = 0;
+    }
+    if (len == 0) {
+        return HV_OK;
+    }
+    if (last < start) {
+        return -HV_EFAULT; /* wraps past 4 GiB */
+    }
+    for (uint32_t page = start & ~0xfffu;; page += 0x1000u) {
+        if (pt_translate(vm, page, write, &pa) != HV_OK) {
+            return -HV_EFAULT;
+        }
+        if (count && *count < max) {
+            pages[(*count)++] = pa;
+        }
+        if (page == (last & ~0xfffu)) {
+            return HV_OK;
+        }
+    }
+}
+
 /*
  * Checks every page of [gva, gva + len) first and only then copies, so a
  * hypercall that fails has touched nothing.
@@ -211,23 +241,10 @@ static int32_t vm_copy(struct vm *vm, uint32_t gva, uint8_t *buf, uint32_t len,
     unsigned int count = 0;
     paddr_t pa;
 
-    if (len == 0) {
-        return HV_OK;
-    }
-    uint32_t last = gva + len - 1;
-    if (last < gva) {
-        return -HV_EFAULT; /* wraps past 4 GiB */
-    }
-    for (uint32_t page = gva & ~0xfffu;; page += 0x1000u) {
-        if (pt_translate(vm, page, to_guest, &pa) != HV_OK) {
-            return -HV_EFAULT;
-        }
-        if (count < ARRAY_SIZE(pages)) {
-            pages[count++] = pa;
-        }
-        if (page == (last & ~0xfffu)) {
-            break;
-        }
+    int32_t rc = vm_translate_range(vm, gva_init(gva), len, to_guest, pages,
+                                    ARRAY_SIZE(pages), &count);
+    if (rc != HV_OK || len == 0) {
+        return rc;
     }
     for (unsigned int n = 0; len > 0; n++) {
         uint32_t chunk = 0x1000u - (gva & 0xfffu);

@@ -176,6 +176,20 @@ static bool exception_emulate_cp15(struct vm *vm)
     return true;
 }
 
+/* A fault whose address is the instruction's own (or the next one's). */
+static struct arch_regs *exception_at_pc(struct vm *vm, const char *kind,
+                                         const char *detail, int upcall)
+{
+    struct fault_info fault = {
+        .kind = kind,
+        .detail = detail,
+        .address = vm->regs.pc,
+        .pc = vm->regs.pc,
+        .upcall = upcall,
+    };
+    return fault_guest(vm, &fault);
+}
+
 struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
                                           uint32_t kind)
 {
@@ -195,12 +209,9 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
         /* In virtual user mode an SVC is a system call for the guest
          * kernel, whatever its number: user code never reaches the
          * monitor's hypercalls. */
-        fault.pc = frame->pc;
-        fault.address = frame->pc;
-        fault.kind = "system call in virtual user mode";
-        fault.detail = "no syscall entry registered";
-        fault.upcall = HV_UPCALL_SYSCALL;
-        return fault_guest(vm, &fault);
+        return exception_at_pc(vm, "system call in virtual user mode",
+                               "no syscall entry registered",
+                               HV_UPCALL_SYSCALL);
     case EXC_IRQ:
         irq_handle();
         return sched_resume();
@@ -230,19 +241,13 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
         if (exception_emulate_cp15(vm)) {
             return sched_resume();
         }
-        fault.pc = frame->pc;
-        fault.address = frame->pc;
-        fault.kind = "undefined instruction";
-        fault.detail = "includes privileged and coprocessor instructions";
-        fault.upcall = HV_UPCALL_UNDEFINED;
-        return fault_guest(vm, &fault);
+        return exception_at_pc(
+            vm, "undefined instruction",
+            "includes privileged and coprocessor instructions",
+            HV_UPCALL_UNDEFINED);
     default:
-        fault.pc = frame->pc;
-        fault.address = frame->pc;
-        fault.kind = "unexpected exception";
-        fault.detail = kind == EXC_FIQ ? "FIQ" : "reserved vector";
-        fault.upcall = -1;
-        return fault_guest(vm, &fault);
+        return exception_at_pc(vm, "unexpected exception",
+                               kind == EXC_FIQ ? "FIQ" : "reserved vector", -1);
     }
 }
 

@@ -112,6 +112,15 @@ struct vm *vm_by_id(uint32_t id);
 void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted);
 struct vm *vm_by_index(unsigned int index);
 /**
+ * Checks that every page of [@gva, @gva + @len) of the running guest @vm
+ * is accessible to its USR-mode code (for @write or read), without
+ * wrapping past 4 GiB; -HV_EFAULT otherwise. Stores the physical
+ * addresses of the first @max pages in @pages (@count may be NULL).
+ */
+int32_t vm_translate_range(struct vm *vm, gvaddr_t gva, uint32_t len,
+                           bool write, paddr_t *pages, unsigned int max,
+                           unsigned int *count);
+/**
  * Copy @len bytes from or to guest virtual memory of the running guest
  * @vm, as its USR-mode code could access it (read, or write). Either the
  * whole range is accessible and copied, or -HV_EFAULT and nothing is.
