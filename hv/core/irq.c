@@ -48,6 +48,10 @@ void irq_handle(void)
         } else if (irq == irq_console) {
             int c;
             bool any = false;
+            /* Acknowledge first, then drain: a byte arriving after the
+             * last read raises the interrupt again instead of waiting
+             * unseen in the FIFO. */
+            pl011_rx_ack();
             while ((c = pl011_getc()) >= 0) {
                 any |= console_input_put((char)c);
             }

@@ -43,10 +43,14 @@ void pl011_enable_rx_irq(void)
     *pl011_reg(UARTIMSC) |= INT_RX | INT_RT;
 }
 
+void pl011_rx_ack(void)
+{
+    *pl011_reg(UARTICR) = INT_RX | INT_RT;
+}
+
 int pl011_getc(void)
 {
     if (*pl011_reg(UARTFR) & FR_RXFE) {
-        *pl011_reg(UARTICR) = INT_RX | INT_RT;
         return -1;
     }
     return (int)(*pl011_reg(UARTDR) & 0xffu);

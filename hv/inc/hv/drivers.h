@@ -10,7 +10,9 @@ void pl011_init(void *base);
 void pl011_putc(char c);
 /** Interrupts on received bytes. */
 void pl011_enable_rx_irq(void);
-/** A received byte, or -1 (and the receive interrupt cleared) if none. */
+/** Clears the receive interrupts; drain with pl011_getc after it. */
+void pl011_rx_ack(void);
+/** A received byte, or -1 if none is waiting. */
 int pl011_getc(void);
 
 /* ARM GIC (v1: Cortex-A9 MPCore, PL390): interrupt controller. */
