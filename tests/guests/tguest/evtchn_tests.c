@@ -195,6 +195,20 @@ static uint32_t ev_pte_of(const void *va)
 /* Small page: shareable device (TEX 000, C 0, B 1), PL0 RW, XN. */
 #define PTE_DEVICE(pa) ((pa) | 0x2u | 0x1u | 0x4u | 0x30u)
 
+/* Makes ev_l2 an empty pinned L2 frame (read-only to us first). */
+static int32_t ev_pin_l2(void)
+{
+    uint32_t l2 = ev_pa(ev_l2);
+    memset(ev_l2, 0, sizeof(ev_l2));
+    int32_t rc = ev_update(ev_pte_of(ev_l2),
+                           l2 | 0x2u | 0x4u | 0x8u | 0x40u | 0x800u | 0x20u);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+    return hv_mmu_pin(l2, HV_MMU_L2);
+}
+
 TEST(device, assigned_timer_interrupt)
 {
     uint32_t dev = ev_arg("dev");
@@ -203,12 +217,7 @@ TEST(device, assigned_timer_interrupt)
     uint32_t l2 = ev_pa(ev_l2);
 
     ev_setup();
-    memset(ev_l2, 0, sizeof(ev_l2));
-    ASSERT_EQ(ev_update(ev_pte_of(ev_l2),
-                        l2 | 0x2u | 0x4u | 0x8u | 0x40u | 0x800u | 0x20u),
-              0);
-    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
-    ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
+    ASSERT_EQ(ev_pin_l2(), 0);
     /* Refused: normal memory type, executable, another device. */
     EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET,
                         dev | 0x2u | 0x1u | 0x4u | 0x8u | 0x30u),
@@ -259,12 +268,7 @@ TEST(time, guest_clock_without_trap)
 
     ASSERT_TRUE(page != 0 && si->clock_hz != 0);
     ev_setup();
-    memset(ev_l2, 0, sizeof(ev_l2));
-    ASSERT_EQ(ev_update(ev_pte_of(ev_l2),
-                        l2 | 0x2u | 0x4u | 0x8u | 0x40u | 0x800u | 0x20u),
-              0);
-    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
-    ASSERT_EQ(hv_mmu_pin(l2, HV_MMU_L2), 0);
+    ASSERT_EQ(ev_pin_l2(), 0);
     /* Writable, normal memory, executable: all refused. */
     EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET, PTE_DEVICE(page)), -HV_EPERM);
     EXPECT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET,
