@@ -11,6 +11,34 @@ qemu-system-arm device-tree-compiler libfdt-dev linux-source-6.1
 clang-format clang libclang-rt-14-dev
 gcc-arm-linux-gnueabihf bc bison flex libssl-dev libelf-dev cpio ccache"
 
+# --- armhf set-up (begin) ---------------------------------------------
+# scripts/initramfs-build fetches the Linux guest's user space as Debian
+# armhf packages (apt-get download PKG:armhf): the architecture must be
+# known to dpkg and its package lists present. Does nothing when done.
+setup_armhf() {
+    asudo=""
+    if [ "$(id -u)" != 0 ]; then
+        asudo=sudo
+    fi
+    if ! dpkg --print-foreign-architectures | grep -qx armhf; then
+        echo "deps: adding the armhf architecture"
+        $asudo dpkg --add-architecture armhf
+    fi
+    if ! ls /var/lib/apt/lists/*_binary-armhf_Packages* >/dev/null 2>&1; then
+        echo "deps: apt-get update (no armhf package lists yet)"
+        # A mirror failing on one suite (say, security) is only a warning
+        # as long as the main armhf list arrived.
+        $asudo apt-get update ||
+            echo "deps: warning: apt-get update reported errors"
+        if ! ls /var/lib/apt/lists/*_binary-armhf_Packages* >/dev/null 2>&1; then
+            echo "deps: error: no armhf package lists after apt-get update" >&2
+            exit 1
+        fi
+    fi
+}
+setup_armhf
+# --- armhf set-up (end) -----------------------------------------------
+
 missing=""
 for p in $PACKAGES; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
