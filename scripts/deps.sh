@@ -14,7 +14,8 @@ gcc-arm-linux-gnueabihf bc bison flex libssl-dev libelf-dev cpio ccache"
 # --- armhf set-up (begin) ---------------------------------------------
 # scripts/initramfs-build fetches the Linux guest's user space as Debian
 # armhf packages (apt-get download PKG:armhf): the architecture must be
-# known to dpkg and its package lists present. Does nothing when done.
+# known to dpkg and its package lists present; the static test programs
+# need libc6-dev-armhf-cross. Does nothing when done.
 setup_armhf() {
     asudo=""
     if [ "$(id -u)" != 0 ]; then
@@ -34,6 +35,14 @@ setup_armhf() {
             echo "deps: error: no armhf package lists after apt-get update" >&2
             exit 1
         fi
+    fi
+    # The static armhf test programs need the cross C library, which
+    # gcc-arm-linux-gnueabihf only recommends.
+    if ! dpkg-query -W -f='${Status}' libc6-dev-armhf-cross 2>/dev/null |
+        grep -q "install ok installed"; then
+        echo "deps: installing libc6-dev-armhf-cross"
+        DEBIAN_FRONTEND=noninteractive $asudo apt-get install -y \
+            --no-install-recommends libc6-dev-armhf-cross
     fi
 }
 setup_armhf
