@@ -176,6 +176,11 @@ static int32_t hypercall_cache(struct vm *vm)
     uint32_t len = arch_regs_arg(&vm->regs, 2);
     paddr_t pa;
 
+    if (op == HV_CACHE_ICACHE_ALL) {
+        /* Invalidating instruction caches loses no one's data. */
+        arch_cache_invalidate_icache();
+        return HV_OK;
+    }
     if (op != HV_CACHE_SYNC_ICACHE && op != HV_CACHE_CLEAN &&
         op != HV_CACHE_FLUSH) {
         return -HV_EINVAL;

@@ -312,7 +312,9 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
  *
  *   IN   r0  HV_CACHE_SYNC_ICACHE (make written code visible to
  *            instruction fetch), HV_CACHE_CLEAN (write dirty data to
- *            memory) or HV_CACHE_FLUSH (clean, then invalidate)
+ *            memory), HV_CACHE_FLUSH (clean, then invalidate) or
+ *            HV_CACHE_ICACHE_ALL (invalidate all instruction caches,
+ *            r1 and r2 ignored: for kernels whose I-cache may alias)
  *        r1  guest virtual address; r2  length, 0 .. HV_CACHE_MAX
  *   OUT  r0  0
  *   ERRORS
@@ -329,6 +331,7 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
 #define HV_CACHE_SYNC_ICACHE 0
 #define HV_CACHE_CLEAN 1
 #define HV_CACHE_FLUSH 2
+#define HV_CACHE_ICACHE_ALL 3
 #define HV_CACHE_MAX 0x100000u
 
 /*

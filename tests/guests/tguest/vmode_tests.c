@@ -297,7 +297,8 @@ TEST(hostile, cache_ops_on_foreign_addresses)
     EXPECT_EQ(
         hv_cache(HV_CACHE_FLUSH, (uint32_t)(uintptr_t)mine, HV_CACHE_MAX + 1),
         -HV_E2BIG);
-    EXPECT_EQ(hv_cache(3, (uint32_t)(uintptr_t)mine, 4), -HV_EINVAL);
+    EXPECT_EQ(hv_cache(HV_CACHE_ICACHE_ALL, 0xfe010000u, 0xffffffffu), 0);
+    EXPECT_EQ(hv_cache(4, (uint32_t)(uintptr_t)mine, 4), -HV_EINVAL);
 }
 
 TEST(hostile, iret_unregistered)
