@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hvbench TEST ITERATIONS: micro-benchmarks of the kernel paths a
+ * hypervisor makes expensive. TEST is one of
+ *   getppid  a null syscall, syscall(SYS_getppid), in a loop
+ *   fork     fork + _exit(0) in the child + waitpid in the parent
+ *   pipe     one byte back and forth between two processes over two
+ *            pipes; one iteration is a round trip (2 context switches)
+ * Prints one line, timed with clock_gettime(CLOCK_MONOTONIC):
+ *   BENCH <name> <iterations> <elapsed_ns> <ns_per_op>
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static unsigned long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int bench_getppid(unsigned long n)
+{
+    for (unsigned long i = 0; i < n; i++)
+        syscall(SYS_getppid);
+    return 0;
+}
+
+static int bench_fork(unsigned long n)
+{
+    for (unsigned long i = 0; i < n; i++) {
+        int status;
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("hvbench: fork");
+            return 1;
+        }
+        if (pid == 0)
+            _exit(0);
+        if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "hvbench: fork: bad child status\n");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int bench_pipe(unsigned long n)
+{
+    int ping[2], pong[2], status;
+    char c = 'x';
+    pid_t pid;
+
+    if (pipe(ping) || pipe(pong)) {
+        perror("hvbench: pipe");
+        return 1;
+    }
+    pid = fork();
+    if (pid < 0) {
+        perror("hvbench: fork");
+        return 1;
+    }
+    if (pid == 0) {
+        close(ping[1]);
+        close(pong[0]);
+        while (read(ping[0], &c, 1) == 1)
+            if (write(pong[1], &c, 1) != 1)
+                _exit(1);
+        _exit(0);
+    }
+    close(ping[0]);
+    close(pong[1]);
+    for (unsigned long i = 0; i < n; i++) {
+        if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1) {
+            fprintf(stderr, "hvbench: pipe: round trip %lu failed\n", i);
+            return 1;
+        }
+    }
+    close(ping[1]);
+    waitpid(pid, &status, 0);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(unsigned long);
+    } tests[] = {
+        { "getppid", bench_getppid },
+        { "fork", bench_fork },
+        { "pipe", bench_pipe },
+    };
+    unsigned long n;
+    unsigned long long t0, t1;
+
+    if (argc != 3 || (n = strtoul(argv[2], NULL, 0)) == 0) {
+        fprintf(stderr, "usage: hvbench getppid|fork|pipe ITERATIONS\n");
+        return 2;
+    }
+    for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        if (strcmp(argv[1], tests[i].name) != 0)
+            continue;
+        t0 = now_ns();
+        if (tests[i].fn(n))
+            return 1;
+        t1 = now_ns();
+        printf("BENCH %s %lu %llu %llu\n", tests[i].name, n, t1 - t0,
+               (t1 - t0) / n);
+        return 0;
+    }
+    fprintf(stderr, "hvbench: unknown test %s\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: MIT
+# Sourced by the tests in /tests (busybox ash). A failing check prints
+# "FAIL: <reason>" (init copies the last such reason into the
+# HVTEST-RESULT line) and exits 1.
+
+fail() {
+    echo "FAIL: $*"
+    exit 1
+}
+
+step() {
+    echo "--- $*"
+}
+
+# run DESCRIPTION COMMAND...: runs COMMAND, fails the test if it fails.
+run() {
+    _what=$1
+    shift
+    echo "+ $*"
+    "$@" || fail "$_what (exit status $?)"
+}
+
+# uptime_cs: seconds since boot in hundredths, from /proc/uptime.
+uptime_cs() {
+    read -r _up _idle < /proc/uptime
+    _s=${_up%.*}
+    _f=${_up#*.}
+    case $_f in ?) _f=${_f}0 ;; esac
+    _f=${_f%"${_f#??}"}
+    echo $((_s * 100 + ${_f#0}))
+}
+
+# timer_lines: the /proc/interrupts lines whose name mentions a timer
+# (timer, twd, tick; any case).
+timer_lines() {
+    grep -iE 'timer|twd|tick' /proc/interrupts
+}
+
+# timer_irqs: the sum of those lines' counts over all CPUs, or "none".
+timer_irqs() {
+    awk '
+        NR == 1 { ncpu = NF; next }
+        tolower($0) ~ /timer|twd|tick/ {
+            for (i = 2; i <= ncpu + 1 && $i ~ /^[0-9]+$/; i++) sum += $i
+            found = 1
+        }
+        END { if (found) printf "%.0f\n", sum; else print "none" }
+    ' /proc/interrupts
+}
