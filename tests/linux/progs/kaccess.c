@@ -32,7 +32,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
     (void)uc;
     if (sig == SIGBUS)
         memcpy(msg + 9, "SIGBUS ", 7);
-    put_hex(msg + 23, (uintptr_t)si->si_addr);
+    put_hex(msg + 22, (uintptr_t)si->si_addr);
     write(1, msg, sizeof(msg) - 1);
     _exit(sig == SIGSEGV ? 0 : 3);
 }
