@@ -39,24 +39,42 @@ void mem_init(paddr_t base, uint32_t size)
     }
 }
 
-bool mem_alloc(uint32_t size, paddr_t *pa)
+/* First fit among runs that start on an @align boundary. */
+static bool mem_alloc_aligned(uint32_t need, uint32_t align, paddr_t *pa)
 {
-    uint32_t need = size / HV_MEM_GRANULE;
-    uint32_t run = 0;
-
-    if (need == 0 || !IS_ALIGNED(size, HV_MEM_GRANULE)) {
-        return false;
-    }
-    for (uint32_t i = 0; i < mem_granules; i++) {
-        run = mem_is_used(i) ? 0 : run + 1;
-        if (run == need) {
-            uint32_t first = i + 1 - need;
+    for (uint32_t first = 0; first + need <= mem_granules; first++) {
+        uint32_t n = 0;
+        if (!IS_ALIGNED(mem_base + first * HV_MEM_GRANULE, align)) {
+            continue;
+        }
+        while (n < need && !mem_is_used(first + n)) {
+            n++;
+        }
+        if (n == need) {
             mem_mark(first, need, true);
             *pa = pa_init(mem_base + first * HV_MEM_GRANULE);
             return true;
         }
     }
     return false;
+}
+
+bool mem_alloc(uint32_t size, paddr_t *pa)
+{
+    uint32_t need = size / HV_MEM_GRANULE;
+
+    if (need == 0 || !IS_ALIGNED(size, HV_MEM_GRANULE)) {
+        return false;
+    }
+    /*
+     * Memory of a multiple of 2 MiB starts on a 2 MiB boundary when it
+     * can: Linux patches its phys-to-virt offset in 2 MiB units.
+     */
+    if (IS_ALIGNED(size, HV_MEM_LARGE_ALIGN) &&
+        mem_alloc_aligned(need, HV_MEM_LARGE_ALIGN, pa)) {
+        return true;
+    }
+    return mem_alloc_aligned(need, HV_MEM_GRANULE, pa);
 }
 
 bool mem_alloc_at(paddr_t pa, uint32_t size)

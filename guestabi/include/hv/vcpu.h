@@ -47,7 +47,9 @@
  *
  * CP15 REGISTERS
  *   In USR mode almost every CP15 access is undefined. The monitor
- *   emulates, on that trap, the reads a kernel needs to know its core:
+ *   emulates, on that trap and in virtual kernel mode only (user code
+ *   gets the undefined instruction, as on the bare core), the reads a
+ *   kernel needs to know its core:
  *   MRC p15 in ARM state of MIDR, CTR, MPIDR (reads 0xc0000000: one
  *   uniprocessor vCPU), ID_PFR0-1, ID_DFR0, ID_AFR0, ID_MMFR0-3,
  *   ID_ISAR0-5 and CLIDR, into r0-r12. TPIDRURW and reading TPIDRURO

@@ -104,7 +104,11 @@ static bool exception_condition_passed(uint32_t cond, uint32_t cpsr)
 static bool exception_emulate_cp15(struct vm *vm)
 {
     uint32_t insn;
-    if ((vm->regs.cpsr & PSR_T) ||
+    /*
+     * Only for the guest kernel: its user programs get what user code
+     * gets on the bare core, an undefined instruction (SIGILL in Linux).
+     */
+    if (vm->mode == VM_MODE_USER || (vm->regs.cpsr & PSR_T) ||
         vm_copy_from_guest(vm, &insn, gva_init(vm->regs.pc), 4) != HV_OK) {
         return false;
     }

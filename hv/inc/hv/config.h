@@ -9,6 +9,8 @@
 
 /* Guest memory is allocated in 1 MiB sections. */
 #define HV_MEM_GRANULE 0x00100000u
+/* Alignment preferred for guest memory of a multiple of this size. */
+#define HV_MEM_LARGE_ALIGN 0x00200000u
 /* Most RAM the section allocator can track: 1 GiB. */
 #define HV_MEM_MAX_GRANULES 1024u
 
