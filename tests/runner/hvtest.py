@@ -132,8 +132,11 @@ def build_image(args, work):
     cmd = [args.hvpack, "-o", image, "-m", args.monitor, "-b",
            board_dtb, "-g", manifest]
     for name in images:
-        cmd += ["-i", "%s=%s" % (name, os.path.join(args.image_dir,
-                                                     name + ".bin"))]
+        # the first --image-dir that has it (the test guests' directory
+        # comes first in every ctest command; others add theirs)
+        paths = [os.path.join(d, name + ".bin") for d in args.image_dir]
+        found = [p for p in paths if os.path.exists(p)]
+        cmd += ["-i", "%s=%s" % (name, (found or paths)[0])]
     for g in guests:
         if "dtb" in g:  # a .dts for the guest, compiled here
             out = os.path.join(work, "dtb-%s.dtb" % g["name"])
@@ -299,7 +302,8 @@ def main():
     p.add_argument("--hvpack", required=True)
     p.add_argument("--monitor", required=True)
     p.add_argument("--board-dtb", required=True)
-    p.add_argument("--image-dir", required=True)
+    p.add_argument("--image-dir", required=True, action="append",
+                   help="where <image>.bin files are (repeatable)")
     p.add_argument("--work-dir", required=True)
     p.add_argument("--guest", action="append", default=[],
                    help="name=..|image=..|mem=..|base=..|entry=..|args=..|halt")

@@ -79,6 +79,32 @@ static int role_chatter(const struct hv_start_info *si)
 }
 
 /* Counts how much work it gets done until the clock reaches end_ms. */
+/*
+ * A guest that keeps time beside another (a Linux guest, say): every
+ * period_ms it prints a heartbeat, count times, yielding in between, then
+ * reports success. If it stops beating, its neighbour or the monitor
+ * took the CPU from it for good.
+ */
+static int role_heartbeat(const struct hv_start_info *si)
+{
+    uint32_t count = 5;
+    uint32_t period_ms = 1000;
+    hv_cmdline_get_u32(si->cmdline, "count", &count);
+    hv_cmdline_get_u32(si->cmdline, "period_ms", &period_ms);
+
+    uint64_t start = hv_clock_read();
+    for (uint32_t i = 1; i <= count; i++) {
+        uint64_t due = start + (uint64_t)i * period_ms * 1000000u;
+        while (hv_clock_read() < due) {
+            hv_yield();
+        }
+        hv_printf("heartbeat %lu of %lu\n", (unsigned long)i,
+                  (unsigned long)count);
+    }
+    hv_puts("hvtest: role.heartbeat: SUCCESS\n");
+    return HVTEST_SUCCESS;
+}
+
 static int role_share(const struct hv_start_info *si)
 {
     uint32_t end_ms = 500;
@@ -180,6 +206,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "chatter") == 0) {
         return role_chatter(si);
+    }
+    if (strcmp(role, "heartbeat") == 0) {
+        return role_heartbeat(si);
     }
     if (strcmp(role, "bench") == 0) {
         return role_bench(si);
