@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# process: fork+exec, pipes, signals, threads.
+# process: fork+exec, pipes, signals, threads, VFP state per task.
 . /usr/share/hvtest/common.sh
 
 step "fork + execve + waitpid"
@@ -48,5 +48,8 @@ echo "killed sleep: wait status $st"
 step "threads"
 run "threads 4" threads 4
 run "threads 16" threads 16 2000
+
+step "VFP/NEON registers per task (armhf), across switches and signals"
+run "vfpcheck 3 2000" vfpcheck 3 2000
 
 echo "process: OK"
