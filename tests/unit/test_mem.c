@@ -43,9 +43,33 @@ TEST(mem, alloc_in_order)
 {
     mem_init(pa_init(BASE), 8 * MIB);
     EXPECT_EQ(mem_test_alloc(MIB), BASE);
-    EXPECT_EQ(mem_test_alloc(2 * MIB), BASE + MIB);
-    EXPECT_EQ(mem_test_alloc(MIB), BASE + 3 * MIB);
-    EXPECT_EQ(mem_free_bytes(), 4 * MIB);
+    EXPECT_EQ(mem_test_alloc(MIB), BASE + MIB);
+    EXPECT_EQ(mem_test_alloc(3 * MIB), BASE + 2 * MIB);
+    EXPECT_EQ(mem_test_alloc(MIB), BASE + 5 * MIB);
+    EXPECT_EQ(mem_free_bytes(), 2 * MIB);
+}
+
+/* Multiples of 2 MiB start on a 2 MiB boundary if one is free (Linux
+ * patches its phys-to-virt offset in 2 MiB units), else anywhere. */
+TEST(mem, multiples_of_2mib_are_2mib_aligned)
+{
+    mem_init(pa_init(BASE), 8 * MIB);
+    EXPECT_EQ(mem_test_alloc(MIB), BASE);
+    EXPECT_EQ(mem_test_alloc(2 * MIB), BASE + 2 * MIB); /* not BASE + 1 */
+    EXPECT_EQ(mem_test_alloc(MIB), BASE + MIB);         /* fills the gap */
+    EXPECT_EQ(mem_test_alloc(4 * MIB), BASE + 4 * MIB);
+    EXPECT_EQ(mem_free_bytes(), 0u);
+
+    /* An unaligned base: the first aligned start is one granule in. */
+    mem_init(pa_init(BASE + MIB), 8 * MIB);
+    EXPECT_EQ(mem_test_alloc(2 * MIB), BASE + 2 * MIB);
+    /* Only unaligned room is left for 4 MiB: it is used. */
+    EXPECT_EQ(mem_test_alloc(4 * MIB), BASE + 4 * MIB);
+    mem_init(pa_init(BASE + MIB), 3 * MIB);
+    EXPECT_EQ(mem_test_alloc(MIB), BASE + MIB);
+    EXPECT_EQ(mem_test_alloc(2 * MIB), BASE + 2 * MIB);
+    mem_init(pa_init(BASE + MIB), 2 * MIB);
+    EXPECT_EQ(mem_test_alloc(2 * MIB), BASE + MIB); /* no aligned room */
 }
 
 TEST(mem, rejects_non_granule_sizes)
@@ -85,19 +109,19 @@ TEST(mem, first_fit_reuses_holes)
 {
     mem_init(pa_init(BASE), 8 * MIB);
     uint32_t a = mem_test_alloc(MIB);     /* 0 */
-    uint32_t b = mem_test_alloc(2 * MIB); /* 1-2 */
-    uint32_t c = mem_test_alloc(MIB);     /* 3 */
-    EXPECT_EQ(c, BASE + 3 * MIB);
+    uint32_t b = mem_test_alloc(3 * MIB); /* 1-3 */
+    uint32_t c = mem_test_alloc(MIB);     /* 4 */
+    EXPECT_EQ(c, BASE + 4 * MIB);
 
     mem_free(pa_init(a), MIB);
-    /* 2 MiB do not fit the 1 MiB hole at 0: they go after c. */
-    EXPECT_EQ(mem_test_alloc(2 * MIB), BASE + 4 * MIB);
+    /* 3 MiB do not fit the 1 MiB hole at 0: they go after c. */
+    EXPECT_EQ(mem_test_alloc(3 * MIB), BASE + 5 * MIB);
     /* 1 MiB does: the first hole wins. */
     EXPECT_EQ(mem_test_alloc(MIB), BASE);
 
-    mem_free(pa_init(b), 2 * MIB);
-    EXPECT_EQ(mem_test_alloc(2 * MIB), BASE + MIB);
-    EXPECT_EQ(mem_free_bytes(), 2 * MIB);
+    mem_free(pa_init(b), 3 * MIB);
+    EXPECT_EQ(mem_test_alloc(3 * MIB), BASE + MIB);
+    EXPECT_EQ(mem_free_bytes(), 0u);
 }
 
 TEST(mem, fragmentation)
