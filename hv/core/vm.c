@@ -76,6 +76,24 @@ static void vm_write_start_info(struct vm *vm, uint8_t *mem,
 }
 
 /* Undoes a vm_create that failed after allocating memory. */
+/*
+ * Zero @size bytes at @p (both 16-byte aligned: guest memory comes in
+ * 1 MiB granules). The C library's memset goes a byte at a time, which
+ * made zeroing a 64 MiB guest most of the monitor's boot time. The empty
+ * asm keeps the compiler from turning the loop back into a memset call.
+ */
+static void vm_zero_words(void *p, uint32_t size)
+{
+    uint32_t *w = p;
+    for (uint32_t i = 0; i < size / 4u; i += 4) {
+        w[i] = 0;
+        w[i + 1] = 0;
+        w[i + 2] = 0;
+        w[i + 3] = 0;
+        __asm__ volatile("" ::: "memory");
+    }
+}
+
 static void vm_free_failed(struct vm *vm)
 {
     pt_release_vm(vm);
@@ -144,7 +162,7 @@ struct vm *vm_create(const struct vm_config *config)
         return NULL;
     }
     /* A guest never sees what an earlier guest left in this memory. */
-    memset(mem, 0, vm->mem_size);
+    vm_zero_words(mem, vm->mem_size);
     memcpy(mem + config->image_offset, config->image, config->image_size);
     if (config->dtb) {
         memcpy(mem + config->dtb_offset, config->dtb, config->dtb_size);
