@@ -16,7 +16,7 @@ int main(int argc, char **argv)
 {
     unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 0) : 500;
     const char *prog = argc > 2 ? argv[2] : "/bin/true";
-    char *const child_argv[] = { (char *)"true", NULL };
+    char *const child_argv[] = {(char *)"true", NULL};
 
     for (unsigned long i = 0; i < n; i++) {
         int status;
@@ -39,8 +39,9 @@ int main(int argc, char **argv)
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             printf("forkexec: FAIL cycle %lu: child status 0x%x%s\n", i,
                    (unsigned)status,
-                   WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
-                       " (execve failed)" : "");
+                   WIFEXITED(status) && WEXITSTATUS(status) == 127
+                       ? " (execve failed)"
+                       : "");
             return 1;
         }
     }

@@ -93,9 +93,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(unsigned long);
     } tests[] = {
-        { "getppid", bench_getppid },
-        { "fork", bench_fork },
-        { "pipe", bench_pipe },
+        {"getppid", bench_getppid},
+        {"fork", bench_fork},
+        {"pipe", bench_pipe},
     };
     unsigned long n;
     unsigned long long t0, t1;

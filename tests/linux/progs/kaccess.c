@@ -90,8 +90,8 @@ static int probe(int do_write, uintptr_t addr)
 
 int main(int argc, char **argv)
 {
-    static const uintptr_t rd[] = { 0xc0000000, 0xc0008000, 0xffff1000 };
-    static const uintptr_t wr[] = { 0xc0000000, 0xc0008000, 0xffff0000 };
+    static const uintptr_t rd[] = {0xc0000000, 0xc0008000, 0xffff1000};
+    static const uintptr_t wr[] = {0xc0000000, 0xc0008000, 0xffff0000};
     int do_write = 0, bad = 0, i = 1;
 
     if (argc > 1 && (!strcmp(argv[1], "write") || !strcmp(argv[1], "w"))) {

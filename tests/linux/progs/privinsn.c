@@ -89,7 +89,9 @@ static int check_msr(void)
 {
     unsigned long before = read_cpsr(), after;
     __asm__ volatile("msr cpsr_c, #0xd3\n\tmrs %0, cpsr"
-                     : "=r"(after) : : "memory", "cc");
+                     : "=r"(after)
+                     :
+                     : "memory", "cc");
     printf("privinsn: msr cpsr_c: cpsr 0x%08lx -> 0x%08lx\n", before, after);
     if ((after & 0x1f) != 0x10 || (after & 0xc0)) {
         printf("privinsn: msr cpsr_c: mode/mask bits changed\n");
@@ -164,8 +166,8 @@ static void run(const char *name, int (*fn)(void), int want_sig)
             printf("privinsn: %s: OK (%s, as expected)\n", name,
                    strsignal(sig));
         } else {
-            printf("privinsn: %s: FAIL (killed by signal %d, %s)\n", name,
-                   sig, strsignal(sig));
+            printf("privinsn: %s: FAIL (killed by signal %d, %s)\n", name, sig,
+                   strsignal(sig));
             failures++;
         }
     } else if (want_sig) {
@@ -177,8 +179,7 @@ static void run(const char *name, int (*fn)(void), int want_sig)
                WEXITSTATUS(status));
         failures++;
     } else {
-        printf("privinsn: %s: OK (no fault, still running, user mode)\n",
-               name);
+        printf("privinsn: %s: OK (no fault, still running, user mode)\n", name);
     }
 }
 

@@ -64,8 +64,8 @@ int main(int argc, char **argv)
     for (unsigned long t = 0; t < n; t++) {
         void *ret;
         unsigned long long base = t * 100000ULL;
-        unsigned long long want = base * iters +
-            (unsigned long long)iters * (iters - 1) / 2;
+        unsigned long long want =
+            base * iters + (unsigned long long)iters * (iters - 1) / 2;
 
         if (pthread_join(jobs[t].tid, &ret) != 0 || ret != &jobs[t]) {
             printf("threads: FAIL join %lu\n", t);
@@ -77,8 +77,7 @@ int main(int argc, char **argv)
         }
     }
     if (counter != n * iters) {
-        printf("threads: FAIL counter %lu, expected %lu\n", counter,
-               n * iters);
+        printf("threads: FAIL counter %lu, expected %lu\n", counter, n * iters);
         bad = 1;
     }
     printf("threads: %lu threads x %lu iterations %s\n", n, iters,

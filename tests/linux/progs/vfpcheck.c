@@ -22,29 +22,35 @@ static void vfp_fill(uint64_t seed)
 {
     uint64_t v[32];
     for (int i = 0; i < 32; i++) {
-        v[i] = seed * 0x9e3779b97f4a7c15ull + (uint64_t)i * 0x0101010101010101ull;
+        v[i] =
+            seed * 0x9e3779b97f4a7c15ull + (uint64_t)i * 0x0101010101010101ull;
     }
     const uint64_t *p = v;
-    __asm__ volatile(".fpu neon\n\tvldmia %0!, {d0-d15}\n\tvldmia %0!, {d16-d31}"
-                     : "+r"(p) : : "memory", "d0", "d1", "d2", "d3", "d4",
-                       "d5", "d6", "d7", "d8", "d9", "d10", "d11", "d12",
-                       "d13", "d14", "d15", "d16", "d17", "d18", "d19", "d20",
-                       "d21", "d22", "d23", "d24", "d25", "d26", "d27", "d28",
-                       "d29", "d30", "d31");
+    __asm__ volatile(
+        ".fpu neon\n\tvldmia %0!, {d0-d15}\n\tvldmia %0!, {d16-d31}"
+        : "+r"(p)
+        :
+        : "memory", "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9",
+          "d10", "d11", "d12", "d13", "d14", "d15", "d16", "d17", "d18", "d19",
+          "d20", "d21", "d22", "d23", "d24", "d25", "d26", "d27", "d28", "d29",
+          "d30", "d31");
 }
 
 static void vfp_read(uint64_t v[32], uint32_t *fpscr)
 {
     uint64_t *p = v;
-    __asm__ volatile(".fpu neon\n\tvstmia %0!, {d0-d15}\n\tvstmia %0!, {d16-d31}"
-                     : "+r"(p) : : "memory");
+    __asm__ volatile(
+        ".fpu neon\n\tvstmia %0!, {d0-d15}\n\tvstmia %0!, {d16-d31}"
+        : "+r"(p)
+        :
+        : "memory");
     __asm__ volatile("vmrs %0, fpscr" : "=r"(*fpscr));
 }
 
 static void on_usr1(int sig)
 {
     (void)sig;
-    vfp_fill(0xdeadbeefull);    /* the handler's own values */
+    vfp_fill(0xdeadbeefull); /* the handler's own values */
     __asm__ volatile("vmsr fpscr, %0" : : "r"(0x03000000u));
 }
 
@@ -56,7 +62,8 @@ static int child(unsigned int id, unsigned int rounds)
 
     signal(SIGUSR1, on_usr1);
     for (int i = 0; i < 32; i++) {
-        want[i] = (id + 1) * 0x9e3779b97f4a7c15ull + (uint64_t)i * 0x0101010101010101ull;
+        want[i] = (id + 1) * 0x9e3779b97f4a7c15ull +
+                  (uint64_t)i * 0x0101010101010101ull;
     }
     vfp_fill(id + 1);
     __asm__ volatile("vmsr fpscr, %0" : : "r"(fpscr_want));
@@ -69,15 +76,16 @@ static int child(unsigned int id, unsigned int rounds)
         for (int i = 0; i < 32; i++) {
             if (got[i] != want[i]) {
                 printf("vfpcheck: FAIL process %u round %u: d%d = %016llx, "
-                       "want %016llx\n", id, r, i,
-                       (unsigned long long)got[i], (unsigned long long)want[i]);
+                       "want %016llx\n",
+                       id, r, i, (unsigned long long)got[i],
+                       (unsigned long long)want[i]);
                 return 1;
             }
         }
         if ((fpscr & 0x00c00000u) != fpscr_want) {
             printf("vfpcheck: FAIL process %u round %u: FPSCR %08x, want "
-                   "rounding bits %08x\n", id, r, (unsigned)fpscr,
-                   (unsigned)fpscr_want);
+                   "rounding bits %08x\n",
+                   id, r, (unsigned)fpscr, (unsigned)fpscr_want);
             return 1;
         }
     }
@@ -110,7 +118,7 @@ int main(int argc, char **argv)
         printf("vfpcheck: FAIL (%d of %u processes)\n", failed, procs);
         return 1;
     }
-    printf("vfpcheck: OK (%u processes x %u rounds, signals included)\n",
-           procs, rounds);
+    printf("vfpcheck: OK (%u processes x %u rounds, signals included)\n", procs,
+           rounds);
     return 0;
 }
