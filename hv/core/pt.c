@@ -306,6 +306,9 @@ static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
 {
     for (uint32_t i = 0; i < count; i++) {
         int32_t rc;
+        if (table[i] == 0) {
+            continue; /* most of a table: valid, and holds no reference */
+        }
         if (l1 && pt_window_index(i)) {
             rc = table[i] == 0 ? HV_OK : -HV_EINVAL;
         } else {
@@ -326,7 +329,7 @@ static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
 static void pt_drop_all(bool l1, uint32_t *table, uint32_t count)
 {
     for (uint32_t i = 0; i < count; i++) {
-        if (!(l1 && pt_window_index(i))) {
+        if (table[i] != 0 && !(l1 && pt_window_index(i))) {
             pt_ref_apply(pt_ref_of(l1, table[i]), -1);
         }
     }
@@ -432,10 +435,9 @@ int32_t pt_unpin(struct vm *vm, paddr_t pa)
         uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L1_SIZE);
         pt_drop_all(true, table, L1_ENTRIES);
         /* Hand the table back without the monitor's entries in it. */
-        for (uint32_t i = 0; i < L1_ENTRIES; i++) {
-            if (pt_window_index(i)) {
-                table[i] = 0;
-            }
+        for (uint32_t i = HV_MMU_WINDOW_BASE >> PT_SECTION_SHIFT;
+             i < HV_MMU_WINDOW_END >> PT_SECTION_SHIFT; i++) {
+            table[i] = 0;
         }
         pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_NONE);
         pt_asid_release(a);
