@@ -125,6 +125,31 @@ static int32_t pt_check_device(const struct vm *vm, uint32_t pa, uint32_t size,
     return HV_OK;
 }
 
+/*
+ * Guest RAM may be mapped only as Normal memory, inner and outer
+ * write-back (TEX:C:B 001:1:1, write-allocate, as the monitor maps it, or
+ * 000:1:1), so every view of a frame has the same cacheability. With a
+ * non-cacheable alias a guest could write a page-table entry straight to
+ * memory under a stale clean cache line; the monitor would validate the
+ * line, the table walker (non-cacheable) would use memory (Guanciale et
+ * al., "Cache storage channels", IEEE S&P 2016). The two allocation
+ * hints differ only in what a miss allocates, not in coherence.
+ */
+static int32_t pt_check_ram_type(uint32_t tex_c_b)
+{
+    return tex_c_b == 0x7u || tex_c_b == 0x3u ? HV_OK : -HV_EINVAL;
+}
+
+static uint32_t pt_l1_tex_c_b(uint32_t desc)
+{
+    return ((desc >> 12) & 7u) << 2 | ((desc >> 2) & 3u);
+}
+
+static uint32_t pt_l2_tex_c_b(uint32_t desc)
+{
+    return ((desc >> 6) & 7u) << 2 | ((desc >> 2) & 3u);
+}
+
 static uint32_t *pt_frame(uint32_t pa)
 {
     return &pt_frames[(pa - pt_base) >> PT_FRAME_SHIFT];
@@ -224,13 +249,13 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
             return rc;
         }
         if (!pt_owned(vm, pa, HV_MEM_GRANULE)) {
-            uint32_t tcb = ((desc >> 12) & 7u) << 2 | ((desc >> 2) & 3u);
-            return pt_check_device(vm, pa, HV_MEM_GRANULE, tcb,
+            return pt_check_device(vm, pa, HV_MEM_GRANULE, pt_l1_tex_c_b(desc),
                                    (desc & (1u << 4)) != 0,
                                    L1_SECT_AP(desc) == AP_PL0_RW);
         }
-        if (L1_SECT_AP(desc) != AP_PL0_RW) {
-            return HV_OK;
+        rc = pt_check_ram_type(pt_l1_tex_c_b(desc));
+        if (rc != HV_OK || L1_SECT_AP(desc) != AP_PL0_RW) {
+            return rc;
         }
         uint32_t s = pt_section_index(pa);
         if (pt_section_tables[s] != 0) {
@@ -253,12 +278,12 @@ static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
     }
     uint32_t pa = desc & ~(PT_FRAME_SIZE - 1);
     if (!pt_owned(vm, pa, PT_FRAME_SIZE)) {
-        uint32_t tcb = ((desc >> 6) & 7u) << 2 | ((desc >> 2) & 3u);
-        return pt_check_device(vm, pa, PT_FRAME_SIZE, tcb, (desc & 1u) != 0,
-                               L2_AP(desc) == AP_PL0_RW);
+        return pt_check_device(vm, pa, PT_FRAME_SIZE, pt_l2_tex_c_b(desc),
+                               (desc & 1u) != 0, L2_AP(desc) == AP_PL0_RW);
     }
-    if (L2_AP(desc) != AP_PL0_RW) {
-        return HV_OK;
+    int32_t rc = pt_check_ram_type(pt_l2_tex_c_b(desc));
+    if (rc != HV_OK || L2_AP(desc) != AP_PL0_RW) {
+        return rc;
     }
     uint32_t f = *pt_frame(pa);
     if (FRAME_TYPE(f) == PT_TYPE_L1 || FRAME_TYPE(f) == PT_TYPE_L2) {
@@ -353,6 +378,17 @@ static int32_t pt_frames_free(const struct vm *vm, uint32_t pa, uint32_t size)
     return HV_OK;
 }
 
+/*
+ * Cleans and invalidates [pa, pa + size) before the validator reads it,
+ * so it reads what the table walker will: memory, not a stale line.
+ */
+static void pt_flush_frames(uint32_t pa, uint32_t size)
+{
+    for (uint32_t off = 0; off < size; off += PT_FRAME_SIZE) {
+        arch_cache_range(ARCH_CACHE_FLUSH, pa_init(pa + off), PT_FRAME_SIZE);
+    }
+}
+
 static void pt_set_type(uint32_t pa, uint32_t size, uint32_t type)
 {
     for (uint32_t off = 0; off < size; off += PT_FRAME_SIZE) {
@@ -380,6 +416,7 @@ int32_t pt_pin_l1(struct vm *vm, paddr_t pa)
     }
     /* Typed first, so an entry that maps the table itself is caught. */
     pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_L1);
+    pt_flush_frames(a, HV_MMU_L1_SIZE);
     uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L1_SIZE);
     rc = pt_take_all(vm, true, table, L1_ENTRIES);
     if (rc != HV_OK) {
@@ -406,6 +443,7 @@ int32_t pt_pin_l2(struct vm *vm, paddr_t pa)
         return rc;
     }
     pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_L2);
+    pt_flush_frames(a, HV_MMU_L2_FRAME_SIZE);
     uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L2_FRAME_SIZE);
     rc = pt_take_all(vm, false, table + HV_MMU_L2_HW_OFFSET / 4, L2_HW_ENTRIES);
     if (rc != HV_OK) {

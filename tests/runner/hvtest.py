@@ -34,6 +34,9 @@ BOARDS = {
     "vexpress-a9": ["-M", "vexpress-a9", "-m", "256M"],
     "realview-pb-a8": ["-M", "realview-pb-a8", "-m", "128M"],
 }
+# Where each board's RAM starts: --dirty-boot puts its boot loader 32 KiB
+# in and hv at 64 KiB, where -kernel would put it.
+RAM_BASE = {"vexpress-a9": 0x60000000, "realview-pb-a8": 0x70000000}
 QEMU_COMMON = [
     "-semihosting", "-no-reboot", "-audiodev", "none,id=noaudio",
     "-global", "pl041.audiodev=noaudio",
@@ -192,8 +195,16 @@ def feed_input(proc, args):
 
 def boot(args, image):
     cmd = [args.qemu] + BOARDS[args.board] + QEMU_COMMON
-    cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio",
-            "-kernel", image]
+    cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
+    if args.dirty_boot:
+        loader = RAM_BASE[args.board] + 0x8000
+        cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" %
+                (args.dirty_boot, loader),
+                "-device", "loader,file=%s,addr=0x%x,force-raw=on" %
+                (image, loader + 0x8000),
+                "-device", "loader,addr=0x%x,cpu-num=0" % loader]
+    else:
+        cmd += ["-kernel", image]
     if args.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     start = time.monotonic()
@@ -315,6 +326,9 @@ def main():
     p.add_argument("--truncate", type=int, default=0,
                    help="drop this many bytes from the end of the image")
     p.add_argument("--timeout", type=int, default=30)
+    p.add_argument("--dirty-boot", metavar="BIN",
+                   help="boot through this raw boot loader (loaded 32 KiB "
+                   "into RAM, hv 32 KiB above it) instead of -kernel")
     p.add_argument("--icount", action="store_true",
                    help="-icount shift=0: deterministic virtual time")
     p.add_argument("--result-from", help="guest whose hvtest line decides")

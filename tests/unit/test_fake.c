@@ -20,7 +20,7 @@ TEST(fake, regs_init_arm_entry)
     EXPECT_EQ(arch_regs_pc(&regs), 0x80000100u);
     EXPECT_EQ(regs.sp, 0x800ff000u);
     EXPECT_EQ(regs.r[0], 0x800ff000u);
-    EXPECT_EQ(regs.cpsr, 0x10u);
+    EXPECT_EQ(regs.cpsr, 0x50u); /* USR, FIQ masked: hv uses none */
     for (int i = 1; i < 13; i++) {
         EXPECT_EQ(regs.r[i], 0u);
     }
@@ -33,7 +33,7 @@ TEST(fake, regs_init_thumb_entry)
 
     arch_regs_init(&regs, 0x80000101u, 0, 0);
     EXPECT_EQ(regs.pc, 0x80000100u);
-    EXPECT_EQ(regs.cpsr, 0x30u);
+    EXPECT_EQ(regs.cpsr, 0x70u);
 }
 
 TEST(fake, regs_hypercall_convention)
@@ -63,17 +63,17 @@ TEST(fake, regs_sanitize)
 
     regs.cpsr = 0xffffffffu;
     arch_regs_sanitize(&regs);
-    EXPECT_EQ(regs.cpsr, 0xfe0ffe30u);
+    EXPECT_EQ(regs.cpsr, 0xfe0ffe70u);
 
-    /* SVC mode with A, I and F set: back to plain USR. */
+    /* SVC mode with A, I and F set: back to USR, F alone kept. */
     regs.cpsr = 0x1d3u;
     arch_regs_sanitize(&regs);
-    EXPECT_EQ(regs.cpsr, 0x10u);
+    EXPECT_EQ(regs.cpsr, 0x50u);
 
-    /* Flags, GE, E and T survive. */
+    /* Flags, GE, E and T survive; F is set even when it was clear. */
     regs.cpsr = 0xf00f0230u;
     arch_regs_sanitize(&regs);
-    EXPECT_EQ(regs.cpsr, 0xf00f0230u);
+    EXPECT_EQ(regs.cpsr, 0xf00f0270u);
 }
 
 TEST(fake, boot_ptr_bounds)

@@ -116,7 +116,7 @@ TEST(hypercall, version)
     EXPECT_EQ(alpha->regs.sp, 0x800ff000u);
     EXPECT_EQ(alpha->regs.lr, 0x80000040u);
     EXPECT_EQ(alpha->regs.pc, 0x80000044u);
-    EXPECT_EQ(alpha->regs.cpsr, 0x80000010u);
+    EXPECT_EQ(alpha->regs.cpsr, 0x80000050u); /* F: no FIQ in guests */
     EXPECT_STREQ(fake_output(), "");
 }
 
@@ -628,7 +628,7 @@ TEST(hypercall, resume_sanitizes_cpsr)
     beta->regs.cpsr = 0x600001dfu; /* SYS, A, I, F, flags */
     struct arch_regs *next = hc_call(alpha, HV_OP_YIELD, 0, 0);
     ASSERT_TRUE(next == &beta->regs);
-    EXPECT_EQ(next->cpsr, 0x60000010u);
+    EXPECT_EQ(next->cpsr, 0x60000050u); /* USR, F masked */
 }
 
 /* --- Guest page tables through hypercalls ------------------------------ */

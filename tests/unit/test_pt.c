@@ -71,8 +71,14 @@ static uint32_t table(uint32_t l2, uint32_t domain)
     return l2 | L1_DOMAIN(domain) | L1_TABLE;
 }
 
+/* A section; one of the hand-made guest's RAM with no memory type given
+ * is normal write-back, the only type guest RAM may have. */
 static uint32_t section(uint32_t pa, uint32_t attrs, uint32_t domain)
 {
+    const uint32_t type_bits = L1_B | L1_C | L1_TEX(7);
+    if (pa >= G && pa - G < GSIZE && (attrs & type_bits) == 0) {
+        attrs |= L1_B | L1_C | L1_TEX(1);
+    }
     return (pa & 0xfff00000u) | attrs | L1_DOMAIN(domain) | L1_SECTION;
 }
 
@@ -461,6 +467,102 @@ TEST(pt, pin_l2_refuses_bad_entries)
     EXPECT_EQ(counts(DATA).writable_refs, 1u);
     EXPECT_EQ(own[0], 0xffffffffu);
     EXPECT_EQ(own[HW / 4 - 1], foreign);
+}
+
+/* --- Memory types of guest RAM (the cache-alias attack) ------------------ */
+
+/*
+ * Guest RAM only as Normal write-back (TEX:C:B 001:1:1 or 000:1:1):
+ * strongly-ordered, device, non-cacheable and write-through views of
+ * the same frame are refused, at pin and at update, for pages and
+ * sections alike.
+ */
+TEST(pt, ram_only_write_back)
+{
+    struct vm *vm = pt_test_vm();
+    const uint32_t bad_page[] = {
+        0,                       /* strongly ordered */
+        L2_B,                    /* shareable device */
+        L2_TEX(2),               /* non-shareable device */
+        L2_TEX(1),               /* normal, non-cacheable */
+        L2_C,                    /* write-through */
+        L2_TEX(1) | L2_C,        /* TEX 001 C 1 B 0: reserved */
+        L2_TEX(4) | L2_C | L2_B, /* inner WB, outer non-cacheable */
+        L2_TEX(5) | L2_C | L2_B, /* inner WB, outer WB: TEX[2] form */
+        L2_TEX(7) | L2_C | L2_B, /* outer WB no-allocate, inner WB */
+    };
+    uint32_t *l2 = hw(L2A);
+
+    ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
+    for (unsigned int i = 0; i < sizeof(bad_page) / sizeof(bad_page[0]); i++) {
+        uint32_t desc = DATA | L2_SMALL | L2_AP_RW | bad_page[i];
+        EXPECT_EQ(update(vm, l2e(L2A, 0), desc), -HV_EINVAL);
+        EXPECT_EQ(update(vm, l2e(L2A, 1), desc | L2_APX), -HV_EINVAL);
+    }
+    EXPECT_EQ(l2[0], 0u);
+    EXPECT_EQ(counts(DATA).writable_refs, 0u);
+    /* The two write-back forms are accepted. */
+    EXPECT_EQ(update(vm, l2e(L2A, 0), page_rw(DATA)), HV_OK);
+    EXPECT_EQ(update(vm, l2e(L2A, 1), DATA | L2_SMALL | L2_AP_RW | L2_C | L2_B),
+              HV_OK);
+    EXPECT_EQ(counts(DATA).writable_refs, 2u);
+
+    /* At pin time too. */
+    memset(hw(L2B), 0, HV_MMU_L2_HW_SIZE);
+    hw(L2B)[7] = DATA | L2_SMALL | L2_AP_RO | L2_TEX(1);
+    EXPECT_EQ(pin_l2(vm, L2B), -HV_EINVAL);
+    EXPECT_EQ(counts(L2B).type, 0u);
+
+    /* Sections: the same rule. */
+    uint32_t *t = mem(L1A);
+    t[0] = section(G, L1_AP_RW | L1_TEX(1), HV_MMU_DOMAIN_KERNEL);
+    EXPECT_EQ(pin_l1(vm, L1A), -HV_EINVAL);
+    t[0] = G | L1_AP_RO | L1_DOMAIN(1) | L1_SECTION; /* strongly ordered */
+    EXPECT_EQ(pin_l1(vm, L1A), -HV_EINVAL);
+    t[0] = section(G, L1_AP_RO | L1_C | L1_B | L1_TEX(1), HV_MMU_DOMAIN_KERNEL);
+    EXPECT_EQ(pin_l1(vm, L1A), HV_OK);
+    EXPECT_EQ(update(vm, l1e(L1A, 1),
+                     section(G + MIB, L1_AP_RO | L1_B, HV_MMU_DOMAIN_KERNEL)),
+              -HV_EINVAL);
+    EXPECT_EQ(
+        update(vm, l1e(L1A, 1),
+               section(G + MIB, L1_AP_RO | L1_C | L1_B, HV_MMU_DOMAIN_KERNEL)),
+        HV_OK);
+}
+
+/*
+ * The attack itself, with the alias written: the table's cache line says
+ * harmless, memory (what the non-cacheable walker reads) maps another
+ * guest's frame. Pinning must validate memory: it cleans and invalidates
+ * the frame first, then refuses.
+ */
+TEST(pt, pin_reads_memory_not_a_stale_line)
+{
+    struct vm *vm = pt_test_vm();
+    const uint32_t foreign = page_rw(FAKE_RAM_BASE);
+
+    fake_cache_stale(pa_init(l2e(L2A, 3)), page_ro(DATA), foreign);
+    EXPECT_EQ(pin_l2(vm, L2A), -HV_EPERM);
+    EXPECT_EQ(hw(L2A)[3], foreign);
+    EXPECT_EQ(counts(L2A).type, 0u);
+
+    /* The same through an L1 section entry, in its last frame. */
+    uint32_t *t = mem(L1A);
+    memset(t, 0, HV_MMU_L1_SIZE);
+    fake_cache_stale(pa_init(l1e(L1A, 4000)), 0,
+                     section(FAKE_RAM_BASE, L1_AP_RW | L1_C | L1_B | L1_TEX(1),
+                             HV_MMU_DOMAIN_KERNEL));
+    EXPECT_EQ(pin_l1(vm, L1A), -HV_EPERM);
+    EXPECT_EQ(counts(L1A).type, 0u);
+
+    /* Every frame of a table is cleaned and invalidated when pinned. */
+    unsigned int before = fake_cache_op_count(ARCH_CACHE_FLUSH);
+    memset(t, 0, HV_MMU_L1_SIZE);
+    memset(hw(L2A), 0, HV_MMU_L2_HW_SIZE);
+    EXPECT_EQ(pin_l2(vm, L2A), HV_OK);
+    EXPECT_EQ(fake_cache_op_count(ARCH_CACHE_FLUSH), before + 1);
+    EXPECT_EQ(pin_l1(vm, L1A), HV_OK);
+    EXPECT_EQ(fake_cache_op_count(ARCH_CACHE_FLUSH), before + 5);
 }
 
 /* A pinned L1 whose entries are all one L2: its type count overflows. */

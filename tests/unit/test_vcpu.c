@@ -297,7 +297,7 @@ TEST(vcpu, upcall_from_user_mode)
     EXPECT_EQ(alpha->regs.r[2], 0x805u);
     EXPECT_EQ(alpha->regs.r[3], (uint32_t)HV_UPCALL_DATA_ABORT);
     EXPECT_EQ(alpha->regs.pc, BASE + 0x500);
-    EXPECT_EQ(alpha->regs.cpsr, 0x10u); /* ARM state, USR */
+    EXPECT_EQ(alpha->regs.cpsr, 0x50u); /* ARM state, USR, F masked */
     EXPECT_EQ(alpha->state, VM_RUNNABLE);
 }
 

@@ -297,7 +297,7 @@ TEST(vm, create_loads_image_and_start_info)
     EXPECT_EQ(vm->regs.r[0], si_gva);
     EXPECT_EQ(vm->regs.sp, BASE + (l.l1 - FAKE_RAM_BASE));
     EXPECT_EQ(vm->regs.sp % 8, 0u);
-    EXPECT_EQ(vm->regs.cpsr, 0x10u);
+    EXPECT_EQ(vm->regs.cpsr, 0x50u); /* USR, FIQ masked */
     EXPECT_CONTAINS(fake_output(), "guest 1 'alpha': 2048 KiB");
 }
 
@@ -500,6 +500,31 @@ TEST(vm, create_clears_memory_of_earlier_guest)
         dirty += p[i] != 0;
     }
     EXPECT_EQ(dirty, 0u);
+}
+
+/*
+ * A guest that stops while the CPU translates through its tables (it was
+ * running) must not leave them or its ASID live while the CPU idles: the
+ * tables are unpinned, the memory and the ASID go to the next guest.
+ */
+TEST(vm, stop_leaves_the_dead_guests_tables)
+{
+    unit_vm_setup();
+    struct vm *a = unit_vm_create("alpha", MIB);
+    struct vm *b = unit_vm_create("beta", MIB);
+    a->active_asid = pt_asid_of(a->active_l1);
+    arch_mm_activate(a);
+    ASSERT_EQ(fake_current_ttbr0(), (uint32_t)pa_addr(a->active_l1));
+    ASSERT_TRUE(fake_current_asid() != 0);
+
+    /* Another guest stopping changes nothing. */
+    vm_stop(b, 0, false);
+    EXPECT_EQ(fake_current_ttbr0(), (uint32_t)pa_addr(a->active_l1));
+    EXPECT_EQ(fake_current_asid(), a->active_asid);
+
+    vm_stop(a, 0, false);
+    EXPECT_EQ(fake_current_ttbr0(), 0u);
+    EXPECT_EQ(fake_current_asid(), 0u);
 }
 
 TEST(vm, stop_releases_everything_once)

@@ -135,7 +135,9 @@ HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
  *   OUT  r0  0; the table is read-only to the guest from now on
  *   ERRORS
  *        HV_EINVAL  misaligned, unknown level, a malformed entry, an L1
- *                   entry of the monitor window that is not 0
+ *                   entry of the monitor window that is not 0, an entry
+ *                   mapping this guest's memory as other than normal
+ *                   write-back
  *        HV_EPERM   the table, or memory one of its entries maps, is not
  *                   this guest's; an entry uses the monitor's domain
  *        HV_EBUSY   the table is already pinned, is mapped writable or is
@@ -175,7 +177,8 @@ HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
  *        HV_E2BIG   count above HV_MMU_UPDATE_MAX (nothing applied)
  *        HV_EFAULT  the array is not readable (nothing applied)
  *        HV_EINVAL  ptr is not an entry of a pinned table of this guest,
- *                   or the new entry is malformed
+ *                   or the new entry is malformed or maps this guest's
+ *                   memory as other than normal write-back (<hv/mmu.h>)
  *        HV_EPERM   ptr is an L1 entry of the monitor window, or the entry
  *                   maps memory not this guest's
  *        HV_EBUSY   the entry would map a pinned table writable

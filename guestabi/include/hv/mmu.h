@@ -24,7 +24,14 @@
  *   3072 (a hardware table) of a pinned L2 frame
  *   of this guest; section (type 2, not supersection) of this guest's
  *   memory. L2 fault (type 0) and small page (type 2 or 3) of this guest's
- *   memory. Memory outside the guest's RAM may be mapped only inside a
+ *   memory. The guest's own memory only as Normal memory, inner and outer
+ *   write-back (TEX:C:B 001:1:1, as the monitor maps it, or 000:1:1):
+ *   any other type (strongly ordered, device, non-cacheable,
+ *   write-through, the TEX[2] forms) is refused with HV_EINVAL, for
+ *   read-only entries too. Two views of one frame with different
+ *   cacheability would let a write reach memory behind a stale cache
+ *   line, where the monitor validates the line and the table walker
+ *   reads memory. Memory outside the guest's RAM may be mapped only inside a
  *   device region its manifest gives it ("device-regions"), as Device or
  *   Strongly-ordered memory (TEX:C:B 000:0:1, 010:0:0 or 000:0:0) with XN
  *   set; hypercall buffers are never taken from device memory

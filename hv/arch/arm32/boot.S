@@ -35,6 +35,7 @@
  */
 _start:
     cpsid   aif, #0x13
+    setend  le                         /* a boot loader could leave BE */
     mrc     p15, 0, r0, c1, c0, 0
     bic     r0, r0, #(1 << 0)          /* MMU off */
     bic     r0, r0, #(1 << 2)          /* D-cache off */
@@ -139,11 +140,15 @@ _start:
     bic     r0, r0, #(1 << 28)         /* TRE off */
     bic     r0, r0, #(1 << 29)         /* AFE off */
     bic     r0, r0, #(1 << 30)         /* TE: exceptions in ARM state */
+    bic     r0, r0, #(1 << 25)         /* EE: exceptions little-endian */
     mcr     p15, 0, r0, c1, c0, 0
     isb
     ldr     pc, =boot_virtual
 
 boot_virtual:
+    cps     #0x17                      /* ABT: vec_dabt's scratch words */
+    ldr     sp, =entry_abt_scratch
+    cps     #0x13
     ldr     sp, =(hv_stack + HV_STACK_SIZE)
     ldr     r0, =hv_vectors
     mcr     p15, 0, r0, c12, c0, 0     /* VBAR */

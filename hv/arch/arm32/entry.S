@@ -12,15 +12,32 @@
  * struct arch_regs layout (must match inc/arch/regs.h):
  *   0   r0 .. r12    52  sp_usr   56  lr_usr   60  pc   64  cpsr
  *
- * The monitor itself runs with IRQ masked (every exception entry masks
- * it; FIQ is never raised: the GIC signals all interrupts as IRQ), so an
- * exception taken from a privileged mode is a monitor bug: it goes to
- * arch_exception_monitor_fault on a separate stack and never returns.
+ * The monitor runs with A, I and F masked: every vector's first
+ * instruction is cpsid aif (SVC and undefined-instruction entries leave
+ * A as the guest had it, and no entry but FIQ's masks F). hv uses no FIQ
+ * and guests run with F set too (arch_regs_sanitize), so FIQ is never
+ * taken. An exception taken from a privileged mode is a monitor bug: it
+ * goes to arch_exception_monitor_fault on a separate stack and never
+ * returns; with one exception, below.
+ *
+ * THE ENTRY WINDOW. An SVC or undefined-instruction entry leaves CPSR.A
+ * clear for two instruction boundaries: before the vector slot's branch
+ * and before the stub's cpsid. An asynchronous abort a guest caused (a
+ * bus error on its device's write) can land there, in SVC or UND mode.
+ * vec_dabt recognises exactly those four addresses and turns the abort
+ * into the guest's own: the trapping instruction (the SVC, or the
+ * undefined one) has not executed, the guest's registers are untouched
+ * and SVC sp is still just past its struct arch_regs, so the abort is
+ * taken as if just before that instruction, which runs again when the
+ * guest resumes. tests/tools/test_entry_window.py checks the layout.
  */
 #include <arch/layout.h>
 
 #define MODE_USR 0x10
 #define MODE_SVC 0x13
+#define MODE_ABT 0x17
+#define MODE_UND 0x1b
+#define PSR_T 0x20
 #define REGS_SIZE 68
 
 /* In SVC mode, after SRS: push the rest of the frame; r0 = frame. */
@@ -55,6 +72,7 @@ hv_vectors:
 #define EXC_OTHER 7
 
 vec_undef:      /* lr = faulting instruction + 4 (ARM) or + 2 (Thumb) */
+    cpsid   aif
     srsdb   sp!, #MODE_SVC
     cps     #MODE_SVC
     save_frame
@@ -62,12 +80,14 @@ vec_undef:      /* lr = faulting instruction + 4 (ARM) or + 2 (Thumb) */
     b       exception_common
 
 vec_svc:        /* lr = instruction after the SVC: the return address */
+    cpsid   aif
     srsdb   sp!, #MODE_SVC
     save_frame
     mov     r1, #EXC_SVC
     b       exception_common
 
 vec_pabt:       /* lr = faulting instruction + 4 */
+    cpsid   aif
     sub     lr, lr, #4
     srsdb   sp!, #MODE_SVC
     cps     #MODE_SVC
@@ -75,8 +95,49 @@ vec_pabt:       /* lr = faulting instruction + 4 */
     mov     r1, #EXC_PABT
     b       exception_common
 
-vec_dabt:       /* lr = faulting instruction + 8 */
+/*
+ * vec_dabt: lr = faulting (or, asynchronous, interrupted) instruction + 8.
+ * ABT sp points at entry_abt_scratch, two words to free r0 and r1 while
+ * it decides whether this is an abort in the entry window (see the top).
+ */
+vec_dabt:
+    cpsid   aif
     sub     lr, lr, #8
+    stmia   sp, {r0, r1}
+    mrs     r0, spsr
+    and     r0, r0, #0x1f
+    cmp     r0, #MODE_USR
+    beq     dabt_frame
+    cmp     r0, #MODE_SVC
+    bne     1f
+    ldr     r1, =(hv_vectors + 8)
+    cmp     lr, r1
+    ldrne   r1, =vec_svc
+    cmpne   lr, r1
+    bne     dabt_frame                  /* the monitor's own: a panic */
+    cps     #MODE_SVC
+    mov     r1, lr                      /* after the guest's SVC */
+    mrs     r0, spsr                    /* the guest's CPSR */
+    cps     #MODE_ABT
+    b       2f
+1:  cmp     r0, #MODE_UND
+    bne     dabt_frame
+    ldr     r1, =(hv_vectors + 4)
+    cmp     lr, r1
+    ldrne   r1, =vec_undef
+    cmpne   lr, r1
+    bne     dabt_frame
+    cps     #MODE_UND
+    mov     r1, lr                      /* after the undefined instruction */
+    mrs     r0, spsr
+    cps     #MODE_ABT
+2:  tst     r0, #PSR_T
+    subne   r1, r1, #2
+    subeq   r1, r1, #4
+    mov     lr, r1                      /* the guest resumes at it */
+    msr     spsr_cxsf, r0
+dabt_frame:
+    ldmia   sp, {r0, r1}
     srsdb   sp!, #MODE_SVC
     cps     #MODE_SVC
     save_frame
@@ -84,6 +145,7 @@ vec_dabt:       /* lr = faulting instruction + 8 */
     b       exception_common
 
 vec_irq:        /* lr = interrupted instruction + 4 */
+    cpsid   aif
     sub     lr, lr, #4
     srsdb   sp!, #MODE_SVC
     cps     #MODE_SVC
@@ -92,6 +154,7 @@ vec_irq:        /* lr = interrupted instruction + 4 */
     b       exception_common
 
 vec_fiq:
+    cpsid   aif
     sub     lr, lr, #4
     srsdb   sp!, #MODE_SVC
     cps     #MODE_SVC
@@ -101,21 +164,19 @@ vec_fiq:
 
 vec_reset:
 vec_reserved:
+    cpsid   aif
     srsdb   sp!, #MODE_SVC
     cps     #MODE_SVC
     save_frame
     mov     r1, #EXC_OTHER
     b       exception_common
+    .ltorg
 
 /*
  * exception_common: r0 = frame, r1 = kind. A frame from USR mode is a
  * guest's; anything else is the monitor's own fault.
  */
 exception_common:
-    /* SVC and undefined-instruction entries leave CPSR.A as the guest's
-     * (clear): mask asynchronous aborts in the monitor, so a guest's
-     * late bus error is taken in guest context, never here. */
-    cpsid   a
     ldr     r2, [r0, #64]
     and     r2, r2, #0x1f
     cmp     r2, #MODE_USR
@@ -127,10 +188,17 @@ exception_common:
     bl      arch_exception_monitor_fault
 2:  b       2b
 
+/* ABT mode's sp: where vec_dabt frees two registers (set at boot). */
+    .bss
+    .align  3
+    .global entry_abt_scratch
+entry_abt_scratch:
+    .space  8
+
 /*
  * arch_resume_guest(struct arch_regs *regs): never returns.
  * In: r0 = the vCPU registers to load; their CPSR was sanitized by the
- * caller (USR mode, A/I/F clear). Leaves SVC sp just past regs for the
+ * caller (USR mode, A and I clear, F set). Leaves SVC sp just past regs for the
  * next exception. Clears the exclusive monitor so a guest never
  * completes a STREX against another guest's LDREX.
  */

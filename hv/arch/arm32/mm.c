@@ -233,8 +233,22 @@ bool arch_mm_vm_init(struct vm *vm)
 
 void arch_mm_vm_free(struct vm *vm)
 {
-    /* Its ASIDs were released (and flushed) with its tables. */
-    (void)vm;
+    uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+    uint32_t ttbr0 = cp15_read_ttbr0() & ~(HV_MMU_L1_SIZE - 1);
+
+    if (ttbr0 - base >= vm->mem_size) {
+        return; /* the CPU is on another guest's tables, or the monitor's */
+    }
+    /* Its tables are about to be unpinned and its memory and ASID handed
+     * on: the CPU must not idle on them. Through ASID 0, as activate. */
+    dsb();
+    cp15_write_contextidr(0);
+    isb();
+    cp15_write_ttbr0(mm_bss_va_to_pa(hv_boot_l1));
+    isb();
+    /* The boot table's identity map is global: flush it again when the
+     * next guest comes. */
+    mm_left_boot_table = false;
 }
 
 /*

@@ -9,6 +9,9 @@
 
 #define PSR_MODE_USR 0x10u
 #define PSR_T (1u << 5)
+/* hv uses no FIQ: guests run with it masked, so no FIQ (a boot loader's
+ * left-over source, say) is ever taken, nor blamed on a guest. */
+#define PSR_F (1u << 6)
 /* What USR mode may change itself: flags, GE, IT, E and T. */
 #define PSR_GUEST_BITS 0xfe0ffe20u
 #define PSR_IT_BITS 0x0600fc00u
@@ -20,7 +23,7 @@ void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
     regs->r[0] = arg0;
     regs->sp = sp;
     regs->pc = entry & ~1u;
-    regs->cpsr = PSR_MODE_USR | ((entry & 1u) ? PSR_T : 0);
+    regs->cpsr = PSR_MODE_USR | PSR_F | ((entry & 1u) ? PSR_T : 0);
 }
 
 uint32_t arch_regs_hypercall_op(const struct arch_regs *regs)
@@ -48,7 +51,7 @@ uint32_t arch_regs_pc(const struct arch_regs *regs)
 
 void arch_regs_sanitize(struct arch_regs *regs)
 {
-    regs->cpsr = (regs->cpsr & PSR_GUEST_BITS) | PSR_MODE_USR;
+    regs->cpsr = (regs->cpsr & PSR_GUEST_BITS) | PSR_F | PSR_MODE_USR;
     /* Returning to a state ARMv7 calls UNPREDICTABLE is not the guest's
      * to ask for: no IT bits in ARM state, a pc aligned to the state. */
     if (regs->cpsr & PSR_T) {

@@ -51,12 +51,22 @@ static uint32_t fake_halt_last;
 
 static unsigned int fake_cache_ops[ARCH_CACHE_FLUSH + 1];
 static size_t fake_cache_bytes;
+/* Words whose data cache line is stale and clean: fake RAM holds what the
+ * cache holds; memory (what an invalidate brings back) is kept here. */
+#define FAKE_STALE_MAX 8
+static struct {
+    uint32_t pa;
+    uint32_t memory;
+} fake_stale[FAKE_STALE_MAX];
+static unsigned int fake_stale_count;
 static unsigned int fake_icache_invalidates;
 static bool fake_vfp;
 static unsigned int fake_vcpu_switches;
 static struct vm *fake_vcpu_prev;
 static struct vm *fake_vcpu_next;
 static struct vm *fake_activated;
+static uint32_t fake_ttbr0; /* what TTBR0 and the ASID would hold on arm32 */
+static uint32_t fake_asid;
 static struct vm *fake_freed;
 static unsigned int fake_frees;
 static unsigned int fake_pt_writes;
@@ -125,12 +135,15 @@ void fake_reset(void)
     fake_halt_last = 0;
     memset(fake_cache_ops, 0, sizeof(fake_cache_ops));
     fake_cache_bytes = 0;
+    fake_stale_count = 0;
     fake_icache_invalidates = 0;
     fake_vfp = true;
     fake_vcpu_switches = 0;
     fake_vcpu_prev = NULL;
     fake_vcpu_next = NULL;
     fake_activated = NULL;
+    fake_ttbr0 = 0;
+    fake_asid = 0;
     fake_freed = NULL;
     fake_frees = 0;
     fake_pt_writes = 0;
@@ -348,6 +361,11 @@ void arch_mm_vm_free(struct vm *vm)
 {
     fake_freed = vm;
     fake_frees++;
+    /* As arm32: off the dead guest's tables and ASID, to the monitor's. */
+    if (fake_ttbr0 - (uint32_t)pa_addr(vm->mem_pa) < vm->mem_size) {
+        fake_ttbr0 = 0;
+        fake_asid = 0;
+    }
 }
 
 void arch_mm_activate(struct vm *vm)
@@ -358,6 +376,8 @@ void arch_mm_activate(struct vm *vm)
     }
     vm->arch.activations++;
     fake_activated = vm;
+    fake_ttbr0 = (uint32_t)pa_addr(vm->active_l1);
+    fake_asid = vm->active_asid;
 }
 
 void *arch_mm_map_device(paddr_t pa, size_t size)
@@ -477,6 +497,29 @@ void arch_cache_range(enum arch_cache_op op, paddr_t pa, size_t size)
     }
     fake_cache_ops[op]++;
     fake_cache_bytes += size;
+    if (op != ARCH_CACHE_FLUSH) {
+        return; /* cleaning a clean line changes nothing */
+    }
+    for (unsigned int i = 0; i < fake_stale_count;) {
+        if (fake_stale[i].pa >= a && fake_stale[i].pa - a < size) {
+            *(uint32_t *)fake_phys(pa_init(fake_stale[i].pa)) =
+                fake_stale[i].memory;
+            fake_stale[i] = fake_stale[--fake_stale_count];
+        } else {
+            i++;
+        }
+    }
+}
+
+void fake_cache_stale(paddr_t pa, uint32_t cached, uint32_t memory)
+{
+    uint32_t a = (uint32_t)pa_addr(pa);
+    if (fake_stale_count == FAKE_STALE_MAX || !fake_in_ram(a, 4)) {
+        fake_die("fake_cache_stale: too many stale words, or not in RAM");
+    }
+    *(uint32_t *)fake_phys(pa) = cached;
+    fake_stale[fake_stale_count].pa = a;
+    fake_stale[fake_stale_count++].memory = memory;
 }
 
 void arch_cache_invalidate_icache(void)
@@ -527,6 +570,16 @@ uint32_t fake_tlb_flush_va_last(void)
 struct vm *fake_last_activated(void)
 {
     return fake_activated;
+}
+
+uint32_t fake_current_ttbr0(void)
+{
+    return fake_ttbr0;
+}
+
+uint32_t fake_current_asid(void)
+{
+    return fake_asid;
 }
 
 struct vm *fake_last_freed(void)

@@ -25,7 +25,7 @@ uint32_t arch_regs_arg(const struct arch_regs *regs, unsigned int index);
 void arch_regs_set_result(struct arch_regs *regs, unsigned int index,
                           uint32_t value);
 uint32_t arch_regs_pc(const struct arch_regs *regs);
-/** Forces the CPSR into what a guest may run with (USR, A/I/F clear). */
+/** Forces the CPSR into what a guest may run with (USR, A/I clear, F set). */
 void arch_regs_sanitize(struct arch_regs *regs);
 
 /* --- Virtual modes ------------------------------------------------------ */
@@ -58,8 +58,11 @@ bool arch_vfp_present(void);
  */
 bool arch_mm_vm_init(struct vm *vm);
 /**
- * @vm has stopped: drop arch state tied to its memory. (Nothing on arm32:
- * its ASIDs and TLB entries go with its tables, in pt_release_vm.)
+ * @vm has stopped, before its tables and memory are released: if the CPU
+ * still translates through @vm's tables (TTBR0, ASID), switch it to the
+ * monitor's own table and ASID 0, so no freed table or ASID stays live
+ * while the CPU idles. (Its ASIDs' TLB entries go with its tables, in
+ * pt_release_vm.)
  */
 void arch_mm_vm_free(struct vm *vm);
 /** Makes @vm's address space (active_l1, tagged active_asid) current. */

@@ -277,6 +277,50 @@ TEST(hostile, map_own_tables_writable)
     let_others_run();
 }
 
+/*
+ * The cache-alias attack (Guanciale et al., S&P 2016): a second view of
+ * one of our own frames, non-cacheable or strongly ordered, through which
+ * a page-table entry could reach memory behind a stale clean line. Every
+ * memory type other than normal write-back is refused for our own RAM,
+ * for pages and sections, writable or not; the write-back forms work.
+ */
+TEST(hostile, map_own_ram_uncached)
+{
+    static const uint32_t bad_types[] = {
+        0x000u,         /* strongly ordered */
+        0x004u,         /* shareable device */
+        0x080u,         /* non-shareable device (TEX 010) */
+        0x040u,         /* normal non-cacheable (TEX 001) */
+        0x008u,         /* write-through */
+        0x100u | 0x0cu, /* TEX 100: inner write-back, outer non-cacheable */
+    };
+    uint32_t pa = va_to_pa(mmu_pages[2]);
+    uint32_t pte = pte_of(mmu_pages[2]);
+    uint32_t sect = si()->mem_phys & ~0xfffffu;
+
+    for (unsigned int i = 0; i < sizeof(bad_types) / sizeof(bad_types[0]);
+         i++) {
+        uint32_t t = bad_types[i];
+        EXPECT_EQ(update1(pte, pa | 0x2u | 0x800u | 0x30u | t), -HV_EINVAL);
+        EXPECT_EQ(update1(pte, pa | 0x2u | 0x800u | 0x20u | t), -HV_EINVAL);
+        /* A section's TEX is at bits 14:12, C and B where a page has them. */
+        uint32_t st = (t & 0xcu) | ((t >> 6) << 12);
+        EXPECT_EQ(update1(l1e_of(ALIAS_VA), sect | 0x2u | 0x800u | st |
+                                                (HV_MMU_DOMAIN_KERNEL << 5)),
+                  -HV_EINVAL);
+    }
+    /* The page still maps what it did: the initial write-back entry. */
+    EXPECT_EQ(*pa_to_ptr(pte), PTE_RW(pa));
+    mmu_pages[2][0] = 0x5a;
+    EXPECT_EQ(mmu_pages[2][0], 0x5a);
+    /* Write-back without write-allocate is the same cacheability: fine. */
+    EXPECT_EQ(update1(pte, pa | 0x2u | 0x800u | 0x30u | 0xcu), 0);
+    EXPECT_EQ(update1(pte, PTE_RW(pa)), 0);
+    EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)mmu_pages[2]),
+              0);
+    let_others_run();
+}
+
 /* The UART and the GIC: device memory no guest owns. */
 TEST(hostile, map_device)
 {

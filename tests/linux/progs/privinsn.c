@@ -8,7 +8,8 @@
  * - cpsid i: a no-op in USR mode; CPSR.I must still read 0 and the
  *   process must keep running (syscalls, a short loop).
  * - msr cpsr_c, #0xd3: only the flags are writable in USR mode; the mode
- *   must read back 0x10 (user), I and F clear.
+ *   must read back 0x10 (user), I clear and F as it was (hv runs guests
+ *   with F set: it uses no FIQ).
  * - svc #0 with r12 = 0..27 (every hypervisor operation number) and
  *   r7 = 0xffff (no such syscall): Linux returns -ENOSYS; the SVC must
  *   never reach the hypervisor (r12 = 4 would be HV_OP_SHUTDOWN).
@@ -93,7 +94,8 @@ static int check_msr(void)
                      :
                      : "memory", "cc");
     printf("privinsn: msr cpsr_c: cpsr 0x%08lx -> 0x%08lx\n", before, after);
-    if ((after & 0x1f) != 0x10 || (after & 0xc0)) {
+    if ((after & 0x1f) != 0x10 || (after & 0x80) ||
+        (after & 0x40) != (before & 0x40)) {
         printf("privinsn: msr cpsr_c: mode/mask bits changed\n");
         return 1;
     }

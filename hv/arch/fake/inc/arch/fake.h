@@ -85,6 +85,9 @@ struct vm *fake_vcpu_switch_next(void);
 
 /** The vm last passed to arch_mm_activate / arch_mm_vm_free (or NULL). */
 struct vm *fake_last_activated(void);
+/** The table and ASID the CPU would translate with (0, 0: the monitor's). */
+uint32_t fake_current_ttbr0(void);
+uint32_t fake_current_asid(void);
 struct vm *fake_last_freed(void);
 unsigned int fake_vm_free_count(void);
 /** Device pages handed out by arch_mm_map_device so far. */
@@ -100,6 +103,12 @@ uint32_t fake_tlb_flush_va_last(void);
  * arch_cache_invalidate_icache. */
 unsigned int fake_cache_op_count(enum arch_cache_op op);
 size_t fake_cache_byte_count(void);
+/**
+ * Makes the word at @pa a clean but stale cache line: the monitor reads
+ * @cached until an ARCH_CACHE_FLUSH covers it; from then on @memory (what
+ * a non-cacheable write put in memory, as the table walker would see).
+ */
+void fake_cache_stale(paddr_t pa, uint32_t cached, uint32_t memory);
 unsigned int fake_icache_invalidate_count(void);
 
 /* --- Board devices (hv/arch/fake/fake_drivers.c) -------------------------- */
