@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv/core/manifest.c: manifests like tests/systems/default.dts, built with
- * libfdt's sequential-write API, against a package holding the images.
+ * hv/core/manifest.c and assign.c (the check against the board): manifests
+ * like tests/systems/default.dts, built with libfdt's sequential-write API,
+ * against a package holding the images, and boards as struct board_desc.
  */
 #include <libfdt.h>
 #include <stdio.h>
