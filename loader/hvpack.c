@@ -6,10 +6,11 @@
  *   hvpack -o IMAGE -m MONITOR.bin -b BOARD.dtb -g MANIFEST.dtb
  *          [-i NAME=FILE]... [--no-check]
  *
- * Unless --no-check is given, both device trees must be well-formed and
- * every image the manifest names must be supplied, so mistakes are caught
- * on the host rather than at boot. (--no-check exists so tests can build
- * deliberately broken images.)
+ * Unless --no-check is given, both device trees must be well-formed, every
+ * image the manifest names must be supplied, and the board must allow
+ * every guest its interrupts and device regions (hv/core/assign.c, as at
+ * boot), so mistakes are caught on the host rather than at boot. (--no-check
+ * exists so tests can build deliberately broken images.)
  */
 #include <errno.h>
 #include <libfdt.h>
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hv/assign.h"
+#include "hv/board.h"
 #include "hvpkg.h"
 
 uint32_t crc32_update(uint32_t crc, const void *data, size_t len);
@@ -125,6 +128,46 @@ static void check_manifest(const struct blob *m)
     }
 }
 
+/*
+ * Device regions and interrupts against the board, with the monitor's own
+ * code (hv/core/assign.c), so a manifest the monitor would refuse at boot
+ * is refused here first, in the same words.
+ */
+static void check_assignments(const struct blob *board_blob,
+                              const struct blob *m)
+{
+    static struct board_desc board;
+    static struct assign hw[HV_MAX_VMS];
+    struct assign_guest guests[HV_MAX_VMS];
+    unsigned int count = 0;
+    char err[256];
+    int node;
+
+    if (!board_parse(board_blob->data, &board, err, sizeof(err))) {
+        die("%s%s", err, "");
+    }
+    fdt_for_each_subnode (node, m->data,
+                          fdt_subnode_offset(m->data, 0, "guests")) {
+        if (count == HV_MAX_VMS) {
+            die("manifest: more than %s guests%s", "8", "");
+        }
+        if (!assign_parse(m->data, node, &hw[count], err, sizeof(err))) {
+            die("%s%s", err, "");
+        }
+        guests[count].name = fdt_get_name(m->data, node, NULL);
+        guests[count].hw = &hw[count];
+        count++;
+    }
+    if (!assign_check(&board, guests, count, err, sizeof(err))) {
+        die("%s%s", err, "");
+    }
+    for (unsigned int i = 0; i < count; i++) {
+        if (assign_dma_warning(&guests[i], err, sizeof(err))) {
+            fprintf(stderr, "hvpack: %s\n", err);
+        }
+    }
+}
+
 static void put_le32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)v;
@@ -181,14 +224,21 @@ int main(int argc, char **argv)
             "", "");
     }
     if (check) {
+        const struct blob *board = NULL;
+        const struct blob *manifest = NULL;
         for (unsigned int i = 0; i < blob_count; i++) {
             if (blobs[i].type != HVPKG_TYPE_IMAGE) {
                 check_fdt(&blobs[i]);
             }
             if (blobs[i].type == HVPKG_TYPE_MANIFEST) {
                 check_manifest(&blobs[i]);
+                manifest = &blobs[i];
+            }
+            if (blobs[i].type == HVPKG_TYPE_BOARD_DTB) {
+                board = &blobs[i];
             }
         }
+        check_assignments(board, manifest);
     }
 
     size_t monitor_size;

@@ -21,11 +21,7 @@
 static bool board_fail_node(const void *fdt, int node, const char *prop,
                             const char *problem, char *err, size_t err_size)
 {
-    char path[96];
-    fdt_util_path(fdt, node, path, sizeof(path));
-    snprintf(err, err_size, WHAT ": node %s: property '%s' %s", path, prop,
-             problem);
-    return false;
+    return fdt_util_fail(fdt, node, prop, problem, WHAT, err, err_size);
 }
 
 static int board_find(const void *fdt, const char *const *compatibles,
@@ -123,8 +119,10 @@ static bool board_hz(const void *fdt, int node, uint32_t *hz, char *err,
     return rc == FDT_UTIL_OK;
 }
 
-static bool board_memory(const void *fdt, struct board_desc *board, char *err,
-                         size_t err_size)
+/* The RAM the monitor manages: the first reg entry of the first memory
+ * node (/memory, else by device_type). Returns the node, or -1. */
+static int board_memory(const void *fdt, struct board_desc *board, char *err,
+                        size_t err_size)
 {
     int node = fdt_path_offset(fdt, "/memory");
     if (node < 0) {
@@ -133,18 +131,152 @@ static bool board_memory(const void *fdt, struct board_desc *board, char *err,
     }
     if (node < 0) {
         snprintf(err, err_size, WHAT ": no /memory node");
-        return false;
+        return -1;
     }
     if (!board_reg(fdt, node, 0, &board->ram_base, &board->ram_size, err,
                    err_size)) {
-        return false;
+        return -1;
     }
     if (pa_addr(board->ram_base) + (uint64_t)board->ram_size > 0x100000000ull ||
         !IS_ALIGNED(pa_addr(board->ram_base), 0x100000u)) {
-        return board_fail_node(fdt, node, "reg",
-                               "must describe 1 MiB-"
-                               "aligned RAM below 4 GiB",
+        board_fail_node(fdt, node, "reg",
+                        "must describe 1 MiB-"
+                        "aligned RAM below 4 GiB",
+                        err, err_size);
+        return -1;
+    }
+    return node;
+}
+
+/* How many <address size> entries @node's reg has (board_reg checked it). */
+static int board_reg_count(const void *fdt, int node)
+{
+    int len;
+    return fdt_getprop(fdt, node, "reg", &len) ? len / 8 : 0;
+}
+
+static bool board_add_window(const void *fdt, int node, const char *prop,
+                             struct board_desc *board, uint32_t kind,
+                             uint32_t base, uint32_t size, uint32_t ram,
+                             char *err, size_t err_size)
+{
+    if (board->window_count == BOARD_MAX_WINDOWS) {
+        return board_fail_node(fdt, node, prop,
+                               "makes more than 16 RAM, RAM alias and DMA "
+                               "master windows (BOARD_MAX_WINDOWS)",
                                err, err_size);
+    }
+    if (size == 0 || base + (uint64_t)size > 0x100000000ull) {
+        return board_fail_node(fdt, node, prop,
+                               "must describe non-empty windows below 4 GiB",
+                               err, err_size);
+    }
+    struct board_window *w = &board->windows[board->window_count++];
+    w->kind = kind;
+    w->base = base;
+    w->size = size;
+    w->ram = ram;
+    fdt_util_path(fdt, node, w->node, sizeof(w->node));
+    return true;
+}
+
+static bool board_is_memory(const void *fdt, int node)
+{
+    int len;
+    const char *type = fdt_getprop(fdt, node, "device_type", &len);
+    return type && len == sizeof("memory") &&
+           memcmp(type, "memory", sizeof("memory")) == 0;
+}
+
+/*
+ * "hv,ram-aliases" = <alias-address ram-address size> triplets: the RAM at
+ * ram-address (inside this node's reg) also answers at alias-address. A
+ * device region there would be that RAM, monitor and guests included.
+ */
+static bool board_ram_aliases(const void *fdt, int node,
+                              struct board_desc *board, char *err,
+                              size_t err_size)
+{
+    static const char prop[] = "hv,ram-aliases";
+    int len;
+    const fdt32_t *cells = fdt_getprop(fdt, node, prop, &len);
+    if (!cells) {
+        return true;
+    }
+    if (len == 0 || len % 12 != 0) {
+        return board_fail_node(fdt, node, prop,
+                               "must list <alias-address ram-address size> "
+                               "triplets",
+                               err, err_size);
+    }
+    for (int i = 0; i < len / 12; i++) {
+        uint32_t alias = fdt32_to_cpu(cells[3 * i]);
+        uint32_t ram = fdt32_to_cpu(cells[3 * i + 1]);
+        uint32_t size = fdt32_to_cpu(cells[3 * i + 2]);
+        bool inside = false;
+        for (int r = 0; r < board_reg_count(fdt, node); r++) {
+            paddr_t base;
+            uint32_t rsize;
+            if (!board_reg(fdt, node, r, &base, &rsize, err, err_size)) {
+                return false;
+            }
+            inside |= ram >= pa_addr(base) &&
+                      ram + (uint64_t)size <= pa_addr(base) + (uint64_t)rsize;
+        }
+        if (!inside) {
+            return board_fail_node(fdt, node, prop,
+                                   "names RAM outside this node's 'reg'", err,
+                                   err_size);
+        }
+        if (!board_add_window(fdt, node, prop, board, BOARD_WINDOW_RAM_ALIAS,
+                              alias, size, ram, err, err_size)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The windows guest device regions are checked against: every reg entry
+ * of every memory node (not only the RAM the monitor manages), their
+ * aliases, and the registers of every bus master the board marks with
+ * "hv,dma-master" (no value).
+ */
+static bool board_windows(const void *fdt, int managed,
+                          struct board_desc *board, char *err, size_t err_size)
+{
+    for (int node = fdt_next_node(fdt, -1, NULL); node >= 0;
+         node = fdt_next_node(fdt, node, NULL)) {
+        uint32_t kind;
+        int len;
+        if (node == managed || board_is_memory(fdt, node)) {
+            kind = BOARD_WINDOW_RAM;
+        } else if (fdt_getprop(fdt, node, "hv,dma-master", &len)) {
+            if (len != 0) {
+                return board_fail_node(fdt, node, "hv,dma-master",
+                                       "takes no value", err, err_size);
+            }
+            kind = BOARD_WINDOW_DMA;
+        } else {
+            continue;
+        }
+        paddr_t base;
+        uint32_t size;
+        if (!board_reg(fdt, node, 0, &base, &size, err, err_size)) {
+            return false;
+        }
+        for (int r = 0; r < board_reg_count(fdt, node); r++) {
+            if (!board_reg(fdt, node, r, &base, &size, err, err_size) ||
+                !board_add_window(fdt, node, "reg", board, kind,
+                                  (uint32_t)pa_addr(base), size, 0, err,
+                                  err_size)) {
+                return false;
+            }
+        }
+        if (kind == BOARD_WINDOW_RAM &&
+            !board_ram_aliases(fdt, node, board, err, err_size)) {
+            return false;
+        }
     }
     return true;
 }
@@ -157,7 +289,6 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
                                              NULL};
     static const char *const timer_compat[] = {"arm,sp804", NULL};
     static const char *const gt_compat[] = {"arm,cortex-a9-global-timer", NULL};
-    uint32_t size;
     int node;
 
     memset(board, 0, sizeof(*board));
@@ -165,27 +296,32 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
     snprintf(board->model, sizeof(board->model), "%s",
              model ? model : "(no model)");
 
-    if (!board_memory(fdt, board, err, err_size)) {
+    int memory = board_memory(fdt, board, err, err_size);
+    if (memory < 0 || !board_windows(fdt, memory, board, err, err_size)) {
         return false;
     }
 
     node = board_find(fdt, uart_compat, "console UART", err, err_size);
     if (node < 0 ||
-        !board_reg(fdt, node, 0, &board->uart, &size, err, err_size) ||
+        !board_reg(fdt, node, 0, &board->uart, &board->uart_size, err,
+                   err_size) ||
         !board_irq(fdt, node, &board->uart_irq, err, err_size)) {
         return false;
     }
 
     node = board_find(fdt, gic_compat, "interrupt controller", err, err_size);
     if (node < 0 ||
-        !board_reg(fdt, node, 0, &board->gic_dist, &size, err, err_size) ||
-        !board_reg(fdt, node, 1, &board->gic_cpu, &size, err, err_size)) {
+        !board_reg(fdt, node, 0, &board->gic_dist, &board->gic_dist_size, err,
+                   err_size) ||
+        !board_reg(fdt, node, 1, &board->gic_cpu, &board->gic_cpu_size, err,
+                   err_size)) {
         return false;
     }
 
     node = board_find(fdt, timer_compat, "preemption timer", err, err_size);
     if (node < 0 ||
-        !board_reg(fdt, node, 0, &board->timer, &size, err, err_size) ||
+        !board_reg(fdt, node, 0, &board->timer, &board->timer_size, err,
+                   err_size) ||
         !board_irq(fdt, node, &board->timer_irq, err, err_size) ||
         !board_hz(fdt, node, &board->timer_hz, err, err_size)) {
         return false;
@@ -193,8 +329,8 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
 
     node = fdt_node_offset_by_compatible(fdt, -1, gt_compat[0]);
     if (node >= 0) {
-        if (!board_reg(fdt, node, 0, &board->global_timer, &size, err,
-                       err_size) ||
+        if (!board_reg(fdt, node, 0, &board->global_timer,
+                       &board->global_timer_size, err, err_size) ||
             !board_hz(fdt, node, &board->global_timer_hz, err, err_size)) {
             return false;
         }

@@ -10,6 +10,7 @@
 #include <libfdt.h>
 
 #include "hv/arch.h"
+#include "hv/assign.h"
 #include "hv/board.h"
 #include "hv/clock.h"
 #include "hv/config.h"
@@ -29,96 +30,36 @@
 
 static struct board_desc boot_board;
 static struct manifest boot_manifest;
-static char boot_err[200];
-
-static bool boot_ranges_overlap(uint32_t a, uint32_t a_size, uint32_t b,
-                                uint32_t b_size)
-{
-    /* 64-bit ends: a region may end exactly at 4 GiB. */
-    return a < (uint64_t)b + b_size && b < (uint64_t)a + a_size;
-}
-
-/*
- * Devices and interrupts in the manifest: never RAM, never what the
- * monitor drives itself, never the same one for two guests.
- */
-static void boot_check_assignments(const struct board_desc *b,
-                                   const struct manifest *m)
-{
-    const struct {
-        uint32_t pa;
-        const char *what;
-    } monitor_devices[] = {
-        {(uint32_t)pa_addr(b->uart), "console UART"},
-        {(uint32_t)pa_addr(b->gic_dist), "GIC distributor"},
-        {(uint32_t)pa_addr(b->gic_cpu) & ~0xfffu, "GIC CPU interface"},
-        {(uint32_t)pa_addr(b->timer), "SP804 timer"},
-        {b->has_global_timer ? (uint32_t)pa_addr(b->global_timer)
-                             : (uint32_t)pa_addr(b->timer),
-         "global timer"},
-    };
-    for (unsigned int g = 0; g < m->count; g++) {
-        const struct vm_config *c = &m->guests[g];
-        for (uint32_t d = 0; d < c->device_count; d++) {
-            const struct vm_device *dev = &c->devices[d];
-            if (boot_ranges_overlap(dev->pa, dev->size,
-                                    (uint32_t)pa_addr(b->ram_base),
-                                    b->ram_size)) {
-                dlog("boot failed: manifest: guest '%s': device region "
-                     "0x%08x is RAM",
-                     c->name, (unsigned)dev->pa);
-                arch_halt(HV_HALT_BOOT_ERROR);
-            }
-            for (unsigned int k = 0; k < ARRAY_SIZE(monitor_devices); k++) {
-                if (boot_ranges_overlap(dev->pa, dev->size,
-                                        monitor_devices[k].pa & ~0xfffu,
-                                        4096)) {
-                    dlog("boot failed: manifest: guest '%s': device region "
-                         "0x%08x holds the monitor's %s",
-                         c->name, (unsigned)dev->pa, monitor_devices[k].what);
-                    arch_halt(HV_HALT_BOOT_ERROR);
-                }
-            }
-            for (unsigned int o = 0; o < g; o++) {
-                const struct vm_config *other = &m->guests[o];
-                for (uint32_t e = 0; e < other->device_count; e++) {
-                    if (boot_ranges_overlap(dev->pa, dev->size,
-                                            other->devices[e].pa,
-                                            other->devices[e].size)) {
-                        dlog("boot failed: manifest: guests '%s' and '%s' "
-                             "both claim device memory at 0x%08x",
-                             other->name, c->name, (unsigned)dev->pa);
-                        arch_halt(HV_HALT_BOOT_ERROR);
-                    }
-                }
-            }
-        }
-        for (uint32_t i = 0; i < c->irq_count; i++) {
-            uint32_t irq = c->irqs[i];
-            if (irq == b->timer_irq || irq == b->uart_irq) {
-                dlog("boot failed: manifest: guest '%s': interrupt %u is "
-                     "the monitor's",
-                     c->name, (unsigned)irq);
-                arch_halt(HV_HALT_BOOT_ERROR);
-            }
-            for (unsigned int o = 0; o < g; o++) {
-                for (uint32_t j = 0; j < m->guests[o].irq_count; j++) {
-                    if (m->guests[o].irqs[j] == irq) {
-                        dlog("boot failed: manifest: guests '%s' and '%s' "
-                             "both claim interrupt %u",
-                             m->guests[o].name, c->name, (unsigned)irq);
-                        arch_halt(HV_HALT_BOOT_ERROR);
-                    }
-                }
-            }
-        }
-    }
-}
+static char boot_err[256];
 
 static noreturn void boot_fail(const char *err)
 {
     dlog("boot failed: %s", err);
     arch_halt(HV_HALT_BOOT_ERROR);
+}
+
+/*
+ * Devices and interrupts in the manifest: never RAM in any view, never
+ * what the monitor drives itself, never the same one for two guests, DMA
+ * masters only where the manifest says it trusts the guest with them.
+ */
+static void boot_check_assignments(const struct board_desc *b,
+                                   const struct manifest *m)
+{
+    struct assign_guest guests[HV_MAX_VMS];
+    char line[sizeof(boot_err)];
+
+    for (unsigned int i = 0; i < m->count; i++) {
+        guests[i] = (struct assign_guest){m->guests[i].name, &m->guests[i].hw};
+    }
+    if (!assign_check(b, guests, m->count, boot_err, sizeof(boot_err))) {
+        boot_fail(boot_err);
+    }
+    for (unsigned int i = 0; i < m->count; i++) {
+        if (assign_dma_warning(&guests[i], line, sizeof(line))) {
+            dlog("%s", line);
+        }
+    }
 }
 
 static void *boot_map(paddr_t pa, size_t size, const char *what)

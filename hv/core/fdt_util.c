@@ -67,6 +67,21 @@ void fdt_util_path(const void *fdt, int node, char *buf, size_t size)
     }
 }
 
+bool fdt_util_fail(const void *fdt, int node, const char *prop,
+                   const char *problem, const char *what, char *err,
+                   size_t err_size)
+{
+    char path[96];
+    fdt_util_path(fdt, node, path, sizeof(path));
+    if (prop) {
+        snprintf(err, err_size, "%s: node %s: property '%s' %s", what, path,
+                 prop, problem);
+    } else {
+        snprintf(err, err_size, "%s: node %s: %s", what, path, problem);
+    }
+    return false;
+}
+
 int fdt_util_u32(const void *fdt, int node, const char *prop, uint32_t *value,
                  const char *what, char *err, size_t err_size)
 {

@@ -15,31 +15,35 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hv/assign.h"
 #include "hv/fdt_util.h"
 #include "hv/pt.h"
 
 #define WHAT "manifest"
 
 static const char *const manifest_known_props[] = {
-    "compatible",       "image",         "memory-size",
-    "base-address",     "entry-offset",  "bootargs",
-    "halt-on-shutdown", "console-input", "interrupts",
-    "device-regions",   "weight",        "physical-address",
-    "image-offset",     "device-tree",   NULL,
+    "compatible",
+    "image",
+    "memory-size",
+    "base-address",
+    "entry-offset",
+    "bootargs",
+    "halt-on-shutdown",
+    "console-input",
+    "interrupts",
+    "device-regions",
+    "weight",
+    "physical-address",
+    "image-offset",
+    "device-tree",
+    "dma-capable-regions",
+    NULL,
 };
 
 static bool manifest_fail(const void *fdt, int node, const char *prop,
                           const char *problem, char *err, size_t err_size)
 {
-    char path[96];
-    fdt_util_path(fdt, node, path, sizeof(path));
-    if (prop) {
-        snprintf(err, err_size, WHAT ": node %s: property '%s' %s", path, prop,
-                 problem);
-    } else {
-        snprintf(err, err_size, WHAT ": node %s: %s", path, problem);
-    }
-    return false;
+    return fdt_util_fail(fdt, node, prop, problem, WHAT, err, err_size);
 }
 
 static bool manifest_known(const char *prop)
@@ -61,56 +65,6 @@ static bool manifest_u32(const void *fdt, int node, const char *prop,
         return manifest_fail(fdt, node, prop, "is missing", err, err_size);
     }
     return rc != FDT_UTIL_BAD;
-}
-
-/* "interrupts" (GIC IDs) and "device-regions" (<address size> pairs). */
-static bool manifest_resources(const void *fdt, int node, struct vm_config *cfg,
-                               char *err, size_t err_size)
-{
-    int len;
-    const fdt32_t *cells = fdt_getprop(fdt, node, "interrupts", &len);
-    if (cells) {
-        if (len % 4 != 0 || len == 0 ||
-            (size_t)len / 4 > ARRAY_SIZE(cfg->irqs)) {
-            return manifest_fail(fdt, node, "interrupts",
-                                 "must list 1 to 8 GIC interrupt IDs", err,
-                                 err_size);
-        }
-        cfg->irq_count = (uint32_t)len / 4;
-        for (uint32_t i = 0; i < cfg->irq_count; i++) {
-            cfg->irqs[i] = fdt32_to_cpu(cells[i]);
-            if (cfg->irqs[i] < 32 || cfg->irqs[i] > 1019) {
-                return manifest_fail(fdt, node, "interrupts",
-                                     "names an ID outside the shared "
-                                     "peripheral interrupts 32-1019",
-                                     err, err_size);
-            }
-        }
-    }
-    cells = fdt_getprop(fdt, node, "device-regions", &len);
-    if (cells) {
-        if (len % 8 != 0 || len == 0 ||
-            (size_t)len / 8 > ARRAY_SIZE(cfg->devices)) {
-            return manifest_fail(fdt, node, "device-regions",
-                                 "must list 1 to 4 <address size> pairs", err,
-                                 err_size);
-        }
-        cfg->device_count = (uint32_t)len / 8;
-        for (uint32_t i = 0; i < cfg->device_count; i++) {
-            uint32_t pa = fdt32_to_cpu(cells[2 * i]);
-            uint32_t size = fdt32_to_cpu(cells[2 * i + 1]);
-            if (size == 0 || !IS_ALIGNED(pa, 4096u) ||
-                !IS_ALIGNED(size, 4096u) || pa + size - 1 < pa) {
-                return manifest_fail(fdt, node, "device-regions",
-                                     "needs 4 KiB-aligned, non-empty "
-                                     "regions below 4 GiB",
-                                     err, err_size);
-            }
-            cfg->devices[i].pa = pa;
-            cfg->devices[i].size = size;
-        }
-    }
-    return true;
 }
 
 /*
@@ -310,7 +264,7 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                              "must be 1 to 100 (time slice in ms)", err,
                              err_size);
     }
-    return manifest_resources(fdt, node, cfg, err, err_size);
+    return assign_parse(fdt, node, &cfg->hw, err, err_size);
 }
 
 bool manifest_parse(const void *fdt, const struct pkg *pkg,

@@ -160,10 +160,10 @@ struct vm *vm_create(const struct vm_config *config)
     vm->halt_on_shutdown = config->halt_on_shutdown;
     vm->console_input = config->console_input;
     vm->weight = config->weight ? config->weight : HV_WEIGHT_DEFAULT;
-    vm->irq_count = config->irq_count;
-    memcpy(vm->irqs, config->irqs, sizeof(vm->irqs));
-    vm->device_count = config->device_count;
-    memcpy(vm->devices, config->devices, sizeof(vm->devices));
+    vm->irq_count = config->hw.irq_count;
+    memcpy(vm->irqs, config->hw.irqs, sizeof(vm->irqs));
+    vm->device_count = config->hw.device_count;
+    memcpy(vm->devices, config->hw.devices, sizeof(vm->devices));
     evtchn_init_vm(vm);
     arch_vfp_vm_init(vm);
 

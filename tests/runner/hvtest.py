@@ -148,6 +148,10 @@ def build_image(args, work):
             cmd += ["-i", "dtb-%s=%s" % (g["name"], out)]
     if args.no_check:
         cmd.append("--no-check")
+    if args.expect_pack_error:
+        # the refusal is the result: the caller judges it, nothing boots
+        return subprocess.run(cmd, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
     run(cmd, "hvpack")
     with open(image, "rb") as f:
         data = bytearray(f.read())
@@ -303,6 +307,20 @@ def evaluate(args, text, code, timed_out):
     return worst[0], outcomes
 
 
+def judge_pack_refusal(args, proc):
+    """hvpack (with its checks) must have failed with a matching line."""
+    print(proc.stdout, end="")
+    pattern = re.compile(args.expect_pack_error)
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 and any(pattern.search(l) for l in lines):
+        print("hvtest-runner: %s: SUCCESS" % args.name)
+        return EXIT_STATUS["SUCCESS"]
+    print("hvtest-runner: %s: FAILURE - hvpack exited %d, expected a "
+          "refusal matching %r" % (args.name, proc.returncode,
+                                   args.expect_pack_error))
+    return EXIT_STATUS["FAILURE"]
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
@@ -346,6 +364,9 @@ def main():
     p.add_argument("--input", help="text typed on the console (\\n ok)")
     p.add_argument("--input-after", default="ready for input",
                    help="console text to wait for before typing")
+    p.add_argument("--expect-pack-error", metavar="RE",
+                   help="hvpack must refuse the image with a line matching "
+                   "RE; nothing is booted")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args()
 
@@ -353,6 +374,8 @@ def main():
     os.makedirs(work, exist_ok=True)
     try:
         image = build_image(args, work)
+        if args.expect_pack_error:
+            return judge_pack_refusal(args, image)
     except (RuntimeError, ValueError, OSError, IndexError) as e:
         print("hvtest-runner: %s: ERROR - %s" % (args.name, e))
         return EXIT_STATUS["ERROR"]

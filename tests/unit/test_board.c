@@ -31,6 +31,9 @@ struct board_spec {
     uint32_t timer_hz_value;
     bool global_timer;
     bool global_timer_hz;
+    /* More properties of the memory node, and more nodes in the root. */
+    void (*memory_extra)(struct unit_fdt *f);
+    void (*root_extra)(struct unit_fdt *f);
 };
 
 static struct board_spec board_spec_vexpress(void)
@@ -81,7 +84,11 @@ static void *board_build(const struct board_spec *s)
     if (s->memory) {
         unit_fdt_node(&f, s->memory_name);
         unit_fdt_str(&f, "device_type", "memory");
-        unit_fdt_cells(&f, "reg", 2, s->ram_base, s->ram_size);
+        if (s->memory_extra) {
+            s->memory_extra(&f);
+        } else {
+            unit_fdt_cells(&f, "reg", 2, s->ram_base, s->ram_size);
+        }
         unit_fdt_end_node(&f);
     }
     if (s->gic) {
@@ -135,6 +142,9 @@ static void *board_build(const struct board_spec *s)
         }
         unit_fdt_end_node(&f);
     }
+    if (s->root_extra) {
+        s->root_extra(&f);
+    }
     return unit_fdt_finish(&f);
 }
 
@@ -170,6 +180,199 @@ TEST(board, vexpress)
     EXPECT_TRUE(board.has_global_timer);
     EXPECT_EQ(pa_addr(board.global_timer), 0x1e000200u);
     EXPECT_EQ(board.global_timer_hz, 100000000u);
+}
+
+TEST(board, monitor_device_sizes)
+{
+    struct board_spec s = board_spec_vexpress();
+    ASSERT_TRUE(board_test_parse(&s));
+    EXPECT_EQ(board.uart_size, 0x1000u);
+    EXPECT_EQ(board.gic_dist_size, 0x1000u);
+    EXPECT_EQ(board.gic_cpu_size, 0x100u);
+    EXPECT_EQ(board.timer_size, 0x1000u);
+    EXPECT_EQ(board.global_timer_size, 0x20u);
+}
+
+/* Without extra properties the only window is the one RAM bank. */
+TEST(board, windows_plain_ram)
+{
+    struct board_spec s = board_spec_vexpress();
+    ASSERT_TRUE(board_test_parse(&s));
+    ASSERT_EQ(board.window_count, 1u);
+    EXPECT_EQ(board.windows[0].kind, (uint32_t)BOARD_WINDOW_RAM);
+    EXPECT_EQ(board.windows[0].base, 0x60000000u);
+    EXPECT_EQ(board.windows[0].size, 0x10000000u);
+    EXPECT_STREQ(board.windows[0].node, "/memory@60000000");
+}
+
+static void board_two_banks(struct unit_fdt *f)
+{
+    unit_fdt_cells(f, "reg", 4, 0x60000000u, 0x10000000u, 0x80000000u,
+                   0x100000u);
+}
+
+static void board_more_memory(struct unit_fdt *f)
+{
+    unit_fdt_node(f, "sram@48000000");
+    unit_fdt_str(f, "device_type", "memory");
+    unit_fdt_cells(f, "reg", 2, 0x48000000u, 0x2000000u);
+    unit_fdt_end_node(f);
+}
+
+/* RAM the monitor does not manage is RAM all the same. */
+TEST(board, windows_every_memory_node_and_entry)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.memory_extra = board_two_banks;
+    s.root_extra = board_more_memory;
+    ASSERT_TRUE(board_test_parse(&s));
+    /* The monitor still manages the first entry only. */
+    EXPECT_EQ(pa_addr(board.ram_base), 0x60000000u);
+    EXPECT_EQ(board.ram_size, 0x10000000u);
+    ASSERT_EQ(board.window_count, 3u);
+    EXPECT_EQ(board.windows[1].kind, (uint32_t)BOARD_WINDOW_RAM);
+    EXPECT_EQ(board.windows[1].base, 0x80000000u);
+    EXPECT_EQ(board.windows[1].size, 0x100000u);
+    EXPECT_EQ(board.windows[2].kind, (uint32_t)BOARD_WINDOW_RAM);
+    EXPECT_EQ(board.windows[2].base, 0x48000000u);
+    EXPECT_STREQ(board.windows[2].node, "/sram@48000000");
+}
+
+static void board_alias(struct unit_fdt *f)
+{
+    unit_fdt_cells(f, "reg", 2, 0x60000000u, 0x10000000u);
+    unit_fdt_cells(f, "hv,ram-aliases", 6, 0x0u, 0x60000000u, 0x4000000u,
+                   0x90000000u, 0x68000000u, 0x8000000u);
+}
+
+TEST(board, windows_ram_aliases)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.memory_extra = board_alias;
+    ASSERT_TRUE(board_test_parse(&s));
+    ASSERT_EQ(board.window_count, 3u);
+    EXPECT_EQ(board.windows[1].kind, (uint32_t)BOARD_WINDOW_RAM_ALIAS);
+    EXPECT_EQ(board.windows[1].base, 0x0u);
+    EXPECT_EQ(board.windows[1].size, 0x4000000u);
+    EXPECT_EQ(board.windows[1].ram, 0x60000000u);
+    EXPECT_STREQ(board.windows[1].node, "/memory@60000000");
+    EXPECT_EQ(board.windows[2].base, 0x90000000u);
+    EXPECT_EQ(board.windows[2].ram, 0x68000000u);
+}
+
+static void board_alias_outside(struct unit_fdt *f)
+{
+    /* The last MiB of the alias is past the end of the RAM. */
+    unit_fdt_cells(f, "reg", 2, 0x60000000u, 0x10000000u);
+    unit_fdt_cells(f, "hv,ram-aliases", 3, 0x0u, 0x6ff00000u, 0x200000u);
+}
+
+static void board_alias_short(struct unit_fdt *f)
+{
+    unit_fdt_cells(f, "reg", 2, 0x60000000u, 0x10000000u);
+    unit_fdt_cells(f, "hv,ram-aliases", 2, 0x0u, 0x60000000u);
+}
+
+static void board_alias_wraps(struct unit_fdt *f)
+{
+    unit_fdt_cells(f, "reg", 2, 0x60000000u, 0x10000000u);
+    unit_fdt_cells(f, "hv,ram-aliases", 3, 0xfff00000u, 0x60000000u, 0x200000u);
+}
+
+TEST(board, ram_aliases_refused)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.memory_extra = board_alias_outside;
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node /memory@60000000: "
+                            "property 'hv,ram-aliases' names RAM outside "
+                            "this node's 'reg'");
+    s.memory_extra = board_alias_short;
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_CONTAINS(board_err, "'hv,ram-aliases' must list <alias-address "
+                               "ram-address size> triplets");
+    s.memory_extra = board_alias_wraps;
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_CONTAINS(board_err, "'hv,ram-aliases' must describe non-empty "
+                               "windows below 4 GiB");
+}
+
+static void board_dma(struct unit_fdt *f)
+{
+    unit_fdt_node(f, "clcd@10020000");
+    unit_fdt_cells(f, "reg", 4, 0x10020000u, 0x1000u, 0x10030000u, 0x800u);
+    unit_fdt_empty(f, "hv,dma-master");
+    unit_fdt_end_node(f);
+    /* Not a bus master: no window. */
+    unit_fdt_node(f, "timer@10012000");
+    unit_fdt_cells(f, "reg", 2, 0x10012000u, 0x1000u);
+    unit_fdt_end_node(f);
+}
+
+TEST(board, windows_dma_masters)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.root_extra = board_dma;
+    ASSERT_TRUE(board_test_parse(&s));
+    ASSERT_EQ(board.window_count, 3u);
+    EXPECT_EQ(board.windows[1].kind, (uint32_t)BOARD_WINDOW_DMA);
+    EXPECT_EQ(board.windows[1].base, 0x10020000u);
+    EXPECT_EQ(board.windows[1].size, 0x1000u);
+    EXPECT_STREQ(board.windows[1].node, "/clcd@10020000");
+    EXPECT_EQ(board.windows[2].kind, (uint32_t)BOARD_WINDOW_DMA);
+    EXPECT_EQ(board.windows[2].base, 0x10030000u);
+}
+
+static void board_dma_with_value(struct unit_fdt *f)
+{
+    unit_fdt_node(f, "dma@10030000");
+    unit_fdt_cells(f, "reg", 2, 0x10030000u, 0x1000u);
+    unit_fdt_u32(f, "hv,dma-master", 1);
+    unit_fdt_end_node(f);
+}
+
+static void board_dma_without_reg(struct unit_fdt *f)
+{
+    unit_fdt_node(f, "dma@10030000");
+    unit_fdt_empty(f, "hv,dma-master");
+    unit_fdt_end_node(f);
+}
+
+TEST(board, dma_master_refused)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.root_extra = board_dma_with_value;
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node /dma@10030000: "
+                            "property 'hv,dma-master' takes no value");
+    s.root_extra = board_dma_without_reg;
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node /dma@10030000: "
+                            "property 'reg' is missing");
+}
+
+static void board_many_dma(struct unit_fdt *f)
+{
+    /* With the RAM bank, one window more than BOARD_MAX_WINDOWS. */
+    fdt32_t reg[2 * BOARD_MAX_WINDOWS];
+    for (int i = 0; i < BOARD_MAX_WINDOWS; i++) {
+        reg[2 * i] = cpu_to_fdt32(0x10100000u + 0x1000u * (uint32_t)i);
+        reg[2 * i + 1] = cpu_to_fdt32(0x1000u);
+    }
+    unit_fdt_node(f, "dma@10100000");
+    unit_fdt_raw(f, "reg", reg, (int)sizeof(reg));
+    unit_fdt_empty(f, "hv,dma-master");
+    unit_fdt_end_node(f);
+}
+
+TEST(board, too_many_windows)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.root_extra = board_many_dma;
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_CONTAINS(board_err, "/dma@10100000: property 'reg' makes more "
+                               "than 16");
+    EXPECT_CONTAINS(board_err, "BOARD_MAX_WINDOWS");
 }
 
 TEST(board, realview_like)

@@ -30,8 +30,8 @@ static struct vm *ev_create(const char *name, bool console_input, uint32_t irq)
     struct vm_config c = unit_vm_config(name, MIB);
     c.console_input = console_input;
     if (irq != 0) {
-        c.irq_count = 1;
-        c.irqs[0] = irq;
+        c.hw.irq_count = 1;
+        c.hw.irqs[0] = irq;
     }
     struct vm *vm = vm_create(&c);
     ASSERT_TRUE(vm != NULL);

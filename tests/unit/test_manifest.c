@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv/core/manifest.c: manifests like tests/systems/default.dts, built with
- * libfdt's sequential-write API, against a package holding the images.
+ * hv/core/manifest.c and assign.c (the check against the board): manifests
+ * like tests/systems/default.dts, built with libfdt's sequential-write API,
+ * against a package holding the images, and boards as struct board_desc.
  */
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "hv/assign.h"
 #include "hv/fdt_util.h"
 #include "hv/manifest.h"
 #include "unit.h"
@@ -29,6 +31,13 @@ struct mf_guest {
     int halt;             /* 0: absent, 1: empty (valid), 2: with value */
     const char *extra;    /* a property no manifest knows, or NULL */
     int mem_bytes;        /* length of memory-size; 4 unless broken */
+    /* interrupts, device-regions, dma-capable-regions: cells, or none. */
+    uint32_t irqs[HV_VM_MAX_IRQS];
+    unsigned int irq_cells;
+    uint32_t devices[2 * HV_VM_MAX_DEVICES + 1];
+    unsigned int device_cells;
+    uint32_t dma[2 * HV_VM_MAX_DEVICES + 1];
+    unsigned int dma_cells;
 };
 
 struct mf_spec {
@@ -75,6 +84,19 @@ static struct mf_spec mf_spec_default(void)
     return s;
 }
 
+static void mf_cells(struct unit_fdt *f, const char *prop,
+                     const uint32_t *cells, unsigned int count)
+{
+    fdt32_t be[2 * HV_VM_MAX_DEVICES + HV_VM_MAX_IRQS];
+    if (count == 0) {
+        return;
+    }
+    for (unsigned int i = 0; i < count; i++) {
+        be[i] = cpu_to_fdt32(cells[i]);
+    }
+    unit_fdt_raw(f, prop, be, (int)(count * 4));
+}
+
 static void *mf_build(const struct mf_spec *s)
 {
     struct unit_fdt f;
@@ -115,6 +137,9 @@ static void *mf_build(const struct mf_spec *s)
             if (g->extra) {
                 unit_fdt_u32(&f, g->extra, 1);
             }
+            mf_cells(&f, "interrupts", g->irqs, g->irq_cells);
+            mf_cells(&f, "device-regions", g->devices, g->device_cells);
+            mf_cells(&f, "dma-capable-regions", g->dma, g->dma_cells);
             unit_fdt_end_node(&f);
         }
         unit_fdt_end_node(&f);
@@ -452,4 +477,368 @@ TEST(manifest, error_in_second_guest_names_it)
     s.g[1].has_mem = false;
     MF_EXPECT_REFUSED(&s, "/guests/pong");
     EXPECT_NOT_CONTAINS(mf_err, "ping");
+}
+
+/* --- Device regions and interrupts against the board (hv/core/assign.c) ---
+ */
+
+/*
+ * vexpress-a9 as hv/boards/vexpress-a9.dts describes it, with a second RAM
+ * bank the monitor does not manage.
+ */
+static struct board_desc mf_board(void)
+{
+    struct board_desc b = {
+        .ram_base = pa_init(0x60000000u),
+        .ram_size = 0x10000000u,
+        .uart = pa_init(0x10009000u),
+        .uart_size = 0x1000u,
+        .uart_irq = 37,
+        .gic_dist = pa_init(0x1e001000u),
+        .gic_dist_size = 0x1000u,
+        .gic_cpu = pa_init(0x1e000100u),
+        .gic_cpu_size = 0x100u,
+        .timer = pa_init(0x10011000u),
+        .timer_size = 0x1000u,
+        .timer_irq = 34,
+        .has_global_timer = true,
+        .global_timer = pa_init(0x1e000200u),
+        .global_timer_size = 0x20u,
+        .window_count = 6,
+        .windows =
+            {
+                {BOARD_WINDOW_RAM, 0x60000000u, 0x10000000u, 0,
+                 "/memory@60000000"},
+                {BOARD_WINDOW_RAM, 0x48000000u, 0x2000000u, 0,
+                 "/sram@48000000"},
+                {BOARD_WINDOW_RAM_ALIAS, 0x0u, 0x4000000u, 0x60000000u,
+                 "/memory@60000000"},
+                {BOARD_WINDOW_DMA, 0x10020000u, 0x1000u, 0, "/clcd@10020000"},
+                {BOARD_WINDOW_DMA, 0x10013000u, 0x200u, 0, "/virtio@10013000"},
+                {BOARD_WINDOW_DMA, 0x10013200u, 0x200u, 0, "/virtio@10013000"},
+            },
+    };
+    return b;
+}
+
+/* Parses @s and checks it against @b; false with mf_err set if refused. */
+static bool mf_assign(const struct mf_spec *s, const struct board_desc *b)
+{
+    struct assign_guest guests[HV_MAX_VMS];
+    if (!mf_parse(s)) {
+        return false;
+    }
+    for (unsigned int i = 0; i < mf.count; i++) {
+        guests[i] = (struct assign_guest){mf.guests[i].name, &mf.guests[i].hw};
+    }
+    return assign_check(b, guests, mf.count, mf_err, sizeof(mf_err));
+}
+
+static void mf_give(struct mf_guest *g, uint32_t pa, uint32_t size)
+{
+    g->devices[g->device_cells++] = pa;
+    g->devices[g->device_cells++] = size;
+}
+
+static void mf_trust(struct mf_guest *g, uint32_t pa, uint32_t size)
+{
+    g->dma[g->dma_cells++] = pa;
+    g->dma[g->dma_cells++] = size;
+}
+
+#define MF_EXPECT_ASSIGN_REFUSED(s, b, message)                                \
+    do {                                                                       \
+        EXPECT_FALSE(mf_assign(s, b));                                         \
+        EXPECT_STREQ(mf_err, message);                                         \
+    } while (0)
+
+TEST(manifest, device_regions_read)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[1], 0x10012000u, 0x1000u);
+    mf_give(&s.g[1], 0x10020000u, 0x2000u);
+    mf_trust(&s.g[1], 0x10020000u, 0x2000u);
+    s.g[1].irqs[0] = 35;
+    s.g[1].irq_cells = 1;
+    ASSERT_TRUE(mf_parse(&s));
+    const struct assign *hw = &mf.guests[1].hw;
+    EXPECT_EQ(hw->device_count, 2u);
+    EXPECT_EQ(hw->devices[1].pa, 0x10020000u);
+    EXPECT_EQ(hw->devices[1].size, 0x2000u);
+    EXPECT_EQ(hw->dma_mask, 2u);
+    EXPECT_EQ(hw->irq_count, 1u);
+    EXPECT_EQ(hw->irqs[0], 35u);
+    EXPECT_EQ(mf.guests[0].hw.device_count, 0u);
+    EXPECT_EQ(mf.guests[0].hw.dma_mask, 0u);
+}
+
+TEST(manifest, device_regions_malformed)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[0], 0x10012800u, 0x1000u);
+    MF_EXPECT_REFUSED(&s, "/guests/ping", "'device-regions'", "4 KiB-aligned");
+    s = mf_spec_default();
+    mf_give(&s.g[0], 0xfffff000u, 0x2000u);
+    MF_EXPECT_REFUSED(&s, "'device-regions'", "below 4 GiB");
+    s = mf_spec_default();
+    s.g[0].device_cells = 3;
+    MF_EXPECT_REFUSED(&s, "'device-regions' must list 1 to 4");
+}
+
+/* An acknowledgement must name a whole region of the guest's. */
+TEST(manifest, dma_capable_region_not_a_device_region)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[1], 0x10020000u, 0x2000u);
+    mf_trust(&s.g[1], 0x10020000u, 0x1000u);
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /guests/pong: property "
+                         "'dma-capable-regions' names <0x10020000 0x1000>, "
+                         "which is not a pair of 'device-regions'");
+    /* Nor may it come without device regions at all. */
+    s = mf_spec_default();
+    mf_trust(&s.g[1], 0x10020000u, 0x1000u);
+    MF_EXPECT_REFUSED(&s, "'dma-capable-regions' names <0x10020000 0x1000>");
+    s = mf_spec_default();
+    mf_give(&s.g[1], 0x10020000u, 0x1000u);
+    s.g[1].dma_cells = 1;
+    MF_EXPECT_REFUSED(&s, "'dma-capable-regions' must list 1 to 4");
+}
+
+TEST(manifest, assign_accepted)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    /* Right next to the monitor's SP804, and the GIC's neighbours. */
+    mf_give(&s.g[0], 0x10012000u, 0x1000u);
+    mf_give(&s.g[0], 0x10010000u, 0x1000u);
+    mf_give(&s.g[0], 0x1e002000u, 0x1000u);
+    s.g[0].irqs[0] = 35;
+    s.g[0].irq_cells = 1;
+    /* Just below the managed RAM, just above the alias. */
+    mf_give(&s.g[1], 0x5ffff000u, 0x1000u);
+    mf_give(&s.g[1], 0x04000000u, 0x1000u);
+    /* A DMA master the manifest trusts the guest with. */
+    mf_give(&s.g[1], 0x10020000u, 0x1000u);
+    mf_trust(&s.g[1], 0x10020000u, 0x1000u);
+    s.g[1].irqs[0] = 36;
+    s.g[1].irq_cells = 1;
+    EXPECT_TRUE(mf_assign(&s, &b));
+    EXPECT_STREQ(mf_err, "");
+}
+
+TEST(manifest, device_region_is_ram)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[1], 0x6ff00000u, 0x1000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'pong': device region 0x6ff00000-0x6ff00fff is RAM "
+        "(0x60000000-0x6fffffff, /memory@60000000)");
+    /* Straddling its start. */
+    s = mf_spec_default();
+    mf_give(&s.g[1], 0x5ffff000u, 0x2000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'pong': device region 0x5ffff000-0x60000fff is RAM "
+        "(0x60000000-0x6fffffff, /memory@60000000)");
+}
+
+/* RAM the monitor does not manage is still RAM. */
+TEST(manifest, device_region_is_other_ram)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[0], 0x49fff000u, 0x1000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'ping': device region 0x49fff000-0x49ffffff is RAM "
+        "(0x48000000-0x49ffffff, /sram@48000000)");
+}
+
+/* The same RAM seen at another address: the monitor's image included. */
+TEST(manifest, device_region_is_ram_alias)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[0], 0x00010000u, 0x1000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'ping': device region 0x00010000-0x00010fff is RAM "
+        "(0x00000000-0x03ffffff is an alias of 0x60000000, "
+        "/memory@60000000)");
+    /* A region that ends inside it. */
+    s = mf_spec_default();
+    mf_give(&s.g[0], 0x03fff000u, 0x2000u);
+    EXPECT_FALSE(mf_assign(&s, &b));
+    EXPECT_CONTAINS(mf_err, "is an alias of 0x60000000");
+}
+
+TEST(manifest, device_region_holds_monitor_device)
+{
+    struct board_desc b = mf_board();
+    const struct {
+        uint32_t pa, size;
+        const char *message;
+    } cases[] = {
+        {0x10009000u, 0x1000u,
+         "manifest: guest 'ping': device region 0x10009000-0x10009fff holds "
+         "the monitor's console UART (0x10009000-0x10009fff)"},
+        /* Ends in the GIC distributor. */
+        {0x1e000000u, 0x2000u,
+         "manifest: guest 'ping': device region 0x1e000000-0x1e001fff holds "
+         "the monitor's GIC distributor (0x1e001000-0x1e001fff)"},
+        {0x1e000000u, 0x1000u,
+         "manifest: guest 'ping': device region 0x1e000000-0x1e000fff holds "
+         "the monitor's GIC CPU interface (0x1e000000-0x1e000fff)"},
+        {0x10000000u, 0x100000u,
+         "manifest: guest 'ping': device region 0x10000000-0x100fffff holds "
+         "the monitor's console UART (0x10009000-0x10009fff)"},
+        {0x10011000u, 0x1000u,
+         "manifest: guest 'ping': device region 0x10011000-0x10011fff holds "
+         "the monitor's SP804 timer (0x10011000-0x10011fff)"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct mf_spec s = mf_spec_default();
+        mf_give(&s.g[0], cases[i].pa, cases[i].size);
+        MF_EXPECT_ASSIGN_REFUSED(&s, &b, cases[i].message);
+    }
+}
+
+/* A monitor device larger than a page is protected as a whole. */
+TEST(manifest, device_region_in_monitor_device_beyond_first_page)
+{
+    struct board_desc b = mf_board();
+    b.uart_size = 0x3000u;
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[0], 0x1000b000u, 0x1000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'ping': device region 0x1000b000-0x1000bfff holds "
+        "the monitor's console UART (0x10009000-0x1000bfff)");
+}
+
+/* Without a global timer its (zero) address protects nothing. */
+TEST(manifest, no_global_timer)
+{
+    struct board_desc b = mf_board();
+    b.has_global_timer = false;
+    b.global_timer = pa_init(0);
+    b.window_count = 1;
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[0], 0x0u, 0x1000u);
+    EXPECT_TRUE(mf_assign(&s, &b));
+}
+
+TEST(manifest, device_region_shared)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[0], 0x10012000u, 0x1000u);
+    mf_give(&s.g[1], 0x10010000u, 0x1000u);
+    mf_give(&s.g[1], 0x10012000u, 0x1000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'pong': device region 0x10012000-0x10012fff "
+        "overlaps device region 0x10012000-0x10012fff of guest 'ping'");
+    /* The monitor's devices are checked before other guests'. */
+    s = mf_spec_default();
+    mf_give(&s.g[0], 0x10012000u, 0x1000u);
+    mf_give(&s.g[1], 0x10011000u, 0x3000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'pong': device region 0x10011000-0x10013fff holds "
+        "the monitor's SP804 timer (0x10011000-0x10011fff)");
+    /* Overlapping by one page. */
+    s = mf_spec_default();
+    mf_give(&s.g[0], 0x10100000u, 0x4000u);
+    mf_give(&s.g[1], 0x10103000u, 0x2000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'pong': device region 0x10103000-0x10104fff "
+        "overlaps device region 0x10100000-0x10103fff of guest 'ping'");
+}
+
+TEST(manifest, device_region_is_dma_master)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[1], 0x10020000u, 0x1000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'pong': device region 0x10020000-0x10020fff holds "
+        "DMA master /clcd@10020000, which reaches all memory, and is not in "
+        "'dma-capable-regions'");
+    /* The second of two windows of one node; the acknowledgement of
+     * another region does not cover it. */
+    s = mf_spec_default();
+    mf_give(&s.g[1], 0x10020000u, 0x1000u);
+    mf_trust(&s.g[1], 0x10020000u, 0x1000u);
+    mf_give(&s.g[1], 0x10013000u, 0x1000u);
+    MF_EXPECT_ASSIGN_REFUSED(
+        &s, &b,
+        "manifest: guest 'pong': device region 0x10013000-0x10013fff holds "
+        "DMA master /virtio@10013000, which reaches all memory, and is not in "
+        "'dma-capable-regions'");
+    mf_trust(&s.g[1], 0x10013000u, 0x1000u);
+    EXPECT_TRUE(mf_assign(&s, &b));
+}
+
+/* Consent does not make RAM or the monitor's devices grantable. */
+TEST(manifest, dma_capable_region_still_checked)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[0], 0x00010000u, 0x1000u);
+    mf_trust(&s.g[0], 0x00010000u, 0x1000u);
+    EXPECT_FALSE(mf_assign(&s, &b));
+    EXPECT_CONTAINS(mf_err, "is an alias of 0x60000000");
+    s = mf_spec_default();
+    mf_give(&s.g[0], 0x1e001000u, 0x1000u);
+    mf_trust(&s.g[0], 0x1e001000u, 0x1000u);
+    EXPECT_FALSE(mf_assign(&s, &b));
+    EXPECT_CONTAINS(mf_err, "the monitor's GIC distributor");
+}
+
+TEST(manifest, dma_warning)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    mf_give(&s.g[1], 0x10012000u, 0x1000u);
+    mf_give(&s.g[1], 0x10020000u, 0x1000u);
+    mf_trust(&s.g[1], 0x10020000u, 0x1000u);
+    ASSERT_TRUE(mf_assign(&s, &b));
+
+    char line[200] = "untouched";
+    struct assign_guest ping = {mf.guests[0].name, &mf.guests[0].hw};
+    EXPECT_FALSE(assign_dma_warning(&ping, line, sizeof(line)));
+    EXPECT_STREQ(line, "untouched");
+    struct assign_guest pong = {mf.guests[1].name, &mf.guests[1].hw};
+    EXPECT_TRUE(assign_dma_warning(&pong, line, sizeof(line)));
+    EXPECT_STREQ(line, "WARNING: guest 'pong' is trusted with all memory (no "
+                       "IOMMU): DMA-capable device region(s) "
+                       "0x10020000-0x10020fff");
+    /* A short buffer is cut, never overrun. */
+    char tiny[16];
+    EXPECT_TRUE(assign_dma_warning(&pong, tiny, sizeof(tiny)));
+    EXPECT_EQ(strlen(tiny), sizeof(tiny) - 1);
+}
+
+TEST(manifest, irq_checks)
+{
+    struct board_desc b = mf_board();
+    struct mf_spec s = mf_spec_default();
+    s.g[0].irqs[0] = 34;
+    s.g[0].irq_cells = 1;
+    MF_EXPECT_ASSIGN_REFUSED(&s, &b,
+                             "manifest: guest 'ping': interrupt 34 is the "
+                             "monitor's");
+    s.g[0].irqs[0] = 40;
+    s.g[1].irqs[0] = 41;
+    s.g[1].irqs[1] = 40;
+    s.g[1].irq_cells = 2;
+    MF_EXPECT_ASSIGN_REFUSED(&s, &b,
+                             "manifest: guests 'ping' and 'pong' both claim "
+                             "interrupt 40");
 }

@@ -15,6 +15,14 @@ bool fdt_util_header_ok(const void *fdt, size_t avail, const char *what,
                         char *err, size_t err_size);
 /** Full path of @node, for messages. */
 void fdt_util_path(const void *fdt, int node, char *buf, size_t size);
+/**
+ * Writes "<what>: node <path>: property '<prop>' <problem>" to @err (without
+ * the property part when @prop is NULL); returns false, for
+ * "return fdt_util_fail(...)".
+ */
+bool fdt_util_fail(const void *fdt, int node, const char *prop,
+                   const char *problem, const char *what, char *err,
+                   size_t err_size);
 /** Reads a one-cell property. */
 int fdt_util_u32(const void *fdt, int node, const char *prop, uint32_t *value,
                  const char *what, char *err, size_t err_size);

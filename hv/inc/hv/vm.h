@@ -6,6 +6,7 @@
 #include <arch/regs.h>
 #include <arch/vm.h>
 
+#include "hv/assign.h"
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/types.h"
@@ -36,13 +37,7 @@ struct vm_config {
     bool halt_on_shutdown;
     bool console_input; /* gets console input (HV_VIRQ_CONSOLE) */
     uint32_t weight;    /* time slice in HV_TIME_SLICE_UNIT_NS */
-    uint32_t irq_count;
-    uint32_t irqs[HV_VM_MAX_IRQS]; /* GIC interrupt IDs it may bind */
-    uint32_t device_count;
-    struct vm_device {
-        uint32_t pa; /* 4 KiB aligned */
-        uint32_t size;
-    } devices[HV_VM_MAX_DEVICES]; /* device memory it may map */
+    struct assign hw;   /* interrupts and device regions */
     char cmdline[HV_CMDLINE_MAX];
 };
 
