@@ -32,10 +32,13 @@
  *     own-range entries it has just checked. Everything else (pins,
  *     unpins, tables built at random in the sandbox, mappings at other
  *     addresses, of other guests, the monitor, devices) is fair game.
- *   - Writes by the monitor (VM_INFO, the shared vCPU page) never aim at
- *     its own data; callbacks and IRET frames come from its own buffers
- *     or from memory that is not its own, so an upcall or IRET never
- *     jumps anywhere unplanned.
+ *   - Any address outside its memory may end up mapped (to its own
+ *     memory, even writable) by its updates, but for a hole of 16 MiB at
+ *     0 that every L1 it may use keeps empty. Writes by the monitor
+ *     (VM_INFO, the shared vCPU page) never aim at its own data;
+ *     callbacks, IRET frames and update batches come from its own buffers
+ *     or from addresses in no memory (the hole, the monitor window,
+ *     wrapping), so an upcall or IRET never jumps anywhere unplanned.
  *   - Faults are expected where it touches the sandbox (its mappings
  *     change under it) and after an IRET to virtual user mode (its code
  *     is kernel-only): every upcall kind is registered, and the handler
@@ -60,6 +63,7 @@ void hcfuzz_svc(struct hcfuzz_io *io);
 #define FZ_PAGE 4096u
 #define FZ_SANDBOX_FRAMES 48u /* 12 L1-sized groups */
 #define FZ_MAX_MIB 64u
+#define FZ_HOLE_MIB 16u /* VAs 0 - 16 MiB stay unmapped */
 #define FZ_REPORT_MAX 10u
 
 /* Descriptor bits (ARMv7 short-descriptor format). */
@@ -279,9 +283,27 @@ static uint32_t fz_virt(void)
 }
 
 /*
+ * An address no buffer can be at: in the hole (the first FZ_HOLE_MIB MiB,
+ * which no L1 the fuzzer may use maps, see fz_protect), in the monitor
+ * window, or wrapping past 4 GiB. Any other address outside its memory
+ * may well be mapped, to its own memory, by the fuzzer's updates.
+ */
+static uint32_t fz_bad_va(void)
+{
+    switch (fz_below(3)) {
+    case 0:
+        return fz_below(FZ_HOLE_MIB << 20);
+    case 1:
+        return 0xfe000000u + fz_below(0x1000000u);
+    default:
+        return 0xffffff00u + fz_below(0x100);
+    }
+}
+
+/*
  * A virtual address for a buffer the monitor writes: never the fuzzer's
  * own data (only its scratch buffer, the sandbox, its read-only tables'
- * region), anything that is not its memory.
+ * region), else one in no memory at all.
  */
 static uint32_t fz_virt_out(void)
 {
@@ -298,7 +320,7 @@ static uint32_t fz_virt_out(void)
         }
         return (uint32_t)(uintptr_t)fz_info_words;
     }
-    return va;
+    return fz_bad_va();
 }
 
 /* --- Reports ----------------------------------------------------------------
@@ -447,6 +469,8 @@ static void fz_protect(struct hv_mmu_update *u)
         uint32_t index = (ptr & (HV_MMU_L1_SIZE - 1)) / 4;
         if (index >= first && index - first < mibs) {
             u->val = fz_canon[index - first];
+        } else if (index < FZ_HOLE_MIB) {
+            u->val = 0;
         }
         return;
     }
@@ -498,7 +522,8 @@ static void fz_build_table(uint32_t pa, bool l1, bool clear, uint32_t noise)
         }
         for (; n > 0; n--) {
             uint32_t i = fz_below(words);
-            if (l1 && i >= first && i - first < (fz_mem_size >> 20)) {
+            if (l1 && ((i >= first && i - first < (fz_mem_size >> 20)) ||
+                       i < FZ_HOLE_MIB)) {
                 continue;
             }
             t[i] = fz_desc();
@@ -526,6 +551,9 @@ static bool fz_l1_good(uint32_t pa)
         bool same = true;
         for (uint32_t i = 0; i < fz_mem_size >> 20; i++) {
             same &= t[first + i] == fz_canon[i];
+        }
+        for (uint32_t i = 0; i < FZ_HOLE_MIB; i++) {
+            same &= t[i] == 0;
         }
         good = same;
     }
@@ -609,8 +637,7 @@ static void fz_mmu_update(struct hcfuzz_io *io)
     if (fz_chance(8)) {
         /* A batch the fuzzer does not own: refused, never read as its
          * own memory. */
-        uint32_t va = fz_virt();
-        buf = fz_own_va(va) || fz_own_va(va + n * 8) ? 0xfe000000u : va;
+        buf = fz_bad_va();
     }
     fz_call(io, HV_OP_MMU_UPDATE, buf, count, fz_int(), 0);
     fz_expect(io, 0, E_2BIG | E_FAULT | E_INVAL | E_PERM | E_BUSY | E_NOMEM,
@@ -689,10 +716,7 @@ static void fz_callbacks_call(struct hcfuzz_io *io)
         exact = -HV_EINVAL;
         break;
     default:
-        va = fz_virt();
-        if (fz_own_va(va) || fz_own_va(va + 31)) {
-            va = 0xfe000000u + fz_below(0x1000);
-        }
+        va = fz_bad_va();
         break;
     }
     fz_call(io, HV_OP_VCPU_CALLBACKS, va, 0, 0, 0);
@@ -730,10 +754,7 @@ static void fz_iret(struct hcfuzz_io *io)
                                                        : 20 + fz_below(5)));
         exact = -HV_EINVAL;
     } else {
-        va = fz_virt();
-        if (fz_own_va(va) || fz_own_va(va + sizeof(*f))) {
-            va = 0xfffffff0u; /* wraps */
-        }
+        va = fz_bad_va();
     }
     int jumped = setjmp(fz_jb);
     if (jumped == 0) {
@@ -817,11 +838,7 @@ static void fz_one(struct hcfuzz_io *io)
             if (a1 <= HV_CONSOLE_WRITE_MAX && a1 != 0) {
                 /* Something to print: only refused buffers (or nothing
                  * at all), not pages of memory on the console. */
-                if (fz_own_va(a0) || fz_own_va(a0 + a1 - 1)) {
-                    a0 = 0xfe000000u;
-                } else if (a0 == 0x10009000u) {
-                    a1 = 0;
-                }
+                a0 = fz_bad_va();
             }
         }
         fz_call(io, op, a0, a1, 0, 0);
