@@ -780,3 +780,13 @@ static void pt_asid_release(uint32_t l1)
         }
     }
 }
+
+void pt_selfcheck_view(struct pt_view *out)
+{
+    out->base = pt_base;
+    out->frames = pt_frames_count;
+    out->frame_words = pt_frames;
+    out->section_tables = pt_section_tables;
+    out->asid_owner = pt_asid_owner;
+    out->asids = PT_ASIDS;
+}

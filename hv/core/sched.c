@@ -13,6 +13,7 @@
 #include "hv/console.h"
 #include "hv/irq.h"
 #include "hv/pt.h"
+#include "hv/selfcheck.h"
 #include "hv/timer.h"
 #include "hv/vcpu_state.h"
 
@@ -122,6 +123,9 @@ struct arch_regs *sched_resume(void)
         }
     }
     if (!sched_running) {
+        if (!selfcheck_report()) {
+            sched_halt_code = HV_HALT_SELFCHECK;
+        }
         dlog("halting: all guests have stopped (code %u)",
              (unsigned)sched_halt_code);
         arch_halt(sched_halt_code);

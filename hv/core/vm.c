@@ -13,6 +13,7 @@
 #include "hv/mem.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
+#include "hv/selfcheck.h"
 
 #define START_INFO_SIZE 4096u
 
@@ -231,6 +232,11 @@ void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
         return;
     }
     console_guest_flush(&vm->console, vm->name);
+    /* The machine halts after this guest: check the monitor's state
+     * while the guest's tables and ports still exist. */
+    if (vm->halt_on_shutdown && !selfcheck_report()) {
+        exit_code = HV_HALT_SELFCHECK;
+    }
     vm->state = VM_STOPPED;
     evtchn_release_vm(vm);
     vm->exit_code = exit_code;

@@ -11,7 +11,8 @@ timeout, and reads the console:
   SKIP     the result guest skipped
   ERROR    the test is broken (bad arguments, unknown test, ...)
   FAILURE  the thing under test misbehaved (a check failed, an expected
-           line is missing, a forbidden one appeared, wrong exit code)
+           line is missing, a forbidden one appeared, wrong exit code, the
+           monitor's self-check at halt failed)
   CRASH    no result line, a timeout, or a monitor panic
 
 The most severe outcome wins. Exit status: 0 SUCCESS, 77 SKIP (ctest's
@@ -238,6 +239,10 @@ def evaluate(args, text, code, timed_out):
     for line in lines:
         if line.startswith("hv: PANIC"):
             outcomes.append(("CRASH", "monitor panic: " + line))
+        # The monitor's own consistency check at halt (hv/core/selfcheck.c)
+        # fails every test, whatever the guests reported.
+        if line.startswith("hv: self-check: FAILED"):
+            outcomes.append(("FAILURE", "monitor self-check: " + line))
 
     if args.result_from:
         results = [m for m in map(RESULT_RE.match, lines)

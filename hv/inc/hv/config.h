@@ -31,5 +31,6 @@
 #define HV_HALT_GUEST_FAULT 0xf0u /* a halt-on-shutdown guest faulted */
 #define HV_HALT_PANIC 0xf1u       /* the monitor hit a bug */
 #define HV_HALT_BOOT_ERROR 0xf2u  /* bad image, device tree or manifest */
+#define HV_HALT_SELFCHECK 0xf3u   /* the self-check at halt failed */
 
 #endif /* HV_CONFIG_H */

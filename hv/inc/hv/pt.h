@@ -75,4 +75,20 @@ struct pt_frame_counts {
 bool pt_frame_counts(paddr_t pa, struct pt_frame_counts *out);
 uint32_t pt_section_writable_refs(paddr_t pa);
 
+/*
+ * For the monitor self-check (selfcheck.c) and its tests: where pt.c keeps
+ * its bookkeeping. Read it through pt_frame_counts and
+ * pt_section_writable_refs; the pointers are for what those do not show
+ * (and for tests that corrupt it on purpose).
+ */
+struct pt_view {
+    uint32_t base;              /* physical address of the first frame */
+    uint32_t frames;            /* 4 KiB frames covered from base */
+    uint32_t *frame_words;      /* one per frame (encoding private) */
+    uint16_t *section_tables;   /* per 1 MiB: table frames in it */
+    const uint32_t *asid_owner; /* per ASID: its L1's address, 0 free */
+    uint32_t asids;             /* entries of asid_owner (0 unused) */
+};
+void pt_selfcheck_view(struct pt_view *out);
+
 #endif /* HV_PT_H */

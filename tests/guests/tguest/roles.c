@@ -15,6 +15,7 @@
  *   vfp_holder          keeps a pattern in d0-d31 across switches
  *   masked_spinner      spins forever with events masked
  *   share    end_ms=T   counts work done until T ms of monitor time
+ *   hcfuzz   seed=S count=N   random hypercalls (hcfuzz.c)
  */
 #include <string.h>
 
@@ -159,6 +160,7 @@ int vmode_role_masked_spinner(void);
 int evtchn_role_echo(void);
 int vfp_role_holder(void);
 int evtchn_role_storm(void);
+int hcfuzz_role(const struct hv_start_info *si);
 
 static int bench_failed;
 
@@ -224,6 +226,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "storm") == 0) {
         return evtchn_role_storm();
+    }
+    if (strcmp(role, "hcfuzz") == 0) {
+        return hcfuzz_role(si);
     }
     if (strcmp(role, "masked_spinner") == 0) {
         return vmode_role_masked_spinner();

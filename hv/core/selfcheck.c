@@ -1,0 +1,593 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Monitor self-check, run when the machine halts. pt.c keeps reference
+ * counts so each page-table operation is O(1); a bug in that bookkeeping
+ * would silently break the frame invariant later. This recomputes every
+ * count from the pinned tables (as tests/fuzz/pt_fuzz.c's oracle does),
+ * checks each entry against the rules of <hv/mmu.h> and each event-channel
+ * pair from both ends, and reports the first inconsistency.
+ *
+ * No heap: the recount goes through a fixed window of frames, one guest
+ * and one window at a time, rescanning that guest's tables per window
+ * (one pass for guests up to SC_CHUNK frames, all of them in the tests).
+ */
+#include "hv/selfcheck.h"
+
+#include <hv/mmu.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hv/arch.h"
+#include "hv/clock.h"
+#include "hv/config.h"
+#include "hv/console.h"
+#include "hv/pt.h"
+#include "hv/sched.h"
+#include "hv/vm.h"
+
+#define SC_FRAME 4096u
+#define SC_SECTION 0x100000u
+#define SC_CHUNK 8192u /* frames recounted per pass: 32 MiB of guest RAM */
+
+/* struct pt_frame_counts.type */
+#define SC_TYPE_NONE 0u
+#define SC_TYPE_L1 1u
+#define SC_TYPE_L2 2u
+#define SC_TYPE_SHARED 3u
+
+/* Short-descriptor fields, as pt.c checks them. */
+#define SC_L1_TABLE_SBZ ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 9))
+#define SC_L1_SECT_BAD ((1u << 18) | (1u << 19) | (1u << 9))
+#define SC_L1_SECT_NG (1u << 17)
+#define SC_L1_DOMAIN(d) (((d) >> 5) & 0xfu)
+#define SC_L1_SECT_AP(d) ((((d) >> 10) & 3u) | (((d) >> 13) & 4u))
+#define SC_L2_AP(d) ((((d) >> 4) & 3u) | (((d) >> 7) & 4u))
+#define SC_L2_NG (1u << 11)
+#define SC_AP_PL0_RW 3u
+
+/* Recomputed counts of the frames of the current window, and of the
+ * sections of the current guest. */
+static uint32_t sc_type_refs[SC_CHUNK];
+static uint32_t sc_writable[SC_CHUNK];
+static uint32_t sc_section_rw[HV_MEM_MAX_GRANULES];
+static uint32_t sc_section_tables[HV_MEM_MAX_GRANULES];
+
+struct sc_ctx {
+    struct selfcheck_result *r;
+    struct pt_view view;
+    const struct vm *vm; /* the guest being checked, or NULL */
+    uint32_t base;       /* its memory */
+    uint32_t size;
+    uint32_t chunk;  /* first frame (index in the guest) of this window */
+    bool first_pass; /* totals and per-section counts are taken once */
+};
+
+static bool sc_fail(struct sc_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static bool sc_fail(struct sc_ctx *c, const char *fmt, ...)
+{
+    struct selfcheck_result *r = c->r;
+    int n = 0;
+    va_list args;
+
+    if (!r->ok) {
+        return false; /* the first inconsistency is the one reported */
+    }
+    r->ok = false;
+    if (c->vm) {
+        n = snprintf(r->what, sizeof(r->what),
+                     "guest %u '%s': ", (unsigned)c->vm->id, c->vm->name);
+        if (n < 0 || n >= (int)sizeof(r->what)) {
+            n = 0;
+        }
+    }
+    va_start(args, fmt);
+    vsnprintf(r->what + n, sizeof(r->what) - (size_t)n, fmt, args);
+    va_end(args);
+    return false;
+}
+
+static bool sc_live(const struct vm *vm)
+{
+    return vm->state == VM_RUNNABLE || vm->state == VM_BLOCKED;
+}
+
+static bool sc_own(const struct sc_ctx *c, uint32_t pa, uint32_t size)
+{
+    return pa >= c->base && pa - c->base < c->size &&
+           size <= c->size - (pa - c->base);
+}
+
+static bool sc_in_ram(const struct sc_ctx *c, uint32_t pa)
+{
+    return pa >= c->view.base &&
+           (pa - c->view.base) / SC_FRAME < c->view.frames;
+}
+
+static struct pt_frame_counts sc_counts(uint32_t pa)
+{
+    struct pt_frame_counts fc = {0, 0, 0};
+    pt_frame_counts(pa_init(pa), &fc);
+    return fc;
+}
+
+/* A mapping outside RAM: a device region of the guest, or the clock page,
+ * never executable, Device or Strongly-ordered. */
+static bool sc_device(struct sc_ctx *c, uint32_t at, uint32_t d, uint32_t pa,
+                      uint32_t size, uint32_t tex_c_b, bool xn, bool rw)
+{
+    bool inside = false;
+    uint32_t clock = (uint32_t)pa_addr(clock_guest_page());
+
+    if (clock != 0 && pa == clock && size == SC_FRAME && !rw) {
+        inside = true;
+    }
+    for (uint32_t i = 0; i < c->vm->device_count; i++) {
+        const struct vm_device *dev = &c->vm->devices[i];
+        inside |= pa >= dev->pa && pa - dev->pa < dev->size &&
+                  size <= dev->size - (pa - dev->pa);
+    }
+    if (!inside) {
+        return sc_fail(c, "entry 0x%08x at 0x%08x maps memory not its own",
+                       (unsigned)d, (unsigned)at);
+    }
+    if ((tex_c_b != 0 && tex_c_b != 1 && tex_c_b != 8) || !xn) {
+        return sc_fail(c, "entry 0x%08x at 0x%08x maps a device as memory",
+                       (unsigned)d, (unsigned)at);
+    }
+    return true;
+}
+
+static bool sc_domain(struct sc_ctx *c, uint32_t at, uint32_t d)
+{
+    uint32_t domain = SC_L1_DOMAIN(d);
+    if (domain != HV_MMU_DOMAIN_KERNEL && domain != HV_MMU_DOMAIN_USER) {
+        return sc_fail(c, "L1 entry 0x%08x at 0x%08x: domain %u", (unsigned)d,
+                       (unsigned)at, (unsigned)domain);
+    }
+    return true;
+}
+
+/* Counts a reference to frame @pa of the guest if it is in the window. */
+static void sc_count(struct sc_ctx *c, uint32_t *counts, uint32_t pa)
+{
+    uint32_t f = (pa - c->base) / SC_FRAME;
+    if (f >= c->chunk && f - c->chunk < SC_CHUNK) {
+        counts[f - c->chunk]++;
+    }
+}
+
+static bool sc_l1_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
+{
+    switch (d & 3u) {
+    case 0:
+        return true;
+    case 1: {
+        uint32_t hw = d & ~0x3ffu;
+        uint32_t frame = d & ~(SC_FRAME - 1);
+        if ((d & SC_L1_TABLE_SBZ) != 0) {
+            return sc_fail(c, "L1 entry 0x%08x at 0x%08x: SBZ bits set",
+                           (unsigned)d, (unsigned)at);
+        }
+        if (!sc_domain(c, at, d)) {
+            return false;
+        }
+        if (!sc_own(c, frame, SC_FRAME) ||
+            sc_counts(frame).type != SC_TYPE_L2 ||
+            hw - frame < HV_MMU_L2_HW_OFFSET) {
+            return sc_fail(c,
+                           "L1 entry 0x%08x at 0x%08x does not point at the "
+                           "hardware half of a pinned L2 of its guest",
+                           (unsigned)d, (unsigned)at);
+        }
+        sc_count(c, sc_type_refs, frame);
+        c->r->l2_refs += c->first_pass;
+        return true;
+    }
+    case 2: {
+        uint32_t pa = d & ~(SC_SECTION - 1);
+        bool rw = SC_L1_SECT_AP(d) == SC_AP_PL0_RW;
+        if ((d & SC_L1_SECT_BAD) != 0) {
+            return sc_fail(c, "L1 entry 0x%08x at 0x%08x: refused bits set",
+                           (unsigned)d, (unsigned)at);
+        }
+        if (!sc_domain(c, at, d)) {
+            return false;
+        }
+        if ((d & SC_L1_SECT_NG) == 0) {
+            return sc_fail(c, "L1 section 0x%08x at 0x%08x is global",
+                           (unsigned)d, (unsigned)at);
+        }
+        if (sc_own(c, pa, SC_SECTION)) {
+            if (rw && c->first_pass) {
+                sc_section_rw[(pa - c->base) / SC_SECTION]++;
+                c->r->section_rw++;
+            }
+            return true;
+        }
+        if (sc_in_ram(c, pa)) {
+            return sc_fail(c,
+                           "L1 section 0x%08x at 0x%08x maps RAM not its own",
+                           (unsigned)d, (unsigned)at);
+        }
+        return sc_device(c, at, d, pa, SC_SECTION,
+                         ((d >> 12) & 7u) << 2 | ((d >> 2) & 3u),
+                         (d & (1u << 4)) != 0, rw);
+    }
+    default:
+        return sc_fail(c, "L1 entry 0x%08x at 0x%08x: reserved type",
+                       (unsigned)d, (unsigned)at);
+    }
+}
+
+static bool sc_l2_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
+{
+    uint32_t pa = d & ~(SC_FRAME - 1);
+    bool rw = SC_L2_AP(d) == SC_AP_PL0_RW;
+
+    if ((d & 3u) == 0) {
+        return true;
+    }
+    if ((d & 3u) == 1) {
+        return sc_fail(c, "L2 entry 0x%08x at 0x%08x: large page", (unsigned)d,
+                       (unsigned)at);
+    }
+    if ((d & SC_L2_NG) == 0) {
+        return sc_fail(c, "L2 entry 0x%08x at 0x%08x is global", (unsigned)d,
+                       (unsigned)at);
+    }
+    if (sc_own(c, pa, SC_FRAME)) {
+        if (rw) {
+            sc_count(c, sc_writable, pa);
+            c->r->page_rw_refs += c->first_pass;
+        }
+        return true;
+    }
+    if (sc_in_ram(c, pa)) {
+        return sc_fail(c, "L2 entry 0x%08x at 0x%08x maps RAM not its own",
+                       (unsigned)d, (unsigned)at);
+    }
+    return sc_device(c, at, d, pa, SC_FRAME,
+                     ((d >> 6) & 7u) << 2 | ((d >> 2) & 3u), (d & 1u) != 0, rw);
+}
+
+/* Walks every pinned table of the guest, counting into the window. */
+static bool sc_scan_tables(struct sc_ctx *c)
+{
+    for (uint32_t off = 0; off < c->size; off += SC_FRAME) {
+        uint32_t pa = c->base + off;
+        uint32_t type = sc_counts(pa).type;
+        if (type == SC_TYPE_L1 && (pa & (HV_MMU_L1_SIZE - 1)) == 0) {
+            for (uint32_t k = 1; k < HV_MMU_L1_SIZE / SC_FRAME; k++) {
+                if (!sc_own(c, pa + k * SC_FRAME, SC_FRAME) ||
+                    sc_counts(pa + k * SC_FRAME).type != SC_TYPE_L1) {
+                    return sc_fail(c, "L1 at 0x%08x is not typed whole",
+                                   (unsigned)pa);
+                }
+            }
+            const uint32_t *t = arch_mm_phys_ptr(pa_init(pa), HV_MMU_L1_SIZE);
+            for (uint32_t i = 0; i < HV_MMU_L1_SIZE / 4; i++) {
+                uint32_t va = i << 20;
+                if (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END) {
+                    continue; /* the monitor's own entries */
+                }
+                if (!sc_l1_entry(c, pa + i * 4, t[i])) {
+                    return false;
+                }
+            }
+            c->r->l1_tables += c->first_pass;
+        } else if (type == SC_TYPE_L1) {
+            /* Not a first frame: its table starts at the 16 KiB boundary
+             * below, whose scan checks all four frames. */
+            uint32_t head = pa & ~(HV_MMU_L1_SIZE - 1);
+            if (!sc_own(c, head, SC_FRAME) ||
+                sc_counts(head).type != SC_TYPE_L1) {
+                return sc_fail(c, "L1 frame 0x%08x has no 16 KiB-aligned start",
+                               (unsigned)pa);
+            }
+        } else if (type == SC_TYPE_L2) {
+            const uint32_t *t = arch_mm_phys_ptr(pa_init(pa), SC_FRAME);
+            for (uint32_t i = HV_MMU_L2_HW_OFFSET / 4; i < SC_FRAME / 4; i++) {
+                if (!sc_l2_entry(c, pa + i * 4, t[i])) {
+                    return false;
+                }
+            }
+            c->r->l2_tables += c->first_pass;
+        }
+        if (c->first_pass && (type == SC_TYPE_L1 || type == SC_TYPE_L2)) {
+            sc_section_tables[off / SC_SECTION]++;
+        }
+    }
+    return true;
+}
+
+/* Compares pt.c's counts of the window's frames with the recount. */
+static bool sc_compare_window(struct sc_ctx *c)
+{
+    uint32_t frames = c->size / SC_FRAME;
+    uint32_t shared = (uint32_t)pa_addr(c->vm->vcpu_shared);
+
+    for (uint32_t f = c->chunk; f < frames && f - c->chunk < SC_CHUNK; f++) {
+        uint32_t pa = c->base + f * SC_FRAME;
+        struct pt_frame_counts fc = sc_counts(pa);
+        uint32_t refs = sc_type_refs[f - c->chunk];
+        uint32_t rw = sc_writable[f - c->chunk];
+        bool table = fc.type == SC_TYPE_L1 || fc.type == SC_TYPE_L2;
+
+        if (fc.type == SC_TYPE_L1) {
+            /* An L1's first frame keeps its ASID in the reference bits. */
+            uint32_t extra = (pa & (HV_MMU_L1_SIZE - 1)) == 0
+                                 ? fc.type_refs & ~0xffu
+                                 : fc.type_refs;
+            if (extra != 0) {
+                return sc_fail(c, "L1 frame 0x%08x has references 0x%x",
+                               (unsigned)pa, (unsigned)fc.type_refs);
+            }
+        } else if (fc.type_refs != refs) {
+            return sc_fail(c, "frame 0x%08x: %u L1 references, recomputed %u",
+                           (unsigned)pa, (unsigned)fc.type_refs,
+                           (unsigned)refs);
+        }
+        if (fc.writable_refs != rw) {
+            return sc_fail(
+                c, "frame 0x%08x: %u writable mappings, recomputed %u",
+                (unsigned)pa, (unsigned)fc.writable_refs, (unsigned)rw);
+        }
+        if (table && rw != 0) {
+            return sc_fail(c, "page-table frame 0x%08x is mapped writable",
+                           (unsigned)pa);
+        }
+        if (fc.type == SC_TYPE_SHARED && pa != shared) {
+            return sc_fail(c,
+                           "frame 0x%08x is typed shared vCPU page but the "
+                           "registered one is 0x%08x",
+                           (unsigned)pa, (unsigned)shared);
+        }
+    }
+    return true;
+}
+
+static bool sc_guest(struct sc_ctx *c)
+{
+    const struct vm *vm = c->vm;
+    uint32_t frames = c->size / SC_FRAME;
+    uint32_t sections = c->size / SC_SECTION;
+
+    if (c->base < c->view.base || !sc_in_ram(c, c->base + c->size - 1) ||
+        sections > HV_MEM_MAX_GRANULES) {
+        return sc_fail(c, "memory 0x%08x+0x%x is not all in the frame table",
+                       (unsigned)c->base, (unsigned)c->size);
+    }
+    memset(sc_section_rw, 0, sizeof(sc_section_rw));
+    memset(sc_section_tables, 0, sizeof(sc_section_tables));
+    for (c->chunk = 0; c->chunk < frames; c->chunk += SC_CHUNK) {
+        c->first_pass = c->chunk == 0;
+        memset(sc_type_refs, 0, sizeof(sc_type_refs));
+        memset(sc_writable, 0, sizeof(sc_writable));
+        if (!sc_scan_tables(c) || !sc_compare_window(c)) {
+            return false;
+        }
+    }
+    for (uint32_t s = 0; s < sections; s++) {
+        uint32_t pa = c->base + s * SC_SECTION;
+        uint32_t tables = c->view.section_tables[(pa - c->view.base) >> 20];
+        uint32_t rw = pt_section_writable_refs(pa_init(pa));
+        if (tables != sc_section_tables[s]) {
+            return sc_fail(c, "section 0x%08x: %u table frames, recomputed %u",
+                           (unsigned)pa, (unsigned)tables,
+                           (unsigned)sc_section_tables[s]);
+        }
+        if (rw != sc_section_rw[s]) {
+            return sc_fail(c,
+                           "section 0x%08x: %u writable mappings, recomputed "
+                           "%u",
+                           (unsigned)pa, (unsigned)rw,
+                           (unsigned)sc_section_rw[s]);
+        }
+        if (tables != 0 && rw != 0) {
+            return sc_fail(c, "section 0x%08x holds a table and is writable",
+                           (unsigned)pa);
+        }
+    }
+    uint32_t shared = (uint32_t)pa_addr(vm->vcpu_shared);
+    if (shared != 0) {
+        if ((shared & (SC_FRAME - 1)) != 0 || !sc_own(c, shared, SC_FRAME) ||
+            sc_counts(shared).type != SC_TYPE_SHARED) {
+            return sc_fail(c, "shared vCPU page 0x%08x is not typed as one",
+                           (unsigned)shared);
+        }
+        c->r->shared_pages++;
+    }
+    uint32_t l1 = (uint32_t)pa_addr(vm->active_l1);
+    if ((l1 & (HV_MMU_L1_SIZE - 1)) != 0 || !sc_own(c, l1, HV_MMU_L1_SIZE) ||
+        sc_counts(l1).type != SC_TYPE_L1) {
+        return sc_fail(c, "active L1 0x%08x is not a pinned L1 of its guest",
+                       (unsigned)l1);
+    }
+    if (vm == sched_current() && vm->active_asid != 0 &&
+        (vm->active_asid >= c->view.asids ||
+         c->view.asid_owner[vm->active_asid] != l1)) {
+        return sc_fail(c, "running on ASID %u, which its L1 does not hold",
+                       (unsigned)vm->active_asid);
+    }
+    return true;
+}
+
+/* RAM no live guest owns holds no page-table state (released on stop). */
+static bool sc_unowned(struct sc_ctx *c)
+{
+    c->vm = NULL;
+    for (uint32_t f = 0; f < c->view.frames; f++) {
+        uint32_t pa = c->view.base + f * SC_FRAME;
+        bool owned = false;
+        for (unsigned int i = 0; i < HV_MAX_VMS && !owned; i++) {
+            const struct vm *vm = vm_by_index(i);
+            uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+            owned = sc_live(vm) && pa >= base && pa - base < vm->mem_size;
+        }
+        if (owned) {
+            continue;
+        }
+        if (c->view.frame_words[f] != 0) {
+            return sc_fail(c, "frame 0x%08x of no live guest has state 0x%08x",
+                           (unsigned)pa, (unsigned)c->view.frame_words[f]);
+        }
+        if ((f & 0xffu) == 0 && (c->view.section_tables[f >> 8] != 0 ||
+                                 pt_section_writable_refs(pa_init(pa)) != 0)) {
+            return sc_fail(c, "section 0x%08x of no live guest has counts",
+                           (unsigned)pa);
+        }
+    }
+    return true;
+}
+
+/* Every ASID held belongs to a pinned L1 of a live guest that knows it. */
+static bool sc_asids(struct sc_ctx *c)
+{
+    c->vm = NULL;
+    for (uint32_t asid = 1; asid < c->view.asids; asid++) {
+        uint32_t l1 = c->view.asid_owner[asid];
+        if (l1 == 0) {
+            continue;
+        }
+        struct pt_frame_counts fc = sc_counts(l1);
+        bool owned = false;
+        for (unsigned int i = 0; i < HV_MAX_VMS && !owned; i++) {
+            const struct vm *vm = vm_by_index(i);
+            uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+            owned = sc_live(vm) && l1 >= base && l1 - base < vm->mem_size;
+        }
+        if (!owned || (l1 & (HV_MMU_L1_SIZE - 1)) != 0 ||
+            fc.type != SC_TYPE_L1 || (fc.type_refs & 0xffu) != asid) {
+            return sc_fail(c,
+                           "ASID %u is held by 0x%08x, not a pinned L1 "
+                           "with that ASID",
+                           (unsigned)asid, (unsigned)l1);
+        }
+        c->r->asids++;
+    }
+    return true;
+}
+
+static bool sc_ports(struct sc_ctx *c)
+{
+    const struct vm *vm = c->vm;
+    bool console = false;
+
+    if (vm->ports[0].kind != EVTCHN_TIMER) {
+        return sc_fail(c, "port 0 is not the timer");
+    }
+    for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
+        const struct evtchn_port *p = &vm->ports[i];
+        switch (p->kind) {
+        case EVTCHN_FREE:
+            if (p->remote_id != 0 || p->remote_port != 0 || p->irq != 0) {
+                return sc_fail(c, "free port %u is not clear", i);
+            }
+            continue;
+        case EVTCHN_UNBOUND:
+            /* The remote may have stopped: it stays open for that id. */
+            if (p->remote_id == vm->id || p->remote_id == 0 ||
+                p->remote_id > HV_MAX_VMS) {
+                return sc_fail(c, "port %u is open for guest %u", i,
+                               (unsigned)p->remote_id);
+            }
+            break;
+        case EVTCHN_INTERDOMAIN: {
+            const struct vm *remote =
+                p->remote_id == vm->id ? NULL : vm_by_id(p->remote_id);
+            const struct evtchn_port *rp =
+                remote && p->remote_port < HV_EVTCHN_PORTS
+                    ? &remote->ports[p->remote_port]
+                    : NULL;
+            if (!rp || p->remote_port == 0 || rp->kind != EVTCHN_INTERDOMAIN ||
+                rp->remote_id != vm->id || rp->remote_port != i) {
+                return sc_fail(c,
+                               "port %u is connected to guest %u port %u, "
+                               "which does not point back",
+                               i, (unsigned)p->remote_id,
+                               (unsigned)p->remote_port);
+            }
+            break;
+        }
+        case EVTCHN_VIRQ_CONSOLE:
+            if (!vm->console_input || console) {
+                return sc_fail(c, "port %u: console input bound wrongly", i);
+            }
+            console = true;
+            break;
+        case EVTCHN_IRQ: {
+            bool granted = false;
+            for (uint32_t k = 0; k < vm->irq_count; k++) {
+                granted |= vm->irqs[k] == p->irq;
+            }
+            if (!granted) {
+                return sc_fail(c, "port %u: interrupt %u not granted", i,
+                               (unsigned)p->irq);
+            }
+            for (unsigned int v = 0; v < HV_MAX_VMS; v++) {
+                const struct vm *o = vm_by_index(v);
+                for (unsigned int j = 1; sc_live(o) && j < HV_EVTCHN_PORTS;
+                     j++) {
+                    if ((o != vm || j != i) && o->ports[j].kind == EVTCHN_IRQ &&
+                        o->ports[j].irq == p->irq) {
+                        return sc_fail(c, "port %u: interrupt %u bound twice",
+                                       i, (unsigned)p->irq);
+                    }
+                }
+            }
+            break;
+        }
+        default:
+            return sc_fail(c, "port %u has kind %u", i, (unsigned)p->kind);
+        }
+        c->r->ports++;
+    }
+    return true;
+}
+
+bool selfcheck_run(struct selfcheck_result *out)
+{
+    struct sc_ctx c;
+
+    memset(out, 0, sizeof(*out));
+    out->ok = true;
+    memset(&c, 0, sizeof(c));
+    c.r = out;
+    pt_selfcheck_view(&c.view);
+    for (unsigned int i = 0; i < HV_MAX_VMS && out->ok; i++) {
+        const struct vm *vm = vm_by_index(i);
+        if (!sc_live(vm)) {
+            continue;
+        }
+        c.vm = vm;
+        c.base = (uint32_t)pa_addr(vm->mem_pa);
+        c.size = vm->mem_size;
+        out->guests++;
+        if (sc_guest(&c)) {
+            sc_ports(&c);
+        }
+    }
+    if (out->ok && sc_unowned(&c)) {
+        sc_asids(&c);
+    }
+    return out->ok;
+}
+
+bool selfcheck_report(void)
+{
+    static struct selfcheck_result r;
+
+    if (!selfcheck_run(&r)) {
+        dlog("self-check: FAILED: %s", r.what);
+        return false;
+    }
+    dlog("self-check: ok (%u guests, %u L1, %u L2, %u L2 refs, %u writable "
+         "pages, %u writable sections, %u shared pages, %u ports, %u ASIDs)",
+         (unsigned)r.guests, (unsigned)r.l1_tables, (unsigned)r.l2_tables,
+         (unsigned)r.l2_refs, (unsigned)r.page_rw_refs, (unsigned)r.section_rw,
+         (unsigned)r.shared_pages, (unsigned)r.ports, (unsigned)r.asids);
+    return true;
+}
