@@ -45,6 +45,9 @@ struct console_uart {
     void (*putc_wait)(char c);
     /** Turns the interrupt that says the FIFO has room again on or off. */
     void (*tx_irq)(bool on);
+    /** The most bytes one console_drain writes (the FIFO's depth), even
+     * if try_putc would take more; 0 for no limit. */
+    uint32_t burst;
 };
 
 /** Uses @uart from now on (NULL: none), with an empty output ring. */
@@ -61,8 +64,9 @@ uint32_t console_guest_write(struct console_line *line, const char *name,
 /** Prints whatever partial line @line still holds (the guest stops). */
 void console_guest_flush(struct console_line *line, const char *name);
 /**
- * Moves queued output to the UART while its FIFO has room, and asks for
- * the transmit interrupt while some is left. Never waits.
+ * Moves queued output to the UART while its FIFO has room, at most
+ * console_uart.burst bytes, and asks for the transmit interrupt while
+ * some is left. Never waits.
  */
 void console_drain(void);
 /** Writes out everything queued, waiting on the UART: the system halts. */
