@@ -13,11 +13,19 @@ static void guestlib_write(const char *s, size_t len)
     while (len > 0) {
         uint32_t chunk =
             len > HV_CONSOLE_WRITE_MAX ? HV_CONSOLE_WRITE_MAX : (uint32_t)len;
-        if (hv_console_write(s, chunk) < 0) {
+        int32_t n = hv_console_write(s, chunk);
+        if (n == -HV_EAGAIN) {
+            /* This guest's share of the monitor's output buffer is full
+             * until the UART catches up: let others run meanwhile. */
+            hv_yield();
+            continue;
+        }
+        if (n <= 0) {
             return;
         }
-        s += chunk;
-        len -= chunk;
+        /* A short count: the rest goes again. */
+        s += n;
+        len -= (uint32_t)n;
     }
 }
 

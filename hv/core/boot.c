@@ -150,7 +150,10 @@ noreturn void boot_start(const struct boot_params *p)
         boot_fail(boot_err);
     }
     pl011_init(boot_map(boot_board.uart, 4096, "console UART"));
-    console_set_output(pl011_putc);
+    /* A PL011's FIFO depth (r1p5; 16 before). */
+    static const struct console_uart uart = {pl011_try_putc, pl011_putc,
+                                             pl011_tx_irq, 32};
+    console_set_output(&uart);
     dlog("hv %s, guest ABI %u.%u, board \"%s\"", HV_VERSION_STRING,
          (unsigned)HV_ABI_VERSION_MAJOR, (unsigned)HV_ABI_VERSION_MINOR,
          boot_board.model);

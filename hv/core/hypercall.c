@@ -43,8 +43,11 @@ static int32_t hypercall_console_write(struct vm *vm)
     if (rc != HV_OK) {
         return rc;
     }
-    console_guest_write(&vm->console, vm->name, copy, len);
-    return (int32_t)len;
+    uint32_t taken = console_guest_write(&vm->console, vm->name, copy, len);
+    if (taken == 0 && len > 0) {
+        return -HV_EAGAIN;
+    }
+    return (int32_t)taken;
 }
 
 static int32_t hypercall_console_read(struct vm *vm)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Physical interrupts: the monitor's timer, the console's receive
- * interrupt, and those the manifest gives to guests (event channels).
+ * Physical interrupts: the monitor's timer, the console UART's (input
+ * arrived, room to transmit), and those the manifest gives to guests
+ * (event channels).
  */
 #include "hv/irq.h"
 
@@ -30,6 +31,9 @@ void irq_handle(void)
     for (;;) {
         uint32_t irq = gic_ack();
         if (irq == GIC_SPURIOUS) {
+            /* The UART's transmit interrupt, and every tick as a
+             * fallback, move queued console output on. */
+            console_drain();
             return;
         }
         if (irq == irq_tick) {
@@ -51,7 +55,7 @@ void irq_handle(void)
             /* Acknowledge first, then drain: a byte arriving after the
              * last read raises the interrupt again instead of waiting
              * unseen in the FIFO. */
-            pl011_rx_ack();
+            pl011_ack();
             while ((c = pl011_getc()) >= 0) {
                 any |= console_input_put((char)c);
             }

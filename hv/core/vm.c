@@ -44,6 +44,7 @@ static struct vm *vm_alloc_slot(void)
         if (vm_pool[i].state == VM_FREE) {
             memset(&vm_pool[i], 0, sizeof(vm_pool[i]));
             vm_pool[i].id = i + 1;
+            vm_pool[i].console.owner = i + 1;
             return &vm_pool[i];
         }
     }

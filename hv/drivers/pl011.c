@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ARM PrimeCell UART (PL011), polled output. */
+/* ARM PrimeCell UART (PL011). */
 #include <stdint.h>
 
 #include "hv/drivers.h"
@@ -11,6 +11,7 @@
 #define UARTICR 0x44
 #define FR_RXFE (1u << 4)
 #define INT_RX (1u << 4)
+#define INT_TX (1u << 5)
 #define INT_RT (1u << 6)
 #define FR_TXFF (1u << 5)
 #define CR_UARTEN (1u << 0)
@@ -38,14 +39,32 @@ void pl011_putc(char c)
     *pl011_reg(UARTDR) = (uint8_t)c;
 }
 
+bool pl011_try_putc(char c)
+{
+    if (*pl011_reg(UARTFR) & FR_TXFF) {
+        return false;
+    }
+    *pl011_reg(UARTDR) = (uint8_t)c;
+    return true;
+}
+
+void pl011_tx_irq(bool on)
+{
+    if (on) {
+        *pl011_reg(UARTIMSC) |= INT_TX;
+    } else {
+        *pl011_reg(UARTIMSC) &= ~INT_TX;
+    }
+}
+
 void pl011_enable_rx_irq(void)
 {
     *pl011_reg(UARTIMSC) |= INT_RX | INT_RT;
 }
 
-void pl011_rx_ack(void)
+void pl011_ack(void)
 {
-    *pl011_reg(UARTICR) = INT_RX | INT_RT;
+    *pl011_reg(UARTICR) = INT_RX | INT_RT | INT_TX;
 }
 
 int pl011_getc(void)

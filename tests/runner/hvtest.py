@@ -306,6 +306,14 @@ def evaluate(args, text, code, timed_out):
             if not float(lo) <= ratio <= float(hi):
                 outcomes.append(("FAILURE", "share %s/%s is %.2f, expected "
                                  "%s to %s" % (a, b, ratio, lo, hi)))
+    for pattern, report in args.count:
+        seen = sum(1 for line in lines if re.search(pattern, line))
+        said = [m for m in map(re.compile(report).search, lines) if m]
+        if not said:
+            outcomes.append(("FAILURE", "no line matching %r" % report))
+        elif seen != int(said[-1].group(1)):
+            outcomes.append(("FAILURE", "%d lines match %r, %r says %s" % (
+                seen, pattern, report, said[-1].group(1))))
     if not outcomes:
         outcomes.append(("SUCCESS", "all expectations met"))
     worst = max(outcomes, key=lambda o: SEVERITY.index(o[0]))
@@ -366,6 +374,10 @@ def main():
     p.add_argument("--interleave", help="GUEST_A,GUEST_B,MIN_SWITCHES")
     p.add_argument("--ratio", help="GUEST_A,GUEST_B,MIN,MAX: ratio of the "
                    "'share: N' counts they print")
+    p.add_argument("--count", nargs=2, action="append", default=[],
+                   metavar=("REGEX", "REPORT"),
+                   help="as many lines match REGEX as the number in group "
+                   "1 of the last line matching REPORT")
     p.add_argument("--input", help="text typed on the console (\\n ok)")
     p.add_argument("--input-after", default="ready for input",
                    help="console text to wait for before typing")

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hv/clock.h"
+#include "hv/console.h"
 #include "hv/hypercall_dispatch.h"
 #include "hv/pt.h"
 #include "hv/mem.h"
@@ -241,6 +242,56 @@ TEST(hypercall, console_write_max_length)
     /* E2BIG wins over a bad pointer: nothing is looked at. */
     hc_call(alpha, HV_OP_CONSOLE_WRITE, 0, 0xffffffffu);
     EXPECT_EQ(hc_status(alpha), -HV_E2BIG);
+}
+
+/*
+ * 256 newlines are 256 "[alpha] \r\n": 2.5 KiB for the UART, most of a
+ * quarter second at 115200 baud, once spent spinning with interrupts
+ * masked. Now a call writes only what the FIFO takes, takes only what
+ * fits the guest's share of the buffer, and says so.
+ */
+TEST(hypercall, console_write_flood_never_waits)
+{
+    hc_setup();
+    fake_uart_tx_fifo(32);
+    memset(unit_vm_mem(alpha, BASE + 0x3000), '\n', HV_CONSOLE_WRITE_MAX);
+
+    hc_call(alpha, HV_OP_CONSOLE_WRITE, BASE + 0x3000, HV_CONSOLE_WRITE_MAX);
+    int32_t taken = hc_status(alpha);
+    EXPECT_TRUE(taken > 0 && taken < HV_CONSOLE_WRITE_MAX);
+    EXPECT_TRUE(fake_output_len() <= 32);
+    EXPECT_EQ(fake_uart_tx_waits(), 0u);
+
+    /* What the FIFO took left room for a few more; then its share is
+     * full: nothing taken, nothing waited for. */
+    hc_call(alpha, HV_OP_CONSOLE_WRITE, BASE + 0x3000 + (uint32_t)taken,
+            HV_CONSOLE_WRITE_MAX - (uint32_t)taken);
+    int32_t more = hc_status(alpha);
+    EXPECT_TRUE(more > 0 && more <= 4);
+    taken += more;
+    hc_call(alpha, HV_OP_CONSOLE_WRITE, BASE + 0x3000 + (uint32_t)taken,
+            HV_CONSOLE_WRITE_MAX - (uint32_t)taken);
+    EXPECT_EQ(hc_status(alpha), -HV_EAGAIN);
+    EXPECT_TRUE(fake_output_len() <= 32);
+    EXPECT_EQ(fake_uart_tx_waits(), 0u);
+
+    /* Another guest still gets its line in. */
+    sched_set_current(beta);
+    hc_guest_str(beta, BASE + 0x1000, "beta here\n");
+    hc_call(beta, HV_OP_CONSOLE_WRITE, BASE + 0x1000, 10);
+    EXPECT_EQ(hc_status(beta), 10);
+    EXPECT_EQ(fake_uart_tx_waits(), 0u);
+
+    /* Everything taken comes out, in order, and nothing else. */
+    while (fake_uart_tx_queued() > 0) {
+        fake_uart_tx_send(32);
+        console_drain();
+    }
+    EXPECT_EQ(unit_count(fake_output(), "[alpha] \r\n"), (unsigned)taken);
+    const char *tail = "[alpha] \r\n[beta] beta here\r\n";
+    ASSERT_TRUE(fake_output_len() >= strlen(tail));
+    EXPECT_STREQ(fake_output() + fake_output_len() - strlen(tail), tail);
+    EXPECT_EQ(fake_output_len(), (size_t)taken * 10 + 18);
 }
 
 TEST(hypercall, console_write_bad_buffer)

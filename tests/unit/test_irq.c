@@ -116,3 +116,27 @@ TEST(irq, console_input)
     EXPECT_EQ(console_input_take(buf, sizeof(buf)), 3u);
     EXPECT_STREQ(buf, "hi\n");
 }
+
+TEST(irq, console_output_drains_on_transmit_interrupt)
+{
+    static const char msg[] = "a message longer than the UART's FIFO";
+
+    irq_test_setup();
+    irq_set_console(UART_IRQ);
+    gic_enable(UART_IRQ);
+    fake_output_clear();
+    fake_uart_tx_fifo(16);
+    dlog("%s", msg);
+    EXPECT_EQ(fake_output_len(), 16u);
+    EXPECT_TRUE(fake_uart_tx_irq_enabled());
+    for (int i = 0; i < 10 && fake_uart_tx_irq_enabled(); i++) {
+        fake_uart_tx_send(16);
+        fake_gic_raise(UART_IRQ);
+        irq_handle();
+        EXPECT_EQ(fake_gic_eoi_last(), UART_IRQ);
+    }
+    EXPECT_FALSE(fake_uart_tx_irq_enabled());
+    EXPECT_STREQ(fake_output(),
+                 "hv: a message longer than the UART's FIFO\r\n");
+    EXPECT_EQ(fake_uart_tx_waits(), 0u);
+}

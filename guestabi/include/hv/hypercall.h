@@ -50,16 +50,27 @@
  *
  *   IN   r0  guest virtual address of the bytes
  *        r1  number of bytes, 0 .. HV_CONSOLE_WRITE_MAX
- *   OUT  r0  number of bytes written: always the full length on success
+ *   OUT  r0  number of bytes taken, 1 .. r1 (0 for a zero length). Fewer
+ *            than r1 (a short count) when the guest's share of the
+ *            monitor's output buffer filled up: the bytes from r0 + taken
+ *            on were not taken and must be offered again.
  *   ERRORS
+ *        HV_EAGAIN  the guest's share of the output buffer is full: no
+ *                   byte was taken. Retry once the UART has caught up
+ *                   (after HV_OP_YIELD, a timer, or simply again)
  *        HV_E2BIG   the length is above HV_CONSOLE_WRITE_MAX (nothing is
- *                   written: the monitor never truncates)
+ *                   taken: the monitor never truncates)
  *        HV_EFAULT  the buffer is not entirely readable by the guest
  *
  * NOTES
  *   The monitor prefixes each line with the guest's name. Output of
- *   different guests is interleaved line by line, never within a line that
- *   one call completes.
+ *   different guests is interleaved line by line, never within a line.
+ *   Lines wait in a monitor buffer, in order with the monitor's own
+ *   messages, and go to the UART without ever waiting for it; each guest
+ *   may have up to 768 bytes there (prefixes and line ends included), so
+ *   a guest that floods the console only slows its own output. Taken
+ *   bytes are never lost; a guest's partial line is printed when it
+ *   stops. Control bytes print as '?' (see docs/abi.md for UTF-8).
  */
 #define HV_OP_CONSOLE_WRITE 2
 #define HV_CONSOLE_WRITE_MAX 256

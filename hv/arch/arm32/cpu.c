@@ -5,6 +5,7 @@
 #include <arch/layout.h>
 
 #include "hv/arch.h"
+#include "hv/console.h"
 #include "hv/vm.h"
 
 #define SEMIHOSTING_SYS_WRITE0 0x04u
@@ -33,6 +34,13 @@ void arch_debug_puts(const char *s)
 
 noreturn void arch_halt(uint32_t code)
 {
+    static bool synced;
+    /* The harness reads the last lines: out with all that is queued,
+     * waiting now is fine. Once: a fault in there halts again. */
+    if (!synced) {
+        synced = true;
+        console_sync();
+    }
 #ifdef HV_SEMIHOSTING
     static bool halting;
     if (!halting) {

@@ -43,6 +43,12 @@ static char *fake_out;
 static size_t fake_out_len;
 static size_t fake_out_cap;
 static size_t fake_out_debug;
+/* The console UART's transmit FIFO: what it holds is already captured;
+ * fake_uart_tx_send empties it as the line would. */
+static size_t fake_tx_fifo_size;
+static size_t fake_tx_fifo_len;
+static unsigned int fake_tx_waits;
+static bool fake_tx_irq;
 
 static jmp_buf fake_halt_jmp;
 static bool fake_halt_armed;
@@ -154,6 +160,10 @@ void fake_reset(void)
     memset(fake_device_mem, 0, sizeof(fake_device_mem));
     fake_device_used = 0;
     console_set_output(NULL);
+    fake_tx_fifo_size = 0;
+    fake_tx_fifo_len = 0;
+    fake_tx_waits = 0;
+    fake_tx_irq = false;
     fake_drivers_reset();
 }
 
@@ -200,9 +210,71 @@ void fake_console_putc(char c)
     fake_out_append(&c, 1);
 }
 
+static bool fake_uart_try_putc(char c)
+{
+    if (fake_tx_fifo_size > 0) {
+        if (fake_tx_fifo_len == fake_tx_fifo_size) {
+            return false;
+        }
+        fake_tx_fifo_len++;
+    }
+    fake_console_putc(c);
+    return true;
+}
+
+static void fake_uart_putc_wait(char c)
+{
+    if (!fake_uart_try_putc(c)) {
+        /* Waiting: meanwhile the line sends the whole FIFO. */
+        fake_tx_waits++;
+        fake_tx_fifo_len = 0;
+        (void)fake_uart_try_putc(c);
+    }
+}
+
+static void fake_uart_tx_irq_set(bool on)
+{
+    fake_tx_irq = on;
+}
+
+/* No burst limit: a test that wants one sets a FIFO, which limits as
+ * much. */
+static const struct console_uart fake_uart = {
+    fake_uart_try_putc, fake_uart_putc_wait, fake_uart_tx_irq_set, 0};
+
 void fake_console_capture(void)
 {
-    console_set_output(fake_console_putc);
+    console_set_output(&fake_uart);
+}
+
+void fake_uart_tx_fifo(size_t size)
+{
+    fake_tx_fifo_size = size;
+    fake_tx_fifo_len = 0;
+}
+
+size_t fake_uart_tx_send(size_t n)
+{
+    if (n > fake_tx_fifo_len) {
+        n = fake_tx_fifo_len;
+    }
+    fake_tx_fifo_len -= n;
+    return n;
+}
+
+size_t fake_uart_tx_queued(void)
+{
+    return fake_tx_fifo_len;
+}
+
+unsigned int fake_uart_tx_waits(void)
+{
+    return fake_tx_waits;
+}
+
+bool fake_uart_tx_irq_enabled(void)
+{
+    return fake_tx_irq;
 }
 
 const char *fake_output(void)
@@ -258,6 +330,7 @@ uint32_t fake_halt_code(void)
 
 noreturn void arch_halt(uint32_t code)
 {
+    console_sync();
     fake_halts++;
     fake_halt_last = code;
     if (fake_halt_armed) {

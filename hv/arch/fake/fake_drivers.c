@@ -189,7 +189,20 @@ void pl011_enable_rx_irq(void)
     fake_uart_rx_irq = true;
 }
 
-void pl011_rx_ack(void)
+bool pl011_try_putc(char c)
+{
+    fake_console_putc(c);
+    return true;
+}
+
+void pl011_tx_irq(bool on)
+{
+    /* The console's own UART is the one console_set_output was given
+     * (fake_console_capture); this driver only feeds input. */
+    (void)on;
+}
+
+void pl011_ack(void)
 {
     /* The fake UART's interrupt is level: it follows the buffer. */
 }

@@ -7,11 +7,21 @@
 
 /* ARM PL011 UART: the console. */
 void pl011_init(void *base);
+/** Waits while the transmit FIFO is full, then queues @c. */
 void pl011_putc(char c);
+/** Queues @c unless the transmit FIFO is full (then false). */
+bool pl011_try_putc(char c);
 /** Interrupts on received bytes. */
 void pl011_enable_rx_irq(void);
-/** Clears the receive interrupts; drain with pl011_getc after it. */
-void pl011_rx_ack(void);
+/**
+ * Turns the transmit interrupt on or off. On, it comes when the FIFO
+ * drains below its trigger level after having been filled past it (and
+ * on QEMU, whose FIFO never fills, at once).
+ */
+void pl011_tx_irq(bool on);
+/** Clears the receive and transmit interrupts; then drain with
+ * pl011_getc and refill. */
+void pl011_ack(void);
 /** A received byte, or -1 if none is waiting. */
 int pl011_getc(void);
 

@@ -16,6 +16,9 @@
  *   masked_spinner      spins forever with events masked
  *   share    end_ms=T   counts work done until T ms of monitor time
  *   hcfuzz   seed=S count=N   random hypercalls (hcfuzz.c)
+ *   flood    calls=N end_ms=T   writes 256 newlines a call, never
+ *                       yielding, N times or until T ms of monitor time;
+ *                       then says how many it got in
  */
 #include <string.h>
 
@@ -120,6 +123,53 @@ static int role_share(const struct hv_start_info *si)
     return HVTEST_SUCCESS;
 }
 
+/*
+ * A hostile console writer: as many prefixes per byte as it can get, and
+ * it retries at once when refused. Every newline the monitor took must
+ * come out as a line "[name] ", and its neighbours must keep running.
+ */
+static int role_flood(const struct hv_start_info *si)
+{
+    static char newlines[HV_CONSOLE_WRITE_MAX];
+    uint32_t end_ms = 300;
+    uint32_t max_calls = 200;
+    uint32_t taken = 0;
+    uint32_t calls = 0;
+    uint32_t short_counts = 0;
+    uint32_t refused = 0;
+    uint32_t off = 0;
+
+    hv_cmdline_get_u32(si->cmdline, "end_ms", &end_ms);
+    hv_cmdline_get_u32(si->cmdline, "calls", &max_calls);
+    memset(newlines, '\n', sizeof(newlines));
+    while (calls < max_calls && hv_clock_read() < (uint64_t)end_ms * 1000000u) {
+        int32_t n = hv_console_write(newlines + off, sizeof(newlines) - off);
+        calls++;
+        if (n == -HV_EAGAIN) {
+            refused++;
+            continue;
+        }
+        if (n <= 0 || (uint32_t)n > sizeof(newlines) - off) {
+            hv_printf("hvtest: FAIL console write returned %ld\n", (long)n);
+            hv_puts("hvtest: role.flood: FAILURE\n");
+            return HVTEST_FAILURE;
+        }
+        taken += (uint32_t)n;
+        off += (uint32_t)n;
+        if (off < sizeof(newlines)) {
+            short_counts++;
+        } else {
+            off = 0;
+        }
+    }
+    hv_printf("flood: %lu calls, %lu short, %lu refused\n",
+              (unsigned long)calls, (unsigned long)short_counts,
+              (unsigned long)refused);
+    hv_printf("flood: %lu newlines taken\n", (unsigned long)taken);
+    hv_puts("hvtest: role.flood: SUCCESS\n");
+    return HVTEST_SUCCESS;
+}
+
 static uint64_t role_elapsed_ns(void (*body)(uint32_t), uint32_t n)
 {
     uint64_t start = hv_clock_read();
@@ -214,6 +264,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "bench") == 0) {
         return role_bench(si);
+    }
+    if (strcmp(role, "flood") == 0) {
+        return role_flood(si);
     }
     if (strcmp(role, "share") == 0) {
         return role_share(si);

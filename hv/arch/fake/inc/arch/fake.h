@@ -52,6 +52,20 @@ void *fake_phys(paddr_t pa);
 void fake_console_putc(char c);
 /** Routes the monitor console into the capture buffer. */
 void fake_console_capture(void);
+/**
+ * Gives the captured console UART a transmit FIFO of @size bytes, empty
+ * (0, the default: it never fills). Bytes are captured when they enter
+ * the FIFO.
+ */
+void fake_uart_tx_fifo(size_t size);
+/** The line sends up to @n bytes out of the FIFO; returns how many. */
+size_t fake_uart_tx_send(size_t n);
+/** Bytes in the transmit FIFO. */
+size_t fake_uart_tx_queued(void);
+/** Times the monitor waited for room in the FIFO (putc_wait). */
+unsigned int fake_uart_tx_waits(void);
+/** Whether the monitor asked for the transmit interrupt. */
+bool fake_uart_tx_irq_enabled(void);
 /** Everything printed since the last clear, NUL-terminated. */
 const char *fake_output(void);
 size_t fake_output_len(void);
