@@ -172,6 +172,14 @@ static bool assign_check_windows(const struct board_desc *b,
                      assign_last(w->base, w->size), (unsigned)w->ram, w->node);
             return false;
         }
+        if (kind == BOARD_WINDOW_MONITOR) {
+            snprintf(err, err_size,
+                     WHAT ": guest '%s': device region 0x%08x-0x%08x holds "
+                          "%s, which only the monitor may use",
+                     g->name, (unsigned)dev->pa,
+                     assign_last(dev->pa, dev->size), w->node);
+            return false;
+        }
         if (!(g->hw->dma_mask & (1u << d))) {
             snprintf(err, err_size,
                      WHAT ": guest '%s': device region 0x%08x-0x%08x holds "
@@ -233,6 +241,8 @@ static bool assign_check_devices(const struct board_desc *b,
         const struct vm_device *dev = &c->hw->devices[d];
         if (!assign_check_windows(b, c, d, BOARD_WINDOW_RAM, err, err_size) ||
             !assign_check_windows(b, c, d, BOARD_WINDOW_RAM_ALIAS, err,
+                                  err_size) ||
+            !assign_check_windows(b, c, d, BOARD_WINDOW_MONITOR, err,
                                   err_size) ||
             !assign_check_monitor(b, c, dev, err, err_size)) {
             return false;

@@ -239,8 +239,11 @@ static bool board_ram_aliases(const void *fdt, int node,
 /*
  * The windows guest device regions are checked against: every reg entry
  * of every memory node (not only the RAM the monitor manages), their
- * aliases, and the registers of every bus master the board marks with
- * "hv,dma-master" (no value).
+ * aliases, the registers of every bus master the board marks with
+ * "hv,dma-master" (no value), and of every device it marks
+ * "hv,monitor-only" (no value): what no guest may ever drive (an outer
+ * cache controller, whose invalidate would drop the monitor's writes; a
+ * system controller that resets or reclocks the board).
  */
 static bool board_windows(const void *fdt, int managed,
                           struct board_desc *board, char *err, size_t err_size)
@@ -257,6 +260,12 @@ static bool board_windows(const void *fdt, int managed,
                                        "takes no value", err, err_size);
             }
             kind = BOARD_WINDOW_DMA;
+        } else if (fdt_getprop(fdt, node, "hv,monitor-only", &len)) {
+            if (len != 0) {
+                return board_fail_node(fdt, node, "hv,monitor-only",
+                                       "takes no value", err, err_size);
+            }
+            kind = BOARD_WINDOW_MONITOR;
         } else {
             continue;
         }

@@ -113,6 +113,13 @@ static struct pt_frame_counts sc_counts(uint32_t pa)
     return fc;
 }
 
+/* Guest RAM has one memory type: normal write-back (TEX:C:B 001:1:1 or
+ * 000:1:1; <hv/mmu.h>), so no cache alias of it exists. */
+static bool sc_write_back(uint32_t tex_c_b)
+{
+    return tex_c_b == 0x7u || tex_c_b == 0x3u;
+}
+
 /* A mapping outside RAM: a device region of the guest, or the clock page,
  * never executable, Device or Strongly-ordered. */
 static bool sc_device(struct sc_ctx *c, uint32_t at, uint32_t d, uint32_t pa,
@@ -201,6 +208,12 @@ static bool sc_l1_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
                            (unsigned)d, (unsigned)at);
         }
         if (sc_own(c, pa, SC_SECTION)) {
+            if (!sc_write_back(((d >> 12) & 7u) << 2 | ((d >> 2) & 3u))) {
+                return sc_fail(c,
+                               "L1 section 0x%08x at 0x%08x maps RAM as other "
+                               "than write-back",
+                               (unsigned)d, (unsigned)at);
+            }
             if (rw && c->first_pass) {
                 sc_section_rw[(pa - c->base) / SC_SECTION]++;
                 c->r->section_rw++;
@@ -239,6 +252,12 @@ static bool sc_l2_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
                        (unsigned)at);
     }
     if (sc_own(c, pa, SC_FRAME)) {
+        if (!sc_write_back(((d >> 6) & 7u) << 2 | ((d >> 2) & 3u))) {
+            return sc_fail(c,
+                           "L2 entry 0x%08x at 0x%08x maps RAM as other than "
+                           "write-back",
+                           (unsigned)d, (unsigned)at);
+        }
         if (rw) {
             sc_count(c, sc_writable, pa);
             c->r->page_rw_refs += c->first_pass;

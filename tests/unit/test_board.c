@@ -323,6 +323,37 @@ TEST(board, windows_dma_masters)
     EXPECT_EQ(board.windows[2].base, 0x10030000u);
 }
 
+static void board_monitor_only(struct unit_fdt *f)
+{
+    unit_fdt_node(f, "cache-controller@1e00a000");
+    unit_fdt_cells(f, "reg", 2, 0x1e00a000u, 0x1000u);
+    unit_fdt_empty(f, "hv,monitor-only");
+    unit_fdt_end_node(f);
+}
+
+static void board_monitor_only_with_value(struct unit_fdt *f)
+{
+    unit_fdt_node(f, "cache-controller@1e00a000");
+    unit_fdt_cells(f, "reg", 2, 0x1e00a000u, 0x1000u);
+    unit_fdt_u32(f, "hv,monitor-only", 1);
+    unit_fdt_end_node(f);
+}
+
+TEST(board, windows_monitor_only)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.root_extra = board_monitor_only;
+    ASSERT_TRUE(board_test_parse(&s));
+    ASSERT_EQ(board.window_count, 2u);
+    EXPECT_EQ(board.windows[1].kind, (uint32_t)BOARD_WINDOW_MONITOR);
+    EXPECT_EQ(board.windows[1].base, 0x1e00a000u);
+    EXPECT_STREQ(board.windows[1].node, "/cache-controller@1e00a000");
+
+    s.root_extra = board_monitor_only_with_value;
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_CONTAINS(board_err, "'hv,monitor-only' takes no value");
+}
+
 static void board_dma_with_value(struct unit_fdt *f)
 {
     unit_fdt_node(f, "dma@10030000");

@@ -180,6 +180,16 @@ TEST(selfcheck, catches_other_guests_memory)
     sc_expect_failure("maps RAM not its own");
 }
 
+TEST(selfcheck, catches_ram_mapped_uncached)
+{
+    sc_setup();
+    /* A read-only, non-cacheable view (TEX 001, C 0, B 0) of its own
+     * frame: the alias pt.c refuses. */
+    uint32_t pa = (uint32_t)pa_addr(alpha->mem_pa) + DATA_OFF;
+    *sc_word(sc_pte(alpha, DATA_OFF)) = pa | 0x2u | 0x40u | 0x800u | 0x20u;
+    sc_expect_failure("maps RAM as other than write-back");
+}
+
 TEST(selfcheck, catches_section_count)
 {
     struct pt_view v;

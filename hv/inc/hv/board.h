@@ -14,6 +14,7 @@ enum board_window_kind {
     BOARD_WINDOW_RAM,       /* a reg entry of a "memory" node */
     BOARD_WINDOW_RAM_ALIAS, /* an "hv,ram-aliases" triplet of one */
     BOARD_WINDOW_DMA,       /* a reg entry of a node with "hv,dma-master" */
+    BOARD_WINDOW_MONITOR,   /* a reg entry of a node with "hv,monitor-only" */
 };
 
 #define BOARD_MAX_WINDOWS 16
