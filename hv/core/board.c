@@ -254,18 +254,19 @@ static bool board_windows(const void *fdt, int managed,
         int len;
         if (node == managed || board_is_memory(fdt, node)) {
             kind = BOARD_WINDOW_RAM;
+        } else if (fdt_getprop(fdt, node, "hv,monitor-only", &len)) {
+            if (len != 0) {
+                return board_fail_node(fdt, node, "hv,monitor-only",
+                                       "takes no value", err, err_size);
+            }
+            /* Before a DMA master mark: consent must not lift it. */
+            kind = BOARD_WINDOW_MONITOR;
         } else if (fdt_getprop(fdt, node, "hv,dma-master", &len)) {
             if (len != 0) {
                 return board_fail_node(fdt, node, "hv,dma-master",
                                        "takes no value", err, err_size);
             }
             kind = BOARD_WINDOW_DMA;
-        } else if (fdt_getprop(fdt, node, "hv,monitor-only", &len)) {
-            if (len != 0) {
-                return board_fail_node(fdt, node, "hv,monitor-only",
-                                       "takes no value", err, err_size);
-            }
-            kind = BOARD_WINDOW_MONITOR;
         } else {
             continue;
         }

@@ -157,6 +157,9 @@ noreturn void boot_start(const struct boot_params *p)
     dlog("hv %s, guest ABI %u.%u, board \"%s\"", HV_VERSION_STRING,
          (unsigned)HV_ABI_VERSION_MAJOR, (unsigned)HV_ABI_VERSION_MINOR,
          boot_board.model);
+    if (p->cpu_warning) {
+        dlog("warning: %s", p->cpu_warning);
+    }
 
     boot_memory(&boot_board, p);
     boot_devices(&boot_board);

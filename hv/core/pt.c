@@ -312,15 +312,22 @@ static void pt_ref_apply(struct pt_ref ref, int delta)
 /*
  * Every section and page a guest maps is made not-global (nG), whatever
  * it asked for: a global entry would match any ASID, and so be used by
- * whichever guest runs next at that address.
+ * whichever guest runs next at that address. Mappings of RAM are also
+ * made non-shareable (S clear), as the monitor maps it: Cortex-A8, and
+ * Cortex-A9 without ACTLR.SMP, treat shareable Normal memory as
+ * non-cacheable, which would be the cache alias pt_check_ram_type bans.
  */
 static uint32_t pt_with_ng(bool l1, uint32_t desc)
 {
     if (l1 && L1_TYPE(desc) == L1_TYPE_SECTION) {
-        return desc | (1u << 17);
+        desc |= 1u << 17;
+        return pt_in_ram(desc & ~(HV_MEM_GRANULE - 1)) ? desc & ~(1u << 16)
+                                                       : desc;
     }
     if (!l1 && L2_TYPE(desc) >= 2) {
-        return desc | (1u << 11);
+        desc |= 1u << 11;
+        return pt_in_ram(desc & ~(PT_FRAME_SIZE - 1)) ? desc & ~(1u << 10)
+                                                      : desc;
     }
     return desc;
 }

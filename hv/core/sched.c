@@ -82,7 +82,9 @@ void sched_on_stop(struct vm *vm, bool faulted)
         sched_halt_code_set = true;
     }
     if (vm->halt_on_shutdown) {
-        uint32_t code = faulted ? HV_HALT_GUEST_FAULT : vm->exit_code;
+        uint32_t code = faulted && vm->exit_code != HV_HALT_SELFCHECK
+                            ? HV_HALT_GUEST_FAULT
+                            : vm->exit_code;
         dlog("halting: guest '%s' has halt-on-shutdown (code %u)", vm->name,
              (unsigned)code);
         arch_halt(code);

@@ -114,7 +114,8 @@ static struct pt_frame_counts sc_counts(uint32_t pa)
 }
 
 /* Guest RAM has one memory type: normal write-back (TEX:C:B 001:1:1 or
- * 000:1:1; <hv/mmu.h>), so no cache alias of it exists. */
+ * 000:1:1; <hv/mmu.h>), non-shareable (callers check S), so no cache
+ * alias of it exists. */
 static bool sc_write_back(uint32_t tex_c_b)
 {
     return tex_c_b == 0x7u || tex_c_b == 0x3u;
@@ -208,7 +209,8 @@ static bool sc_l1_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
                            (unsigned)d, (unsigned)at);
         }
         if (sc_own(c, pa, SC_SECTION)) {
-            if (!sc_write_back(((d >> 12) & 7u) << 2 | ((d >> 2) & 3u))) {
+            if (!sc_write_back(((d >> 12) & 7u) << 2 | ((d >> 2) & 3u)) ||
+                (d & (1u << 16)) != 0) {
                 return sc_fail(c,
                                "L1 section 0x%08x at 0x%08x maps RAM as other "
                                "than write-back",
@@ -252,7 +254,8 @@ static bool sc_l2_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
                        (unsigned)at);
     }
     if (sc_own(c, pa, SC_FRAME)) {
-        if (!sc_write_back(((d >> 6) & 7u) << 2 | ((d >> 2) & 3u))) {
+        if (!sc_write_back(((d >> 6) & 7u) << 2 | ((d >> 2) & 3u)) ||
+            (d & (1u << 10)) != 0) {
             return sc_fail(c,
                            "L2 entry 0x%08x at 0x%08x maps RAM as other than "
                            "write-back",

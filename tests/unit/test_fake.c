@@ -76,6 +76,55 @@ TEST(fake, regs_sanitize)
     EXPECT_EQ(regs.cpsr, 0xf00f0270u);
 }
 
+/* IT state bits of a CPSR: IT[1:0] at 26:25, IT[7:2] at 15:10. */
+static uint32_t it_bits(uint32_t it)
+{
+    return (it & 3u) << 25 | (it >> 2) << 10;
+}
+
+TEST(fake, regs_condition_passed)
+{
+    const uint32_t z = 1u << 30;
+    EXPECT_TRUE(arch_regs_condition_passed(0x0, z));  /* EQ */
+    EXPECT_FALSE(arch_regs_condition_passed(0x1, z)); /* NE */
+    EXPECT_FALSE(arch_regs_condition_passed(0x0, 0));
+    EXPECT_TRUE(arch_regs_condition_passed(0x1, 0));
+    EXPECT_TRUE(arch_regs_condition_passed(0xe, 0)); /* AL */
+}
+
+/*
+ * An SVC inside an IT block, seen after the exception advanced the IT
+ * state: stepping back gives the state the SVC itself ran under.
+ */
+TEST(fake, regs_it_before_svc)
+{
+    const uint32_t t = 1u << 5;
+    const uint32_t z = 1u << 30;
+    struct arch_regs regs = {0};
+
+    /* "ite eq; svceq; movne": IT is 0x0c at the SVC (EQ, one else to
+     * come), 0x18 after ITAdvance (movne's). Z set: the SVC's EQ held. */
+    regs.cpsr = 0x10u | t | z | it_bits(0x18);
+    arch_regs_it_before_svc(&regs);
+    EXPECT_EQ(regs.cpsr, 0x10u | t | z | it_bits(0x0c));
+
+    /* "itte ne; x; svcne; moveq": IT is 0x14 at the SVC (NE), 0x08 after
+     * (moveq's). Z clear: the bit the advance lost was 1. */
+    regs.cpsr = 0x10u | t | it_bits(0x08);
+    arch_regs_it_before_svc(&regs);
+    EXPECT_EQ(regs.cpsr, 0x10u | t | it_bits(0x14));
+
+    /* The SVC was the block's last (or outside one): IT 0 stays 0. */
+    regs.cpsr = 0x10u | t;
+    arch_regs_it_before_svc(&regs);
+    EXPECT_EQ(regs.cpsr, 0x10u | t);
+
+    /* ARM state has no IT state: nothing changes. */
+    regs.cpsr = 0x10u | z;
+    arch_regs_it_before_svc(&regs);
+    EXPECT_EQ(regs.cpsr, 0x10u | z);
+}
+
 TEST(fake, boot_ptr_bounds)
 {
     uint8_t *base = arch_mm_boot_ptr(pa_init(FAKE_RAM_BASE), 1);

@@ -531,6 +531,36 @@ TEST(pt, ram_only_write_back)
 }
 
 /*
+ * Shareable Normal memory is non-cacheable on these cores (A8; A9
+ * without ACTLR.SMP): the monitor stores RAM entries with S clear, as it
+ * sets nG, at update and at pin. A device entry keeps what it asked.
+ */
+TEST(pt, ram_entries_made_non_shareable)
+{
+    struct vm *vm = pt_test_vm();
+    const uint32_t l2_s = 1u << 10;
+    const uint32_t l1_s = 1u << 16;
+
+    hw(L2A)[5] = page_ro(DATA + 0x5000) | l2_s;
+    ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
+    EXPECT_EQ(hw(L2A)[5], page_ro(DATA + 0x5000));
+    ASSERT_EQ(update(vm, l2e(L2A, 0), page_rw(DATA) | l2_s), HV_OK);
+    EXPECT_EQ(hw(L2A)[0], page_rw(DATA));
+
+    uint32_t *t = mem(L1A);
+    t[0x801] = section(G + MIB, L1_AP_RO | l1_s, HV_MMU_DOMAIN_KERNEL);
+    ASSERT_EQ(pin_l1(vm, L1A), HV_OK);
+    EXPECT_EQ(t[0x801],
+              section(G + MIB, L1_AP_RO, HV_MMU_DOMAIN_KERNEL) | (1u << 17));
+    ASSERT_EQ(
+        update(vm, l1e(L1A, 0x802),
+               section(G + 2 * MIB, L1_AP_RO | l1_s, HV_MMU_DOMAIN_KERNEL)),
+        HV_OK);
+    EXPECT_EQ(t[0x802], section(G + 2 * MIB, L1_AP_RO, HV_MMU_DOMAIN_KERNEL) |
+                            (1u << 17));
+}
+
+/*
  * The attack itself, with the alias written: the table's cache line says
  * harmless, memory (what the non-cacheable walker reads) maps another
  * guest's frame. Pinning must validate memory: it cleans and invalidates

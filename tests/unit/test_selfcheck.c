@@ -190,6 +190,15 @@ TEST(selfcheck, catches_ram_mapped_uncached)
     sc_expect_failure("maps RAM as other than write-back");
 }
 
+TEST(selfcheck, catches_ram_mapped_shareable)
+{
+    sc_setup();
+    /* Write-back but shareable (S, bit 10): non-cacheable on A8/A9. */
+    uint32_t pa = (uint32_t)pa_addr(alpha->mem_pa) + DATA_OFF;
+    *sc_word(sc_pte(alpha, DATA_OFF)) = pa | L2_NORMAL | L2_RW | (1u << 10);
+    sc_expect_failure("maps RAM as other than write-back");
+}
+
 TEST(selfcheck, catches_section_count)
 {
     struct pt_view v;
@@ -280,6 +289,23 @@ static void sc_stop_alpha(void *ctx)
 {
     (void)ctx;
     vm_stop(alpha, 0, false);
+}
+
+static void sc_fault_alpha(void *ctx)
+{
+    (void)ctx;
+    vm_stop(alpha, 0, true);
+}
+
+/* A guest that faults as it halts the machine: the self-check's code
+ * still wins over the fault's. */
+TEST(selfcheck, failure_at_faulting_halt_sets_exit_code)
+{
+    sc_setup();
+    alpha->halt_on_shutdown = true;
+    beta->ports[0].kind = EVTCHN_FREE;
+    EXPECT_TRUE(fake_halt_catch(sc_fault_alpha, NULL));
+    EXPECT_EQ(fake_halt_code(), HV_HALT_SELFCHECK);
 }
 
 TEST(selfcheck, failure_at_halt_sets_exit_code)

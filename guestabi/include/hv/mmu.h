@@ -48,11 +48,14 @@
  *   read-only from the L1 up to the start-info page (the tables and any
  *   alignment gap between them). struct hv_start_info says where they are.
  *
- * NOT GLOBAL
+ * NOT GLOBAL, NOT SHAREABLE
  *   The monitor sets nG in every section and small-page entry it accepts
  *   (at pin and at update): a global entry would match any ASID, also
  *   another guest's. Kernels that map their own memory global (Linux)
- *   need no change; reading the entry back shows nG set.
+ *   need no change; reading the entry back shows nG set. In entries that
+ *   map the guest's own memory it also clears S (section bit 16, small
+ *   page bit 10): these cores treat shareable Normal memory as
+ *   non-cacheable, a second memory type for the frame.
  *
  * THE INVARIANT
  *   No frame is at once a pinned page table and mapped writable at PL0

@@ -36,6 +36,10 @@
 _start:
     cpsid   aif, #0x13
     setend  le                         /* a boot loader could leave BE */
+    mov     r0, #0
+    mcr     p15, 0, r0, c13, c0, 0     /* FCSEIDR 0 before the MMU is on:
+                                          another PID relocates VAs below
+                                          32 MiB (RAZ/WI where absent) */
     mrc     p15, 0, r0, c1, c0, 0
     bic     r0, r0, #(1 << 0)          /* MMU off */
     bic     r0, r0, #(1 << 2)          /* D-cache off */

@@ -29,7 +29,9 @@
  * undefined one) has not executed, the guest's registers are untouched
  * and SVC sp is still just past its struct arch_regs, so the abort is
  * taken as if just before that instruction, which runs again when the
- * guest resumes. tests/tools/test_entry_window.py checks the layout.
+ * guest resumes. (An SVC advanced the IT state before it was saved:
+ * arch_regs_it_before_svc steps it back.) tests/tools/test_entry_window.py
+ * checks the layout.
  */
 #include <arch/layout.h>
 
@@ -70,6 +72,7 @@ hv_vectors:
 #define EXC_IRQ 5
 #define EXC_FIQ 6
 #define EXC_OTHER 7
+#define EXC_DABT_SVC_WINDOW 8
 
 vec_undef:      /* lr = faulting instruction + 4 (ARM) or + 2 (Thumb) */
     cpsid   aif
@@ -119,7 +122,13 @@ vec_dabt:
     mov     r1, lr                      /* after the guest's SVC */
     mrs     r0, spsr                    /* the guest's CPSR */
     cps     #MODE_ABT
-    b       2f
+    bl      3f                          /* lr, spsr: the SVC's */
+    ldmia   sp, {r0, r1}
+    srsdb   sp!, #MODE_SVC
+    cps     #MODE_SVC
+    save_frame
+    mov     r1, #EXC_DABT_SVC_WINDOW    /* C steps IT back, too */
+    b       exception_common
 1:  cmp     r0, #MODE_UND
     bne     dabt_frame
     ldr     r1, =(hv_vectors + 4)
@@ -131,11 +140,19 @@ vec_dabt:
     mov     r1, lr                      /* after the undefined instruction */
     mrs     r0, spsr
     cps     #MODE_ABT
-2:  tst     r0, #PSR_T
+    bl      3f
+    b       dabt_frame
+    /* Called with bl: r1 = the guest's return address, r0 = its CPSR.
+     * Sets lr and spsr to the trapping instruction's address and that
+     * CPSR, so dabt_frame saves them as the guest's; returns through r0
+     * (r0 and r1 are reloaded from the scratch after). */
+3:  tst     r0, #PSR_T
     subne   r1, r1, #2
     subeq   r1, r1, #4
-    mov     lr, r1                      /* the guest resumes at it */
     msr     spsr_cxsf, r0
+    mov     r0, lr
+    mov     lr, r1                      /* the guest resumes at it */
+    bx      r0
 dabt_frame:
     ldmia   sp, {r0, r1}
     srsdb   sp!, #MODE_SVC

@@ -20,6 +20,7 @@ enum arch_exception {
     EXC_IRQ = 5,
     EXC_FIQ = 6,
     EXC_OTHER = 7,
+    EXC_DABT_SVC_WINDOW = 8, /* entry.S: an abort rewound to the guest's SVC */
 };
 
 #define PSR_T (1u << 5)
@@ -56,43 +57,6 @@ static const char *exception_fsr_text(uint32_t fsr)
     }
 }
 
-/* Whether condition @cond (bits 31:28 of an ARM instruction) holds. */
-static bool exception_condition_passed(uint32_t cond, uint32_t cpsr)
-{
-    bool n = cpsr >> 31 & 1u;
-    bool z = cpsr >> 30 & 1u;
-    bool c = cpsr >> 29 & 1u;
-    bool v = cpsr >> 28 & 1u;
-    bool result;
-
-    switch (cond >> 1) {
-    case 0:
-        result = z;
-        break;
-    case 1:
-        result = c;
-        break;
-    case 2:
-        result = n;
-        break;
-    case 3:
-        result = v;
-        break;
-    case 4:
-        result = c && !z;
-        break;
-    case 5:
-        result = n == v;
-        break;
-    case 6:
-        result = !z && n == v;
-        break;
-    default:
-        return true; /* AL */
-    }
-    return (cond & 1u) ? !result : result;
-}
-
 /*
  * Read-only CP15 registers a guest kernel legitimately reads (Linux's
  * setup_processor and cache code): "MRC p15, 0, Rt, c0, ..." and CLIDR,
@@ -126,7 +90,7 @@ static bool exception_emulate_cp15(struct vm *vm)
     if (rt > 12) {
         return false; /* sp, lr, pc as destination: not worth it */
     }
-    if (!exception_condition_passed(insn >> 28, vm->regs.cpsr)) {
+    if (!arch_regs_condition_passed(insn >> 28, vm->regs.cpsr)) {
         vm->regs.pc += 4; /* a core may trap before checking: skip it */
         return true;
     }
@@ -219,7 +183,11 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
     case EXC_IRQ:
         irq_handle();
         return sched_resume();
+    case EXC_DABT_SVC_WINDOW: /* an asynchronous abort before the SVC */
     case EXC_DABT:
+        if (kind == EXC_DABT_SVC_WINDOW) {
+            arch_regs_it_before_svc(frame);
+        }
         fault.status = cp15_read_dfsr();
         fault.address = cp15_read_dfar();
         fault.pc = frame->pc;

@@ -49,6 +49,68 @@ uint32_t arch_regs_pc(const struct arch_regs *regs)
     return regs->pc;
 }
 
+bool arch_regs_condition_passed(uint32_t cond, uint32_t cpsr)
+{
+    bool n = cpsr >> 31 & 1u;
+    bool z = cpsr >> 30 & 1u;
+    bool c = cpsr >> 29 & 1u;
+    bool v = cpsr >> 28 & 1u;
+    bool result;
+
+    switch (cond >> 1) {
+    case 0:
+        result = z;
+        break;
+    case 1:
+        result = c;
+        break;
+    case 2:
+        result = n;
+        break;
+    case 3:
+        result = v;
+        break;
+    case 4:
+        result = c && !z;
+        break;
+    case 5:
+        result = n == v;
+        break;
+    case 6:
+        result = !z && n == v;
+        break;
+    default:
+        return true; /* AL */
+    }
+    return (cond & 1u) ? !result : result;
+}
+
+/*
+ * Taking an SVC advances the IT state before the SPSR is saved: the
+ * saved IT bits are the next instruction's. To run the SVC again, step
+ * back: ITAdvance shifted IT[4:0] left by one, losing IT[4], the low bit
+ * of the SVC's own condition; the SVC was taken, so that condition held
+ * under the (unchanged) flags, which tells the bit. IT = 0 after the SVC
+ * means it was outside a block or its last instruction: run again
+ * unconditionally, it passes as it did.
+ */
+void arch_regs_it_before_svc(struct arch_regs *regs)
+{
+    uint32_t cpsr = regs->cpsr;
+    uint32_t it = ((cpsr >> 25) & 3u) | ((cpsr >> 8) & 0xfcu);
+
+    if (!(cpsr & PSR_T) || it == 0) {
+        return;
+    }
+    uint32_t cond = (it >> 5) << 1;
+    if (!arch_regs_condition_passed(cond, cpsr)) {
+        cond |= 1u;
+    }
+    uint32_t before = (it & 0xe0u) | (cond & 1u) << 4 | (it & 0x1fu) >> 1;
+    regs->cpsr =
+        (cpsr & ~PSR_IT_BITS) | (before & 3u) << 25 | (before >> 2) << 10;
+}
+
 void arch_regs_sanitize(struct arch_regs *regs)
 {
     regs->cpsr = (regs->cpsr & PSR_GUEST_BITS) | PSR_F | PSR_MODE_USR;

@@ -20,6 +20,7 @@ uint8_t hv_stack[HV_STACK_SIZE] __attribute__((aligned(8)));
 uint8_t hv_panic_stack[HV_PANIC_STACK_SIZE] __attribute__((aligned(8)));
 
 #define PSR_A (1u << 8)
+#define PSR_F (1u << 6)
 
 /*
  * Registers a boot loader may leave set that would reach guests, each
@@ -50,9 +51,6 @@ static void setup_force_cpu_state(void)
      * (TEECR.XED) rather than let it carry values between guests. */
     __asm__ volatile("mcr p14, 6, %0, c0, c0, 0" : : "r"(1u));
     __asm__ volatile("mcr p14, 6, %0, c1, c0, 0" : : "r"(0u)); /* TEEHBR */
-    /* FCSE process ID 0 (RAZ/WI where the FCSE is not implemented): with
-     * another, addresses below 32 MiB would be relocated. */
-    cp15_write_fcseidr(0);
     /* A generic timer (ID_PFR1.GenTimer; not on Cortex-A8/A9): no PL0
      * access to its counters or timers. */
     if ((cp15_read_id_pfr1() >> 16) & 0xfu) {
@@ -62,19 +60,26 @@ static void setup_force_cpu_state(void)
 }
 
 /*
- * The monitor relies on CPSR.A masking asynchronous aborts (boot.S and
- * every vector set it). In Non-secure state with SCR.AW = 0 the bit
- * cannot be written, and SCR cannot be read from there: so look at the
- * bit itself.
+ * The monitor relies on CPSR.A and CPSR.F masking asynchronous aborts and
+ * FIQs (boot.S and every vector set them; guests run with F set). In
+ * Non-secure state with SCR.AW = 0 (or SCR.FW = 0, or SCTLR.NMFI) the
+ * bits cannot be written, and SCR cannot be read from there: so look at
+ * the bits themselves. Returns what to warn about, or NULL; the console
+ * does not exist yet.
  */
-static void setup_check_abort_mask(void)
+static const char *setup_check_masks(void)
 {
     uint32_t cpsr;
     __asm__ volatile("cpsid aif\n\tmrs %0, cpsr" : "=r"(cpsr));
     if (!(cpsr & PSR_A)) {
-        dlog("warning: CPSR.A cannot be set (Non-secure with SCR.AW = 0?): "
-             "an asynchronous abort a guest causes may halt the monitor");
+        return "CPSR.A cannot be set (Non-secure with SCR.AW = 0?): an "
+               "asynchronous abort a guest causes may halt the monitor";
     }
+    if (!(cpsr & PSR_F)) {
+        return "CPSR.F cannot be set (Non-secure with SCR.FW = 0, or "
+               "SCTLR.NMFI?): a FIQ would halt the monitor or stop a guest";
+    }
+    return NULL;
 }
 
 /*
@@ -88,7 +93,7 @@ noreturn void hv_main(uint32_t load_pa, uint32_t pkg_pa, uint32_t bss_pa,
     arch_mm_boot_init(load_pa, bss_pa);
     arch_vfp_init();
     setup_force_cpu_state();
-    setup_check_abort_mask();
+    const char *cpu_warning = setup_check_masks();
 
     struct boot_params params = {
         .monitor = __image_start,
@@ -96,6 +101,7 @@ noreturn void hv_main(uint32_t load_pa, uint32_t pkg_pa, uint32_t bss_pa,
         .monitor_pa = pa_init(load_pa),
         .package_pa = pa_init(pkg_pa),
         .reserved_end = pa_init(bss_pa + (uint32_t)(__bss_end - __bss_start)),
+        .cpu_warning = cpu_warning,
     };
     boot_start(&params);
 }

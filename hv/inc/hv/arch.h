@@ -25,6 +25,14 @@ uint32_t arch_regs_arg(const struct arch_regs *regs, unsigned int index);
 void arch_regs_set_result(struct arch_regs *regs, unsigned int index,
                           uint32_t value);
 uint32_t arch_regs_pc(const struct arch_regs *regs);
+/** Whether ARM condition @cond (0-15) holds under the flags of @cpsr. */
+bool arch_regs_condition_passed(uint32_t cond, uint32_t cpsr);
+/**
+ * @regs' pc was rewound to an SVC the guest is to run again (an
+ * asynchronous abort taken in the entry window): steps the saved IT
+ * state back to the SVC's own.
+ */
+void arch_regs_it_before_svc(struct arch_regs *regs);
 /** Forces the CPSR into what a guest may run with (USR, A/I clear, F set). */
 void arch_regs_sanitize(struct arch_regs *regs);
 

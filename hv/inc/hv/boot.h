@@ -11,6 +11,9 @@ struct boot_params {
     paddr_t monitor_pa;
     paddr_t package_pa;
     paddr_t reserved_end; /* first byte after monitor, package and bss */
+    /* A problem the arch found before there was a console, printed once
+     * there is one (NULL: none). */
+    const char *cpu_warning;
 };
 
 /** Validates the image, reads the board and manifest, starts guests. */
