@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Checks tests/tools/linux_abi_check.py: it passes on the real series and
+guestabi, and fails on each kind of mismatch planted in scratch copies
+(a renumbered, renamed or re-laid-out constant or struct in the series,
+a renumbered operation or error code in guestabi). Exit 0 if all checks
+pass. Usage: test_linux_abi_check.py ARM_GCC"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+TOOL = os.path.join(ROOT, "tests", "tools", "linux_abi_check.py")
+PATCHES = os.path.join(ROOT, "pvlinux-patches")
+GUESTABI = os.path.join(ROOT, "guestabi", "include")
+CC = sys.argv[1] if len(sys.argv) > 1 else "arm-none-eabi-gcc"
+failures = []
+
+
+def check(what, cond, out=""):
+    print("%s: %s" % ("ok" if cond else "FAIL", what))
+    if not cond:
+        print(out)
+        failures.append(what)
+
+
+def run(tmp, patches=PATCHES, guestabi=GUESTABI):
+    p = subprocess.run([sys.executable, TOOL, "--cc", CC, "--patches",
+                        patches, "--guestabi", guestabi, "--work",
+                        os.path.join(tmp, "work")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    return p.returncode, p.stdout
+
+
+def edit(path, old, new):
+    """Replaces the one line matching regex OLD; the plant must hit."""
+    with open(path) as f:
+        text = f.read()
+    text, n = re.subn(old, new, text, count=1, flags=re.M)
+    assert n == 1, "%s: no line matches %r" % (path, old)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def patch_file(patches, number):
+    return os.path.join(patches, [p for p in os.listdir(patches)
+                                  if p.startswith(number + "-")][0])
+
+
+# (what, patch, line regex, replacement, expected output regex)
+SERIES_PLANTS = [
+    ("an operation renumbered", "0003", r"^\+#define HV_OP_YIELD\t\t3$",
+     "+#define HV_OP_YIELD\t\t33", r"MISMATCH: hv-pv.h HV_OP_YIELD \(33\)"),
+    ("an operation renamed", "0003", r"^\+#define HV_OP_BLOCK\t",
+     "+#define HV_OP_SLEEP\t",
+     r"MISMATCH: hv-pv.h defines HV_OP_SLEEP \(18\), which guestabi does not"),
+    ("a flag changed", "0003", r"^\+#define HV_VFP_FPEXC_EN\t\t\(1u << 30\)",
+     "+#define HV_VFP_FPEXC_EN\t\t(1u << 31)", r"MISMATCH: .*HV_VFP_FPEXC_EN"),
+    ("an assembly offset changed", "0003",
+     r"^\+#define HV_VCPU_EVENTS_PENDING\t16$",
+     "+#define HV_VCPU_EVENTS_PENDING\t20",
+     r"MISMATCH: hv-pv.h HV_VCPU_EVENTS_PENDING \(20\) differs.*pending"),
+    ("a struct grown", "0003", r"^\+\tu32 reserved1\[2\];",
+     "+\tu32 reserved1[3];",
+     r"MISMATCH: sizeof\(struct hv_vcpu_shared\) differs"),
+    ("a field narrowed", "0003", r"^\+\tu64 time_ns;", "+\tu32 time_ns;",
+     r"MISMATCH: struct hv_vcpu_shared.time_ns: size differs"),
+    ("a field renamed", "0003", r"^\+\tu32 ptr;", "+\tu32 pa;",
+     r"MISMATCH: struct hv_mmu_update: hv-pv.h has fields pa, val"),
+    ("a newer interface needed", "0005",
+     r"^\+#define HV_ABI_MINOR_NEEDED\t3$",
+     "+#define HV_ABI_MINOR_NEEDED\t9",
+     r"MISMATCH: hv-pv.h HV_ABI_MINOR_NEEDED \(9\): not"),
+    ("a constant added in a later patch renumbered", "0004",
+     r"^\+#define HV_CACHE_ICACHE_ALL\t3$",
+     "+#define HV_CACHE_ICACHE_ALL\t4", r"MISMATCH: .*HV_CACHE_ICACHE_ALL"),
+]
+
+# (what, header, line regex, replacement, expected output regex)
+GUESTABI_PLANTS = [
+    ("guestabi renumbers an operation", "hypercall.h",
+     r"^#define HV_OP_VFP 27$", "#define HV_OP_VFP 29",
+     r"MISMATCH: hv-pv.h HV_OP_VFP \(27\) differs"),
+    ("guestabi removes a constant", "hypercall.h",
+     r"^#define HV_VIRQ_CONSOLE 1$", "",
+     r"MISMATCH: hv-pv.h defines HV_VIRQ_CONSOLE"),
+    ("guestabi moves a start-info field", "start_info.h",
+     r"^    uint32_t mem_phys; .*$", "", r"MISMATCH: struct hv_start_info"),
+    ("an error code that is not Linux's errno", "abi.h",
+     r"^#define HV_EAGAIN 11 ", "#define HV_EAGAIN 35 ",
+     r"MISMATCH: guestabi's HV_EAGAIN is not Linux's EAGAIN \(11\)"),
+]
+
+with tempfile.TemporaryDirectory() as tmp:
+    rc, out = run(tmp)
+    check("the real series agrees with guestabi (exit 0)", rc == 0, out)
+
+    for what, number, old, new, expect in SERIES_PLANTS:
+        scratch = os.path.join(tmp, "patches")
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(PATCHES, scratch)
+        edit(patch_file(scratch, number), old, new)
+        rc, out = run(tmp, patches=scratch)
+        check("%s: exit 1 naming it" % what,
+              rc == 1 and re.search(expect, out), out)
+
+    for what, header, old, new, expect in GUESTABI_PLANTS:
+        scratch = os.path.join(tmp, "include")
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(GUESTABI, scratch)
+        edit(os.path.join(scratch, "hv", header), old, new)
+        rc, out = run(tmp, guestabi=scratch)
+        check("%s: exit 1 naming it" % what,
+              rc == 1 and re.search(expect, out), out)
+
+    # A series whose hunks for hv-pv.h do not apply is broken, not a pass.
+    scratch = os.path.join(tmp, "patches")
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(PATCHES, scratch)
+    edit(os.path.join(scratch, "series"), r"^0002-.*\n", "")
+    rc, out = run(tmp, patches=scratch)
+    check("a series without the patch creating hv-pv.h: exit 2",
+          rc == 2 and "before a patch creates it" in out, out)
+    edit(patch_file(scratch, "0004"), r"^ #define HV_CACHE_FLUSH\t\t2$",
+         " #define HV_CACHE_FLUSH\t\t5")
+    shutil.copy(os.path.join(PATCHES, "series"), scratch)
+    rc, out = run(tmp, patches=scratch)
+    check("a hunk whose context does not match: exit 2",
+          rc == 2 and "does not apply" in out, out)
+
+if failures:
+    print("%d check(s) failed" % len(failures))
+    sys.exit(1)
+print("all checks passed")
