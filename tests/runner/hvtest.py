@@ -107,6 +107,42 @@ def manifest_dts(guests):
     return "\n".join(lines)
 
 
+def set_property(dts, spec):
+    """Applies one --set NODE.PROP=VALUE to manifest source text.
+
+    NODE is a node name (a guest, as "test" in /guests/test); the property
+    is replaced, or added at the end of the node. VALUE "<...>" is pasted
+    as cells, an empty VALUE makes a boolean property, anything else is a
+    string. Only the plain layout of our own .dts files is understood: one
+    property a line, the node closed by "};" at its own indentation."""
+    target, sep, value = spec.partition("=")
+    node, dot, prop = target.rpartition(".")
+    if not sep or not dot or not node or not prop:
+        raise ValueError("--set wants NODE.PROP=VALUE: %r" % spec)
+    m = re.search(r"^([ \t]*)%s(@[0-9a-fA-F]+)?[ \t]*\{[ \t]*$" %
+                  re.escape(node), dts, re.M)
+    if not m:
+        raise ValueError("--set %r: no node %r in the manifest" % (spec, node))
+    end = re.compile(r"^%s\};" % re.escape(m.group(1)), re.M).search(
+        dts, m.end())
+    if not end:
+        raise ValueError("--set %r: node %r is not closed" % (spec, node))
+    if value == "":
+        line = "%s;" % prop
+    elif value.startswith("<"):
+        line = "%s = %s;" % (prop, value)
+    else:
+        line = "%s = %s;" % (prop, dts_string(value))
+    body = dts[m.end():end.start()]
+    old = re.compile(r"^([ \t]*)%s([ \t]*=[^;]*)?;[ \t]*$" % re.escape(prop),
+                     re.M).search(body)
+    if old:
+        body = body[:old.start()] + old.group(1) + line + body[old.end():]
+    else:
+        body += m.group(1) + "\t" + line + "\n"
+    return dts[:m.end()] + body + dts[end.start():]
+
+
 def run(cmd, what):
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
@@ -118,12 +154,21 @@ def run(cmd, what):
 
 def build_image(args, work):
     guests = [parse_guest(g) for g in args.guest]
-    images = sorted({g["image"] for g in guests})
-    manifest_src = args.manifest_dts
-    if manifest_src is None:
-        manifest_src = os.path.join(work, "manifest.dts")
-        with open(manifest_src, "w") as f:
-            f.write(manifest_dts(guests))
+    if args.manifest_dts is None:
+        dts = manifest_dts(guests)
+    else:
+        with open(args.manifest_dts) as f:
+            dts = f.read()
+    for spec in args.set:
+        dts = set_property(dts, spec)
+    # Images named by the manifest file are packed as well as those of
+    # --guest options (a manifest file needs no --guest to name them).
+    images = sorted({g["image"] for g in guests} |
+                    set(re.findall(r'^\s*image\s*=\s*"([^"]+)"\s*;', dts,
+                                   re.M)))
+    manifest_src = os.path.join(work, "manifest.dts")
+    with open(manifest_src, "w") as f:
+        f.write(dts)
     manifest = os.path.join(work, "manifest.dtb")
     run([args.dtc, "-q", "-I", "dts", "-O", "dtb", "-o", manifest,
          manifest_src], "dtc (manifest)")
@@ -350,6 +395,10 @@ def main():
     p.add_argument("--guest", action="append", default=[],
                    help="name=..|image=..|mem=..|base=..|entry=..|args=..|halt")
     p.add_argument("--manifest-dts", help="use this manifest instead")
+    p.add_argument("--set", action="append", default=[],
+                   metavar="NODE.PROP=VALUE",
+                   help="set a property of the manifest (repeatable): "
+                   "VALUE '<..>' cells, '' boolean, else a string")
     p.add_argument("--no-check", action="store_true",
                    help="let hvpack pack broken device trees")
     p.add_argument("--corrupt", action="append", default=[],

@@ -8,6 +8,7 @@
 
 #define PSR_F (1u << 6)
 
+/* hvtest-system: own */
 TEST(cpu, boot_state_forced)
 {
     uint32_t pmuserenr;

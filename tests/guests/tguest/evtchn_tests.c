@@ -94,6 +94,7 @@ int evtchn_role_storm(void)
     }
 }
 
+/* hvtest-system: own */
 TEST(evtchn, ping)
 {
     uint32_t peer = ev_arg("peer");
@@ -144,6 +145,7 @@ TEST(evtchn, errors)
     EXPECT_EQ(hv_console_read(buf, sizeof(buf)), -HV_EPERM);
 }
 
+/* hvtest-system: own */
 TEST(evtchn, console_input)
 {
     static char line[64];
@@ -209,6 +211,7 @@ static int32_t ev_pin_l2(void)
     return hv_mmu_pin(l2, HV_MMU_L2);
 }
 
+/* hvtest-system: own */
 TEST(device, assigned_timer_interrupt)
 {
     uint32_t dev = ev_arg("dev");

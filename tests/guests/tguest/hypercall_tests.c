@@ -97,6 +97,7 @@ TEST(console, pointer_into_monitor)
     EXPECT_EQ(hv_console_write((void *)0xfdfffff8u, 16), -HV_EFAULT);
 }
 
+/* hvtest-system: own */
 TEST(console, pointer_into_other_guest)
 {
     uint32_t other;
@@ -180,6 +181,7 @@ TEST(start_info, contents)
 }
 
 /* The manifest's "device-tree": in guest memory, and in r2 at entry. */
+/* hvtest-system: own */
 TEST(start_info, device_tree)
 {
     const struct hv_start_info *si = hvtest_start_info();

@@ -187,6 +187,7 @@ TEST(mmu, batch_stops_at_first_error)
     EXPECT_EQ(done, 0u);
 }
 
+/* hvtest-system: witness-last */
 TEST(hostile, tlb_ops)
 {
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
@@ -219,6 +220,7 @@ TEST(mmu, entries_made_not_global)
 
 /* --- Attacks ------------------------------------------------------------ */
 
+/* hvtest-system: witness-first */
 TEST(hostile, map_monitor_window)
 {
     EXPECT_EQ(update1(l1e_of(HV_MMU_WINDOW_BASE), 0), -HV_EPERM);
@@ -230,6 +232,7 @@ TEST(hostile, map_monitor_window)
 }
 
 /* The monitor's own memory lies below every guest's. */
+/* hvtest-system: witness-first */
 TEST(hostile, map_monitor_memory)
 {
     uint32_t below = (si()->mem_phys & ~0xfffffu) - 0x100000u;
@@ -242,6 +245,7 @@ TEST(hostile, map_monitor_memory)
 }
 
 /* Guests are placed in manifest order: the one before us is just below. */
+/* hvtest-system: witness-first */
 TEST(hostile, map_other_guest)
 {
     uint32_t other = si()->mem_phys - 0x100000u;
@@ -258,6 +262,7 @@ TEST(hostile, map_other_guest)
     let_others_run();
 }
 
+/* hvtest-system: witness-first */
 TEST(hostile, map_own_tables_writable)
 {
     uint32_t l1 = si()->pt_l1;
@@ -284,6 +289,7 @@ TEST(hostile, map_own_tables_writable)
  * memory type other than normal write-back is refused for our own RAM,
  * for pages and sections, writable or not; the write-back forms work.
  */
+/* hvtest-system: witness-first */
 TEST(hostile, map_own_ram_uncached)
 {
     static const uint32_t bad_types[] = {
@@ -322,6 +328,7 @@ TEST(hostile, map_own_ram_uncached)
 }
 
 /* The UART and the GIC: device memory no guest owns. */
+/* hvtest-system: witness-first */
 TEST(hostile, map_device)
 {
     EXPECT_EQ(update1(l1e_of(ALIAS_VA), 0x10000000u | 0x2u | 0x4u | 0x10u |
@@ -332,6 +339,7 @@ TEST(hostile, map_device)
     let_others_run();
 }
 
+/* hvtest-system: witness-first */
 TEST(hostile, malformed_entries)
 {
     uint32_t pa = si()->mem_phys;
@@ -354,6 +362,7 @@ TEST(hostile, malformed_entries)
     let_others_run();
 }
 
+/* hvtest-system: witness-first */
 TEST(hostile, unbounded_batch)
 {
     static struct hv_mmu_update many[HV_MMU_UPDATE_MAX + 1];
@@ -367,6 +376,7 @@ TEST(hostile, unbounded_batch)
     let_others_run();
 }
 
+/* hvtest-system: witness-first */
 TEST(hostile, unpin_active_tables)
 {
     EXPECT_EQ(hv_mmu_unpin(si()->pt_l1), -HV_EBUSY);
@@ -375,6 +385,7 @@ TEST(hostile, unpin_active_tables)
 }
 
 /* Ends with the monitor stopping us: tables are read-only. */
+/* hvtest-system: fault data abort on write \(permission fault, page\) */
 TEST(fault, write_own_page_table)
 {
     *(volatile uint32_t *)pa_to_ptr(si()->pt_l1) = 0;
@@ -438,6 +449,7 @@ uint64_t mmu_bench_switch(uint32_t n)
 #define ROLLOVER_SPACES 300u
 #define ROLLOVER_FIRST 0x00200000u /* offset of the first L1 in memory */
 
+/* hvtest-system: own */
 TEST(mmu, asid_rollover)
 {
     if (si()->mem_size < 0x800000u) {

@@ -43,6 +43,7 @@ int vfp_role_holder(void)
     return r;
 }
 
+/* hvtest-system: own */
 TEST(vfp, fresh_and_isolated)
 {
     static uint64_t regs[32];

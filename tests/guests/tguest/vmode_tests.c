@@ -285,6 +285,7 @@ TEST(vmode, shared_page_cannot_be_a_table)
 
 /* --- Attacks on the return path --------------------------------------- */
 
+/* hvtest-system: witness-last */
 TEST(hostile, cache_ops_on_foreign_addresses)
 {
     static uint8_t mine[64];
@@ -301,12 +302,14 @@ TEST(hostile, cache_ops_on_foreign_addresses)
     EXPECT_EQ(hv_cache(4, (uint32_t)(uintptr_t)mine, 4), -HV_EINVAL);
 }
 
+/* hvtest-system: witness-last */
 TEST(hostile, iret_unregistered)
 {
     static struct hv_frame frame = {.cpsr = HV_VCPSR_USER};
     EXPECT_EQ(hv_iret(&frame), -HV_EPERM);
 }
 
+/* hvtest-system: witness-last */
 TEST(hostile, iret_privileged_cpsr)
 {
     static struct hv_frame frame;
@@ -339,6 +342,7 @@ TEST(hostile, iret_privileged_cpsr)
 }
 
 /* The monitor cannot push an upcall frame: the guest must be stopped. */
+/* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0xfe000fb8 */
 TEST(fault, bad_kernel_stack)
 {
     vk_setup();
