@@ -11,6 +11,66 @@
  * found now rather than half-way through reading it. (The libfdt that
  * Linux carries has no fdt_check_full.)
  */
+/* Index of the first byte of @s outside printable ASCII, or -1. */
+static int fdt_util_unprintable(const char *s)
+{
+    for (int i = 0; s[i]; i++) {
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/*
+ * After the root node closes only NOPs and the end tag may follow. libfdt's
+ * searches go on past the root, and fdt_get_path steps back before the
+ * start of its buffer on a node found there (dt_fuzz found it).
+ */
+static int fdt_util_check_tags(const void *fdt)
+{
+    int offset = 0;
+    int depth = 0;
+
+    for (;;) {
+        int next;
+        uint32_t tag = fdt_next_tag(fdt, offset, &next);
+        if (next < 0) {
+            return next;
+        }
+        switch (tag) {
+        case FDT_BEGIN_NODE:
+            if (depth == 0 && offset != 0) {
+                return -FDT_ERR_BADSTRUCTURE; /* a second top-level node */
+            }
+            depth++;
+            break;
+        case FDT_END_NODE:
+            if (--depth < 0) {
+                return -FDT_ERR_BADSTRUCTURE;
+            }
+            break;
+        case FDT_PROP:
+            if (depth == 0) {
+                return -FDT_ERR_BADSTRUCTURE;
+            }
+            break;
+        case FDT_NOP:
+            break;
+        case FDT_END:
+            return depth == 0 && offset != 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
+        default:
+            return -FDT_ERR_BADSTRUCTURE;
+        }
+        offset = next;
+    }
+}
+
+/*
+ * Visits every node and property, so later lookups meet no surprise.
+ * Names must be printable ASCII: they end up in one-line error messages,
+ * where a newline or an escape sequence would forge other lines.
+ */
 static int fdt_util_walk(const void *fdt)
 {
     int depth = 0;
@@ -18,11 +78,18 @@ static int fdt_util_walk(const void *fdt)
 
     while (node >= 0) {
         int prop;
+        const char *node_name = fdt_get_name(fdt, node, NULL);
+        if (!node_name || fdt_util_unprintable(node_name) >= 0) {
+            return -FDT_ERR_BADSTRUCTURE;
+        }
         fdt_for_each_property_offset (prop, fdt, node) {
             int len;
             const char *name;
             if (!fdt_getprop_by_offset(fdt, prop, &name, &len)) {
                 return len;
+            }
+            if (fdt_util_unprintable(name) >= 0) {
+                return -FDT_ERR_BADSTRUCTURE;
             }
         }
         if (prop != -FDT_ERR_NOTFOUND) {
@@ -48,6 +115,15 @@ bool fdt_util_header_ok(const void *fdt, size_t avail, const char *what,
     int rc = fdt_check_header(fdt);
     if (rc == 0 && fdt_totalsize(fdt) > avail) {
         rc = -FDT_ERR_TRUNCATED;
+    }
+    /* The specification's alignment, which this libfdt does not check:
+     * every tag read would be a misaligned word access otherwise. */
+    if (rc == 0 && ((fdt_off_dt_struct(fdt) & 3u) != 0 ||
+                    (fdt_off_mem_rsvmap(fdt) & 7u) != 0)) {
+        rc = -FDT_ERR_ALIGNMENT;
+    }
+    if (rc == 0) {
+        rc = fdt_util_check_tags(fdt);
     }
     if (rc == 0) {
         rc = fdt_util_walk(fdt);
@@ -130,6 +206,15 @@ bool fdt_util_string(const void *fdt, int node, const char *prop,
                  "%s: node %s: property '%s' is %d "
                  "characters, at most %u allowed",
                  what, path, prop, len - 1, (unsigned)max_len);
+        return false;
+    }
+    int bad = fdt_util_unprintable(s);
+    if (bad >= 0) {
+        fdt_util_path(fdt, node, path, sizeof(path));
+        snprintf(err, err_size,
+                 "%s: node %s: property '%s' has byte 0x%02x at %d, not "
+                 "printable ASCII",
+                 what, path, prop, (unsigned)(unsigned char)s[bad], bad);
         return false;
     }
     *value = s;

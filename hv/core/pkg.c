@@ -30,6 +30,17 @@ static bool pkg_entry_ok(const struct pkg *pkg, unsigned int index, char *err,
                  index);
         return false;
     }
+    /* Names go into one-line messages: printable ASCII only. */
+    for (unsigned int i = 0; e->name[i]; i++) {
+        if ((unsigned char)e->name[i] < 0x20 ||
+            (unsigned char)e->name[i] > 0x7e) {
+            snprintf(err, err_size,
+                     "package entry %u: name has byte 0x%02x at %u, not "
+                     "printable ASCII",
+                     index, (unsigned)(unsigned char)e->name[i], i);
+            return false;
+        }
+    }
     if (e->type < HVPKG_TYPE_BOARD_DTB || e->type > HVPKG_TYPE_IMAGE) {
         snprintf(err, err_size, "package entry '%s': unknown type %u", e->name,
                  (unsigned)e->type);
