@@ -397,12 +397,21 @@ static void po_block(uint32_t b, uint32_t lo, uint32_t hi)
             po_table(false, f0 + k, ksh, +1);
         }
     }
+    /* A pin of free frames that failed must have taken nothing (a pin of
+     * frames in use must not even have looked: the full check sees to
+     * that). */
+    bool failed_pin = hi - lo >= PO_FRAME_WORDS &&
+                      po.want_sec[f0 / (PO_SECTION / PO_FRAME)] == 0;
     for (uint32_t k = 0; k < 4; k++) {
+        bool in_range =
+            k * PO_FRAME_WORDS < hi && lo < (k + 1) * PO_FRAME_WORDS;
+        failed_pin &= !po_is_table(nt[k]) && !po_is_table(po.type[f0 + k]) &&
+                      (!in_range || po.want_rw[f0 + k] == 0);
         po_set_type(f0 + k, nt[k]);
         po_mark_frame(f0 + k);
     }
-    if (hi - lo >= PO_FRAME_WORDS) {
-        po_mark_targets(f0, lo, hi); /* a pin or an unpin */
+    if (failed_pin) {
+        po_mark_targets(f0, lo, hi);
     }
     po_mark_section(f0 / (PO_SECTION / PO_FRAME));
 }
