@@ -26,7 +26,7 @@ static noreturn void pf_fail(const char *what, unsigned int index)
 
 static void pf_check_err(const char *err, size_t size, const char *what)
 {
-    if (!memchr(err, '\0', size) || err[0] == '\0' || strchr(err, '\n')) {
+    if (!memchr(err, '\0', size) || err[0] == '\0') {
         pf_fail(what, 0);
     }
 }
