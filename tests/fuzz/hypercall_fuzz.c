@@ -426,7 +426,7 @@ static void hc_check_vm(const struct vm *vm)
         hc_fail("a live guest's active L1 is not a pinned L1 of its own", vm,
                 (uint32_t)pa_addr(vm->active_l1));
     }
-    if ((vm->regs.cpsr & 0x1ffu) != 0x10u) {
+    if ((vm->regs.cpsr & 0x1fu) != 0x10u || (vm->regs.cpsr & 0x1c0u) != 0) {
         hc_fail("guest registers are not USR mode with A, I, F clear", vm,
                 vm->regs.cpsr);
     }
