@@ -38,6 +38,7 @@
 static int fake_ram_fd = -1;
 static uint8_t *fake_ram;
 static uint8_t *fake_slot;
+static bool fake_phys_direct; /* fake_set_phys_direct */
 
 static char *fake_out;
 static size_t fake_out_len;
@@ -134,6 +135,7 @@ void fake_reset(void)
      * clears it); poisoning makes a missing clear visible. */
     fake_mem_init();
     fake_slot_unmap();
+    fake_phys_direct = false;
     memset(fake_ram, 0xa5, FAKE_RAM_SIZE);
     fake_output_clear();
     fake_halt_armed = false;
@@ -517,6 +519,9 @@ void *arch_mm_phys_ptr(paddr_t pa, size_t size)
         fake_die("arch_mm_phys_ptr outside fake RAM");
     }
     fake_mem_init();
+    if (fake_phys_direct) {
+        return fake_ram + (a - FAKE_RAM_BASE);
+    }
     uintptr_t first = a & ~(uintptr_t)(FAKE_PAGE - 1);
     size_t bytes = ALIGN_UP(a + size - first, FAKE_PAGE);
     fake_slot_unmap();
@@ -525,6 +530,11 @@ void *arch_mm_phys_ptr(paddr_t pa, size_t size)
         fake_die("cannot map the temporary slot");
     }
     return fake_slot + (a - first);
+}
+
+void fake_set_phys_direct(bool direct)
+{
+    fake_phys_direct = direct;
 }
 
 void arch_mm_pt_written(void *ptr, size_t size)

@@ -46,6 +46,14 @@ noreturn void fake_die(const char *what);
 /** Host pointer of physical address @pa, NULL outside fake RAM. */
 void *fake_phys(paddr_t pa);
 
+/**
+ * For fuzzers: arch_mm_phys_ptr hands out the whole-RAM view (as
+ * fake_phys) instead of remapping the temporary slot, which takes two
+ * system calls per call. Its contract is still checked, but a pointer
+ * kept past the next call is no longer caught. fake_reset turns it off.
+ */
+void fake_set_phys_direct(bool direct);
+
 /* --- Captured output ---------------------------------------------------- */
 
 /** The console output routine that captures (console_set_output). */
