@@ -105,19 +105,19 @@ static void bc_check_guest(const struct vm_config *c, const struct pkg *pkg)
     if (c->weight < 1 || c->weight > HV_WEIGHT_MAX) {
         bc_fail("weight outside 1-100", n, c->weight);
     }
-    if (c->irq_count > HV_VM_MAX_IRQS) {
-        bc_fail("too many interrupts", n, c->irq_count);
+    if (c->hw.irq_count > HV_VM_MAX_IRQS) {
+        bc_fail("too many interrupts", n, c->hw.irq_count);
     }
-    for (uint32_t i = 0; i < c->irq_count; i++) {
-        if (c->irqs[i] < 32 || c->irqs[i] > 1019) {
-            bc_fail("interrupt not a shared peripheral one", n, c->irqs[i]);
+    for (uint32_t i = 0; i < c->hw.irq_count; i++) {
+        if (c->hw.irqs[i] < 32 || c->hw.irqs[i] > 1019) {
+            bc_fail("interrupt not a shared peripheral one", n, c->hw.irqs[i]);
         }
     }
-    if (c->device_count > HV_VM_MAX_DEVICES) {
-        bc_fail("too many device regions", n, c->device_count);
+    if (c->hw.device_count > HV_VM_MAX_DEVICES) {
+        bc_fail("too many device regions", n, c->hw.device_count);
     }
-    for (uint32_t i = 0; i < c->device_count; i++) {
-        const struct vm_device *d = &c->devices[i];
+    for (uint32_t i = 0; i < c->hw.device_count; i++) {
+        const struct vm_device *d = &c->hw.devices[i];
         if (d->size == 0 || ((d->pa | d->size) & 0xfffu) != 0 ||
             d->pa + d->size - 1 < d->pa) {
             bc_fail("device region misaligned, empty or wrapping", n, d->pa);

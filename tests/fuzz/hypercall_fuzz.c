@@ -131,15 +131,15 @@ static void hc_setup(void)
         c.weight = 1 + i;
         if (i == 0) {
             c.console_input = true;
-            c.irq_count = 2;
-            c.irqs[0] = 40;
-            c.irqs[1] = 41;
-            c.device_count = 1;
-            c.devices[0].pa = DEVICE_PA;
-            c.devices[0].size = 0x2000;
+            c.hw.irq_count = 2;
+            c.hw.irqs[0] = 40;
+            c.hw.irqs[1] = 41;
+            c.hw.device_count = 1;
+            c.hw.devices[0].pa = DEVICE_PA;
+            c.hw.devices[0].size = 0x2000;
         } else {
-            c.irq_count = 1;
-            c.irqs[0] = 42;
+            c.hw.irq_count = 1;
+            c.hw.irqs[0] = 42;
         }
         hc_vm[i] = vm_create(&c);
         if (!hc_vm[i]) {
@@ -426,8 +426,9 @@ static void hc_check_vm(const struct vm *vm)
         hc_fail("a live guest's active L1 is not a pinned L1 of its own", vm,
                 (uint32_t)pa_addr(vm->active_l1));
     }
-    if ((vm->regs.cpsr & 0x1fu) != 0x10u || (vm->regs.cpsr & 0x1c0u) != 0) {
-        hc_fail("guest registers are not USR mode with A, I, F clear", vm,
+    /* USR, A and I clear, F set (hv uses no FIQ: guests run masked). */
+    if ((vm->regs.cpsr & 0x1fu) != 0x10u || (vm->regs.cpsr & 0x1c0u) != 0x40u) {
+        hc_fail("guest registers are not USR mode with A, I clear, F set", vm,
                 vm->regs.cpsr);
     }
     if (vm->mode != VM_MODE_KERNEL && vm->mode != VM_MODE_USER) {

@@ -645,6 +645,84 @@ TEST(fdt_util, truncated)
     EXPECT_CONTAINS(board_err, "board: 8 bytes, too small");
 }
 
+/* dt_fuzz's findings, as regression tests (also replayed from
+ * tests/fuzz/crashes by fuzz.dt_reproducers). */
+TEST(fdt_util, node_after_root_refused)
+{
+    /* A second top-level node after the root closes: libfdt's searches
+     * would find it and fdt_get_path underflow its buffer on it. */
+    struct unit_fdt f;
+    unit_fdt_begin(&f);
+    unit_fdt_u32(&f, "x", 1);
+    void *fdt = unit_fdt_finish(&f);
+    ASSERT_TRUE(fdt_util_header_ok(fdt, fdt_totalsize(fdt), "board", board_err,
+                                   sizeof(board_err)));
+    /* The struct block ends END_NODE, END; make it END_NODE,
+     * BEGIN_NODE "" (8 bytes), END_NODE, END by growing the tree. */
+    uint8_t big[4096];
+    ASSERT_TRUE(fdt_totalsize(fdt) + 12 <= sizeof(big));
+    memcpy(big, fdt, fdt_totalsize(fdt));
+    uint32_t end = fdt_off_dt_struct(big) + fdt_size_dt_struct(big);
+    uint32_t strings = fdt_off_dt_strings(big);
+    ASSERT_TRUE(strings >= end);
+    memmove(big + strings + 12, big + strings, fdt_size_dt_strings(big));
+    fdt32_st(big + end - 4, FDT_BEGIN_NODE);
+    fdt32_st(big + end, 0);
+    fdt32_st(big + end + 4, FDT_END_NODE);
+    fdt32_st(big + end + 8, FDT_END);
+    fdt_set_size_dt_struct(big, fdt_size_dt_struct(big) + 12);
+    fdt_set_off_dt_strings(big, strings + 12);
+    fdt_set_totalsize(big, fdt_totalsize(big) + 12);
+    EXPECT_FALSE(fdt_util_header_ok(big, fdt_totalsize(big), "board", board_err,
+                                    sizeof(board_err)));
+    EXPECT_CONTAINS(board_err, fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+}
+
+TEST(fdt_util, misaligned_struct_block_refused)
+{
+    uint8_t big[4096];
+    void *fdt = fdt_test_blob();
+    ASSERT_TRUE(fdt_totalsize(fdt) + 4 <= sizeof(big));
+    memset(big, 0, sizeof(big));
+    memcpy(big, fdt, fdt_totalsize(fdt));
+    /* Shift the struct block by one byte. */
+    uint32_t off = fdt_off_dt_struct(big);
+    memmove(big + off + 1, (uint8_t *)fdt + off, fdt_totalsize(fdt) - off);
+    fdt_set_off_dt_struct(big, off + 1);
+    if (fdt_off_dt_strings(big) > off) {
+        fdt_set_off_dt_strings(big, fdt_off_dt_strings(big) + 1);
+    }
+    fdt_set_totalsize(big, fdt_totalsize(big) + 1);
+    EXPECT_FALSE(fdt_util_header_ok(big, fdt_totalsize(big), "board", board_err,
+                                    sizeof(board_err)));
+    EXPECT_CONTAINS(board_err, "not a valid device tree");
+}
+
+TEST(fdt_util, unprintable_names_refused)
+{
+    struct unit_fdt f;
+    unit_fdt_begin(&f);
+    unit_fdt_node(&f, "a\nb");
+    unit_fdt_end_node(&f);
+    void *fdt = unit_fdt_finish(&f);
+    EXPECT_FALSE(fdt_util_header_ok(fdt, fdt_totalsize(fdt), "manifest",
+                                    board_err, sizeof(board_err)));
+    EXPECT_CONTAINS(board_err, "manifest: not a valid device tree");
+
+    unit_fdt_begin(&f);
+    unit_fdt_node(&f, "guest");
+    unit_fdt_str(&f, "image", "x\x1b[2J");
+    unit_fdt_end_node(&f);
+    fdt = unit_fdt_finish(&f);
+    ASSERT_TRUE(fdt_util_header_ok(fdt, fdt_totalsize(fdt), "manifest",
+                                   board_err, sizeof(board_err)));
+    const char *value = NULL;
+    EXPECT_FALSE(fdt_util_string(fdt, fdt_path_offset(fdt, "/guest"), "image",
+                                 &value, 31, "manifest", board_err,
+                                 sizeof(board_err)));
+    EXPECT_CONTAINS(board_err, "has byte 0x1b at 1, not printable ASCII");
+}
+
 TEST(fdt_util, bad_magic)
 {
     uint8_t *fdt = fdt_test_blob();

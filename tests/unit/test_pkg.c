@@ -288,6 +288,22 @@ TEST(pkg, entry_at_exact_end)
     EXPECT_TRUE(pkg_test_open(&p, &pkg, p.size));
 }
 
+/* A name with a newline (pkg_fuzz's finding) or an escape would forge
+ * console lines when echoed in a message: refused, the byte named. */
+TEST(pkg, unprintable_names)
+{
+    struct unit_pkg p;
+    unit_pkg_standard(&p);
+    strcpy(p.entries[3].name, "img\nb");
+    unit_pkg_seal(&p);
+    PKG_EXPECT_REFUSED(&p, "package entry 3: name has byte 0x0a at 3");
+
+    unit_pkg_standard(&p);
+    strcpy(p.entries[2].name, "\x1b[2J");
+    unit_pkg_seal(&p);
+    PKG_EXPECT_REFUSED(&p, "byte 0x1b at 0, not printable ASCII");
+}
+
 TEST(pkg, duplicate_names)
 {
     struct unit_pkg p;
