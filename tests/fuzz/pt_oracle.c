@@ -278,8 +278,8 @@ static void po_table(bool l1, uint32_t f, const uint32_t *words, int sign)
         }
     }
     if (l1) {
-        for (uint32_t i = HV_MMU_WINDOW_BASE >> 20;
-             i < HV_MMU_WINDOW_END >> 20; i++) {
+        for (uint32_t i = HV_MMU_WINDOW_BASE >> 20; i < HV_MMU_WINDOW_END >> 20;
+             i++) {
             po_entry(owner, l1, i, pa + i * 4u, words[i], sign);
         }
     }
