@@ -319,15 +319,17 @@ static void pt_ref_apply(struct pt_ref ref, int delta)
  */
 static uint32_t pt_with_ng(bool l1, uint32_t desc)
 {
+    /* S is rarely set: test it before asking whether the frame is RAM. */
     if (l1 && L1_TYPE(desc) == L1_TYPE_SECTION) {
         desc |= 1u << 17;
-        return pt_in_ram(desc & ~(HV_MEM_GRANULE - 1)) ? desc & ~(1u << 16)
-                                                       : desc;
-    }
-    if (!l1 && L2_TYPE(desc) >= 2) {
+        if ((desc & (1u << 16)) && pt_in_ram(desc & ~(HV_MEM_GRANULE - 1))) {
+            desc &= ~(1u << 16);
+        }
+    } else if (!l1 && L2_TYPE(desc) >= 2) {
         desc |= 1u << 11;
-        return pt_in_ram(desc & ~(PT_FRAME_SIZE - 1)) ? desc & ~(1u << 10)
-                                                      : desc;
+        if ((desc & (1u << 10)) && pt_in_ram(desc & ~(PT_FRAME_SIZE - 1))) {
+            desc &= ~(1u << 10);
+        }
     }
     return desc;
 }

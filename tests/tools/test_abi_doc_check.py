@@ -10,18 +10,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from toolcheck import check, edit, finish  # noqa: E402
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 TOOL = os.path.join(ROOT, "tests", "tools", "abi_doc_check.py")
 DOC = os.path.join(ROOT, "docs", "abi.md")
 GUESTABI = os.path.join(ROOT, "guestabi", "include")
-failures = []
-
-
-def check(what, cond, out=""):
-    print("%s: %s" % ("ok" if cond else "FAIL", what))
-    if not cond:
-        print(out)
-        failures.append(what)
 
 
 def run(doc=DOC, guestabi=GUESTABI):
@@ -29,16 +24,6 @@ def run(doc=DOC, guestabi=GUESTABI):
                         guestabi], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     return p.returncode, p.stdout
-
-
-def edit(path, old, new):
-    """Replaces the one match of regex OLD; the plant must hit."""
-    with open(path) as f:
-        text = f.read()
-    text, n = re.subn(old, new, text, count=1, flags=re.M)
-    assert n == 1, "%s: no match for %r" % (path, old)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 # (what, file: "doc" or a header, regex, replacement, expected output)
@@ -83,7 +68,4 @@ with tempfile.TemporaryDirectory() as tmp:
         check("%s: exit 1 naming it" % what,
               rc == 1 and re.search(expect, out), out)
 
-if failures:
-    print("%d check(s) failed" % len(failures))
-    sys.exit(1)
-print("all checks passed")
+finish()

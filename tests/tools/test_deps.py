@@ -11,17 +11,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from toolcheck import check, finish  # noqa: E402
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 DEPS = os.path.join(ROOT, "scripts", "deps.sh")
-failures = []
-
-
-def check(what, cond, detail=""):
-    print("%s: %s" % ("ok" if cond else "FAIL", what))
-    if not cond:
-        failures.append(what)
-        if detail:
-            print(detail)
 
 
 # The fakes keep their state in $FAKE: `installed` (one package a line),
@@ -194,7 +188,4 @@ check("no armhf lists: exit non-zero", p.returncode != 0, p.stdout + p.stderr)
 check("no armhf lists: says so",
       "no armhf package lists" in p.stderr, p.stderr)
 
-if failures:
-    print("%d check(s) failed" % len(failures))
-    sys.exit(1)
-print("all checks passed")
+finish()

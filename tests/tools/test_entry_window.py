@@ -13,19 +13,13 @@ against the rules of hv/arch/arm32/entry.S:
 
 QEMU cannot raise an asynchronous abort, so this is checked on the
 binary. Exit 0 if every check passes."""
+import os
 import re
 import subprocess
 import sys
 
-failures = []
-
-
-def check(what, cond, detail=""):
-    print("%s: %s" % ("ok" if cond else "FAIL", what))
-    if not cond:
-        failures.append(what)
-        if detail:
-            print("  " + detail)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from toolcheck import check, finish  # noqa: E402
 
 
 def disassemble(elf):
@@ -96,11 +90,7 @@ def main():
           "loads %s, window %s" % (sorted(hex(a) for a in loaded),
                                    sorted(hex(a) for a in window if a)))
 
-    if failures:
-        print("%d check(s) failed" % len(failures))
-        return 1
-    print("all checks passed")
-    return 0
+    finish()
 
 
 if __name__ == "__main__":

@@ -12,19 +12,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from toolcheck import check, edit, finish  # noqa: E402
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 TOOL = os.path.join(ROOT, "tests", "tools", "linux_abi_check.py")
 PATCHES = os.path.join(ROOT, "pvlinux-patches")
 GUESTABI = os.path.join(ROOT, "guestabi", "include")
 CC = sys.argv[1] if len(sys.argv) > 1 else "arm-none-eabi-gcc"
-failures = []
-
-
-def check(what, cond, out=""):
-    print("%s: %s" % ("ok" if cond else "FAIL", what))
-    if not cond:
-        print(out)
-        failures.append(what)
 
 
 def run(tmp, patches=PATCHES, guestabi=GUESTABI):
@@ -34,16 +29,6 @@ def run(tmp, patches=PATCHES, guestabi=GUESTABI):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
     return p.returncode, p.stdout
-
-
-def edit(path, old, new):
-    """Replaces the one line matching regex OLD; the plant must hit."""
-    with open(path) as f:
-        text = f.read()
-    text, n = re.subn(old, new, text, count=1, flags=re.M)
-    assert n == 1, "%s: no line matches %r" % (path, old)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def patch_file(patches, number):
@@ -132,7 +117,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a hunk whose context does not match: exit 2",
           rc == 2 and "does not apply" in out, out)
 
-if failures:
-    print("%d check(s) failed" % len(failures))
-    sys.exit(1)
-print("all checks passed")
+finish()
