@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include <hv/guestlib.h>
+#include <hvabi/guestlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

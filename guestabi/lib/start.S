@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest start-up for bare-metal C guests.
- * In (from the monitor, see <hv/start_info.h>): r0 = start info, r2 = the
+ * In (from the monitor, see <hvabi/start_info.h>): r0 = start info, r2 = the
  * device tree's physical address or 0 (kept in hv_entry_r2), sp = just
  * below the initial page tables. Clears bss, calls guest_main(start_info) and shuts the
  * guest down with its return value as exit code.

@@ -19,7 +19,7 @@
 
 #include "hv/arch.h"
 
-#include <hv/hypercall.h>
+#include <hvabi/hypercall.h>
 
 /* Ring owners: 0 the monitor, 1 .. HV_MAX_VMS guests, then lines of no
  * guest. */

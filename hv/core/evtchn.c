@@ -7,7 +7,7 @@
  */
 #include "hv/evtchn.h"
 
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 
 static const struct evtchn_irqchip *evtchn_chip;
 

@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hypercall dispatch. Every argument is checked before anything is done;
- * the errors are those documented in guestabi/include/hv/hypercall.h.
+ * the errors are those documented in guestabi/include/hvabi/hypercall.h.
  */
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <string.h>
 
 #include "hv/arch.h"
 #include "hv/clock.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
-#include "hv/hypercall_dispatch.h"
+#include "hv/fault.h"
+#include "hv/hypercall.h"
 #include "hv/pt.h"
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
 

@@ -11,7 +11,7 @@
 #include "hv/evtchn.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 
 static uint32_t irq_tick = GIC_SPURIOUS;
 static uint32_t irq_console = GIC_SPURIOUS;

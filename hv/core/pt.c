@@ -4,11 +4,11 @@
  * Guests keep their own ARMv7 short-descriptor tables; once pinned, a
  * table is read-only to its guest and every change goes through
  * pt_update, which checks the new entry and keeps reference counts so
- * the invariant of <hv/mmu.h> holds after every single operation.
+ * the invariant of <hvabi/mmu.h> holds after every single operation.
  */
 #include "hv/pt.h"
 
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <string.h>
 
 #include "hv/arch.h"

@@ -15,7 +15,7 @@
 #include "hv/pt.h"
 #include "hv/selfcheck.h"
 #include "hv/timer.h"
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 
 static struct vm *sched_running;
 static uint32_t sched_halt_code;

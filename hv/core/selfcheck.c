@@ -4,7 +4,7 @@
  * counts so each page-table operation is O(1); a bug in that bookkeeping
  * would silently break the frame invariant later. This recomputes every
  * count from the pinned tables (as tests/fuzz/pt_fuzz.c's oracle does),
- * checks each entry against the rules of <hv/mmu.h> and each event-channel
+ * checks each entry against the rules of <hvabi/mmu.h> and each event-channel
  * pair from both ends, and reports the first inconsistency.
  *
  * No heap: the recount goes through a fixed window of frames, one guest
@@ -13,7 +13,7 @@
  */
 #include "hv/selfcheck.h"
 
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,7 +114,7 @@ static struct pt_frame_counts sc_counts(uint32_t pa)
 }
 
 /* Guest RAM has one memory type: normal write-back (TEX:C:B 001:1:1 or
- * 000:1:1; <hv/mmu.h>), non-shareable (callers check S), so no cache
+ * 000:1:1; <hvabi/mmu.h>), non-shareable (callers check S), so no cache
  * alias of it exists. */
 static bool sc_write_back(uint32_t tex_c_b)
 {

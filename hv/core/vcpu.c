@@ -5,14 +5,14 @@
  * as upcalls with a pt_regs-shaped frame, and restores frames on
  * HV_OP_IRET after checking them. The rules are in guestabi hv/vcpu.h.
  */
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 
 #include <string.h>
 
 #include "hv/arch.h"
 #include "hv/clock.h"
 #include "hv/console.h"
-#include "hv/hypercall_dispatch.h"
+#include "hv/fault.h"
 #include "hv/pt.h"
 
 /* Bits a frame's virtual CPSR may have besides mode and I. */

@@ -2,7 +2,7 @@
 /* Creating, stopping and checking guests. */
 #include "hv/vm.h"
 
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 
 #include <string.h>
 

@@ -12,7 +12,7 @@
 #ifndef HVTEST_H
 #define HVTEST_H
 
-#include <hv/guestlib.h>
+#include <hvabi/guestlib.h>
 
 enum hvtest_result {
     HVTEST_SUCCESS = 0,

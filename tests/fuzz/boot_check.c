@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "boot_check.h"
 
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

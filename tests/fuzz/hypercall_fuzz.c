@@ -25,7 +25,7 @@
  * after boot.
  */
 #include <arch/fake.h>
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +34,14 @@
 #include "hv/console.h"
 #include "hv/drivers.h"
 #include "hv/evtchn.h"
-#include "hv/hypercall_dispatch.h"
+#include "hv/fault.h"
+#include "hv/hypercall.h"
 #include "hv/irq.h"
 #include "hv/mem.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 #include "pt_oracle.h"
 
 #define MIB 0x100000u

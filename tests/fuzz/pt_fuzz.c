@@ -11,7 +11,7 @@
  * everything from scratch. Any difference aborts.
  */
 #include <arch/fake.h>
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

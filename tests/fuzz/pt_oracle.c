@@ -10,7 +10,7 @@
 #include "pt_oracle.h"
 
 #include <arch/fake.h>
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

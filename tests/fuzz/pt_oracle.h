@@ -2,7 +2,7 @@
 /*
  * The page-table oracle of the fuzzers: a second, independent account of
  * what hv/core/pt.c's reference counts must be, and of the invariant of
- * guestabi/include/hv/mmu.h (no page-table frame writable at PL0, no entry
+ * guestabi/include/hvabi/mmu.h (no page-table frame writable at PL0, no entry
  * reaching memory that is not its guest's, every L1 table entry pointing
  * into the hardware half of a pinned L2, no global or malformed entry, the
  * monitor window intact). Any difference aborts with what and where.

@@ -3,7 +3,7 @@
 """Checks docs/abi.md against guestabi's headers, which are the ABI.
 
   - the hypercall table (section "Hypercalls") has one row per HV_OP_* of
-    hypercall.h, with the header's number, and no other row;
+    <hvabi/*.h>, with the header's number, and no other row;
   - the text's "HV_OP_COUNT is N" is the header's HV_OP_COUNT, which is
     one more than the highest operation number;
   - every error named in the table's errors column is an HV_E* of abi.h;
@@ -47,9 +47,15 @@ def main():
     try:
         with open(args.doc) as f:
             doc = f.read()
-        with open(os.path.join(args.guestabi, "hv", "hypercall.h")) as f:
-            hypercall = defines(f.read())
-        with open(os.path.join(args.guestabi, "hv", "abi.h")) as f:
+        # The operations are spread over the subsystem headers of
+        # <hvabi/> (not io/: wire protocols define no hypercalls).
+        hypercall = {}
+        abi_dir = os.path.join(args.guestabi, "hvabi")
+        for name in sorted(os.listdir(abi_dir)):
+            if name.endswith(".h"):
+                with open(os.path.join(abi_dir, name)) as f:
+                    hypercall.update(defines(f.read()))
+        with open(os.path.join(abi_dir, "abi.h")) as f:
             abi = defines(f.read())
     except OSError as e:
         print("abi_doc_check: %s" % e)
@@ -84,16 +90,16 @@ def main():
             problems.append("HV_OP_%s (%d) has no row in the table" %
                             (name, number))
         elif rows[name] != number:
-            problems.append("HV_OP_%s is %d in hypercall.h but %d in the "
+            problems.append("HV_OP_%s is %d in <hvabi/> but %d in the "
                             "table" % (name, number, rows[name]))
     for name, number in sorted(rows.items(), key=lambda i: i[1]):
         if name not in ops:
             problems.append("the table's row %d %s is no HV_OP_* of "
-                            "hypercall.h" % (number, name))
+                            "<hvabi/>" % (number, name))
 
     count = re.search(r"`HV_OP_COUNT` is (\d+)", calls)
     if "HV_OP_COUNT" not in hypercall:
-        problems.append("hypercall.h defines no HV_OP_COUNT")
+        problems.append("<hvabi/> defines no HV_OP_COUNT")
     else:
         if hypercall["HV_OP_COUNT"] != max(ops.values()) + 1:
             problems.append("HV_OP_COUNT is %d but the highest operation is "
@@ -102,7 +108,7 @@ def main():
         if not count:
             problems.append("the text does not say \"`HV_OP_COUNT` is N\"")
         elif int(count.group(1)) != hypercall["HV_OP_COUNT"]:
-            problems.append("the text says HV_OP_COUNT is %s, hypercall.h %d"
+            problems.append("the text says HV_OP_COUNT is %s, <hvabi/> %d"
                             % (count.group(1), hypercall["HV_OP_COUNT"]))
 
     codes = section(doc, r"Error codes")

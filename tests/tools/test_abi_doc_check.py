@@ -30,17 +30,17 @@ def run(doc=DOC, guestabi=GUESTABI):
 PLANTS = [
     ("a row renumbered", "doc", r"^\| 16 \| `TIMER_SET`",
      "| 17 | `TIMER_SET`",
-     r"MISMATCH: HV_OP_TIMER_SET is 16 in hypercall.h but 17 in the table"),
+     r"MISMATCH: HV_OP_TIMER_SET is 16 in <hvabi/> but 17 in the table"),
     ("a row renamed", "doc", r"^\| 18 \| `BLOCK`", "| 18 | `SLEEP`",
      r"HV_OP_BLOCK \(18\) has no row.*\n.*row 18 SLEEP is no HV_OP_"),
     ("a row missing", "doc", r"^\| 3 \| `YIELD`.*\n", "",
      r"MISMATCH: HV_OP_YIELD \(3\) has no row"),
-    ("an operation the header lacks", "hypercall.h",
+    ("an operation the header lacks", "vcpu.h",
      r"^#define HV_OP_VFP 27$", "",
-     r"row 27 VFP is no HV_OP_\* of hypercall.h"),
+     r"row 27 VFP is no HV_OP_\* of <hvabi/>"),
     ("an operation renumbered in the header", "hypercall.h",
      r"^#define HV_OP_YIELD 3$", "#define HV_OP_YIELD 30",
-     r"MISMATCH: HV_OP_YIELD is 30 in hypercall.h but 3"),
+     r"MISMATCH: HV_OP_YIELD is 30 in <hvabi/> but 3"),
     ("a new operation undocumented", "hypercall.h",
      r"^#define HV_OP_COUNT 28$", "#define HV_OP_SPAWN 28\n"
      "#define HV_OP_COUNT 29",
@@ -62,7 +62,7 @@ with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(DOC, doc)
         shutil.rmtree(inc, ignore_errors=True)
         shutil.copytree(GUESTABI, inc)
-        edit(doc if where == "doc" else os.path.join(inc, "hv", where), old,
+        edit(doc if where == "doc" else os.path.join(inc, "hvabi", where), old,
              new)
         rc, out = run(doc, inc)
         check("%s: exit 1 naming it" % what,

@@ -67,10 +67,10 @@ SERIES_PLANTS = [
 
 # (what, header, line regex, replacement, expected output regex)
 GUESTABI_PLANTS = [
-    ("guestabi renumbers an operation", "hypercall.h",
+    ("guestabi renumbers an operation", "vcpu.h",
      r"^#define HV_OP_VFP 27$", "#define HV_OP_VFP 29",
      r"MISMATCH: hv-pv.h HV_OP_VFP \(27\) differs"),
-    ("guestabi removes a constant", "hypercall.h",
+    ("guestabi removes a constant", "evtchn.h",
      r"^#define HV_VIRQ_CONSOLE 1$", "",
      r"MISMATCH: hv-pv.h defines HV_VIRQ_CONSOLE"),
     ("guestabi moves a start-info field", "start_info.h",
@@ -97,7 +97,7 @@ with tempfile.TemporaryDirectory() as tmp:
         scratch = os.path.join(tmp, "include")
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.copytree(GUESTABI, scratch)
-        edit(os.path.join(scratch, "hv", header), old, new)
+        edit(os.path.join(scratch, "hvabi", header), old, new)
         rc, out = run(tmp, guestabi=scratch)
         check("%s: exit 1 naming it" % what,
               rc == 1 and re.search(expect, out), out)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hv/core/console.c: monitor log lines and guest line buffering. */
 #include <arch/fake.h>
-#include <hv/hypercall.h>
+#include <hvabi/hypercall.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv/core/evtchn.c ("EVENT CHANNELS" in guestabi/include/hv/hypercall.h)
+ * hv/core/evtchn.c ("EVENT CHANNELS" in guestabi/include/hvabi/hypercall.h)
  * with guests made by vm_create, their shared vCPU pages registered, and
  * the fake GIC as the interrupt controller.
  */
@@ -10,7 +10,7 @@
 #include "hv/drivers.h"
 #include "hv/evtchn.h"
 #include "hv/sched.h"
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 #include "unit.h"
 #include "unit_vm.h"
 

@@ -2,15 +2,16 @@
 /*
  * hv/core/hypercall.c with sched.c, vm.c and console.c behind it: guests
  * made by vm_create, hypercalls made by filling their saved registers as
- * the trap would, as guestabi/include/hv/hypercall.h documents them.
+ * the trap would, as guestabi/include/hvabi/hypercall.h documents them.
  */
 #include <arch/fake.h>
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <string.h>
 
 #include "hv/clock.h"
 #include "hv/console.h"
-#include "hv/hypercall_dispatch.h"
+#include "hv/fault.h"
+#include "hv/hypercall.h"
 #include "hv/pt.h"
 #include "hv/mem.h"
 #include "hv/sched.h"

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv/core/pt.c against the rules of guestabi/include/hv/mmu.h. Most tests
+ * hv/core/pt.c against the rules of guestabi/include/hvabi/mmu.h. Most tests
  * use a guest made by hand (struct vm over fake RAM, no initial tables),
  * so every frame starts out free and each test builds exactly the tables
  * it needs, as a guest would: write the table in its memory, then pin it.
  */
 #include <arch/fake.h>
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <string.h>
 
 #include "hv/clock.h"
@@ -1210,7 +1210,7 @@ TEST(pt, device_regions)
 /*
  * Bug: hv/core/pt.c pt_check_device accepts TEX:C:B "010:0:0" as
  * tex_c_b == 0x10, but the value is built as TEX << 2 | C << 1 | B, so
- * TEX = 010 gives 0x08. Device memory as <hv/mmu.h> documents it
+ * TEX = 010 gives 0x08. Device memory as <hvabi/mmu.h> documents it
  * (010:0:0, non-shareable Device) is refused with HV_EINVAL, and
  * TEX:C:B 100:0:0 (Normal memory, non-cacheable) is accepted for a device
  * region.

@@ -5,14 +5,14 @@
  * backs (so it is a check that can fail).
  */
 #include <arch/fake.h>
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <string.h>
 
 #include "hv/evtchn.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
 #include "hv/selfcheck.h"
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 #include "unit.h"
 #include "unit_vm.h"
 

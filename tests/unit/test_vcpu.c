@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv/core/vcpu.c (guestabi/include/hv/vcpu.h): the shared page, upcalls,
+ * hv/core/vcpu.c (guestabi/include/hvabi/vcpu.h): the shared page, upcalls,
  * HV_OP_IRET, blocking, events and the virtual timer, on guests made by
  * vm_create (1 MiB at UNIT_GUEST_BASE, initial tables in the kernel
  * domain).
  */
 #include <arch/fake.h>
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +14,7 @@
 #include "hv/drivers.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 #include "unit.h"
 #include "unit_vm.h"
 
@@ -163,7 +163,7 @@ TEST(vcpu, register_initializes_the_page)
  * registered therefore leaves it unmarked: it can then be pinned as a
  * page table (once mapped read-only) while the monitor still writes
  * events_pending, mode and the time pair into it, so the guest gets the
- * monitor to write into its own page table. <hv/hypercall.h> says "The
+ * monitor to write into its own page table. <hvabi/hypercall.h> says "The
  * frame can never be pinned as a table while registered".
  */
 TEST(vcpu, register_same_page_twice)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hv/core/vm.c: range checks, creating and stopping guests. */
 #include <arch/fake.h>
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <string.h>
 
 #include "hv/arch.h"
@@ -14,7 +14,7 @@
 #define MIB UNIT_MIB
 
 /* Where pt_build_initial puts the tables of a guest of @mem bytes at
- * physical @pa (see <hv/start_info.h>): the L1, the L2 frames, top. */
+ * physical @pa (see <hvabi/start_info.h>): the L1, the L2 frames, top. */
 struct vm_test_layout {
     uint32_t l1, l2_first, l2_count, start_info;
 };

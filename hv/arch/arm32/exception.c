@@ -5,10 +5,11 @@
 #include "hv/arch.h"
 #include "hv/config.h"
 #include "hv/console.h"
-#include "hv/hypercall_dispatch.h"
+#include "hv/fault.h"
+#include "hv/hypercall.h"
 #include "hv/irq.h"
 #include "hv/sched.h"
-#include "hv/vcpu_state.h"
+#include "hv/vcpu.h"
 
 bool arch_vfp_trap(struct vm *vm);
 

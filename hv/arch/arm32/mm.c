@@ -16,7 +16,7 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/vm.h"
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 
 #define SECT 0x2u
 #define SECT_B (1u << 2)

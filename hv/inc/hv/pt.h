@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Validation of guest page tables (rules in guestabi/include/hv/mmu.h).
+ * Validation of guest page tables (rules in guestabi/include/hvabi/mmu.h).
  *
  * Every 4 KiB frame of guest RAM has a type (none, L1, L2) and counts:
  * how many pinned L1 entries point at it (L2 frames) and how many pinned
@@ -55,7 +55,7 @@ struct pt_initial {
 uint32_t pt_initial_tables_offset(uint32_t mem_size);
 /**
  * Builds and pins @vm's initial address space in its memory, below the
- * start-info page (see <hv/mmu.h>), and makes it the active one.
+ * start-info page (see <hvabi/mmu.h>), and makes it the active one.
  */
 int32_t pt_build_initial(struct vm *vm, struct pt_initial *out);
 

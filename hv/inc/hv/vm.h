@@ -10,9 +10,9 @@
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/types.h"
-#include <hv/hypercall.h>
-#include <hv/vcpu.h>
-#include <hv/start_info.h>
+#include <hvabi/hypercall.h>
+#include <hvabi/vcpu.h>
+#include <hvabi/start_info.h>
 
 enum vm_state {
     VM_FREE = 0, /* slot unused */
@@ -58,7 +58,7 @@ struct evtchn_port {
     uint16_t irq;
 };
 
-/** The virtual mode of a guest vCPU (<hv/vcpu.h>). */
+/** The virtual mode of a guest vCPU (<hvabi/vcpu.h>). */
 enum vm_mode {
     VM_MODE_KERNEL = 0,
     VM_MODE_USER = 1,

@@ -3,7 +3,7 @@
  * Event channels between guests, console input, and a physical device
  * (the board's second SP804) given to a guest by its manifest.
  */
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <string.h>
 
 #include "hvtest.h"

@@ -44,7 +44,7 @@
  *     is kernel-only): every upcall kind is registered, and the handler
  *     resumes the fuzzing loop. A fault anywhere else is a failure.
  */
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest page tables through the MMU hypercalls: what works, and every
- * attack on the rules of <hv/mmu.h> being refused with its documented
+ * attack on the rules of <hvabi/mmu.h> being refused with its documented
  * error. The guest starts on the initial tables the monitor built, which
- * map its memory linearly with 4 KiB pages (see <hv/start_info.h>).
+ * map its memory linearly with 4 KiB pages (see <hvabi/start_info.h>).
  */
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <string.h>
 
 #include "hvtest.h"

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A small test kernel on the virtual-mode ABI (<hv/vcpu.h>): it registers
+ * A small test kernel on the virtual-mode ABI (<hvabi/vcpu.h>): it registers
  * a shared vCPU page and an upcall entry, maps a user address space in the
  * user domain, and runs little user programs (user.S) in virtual user
  * mode. Each test checks what reaches the kernel and that nothing a user
  * program does reaches the monitor or the kernel's memory.
  */
-#include <hv/mmu.h>
+#include <hvabi/mmu.h>
 #include <setjmp.h>
 #include <string.h>
 

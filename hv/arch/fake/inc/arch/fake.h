@@ -21,7 +21,7 @@ struct vm;
 #define FAKE_RAM_BASE 0x60000000u
 #define FAKE_RAM_SIZE 0x04000000u /* 64 MiB */
 
-/* The monitor window, as arm32 has it (and <hv/mmu.h> documents it). */
+/* The monitor window, as arm32 has it (and <hvabi/mmu.h> documents it). */
 #define FAKE_WINDOW_BASE 0xfe000000u
 #define FAKE_WINDOW_END 0xff000000u
 

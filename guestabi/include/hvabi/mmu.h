@@ -64,10 +64,10 @@
  *   (or a section holding a frame) that is pinned, fails with HV_EBUSY.
  *
  * The operations that use these rules are HV_OP_MMU_PIN, _UNPIN,
- * _UPDATE, _SWITCH and _TLB (<hv/hypercall.h>).
+ * _UPDATE, _SWITCH and _TLB (<hvabi/hypercall.h>).
  */
-#ifndef HV_MMU_H
-#define HV_MMU_H
+#ifndef HVABI_MMU_H
+#define HVABI_MMU_H
 
 #include "abi.h"
 
@@ -82,10 +82,10 @@
  * monitor's (HV_EPERM), the others are reserved (HV_EINVAL). Both guest
  * domains are Client domains, never Manager, so AP and XN always apply.
  * The kernel domain is No Access while the guest is in virtual user mode
- * (<hv/vcpu.h>); the user domain is accessible in both modes.
+ * (<hvabi/vcpu.h>); the user domain is accessible in both modes.
  */
 #define HV_MMU_DOMAIN_MONITOR 0u
 #define HV_MMU_DOMAIN_KERNEL 1u
 #define HV_MMU_DOMAIN_USER 2u
 
-#endif /* HV_MMU_H */
+#endif /* HVABI_MMU_H */

@@ -29,8 +29,8 @@
  * An unknown hypercall number returns HV_ENOSYS. A guest that is stopped by
  * the monitor (fault, shutdown) never runs again; its memory is freed.
  */
-#ifndef HV_ABI_H
-#define HV_ABI_H
+#ifndef HVABI_ABI_H
+#define HVABI_ABI_H
 
 #include <stdint.h>
 
@@ -74,4 +74,4 @@
     typedef char hv_static_assert_##msg[(cond) ? 1 : -1]
 #endif
 
-#endif /* HV_ABI_H */
+#endif /* HVABI_ABI_H */

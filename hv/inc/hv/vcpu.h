@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Virtual kernel/user modes and upcalls (ABI in guestabi hv/vcpu.h). */
-#ifndef HV_VCPU_STATE_H
-#define HV_VCPU_STATE_H
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
 
 #include "hv/vm.h"
 
@@ -34,4 +34,4 @@ void vcpu_check_timers(void);
 /** Delivers a pending event upcall to the running @vm if it may take it. */
 void vcpu_deliver_events(struct vm *vm);
 
-#endif /* HV_VCPU_STATE_H */
+#endif /* HV_VCPU_H */

@@ -5,8 +5,8 @@
  *     int guest_main(const struct hv_start_info *si);
  * and its return value becomes the guest's exit code.
  */
-#ifndef HV_GUESTLIB_H
-#define HV_GUESTLIB_H
+#ifndef HVABI_GUESTLIB_H
+#define HVABI_GUESTLIB_H
 
 #include "guest.h"
 
@@ -40,4 +40,4 @@ int hv_cmdline_get_u32(const char *cmdline, const char *key, uint32_t *value);
 }
 #endif
 
-#endif /* HV_GUESTLIB_H */
+#endif /* HVABI_GUESTLIB_H */

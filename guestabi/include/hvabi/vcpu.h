@@ -55,13 +55,13 @@
  *   ID_ISAR0-5 and CLIDR, into r0-r12. TPIDRURW and reading TPIDRURO
  *   need nothing (USR may); TPIDRURO is set through shared->user_tls.
  *   Translation tables, TLBs and caches go through hypercalls
- *   (<hv/mmu.h>, HV_OP_CACHE); FPEXC through HV_OP_VFP. Every other CP15
+ *   (<hvabi/mmu.h>, HV_OP_CACHE); FPEXC through HV_OP_VFP. Every other CP15
  *   access, and every write, stays an undefined instruction (upcall),
  *   except that an MRC p15 into r0-r12 whose condition fails is skipped,
  *   as the core would have skipped it.
  */
-#ifndef HV_VCPU_H
-#define HV_VCPU_H
+#ifndef HVABI_VCPU_H
+#define HVABI_VCPU_H
 
 #include "abi.h"
 
@@ -112,7 +112,7 @@ struct hv_vcpu_shared {
     /* Written by the monitor. */
     uint32_t events_pending; /* non-zero: an event upcall is due */
     uint32_t mode;           /* HV_VCPSR_USER or HV_VCPSR_KERNEL */
-    /* Time without a trap: see hv_time_ns in <hv/guest.h>. */
+    /* Time without a trap: see hv_time_ns in <hvabi/guest.h>. */
     uint32_t time_version; /* odd while the monitor updates the pair */
     uint32_t time_ticks;   /* counter ticks (counting up) at time_ns */
     uint64_t time_ns;      /* guest clock at time_ticks */
@@ -120,4 +120,107 @@ struct hv_vcpu_shared {
 };
 HV_STATIC_ASSERT(sizeof(struct hv_vcpu_shared) == 48, hv_vcpu_shared_size);
 
-#endif /* HV_VCPU_H */
+/* The vCPU hypercalls. */
+
+/*
+ * HV_OP_VCPU_REGISTER: share a page with the monitor (<hvabi/vcpu.h>).
+ *
+ *   IN   r0  physical address of a 4 KiB frame of this guest; it holds a
+ *            struct hv_vcpu_shared at offset 0
+ *   OUT  r0  0
+ *   ERRORS
+ *        HV_EINVAL  not 4 KiB aligned
+ *        HV_EPERM   not this guest's memory
+ *        HV_EBUSY   the frame is a pinned page table
+ *
+ * NOTES
+ *   Until a page is registered no upcall is made: faults stop the guest
+ *   as with interface version 0.1. The frame can never be pinned as a
+ *   table while registered. Registering another frame releases this one.
+ */
+#define HV_OP_VCPU_REGISTER 12
+
+/*
+ * HV_OP_VCPU_CALLBACKS: set the upcall entry points.
+ *
+ *   IN   r0  guest virtual address of a struct hv_callbacks
+ *   OUT  r0  0
+ *   ERRORS
+ *        HV_EFAULT  the structure is not readable
+ *        HV_EINVAL  a reserved field is not 0
+ *
+ * An entry of 0 means none: that exception then stops the guest.
+ */
+#define HV_OP_VCPU_CALLBACKS 13
+
+/*
+ * HV_OP_IRET: return from an upcall (or enter user mode the first time).
+ *
+ *   IN   r0  guest virtual address of a struct hv_frame
+ *   OUT  on success the call does not return: execution continues with
+ *        the frame's registers in the frame's virtual mode; returning to
+ *        user mode loads shared->user_tls into TPIDRURO
+ *   ERRORS (r0, execution continues after the call)
+ *        HV_EPERM   no shared vCPU page is registered
+ *        HV_EFAULT  the frame is not readable
+ *        HV_EINVAL  the virtual CPSR names another mode than 0x10 or
+ *                   0x13, or has A, F, J or reserved bits set
+ */
+#define HV_OP_IRET 14
+
+/*
+ * HV_OP_EVENTS_CHECK: have pending events delivered now.
+ *
+ *   IN   none
+ *   OUT  r0  0
+ *   ERRORS none
+ *
+ * A guest that unmasks events (shared->events_masked = 0) and finds
+ * shared->events_pending non-zero makes this call; if events are still
+ * unmasked and pending on the way back, the event upcall is made before
+ * the instruction after the call runs.
+ */
+#define HV_OP_EVENTS_CHECK 15
+
+/*
+ * HV_OP_BLOCK: sleep until an event is pending.
+ *
+ *   IN   none
+ *   OUT  r0  0, once shared->events_pending is non-zero (at once if it
+ *            already is). Masking does not matter: a guest that blocks
+ *            with events masked wakes up and must unmask to take them.
+ *   ERRORS
+ *        HV_EPERM   no shared vCPU page is registered (nothing could
+ *                   ever wake the guest)
+ *
+ * This is the idle instruction of a guest: WFI in USR mode does not trap
+ * and would only stall until the next interrupt of anyone.
+ */
+#define HV_OP_BLOCK 18
+
+/*
+ * HV_OP_VFP: the guest's own VFP/NEON enable bit (its view of FPEXC.EN).
+ *
+ *   IN   r0  HV_VFP_ENABLE, HV_VFP_DISABLE or HV_VFP_STATUS
+ *   OUT  r0  HV_VFP_STATUS: HV_VFP_FPEXC_EN if enabled, else 0;
+ *            otherwise 0
+ *   ERRORS
+ *        HV_EINVAL  unknown operation
+ *        HV_ENOSYS  the core has no VFP/NEON unit (HV_FEAT_VFP is clear)
+ *
+ * NOTES
+ *   Every guest has its own VFP/NEON registers (d0-d31, FPSCR); the
+ *   monitor switches them lazily and no guest ever sees another's. A
+ *   guest starts enabled. While disabled, any VFP/NEON instruction gives
+ *   its kernel an HV_UPCALL_UNDEFINED (or stops it without one), which is
+ *   how a kernel switches per-task state lazily. FPEXC itself is
+ *   privileged: these are the only FPEXC bits a guest controls; the
+ *   cores' VFPv3 raises no trapped floating-point exceptions.
+ */
+#define HV_OP_VFP 27
+#define HV_VFP_ENABLE 0
+#define HV_VFP_DISABLE 1
+#define HV_VFP_STATUS 2
+#define HV_VFP_FPEXC_EN (1u << 30)
+
+#endif /* HVABI_VCPU_H */

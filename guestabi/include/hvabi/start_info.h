@@ -15,11 +15,11 @@
  * bytes for the initial stack, the device tree if the guest has one (4 KiB
  * aligned), then free memory down to the image at mem_base +
  * image_offset. The translation tables in use are the
- * initial ones (<hv/mmu.h>), pinned. The guest may reuse the start-info
+ * initial ones (<hvabi/mmu.h>), pinned. The guest may reuse the start-info
  * page once it has read what it needs.
  */
-#ifndef HV_START_INFO_H
-#define HV_START_INFO_H
+#ifndef HVABI_START_INFO_H
+#define HVABI_START_INFO_H
 
 #include "abi.h"
 
@@ -41,7 +41,7 @@ struct hv_start_info {
     uint32_t pt_l2_count;  /* initial L2 frames, contiguous */
     uint32_t clock_page;   /* physical page of the guest clock counter */
     uint32_t clock_offset; /* the counter register's offset in it */
-    uint32_t clock_hz;     /* its rate (<hv/vcpu.h>, TIME) */
+    uint32_t clock_hz;     /* its rate (<hvabi/vcpu.h>, TIME) */
     uint32_t image_offset; /* the image is at mem_base + image_offset */
     uint32_t dtb_offset;   /* its device tree at mem_base + dtb_offset, */
     uint32_t dtb_size;     /* of this many bytes; 0 if it has none */
@@ -50,4 +50,4 @@ struct hv_start_info {
 HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 64 + HV_CMDLINE_MAX,
                  hv_start_info_size);
 
-#endif /* HV_START_INFO_H */
+#endif /* HVABI_START_INFO_H */

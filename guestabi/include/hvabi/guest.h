@@ -2,12 +2,12 @@
 /*
  * Inline hypercall wrappers for guests written in C (ARM or Thumb).
  *
- * Each wrapper is one SVC following <hv/abi.h>. On a non-ARM compiler the
+ * Each wrapper is one SVC following <hvabi/abi.h>. On a non-ARM compiler the
  * wrappers are left out, so the rest of the ABI can still be included by
  * host tools.
  */
-#ifndef HV_GUEST_H
-#define HV_GUEST_H
+#ifndef HVABI_GUEST_H
+#define HVABI_GUEST_H
 
 #include "hypercall.h"
 #include "start_info.h"
@@ -203,7 +203,7 @@ static HV_INLINE int32_t hv_console_read(void *buf, uint32_t size)
 }
 
 /*
- * The guest clock in nanoseconds, without a trap (<hv/vcpu.h>, TIME):
+ * The guest clock in nanoseconds, without a trap (<hvabi/vcpu.h>, TIME):
  * @shared is the registered page, @counter the mapped counter register.
  */
 static HV_INLINE uint64_t
@@ -233,4 +233,4 @@ static HV_INLINE int32_t hv_vfp(uint32_t op)
 
 #endif /* __arm__ */
 
-#endif /* HV_GUEST_H */
+#endif /* HVABI_GUEST_H */

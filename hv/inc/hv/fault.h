@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Entry points from the arch exception code into generic handling. */
-#ifndef HV_HYPERCALL_DISPATCH_H
-#define HV_HYPERCALL_DISPATCH_H
+/* A guest's fault: reflected to its kernel, or the guest is stopped. */
+#ifndef HV_FAULT_H
+#define HV_FAULT_H
 
 #include "hv/vm.h"
-
-/** Handles the hypercall in @vm's saved registers; returns regs to run. */
-struct arch_regs *hypercall_handle(struct vm *vm);
 
 /** What a guest did wrong, for the one-line report. */
 struct fault_info {
@@ -24,4 +21,4 @@ struct fault_info {
  */
 struct arch_regs *fault_guest(struct vm *vm, const struct fault_info *fault);
 
-#endif /* HV_HYPERCALL_DISPATCH_H */
+#endif /* HV_FAULT_H */
