@@ -203,31 +203,24 @@ static bool assign_check_monitor(const struct board_desc *b,
                                  const struct vm_device *dev, char *err,
                                  size_t err_size)
 {
-    const struct {
-        uint32_t pa;
-        uint32_t size;
-        const char *what;
-    } mine[] = {
-        {(uint32_t)pa_addr(b->uart), b->uart_size, "console UART"},
-        {(uint32_t)pa_addr(b->gic_dist), b->gic_dist_size, "GIC distributor"},
-        {(uint32_t)pa_addr(b->gic_cpu), b->gic_cpu_size, "GIC CPU interface"},
-        {(uint32_t)pa_addr(b->timer), b->timer_size, "SP804 timer"},
-        {(uint32_t)pa_addr(b->global_timer),
-         b->has_global_timer ? b->global_timer_size : 0, "global timer"},
-    };
-    for (unsigned int k = 0; k < ARRAY_SIZE(mine); k++) {
-        uint32_t first = mine[k].pa & ~0xfffu;
-        uint64_t end = ALIGN_UP((uint64_t)mine[k].pa + mine[k].size, 4096u);
-        if (mine[k].size == 0 || !assign_overlap(dev->pa, dev->size, first,
-                                                 (uint32_t)(end - first))) {
-            continue;
+    for (unsigned int k = 0; k < DRIVER_KINDS; k++) {
+        const struct board_device *mine = &b->devices[k];
+        for (uint32_t r = 0; mine->driver && r < mine->reg_count; r++) {
+            uint32_t pa = (uint32_t)pa_addr(mine->reg[r].base);
+            uint32_t first = pa & ~0xfffu;
+            uint64_t end = ALIGN_UP((uint64_t)pa + mine->reg[r].size, 4096u);
+            if (!assign_overlap(dev->pa, dev->size, first,
+                                (uint32_t)(end - first))) {
+                continue;
+            }
+            snprintf(err, err_size,
+                     WHAT ": guest '%s': device region 0x%08x-0x%08x holds "
+                          "the monitor's %s (0x%08x-0x%08x)",
+                     g->name, (unsigned)dev->pa,
+                     assign_last(dev->pa, dev->size), mine->driver->regs[r],
+                     (unsigned)first, (unsigned)(end - 1));
+            return false;
         }
-        snprintf(err, err_size,
-                 WHAT ": guest '%s': device region 0x%08x-0x%08x holds the "
-                      "monitor's %s (0x%08x-0x%08x)",
-                 g->name, (unsigned)dev->pa, assign_last(dev->pa, dev->size),
-                 mine[k].what, (unsigned)first, (unsigned)(end - 1));
-        return false;
     }
     return true;
 }
@@ -279,7 +272,12 @@ static bool assign_check_irqs(const struct board_desc *b,
     const struct assign_guest *c = &guests[g];
     for (uint32_t i = 0; i < c->hw->irq_count; i++) {
         uint32_t irq = c->hw->irqs[i];
-        if (irq == b->timer_irq || irq == b->uart_irq) {
+        bool mine = false;
+        for (unsigned int k = 0; k < DRIVER_KINDS; k++) {
+            const struct driver *d = b->devices[k].driver;
+            mine |= d && (d->flags & DRIVER_IRQ) && b->devices[k].irq == irq;
+        }
+        if (mine) {
             snprintf(err, err_size,
                      WHAT ": guest '%s': interrupt %u is the monitor's",
                      c->name, (unsigned)irq);

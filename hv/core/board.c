@@ -24,20 +24,6 @@ static bool board_fail_node(const void *fdt, int node, const char *prop,
     return fdt_util_fail(fdt, node, prop, problem, WHAT, err, err_size);
 }
 
-static int board_find(const void *fdt, const char *const *compatibles,
-                      const char *role, char *err, size_t err_size)
-{
-    for (const char *const *c = compatibles; *c; c++) {
-        int node = fdt_node_offset_by_compatible(fdt, -1, *c);
-        if (node >= 0) {
-            return node;
-        }
-    }
-    snprintf(err, err_size, WHAT ": no node compatible with \"%s\" (%s)",
-             compatibles[0], role);
-    return -1;
-}
-
 /* The reg entry @index of @node: one address cell, one size cell. */
 static bool board_reg(const void *fdt, int node, int index, paddr_t *addr,
                       uint32_t *size, char *err, size_t err_size)
@@ -291,16 +277,154 @@ static bool board_windows(const void *fdt, int managed,
     return true;
 }
 
+/*
+ * The node the board designates for @kind: the console by /chosen
+ * "stdout-path" (a path or an alias, options after ':' ignored), the
+ * interrupt controller by the root's "interrupt-parent", else as the node
+ * marked "interrupt-controller". -1 if it designates none; -2 (and @err)
+ * if the designation is broken.
+ */
+static int board_designated(const void *fdt, uint32_t kind, char *err,
+                            size_t err_size)
+{
+    int len;
+    if (kind == DRIVER_UART) {
+        int chosen = fdt_path_offset(fdt, "/chosen");
+        const char *path =
+            chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
+        if (!path) {
+            return -1;
+        }
+        const char *end = memchr(path, ':', (size_t)len);
+        int node = fdt_path_offset_namelen(
+            fdt, path,
+            end ? (int)(end - path) : (int)strnlen(path, (size_t)len));
+        if (node < 0) {
+            board_fail_node(fdt, chosen, "stdout-path", "names no node", err,
+                            err_size);
+            return -2;
+        }
+        return node;
+    }
+    if (kind != DRIVER_IRQCHIP) {
+        return -1;
+    }
+    const fdt32_t *parent = fdt_getprop(fdt, 0, "interrupt-parent", &len);
+    if (parent) {
+        int node =
+            len == 4 ? fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(parent[0]))
+                     : -1;
+        if (node < 0) {
+            board_fail_node(fdt, 0, "interrupt-parent", "names no node", err,
+                            err_size);
+            return -2;
+        }
+        return node;
+    }
+    for (int node = fdt_next_node(fdt, -1, NULL); node >= 0;
+         node = fdt_next_node(fdt, node, NULL)) {
+        if (fdt_getprop(fdt, node, "interrupt-controller", NULL)) {
+            return node;
+        }
+    }
+    return -1;
+}
+
+/* The driver of @kind for @node: the first of its compatible strings one
+ * handles. */
+static const struct driver *board_match(const void *fdt, int node,
+                                        uint32_t kind, char *err,
+                                        size_t err_size)
+{
+    const char *c;
+    for (int i = 0;
+         (c = fdt_stringlist_get(fdt, node, "compatible", i, NULL)) != NULL;
+         i++) {
+        const struct driver *d = driver_find(kind, c);
+        if (d) {
+            return d;
+        }
+    }
+    char path[48];
+    fdt_util_path(fdt, node, path, sizeof(path));
+    c = fdt_stringlist_get(fdt, node, "compatible", 0, NULL);
+    snprintf(err, err_size,
+             WHAT ": node %s: no driver for compatible \"%s\" (%s)", path,
+             c ? c : "", driver_kind_name(kind));
+    return NULL;
+}
+
+/* The first node compatible with a driver of @kind, in the registry's
+ * order; -1 if none is, with a message listing what would do. */
+static int board_search(const void *fdt, uint32_t kind,
+                        const struct driver **driver, char *err,
+                        size_t err_size)
+{
+    const struct driver *d;
+    size_t n =
+        (size_t)snprintf(err, err_size, WHAT ": no node compatible with");
+    const char *sep = " ";
+    for (size_t i = 0; (d = driver_at(i)) != NULL; i++) {
+        for (const char *const *c = d->compatible; d->kind == kind && *c; c++) {
+            int node = fdt_node_offset_by_compatible(fdt, -1, *c);
+            if (node >= 0) {
+                *driver = d;
+                return node;
+            }
+            if (n < err_size) {
+                n += (size_t)snprintf(err + n, err_size - n, "%s\"%s\"", sep,
+                                      *c);
+            }
+            sep = ", ";
+        }
+    }
+    if (n < err_size) {
+        snprintf(err + n, err_size - n, " (%s)", driver_kind_name(kind));
+    }
+    return -1;
+}
+
+/* The device of @kind: its node, driver, reg windows, interrupt and
+ * rate. Only the clock is optional. */
+static bool board_device(const void *fdt, uint32_t kind,
+                         struct board_device *dev, char *err, size_t err_size)
+{
+    const struct driver *d = NULL;
+    int node = board_designated(fdt, kind, err, err_size);
+    if (node == -2) {
+        return false;
+    }
+    if (node >= 0) {
+        d = board_match(fdt, node, kind, err, err_size);
+        if (!d) {
+            return false;
+        }
+    } else {
+        node = board_search(fdt, kind, &d, err, err_size);
+        if (node < 0) {
+            return kind == DRIVER_CLOCK;
+        }
+    }
+    dev->driver = d;
+    fdt_util_path(fdt, node, dev->node, sizeof(dev->node));
+    for (dev->reg_count = 0;
+         dev->reg_count < BOARD_DEVICE_REGS && d->regs[dev->reg_count];
+         dev->reg_count++) {
+        if (!board_reg(fdt, node, (int)dev->reg_count,
+                       &dev->reg[dev->reg_count].base,
+                       &dev->reg[dev->reg_count].size, err, err_size)) {
+            return false;
+        }
+    }
+    return (!(d->flags & DRIVER_IRQ) ||
+            board_irq(fdt, node, &dev->irq, err, err_size)) &&
+           (!(d->flags & DRIVER_HZ) ||
+            board_hz(fdt, node, &dev->hz, err, err_size));
+}
+
 bool board_parse(const void *fdt, struct board_desc *board, char *err,
                  size_t err_size)
 {
-    static const char *const uart_compat[] = {"arm,pl011", NULL};
-    static const char *const gic_compat[] = {"arm,cortex-a9-gic", "arm,pl390",
-                                             NULL};
-    static const char *const timer_compat[] = {"arm,sp804", NULL};
-    static const char *const gt_compat[] = {"arm,cortex-a9-global-timer", NULL};
-    int node;
-
     memset(board, 0, sizeof(*board));
     const char *model = fdt_getprop(fdt, 0, "model", NULL);
     snprintf(board->model, sizeof(board->model), "%s",
@@ -310,41 +434,10 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
     if (memory < 0 || !board_windows(fdt, memory, board, err, err_size)) {
         return false;
     }
-
-    node = board_find(fdt, uart_compat, "console UART", err, err_size);
-    if (node < 0 ||
-        !board_reg(fdt, node, 0, &board->uart, &board->uart_size, err,
-                   err_size) ||
-        !board_irq(fdt, node, &board->uart_irq, err, err_size)) {
-        return false;
-    }
-
-    node = board_find(fdt, gic_compat, "interrupt controller", err, err_size);
-    if (node < 0 ||
-        !board_reg(fdt, node, 0, &board->gic_dist, &board->gic_dist_size, err,
-                   err_size) ||
-        !board_reg(fdt, node, 1, &board->gic_cpu, &board->gic_cpu_size, err,
-                   err_size)) {
-        return false;
-    }
-
-    node = board_find(fdt, timer_compat, "preemption timer", err, err_size);
-    if (node < 0 ||
-        !board_reg(fdt, node, 0, &board->timer, &board->timer_size, err,
-                   err_size) ||
-        !board_irq(fdt, node, &board->timer_irq, err, err_size) ||
-        !board_hz(fdt, node, &board->timer_hz, err, err_size)) {
-        return false;
-    }
-
-    node = fdt_node_offset_by_compatible(fdt, -1, gt_compat[0]);
-    if (node >= 0) {
-        if (!board_reg(fdt, node, 0, &board->global_timer,
-                       &board->global_timer_size, err, err_size) ||
-            !board_hz(fdt, node, &board->global_timer_hz, err, err_size)) {
+    for (uint32_t kind = 0; kind < DRIVER_KINDS; kind++) {
+        if (!board_device(fdt, kind, &board->devices[kind], err, err_size)) {
             return false;
         }
-        board->has_global_timer = true;
     }
     return true;
 }

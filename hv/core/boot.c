@@ -8,6 +8,8 @@
 #include "hv/boot.h"
 
 #include <libfdt.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #include "hv/arch.h"
 #include "hv/assign.h"
@@ -15,16 +17,19 @@
 #include "hv/clock.h"
 #include "hv/config.h"
 #include "hv/console.h"
-#include "hv/drivers.h"
+#include "hv/driver.h"
 #include "hv/evtchn.h"
 #include "hv/fdt_util.h"
 #include "hv/irq.h"
+#include "hv/irqchip.h"
 #include "hv/manifest.h"
 #include "hv/mem.h"
 #include "hv/pkg.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
+#include "hv/timer_dev.h"
+#include "hv/uart.h"
 
 #include "hv/version.h" /* generated at build time */
 
@@ -32,9 +37,17 @@ static struct board_desc boot_board;
 static struct manifest boot_manifest;
 static char boot_err[256];
 
-static noreturn void boot_fail(const char *err)
+/* Every boot error ends here: one line naming what is wrong, then halt. */
+static noreturn void __attribute__((format(printf, 1, 2)))
+boot_fail(const char *fmt, ...)
 {
-    dlog("boot failed: %s", err);
+    static char line[sizeof(boot_err)];
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(line, sizeof(line), fmt, args);
+    va_end(args);
+    dlog("boot failed: %s", line);
     arch_halt(HV_HALT_BOOT_ERROR);
 }
 
@@ -53,7 +66,7 @@ static void boot_check_assignments(const struct board_desc *b,
         guests[i] = (struct assign_guest){m->guests[i].name, &m->guests[i].hw};
     }
     if (!assign_check(b, guests, m->count, boot_err, sizeof(boot_err))) {
-        boot_fail(boot_err);
+        boot_fail("%s", boot_err);
     }
     for (unsigned int i = 0; i < m->count; i++) {
         if (assign_dma_warning(&guests[i], line, sizeof(line))) {
@@ -66,10 +79,9 @@ static void *boot_map(paddr_t pa, size_t size, const char *what)
 {
     void *va = arch_mm_map_device(pa, size);
     if (!va) {
-        dlog("boot failed: cannot map %s at 0x%08x (monitor device window "
-             "full, or it crosses a 1 MiB boundary)",
-             what, (unsigned)pa_addr(pa));
-        arch_halt(HV_HALT_BOOT_ERROR);
+        boot_fail("cannot map %s at 0x%08x (monitor device window full, or "
+                  "it crosses a 1 MiB boundary)",
+                  what, (unsigned)pa_addr(pa));
     }
     return va;
 }
@@ -80,34 +92,40 @@ static const void *boot_fdt(const struct pkg *pkg, uint32_t type,
     const struct hvpkg_entry *e = pkg_find(pkg, type, NULL);
     const void *fdt = pkg_payload(pkg, e);
     if (!fdt_util_header_ok(fdt, e->size, what, boot_err, sizeof(boot_err))) {
-        boot_fail(boot_err);
+        boot_fail("%s", boot_err);
     }
     return fdt;
 }
 
+/* Maps the reg windows of @kind's device into @regs, for its driver's
+ * probe (which returns the interface of that kind). */
+static const struct board_device *boot_probe(const struct board_desc *b,
+                                             uint32_t kind, void **regs)
+{
+    const struct board_device *d = &b->devices[kind];
+    for (uint32_t i = 0; i < d->reg_count; i++) {
+        regs[i] = boot_map(d->reg[i].base, d->reg[i].size, d->driver->regs[i]);
+    }
+    return d;
+}
+
 static void boot_devices(const struct board_desc *b)
 {
-    gic_init(boot_map(b->gic_dist, 4096, "GIC distributor"),
-             boot_map(b->gic_cpu, 256, "GIC CPU interface"));
-    sp804_init(boot_map(b->timer, 4096, "SP804 timer"), b->timer_hz);
-    timer_set_device(sp804_program_ns);
-    if (b->has_global_timer) {
-        a9gt_init(boot_map(b->global_timer, 32, "global timer"));
-        clock_set_source(a9gt_counter, b->global_timer_hz);
-    } else {
-        clock_set_source(sp804_counter, b->timer_hz);
+    void *regs[BOARD_DEVICE_REGS];
+    const struct board_device *d = boot_probe(b, DRIVER_IRQCHIP, regs);
+    irqchip = d->driver->probe.irqchip(d, regs);
+    d = boot_probe(b, DRIVER_TIMER, regs);
+    tick_timer = d->driver->probe.timer(d, regs);
+    /* The finest counter is the clock. */
+    clock_offer(tick_timer);
+    if (b->devices[DRIVER_CLOCK].driver) {
+        d = boot_probe(b, DRIVER_CLOCK, regs);
+        clock_offer(d->driver->probe.clock(d, regs));
     }
-    /* Timer 2's value register: readable by guests without a trap. */
-    clock_set_guest_counter(sp804_counter, b->timer_hz,
-                            pa_init(pa_addr(b->timer) & ~0xfffu),
-                            (uint32_t)(pa_addr(b->timer) & 0xfffu) + 0x24);
-    irq_set_tick(b->timer_irq);
-    gic_enable(b->timer_irq);
-    static const struct evtchn_irqchip chip = {gic_enable, gic_disable};
-    evtchn_set_irqchip(&chip);
-    irq_set_console(b->uart_irq);
-    pl011_enable_rx_irq();
-    gic_enable(b->uart_irq);
+    irq_set_tick(b->devices[DRIVER_TIMER].irq);
+    irqchip->enable(b->devices[DRIVER_TIMER].irq);
+    irq_set_console(b->devices[DRIVER_UART].irq);
+    irqchip->enable(b->devices[DRIVER_UART].irq);
 }
 
 static void boot_memory(const struct board_desc *b, const struct boot_params *p)
@@ -119,11 +137,10 @@ static void boot_memory(const struct board_desc *b, const struct boot_params *p)
         ALIGN_UP((uint32_t)pa_addr(p->reserved_end), HV_MEM_GRANULE);
 
     if (mon_start < ram_start || free_start > ram_end) {
-        dlog("boot failed: monitor and package at 0x%08x-0x%08x are not "
-             "inside RAM 0x%08x-0x%08x from the board device tree",
-             (unsigned)mon_start, (unsigned)free_start - 1, (unsigned)ram_start,
-             (unsigned)ram_end - 1);
-        arch_halt(HV_HALT_BOOT_ERROR);
+        boot_fail("monitor and package at 0x%08x-0x%08x are not inside RAM "
+                  "0x%08x-0x%08x from the board device tree",
+                  (unsigned)mon_start, (unsigned)free_start - 1,
+                  (unsigned)ram_start, (unsigned)ram_end - 1);
     }
     mem_init(pa_init(free_start), ram_end - free_start);
     pt_init(pa_init(free_start), ram_end - free_start);
@@ -141,19 +158,18 @@ noreturn void boot_start(const struct boot_params *p)
     if (!base || !pkg_open(&pkg, base, reach, boot_err, sizeof(boot_err)) ||
         !pkg_check_monitor(&pkg, p->monitor, p->monitor_size, boot_err,
                            sizeof(boot_err))) {
-        boot_fail(base ? boot_err : "boot package is out of reach");
+        boot_fail("%s", base ? boot_err : "boot package is out of reach");
     }
 
     const void *board_fdt =
         boot_fdt(&pkg, HVPKG_TYPE_BOARD_DTB, "board device tree");
     if (!board_parse(board_fdt, &boot_board, boot_err, sizeof(boot_err))) {
-        boot_fail(boot_err);
+        boot_fail("%s", boot_err);
     }
-    pl011_init(boot_map(boot_board.uart, 4096, "console UART"));
-    /* A PL011's FIFO depth (r1p5; 16 before). */
-    static const struct console_uart uart = {pl011_try_putc, pl011_putc,
-                                             pl011_tx_irq, 32};
-    console_set_output(&uart);
+    void *regs[BOARD_DEVICE_REGS];
+    const struct board_device *uart =
+        boot_probe(&boot_board, DRIVER_UART, regs);
+    console_set_output(uart->driver->probe.uart(uart, regs));
     dlog("hv %s, guest ABI %u.%u, board \"%s\"", HV_VERSION_STRING,
          (unsigned)HV_ABI_VERSION_MAJOR, (unsigned)HV_ABI_VERSION_MINOR,
          boot_board.model);
@@ -167,15 +183,14 @@ noreturn void boot_start(const struct boot_params *p)
     const void *manifest_fdt = boot_fdt(&pkg, HVPKG_TYPE_MANIFEST, "manifest");
     if (!manifest_parse(manifest_fdt, &pkg, &boot_manifest, boot_err,
                         sizeof(boot_err))) {
-        boot_fail(boot_err);
+        boot_fail("%s", boot_err);
     }
     boot_check_assignments(&boot_board, &boot_manifest);
     vm_pool_init();
     for (unsigned int i = 0; i < boot_manifest.count; i++) {
         if (!vm_create(&boot_manifest.guests[i])) {
-            dlog("boot failed: guest '%s' could not be created",
-                 boot_manifest.guests[i].name);
-            arch_halt(HV_HALT_BOOT_ERROR);
+            boot_fail("guest '%s' could not be created",
+                      boot_manifest.guests[i].name);
         }
     }
     dlog("starting %u guest(s)", boot_manifest.count);

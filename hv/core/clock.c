@@ -10,10 +10,10 @@
 static uint64_t (*clock_read)(void);
 static uint32_t clock_hz;
 
-void clock_set_source(uint64_t (*read_ticks)(void), uint32_t hz)
+void clock_set_source(const struct timer_dev *dev)
 {
-    clock_read = read_ticks;
-    clock_hz = hz;
+    clock_read = dev ? dev->counter : NULL;
+    clock_hz = dev ? dev->hz : 0;
 }
 
 static uint64_t clock_convert(uint64_t ticks, uint32_t hz)
@@ -29,13 +29,23 @@ static uint32_t clock_guest_rate;
 static paddr_t clock_guest_pa;
 static uint32_t clock_guest_reg;
 
-void clock_set_guest_counter(uint64_t (*read)(void), uint32_t hz, paddr_t page,
-                             uint32_t offset)
+void clock_set_guest_counter(const struct timer_dev *dev)
 {
-    clock_guest_read = read;
-    clock_guest_rate = hz;
-    clock_guest_pa = page;
-    clock_guest_reg = offset;
+    clock_guest_read = dev ? dev->counter : NULL;
+    clock_guest_rate = dev ? dev->hz : 0;
+    clock_guest_pa = dev ? dev->guest_page : pa_init(0);
+    clock_guest_reg = dev ? dev->guest_offset : 0;
+}
+
+void clock_offer(const struct timer_dev *dev)
+{
+    if (dev->counter && (!clock_read || dev->hz > clock_hz)) {
+        clock_set_source(dev);
+    }
+    if (dev->counter && pa_addr(dev->guest_page) != 0 &&
+        pa_addr(clock_guest_pa) == 0) {
+        clock_set_guest_counter(dev);
+    }
 }
 
 void clock_guest_now(uint64_t *ns, uint32_t *ticks)

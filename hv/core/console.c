@@ -33,8 +33,6 @@ _Static_assert(HV_MAX_VMS *(HV_CONSOLE_GUEST_QUOTA + HV_CONSOLE_LINE_OUT_MAX) <=
 _Static_assert(HV_CONSOLE_LINE_OUT_MAX <= HV_CONSOLE_GUEST_QUOTA,
                "a guest's longest line fits its share");
 
-static const struct console_uart *console_uart;
-
 static char console_out[HV_CONSOLE_OUT_SIZE];
 static uint8_t console_out_owner[HV_CONSOLE_OUT_SIZE];
 static uint32_t console_out_head;
@@ -49,7 +47,7 @@ static uint32_t console_in_head;
 static uint32_t console_in_len;
 static uint32_t console_in_dropped;
 
-void console_set_output(const struct console_uart *uart)
+void console_set_output(const struct uart_ops *uart)
 {
     console_uart = uart;
     console_out_head = 0;

@@ -7,14 +7,8 @@
  */
 #include "hv/evtchn.h"
 
+#include "hv/irqchip.h"
 #include "hv/vcpu.h"
-
-static const struct evtchn_irqchip *evtchn_chip;
-
-void evtchn_set_irqchip(const struct evtchn_irqchip *chip)
-{
-    evtchn_chip = chip;
-}
 
 void evtchn_init_vm(struct vm *vm)
 {
@@ -52,8 +46,8 @@ static void evtchn_free(struct vm *vm, unsigned int port)
     struct evtchn_port *p = &vm->ports[port];
     if (p->kind == EVTCHN_INTERDOMAIN) {
         evtchn_disconnect(vm, p);
-    } else if (p->kind == EVTCHN_IRQ && evtchn_chip) {
-        evtchn_chip->disable(p->irq);
+    } else if (p->kind == EVTCHN_IRQ && irqchip) {
+        irqchip->disable(p->irq);
     }
     *p = (struct evtchn_port){0};
 }
@@ -173,8 +167,8 @@ int32_t evtchn_bind_irq(struct vm *vm, uint32_t irq)
     }
     vm->ports[port].kind = EVTCHN_IRQ;
     vm->ports[port].irq = (uint16_t)irq;
-    if (evtchn_chip) {
-        evtchn_chip->enable(irq);
+    if (irqchip) {
+        irqchip->enable(irq);
     }
     return port;
 }
@@ -187,8 +181,8 @@ int32_t evtchn_unmask(struct vm *vm, uint32_t port)
     if (vm->ports[port].kind != EVTCHN_IRQ) {
         return -HV_EINVAL;
     }
-    if (evtchn_chip) {
-        evtchn_chip->enable(vm->ports[port].irq);
+    if (irqchip) {
+        irqchip->enable(vm->ports[port].irq);
     }
     return HV_OK;
 }
@@ -204,8 +198,8 @@ bool evtchn_route_irq(uint32_t irq)
             if (vm->ports[i].kind == EVTCHN_IRQ && vm->ports[i].irq == irq) {
                 /* Level-triggered devices keep asserting until the guest
                  * has served them: off until HV_OP_EVTCHN_UNMASK. */
-                if (evtchn_chip) {
-                    evtchn_chip->disable(irq);
+                if (irqchip) {
+                    irqchip->disable(irq);
                 }
                 vcpu_raise(vm, 1u << i);
                 return true;

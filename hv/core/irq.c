@@ -7,14 +7,16 @@
 #include "hv/irq.h"
 
 #include "hv/console.h"
-#include "hv/drivers.h"
 #include "hv/evtchn.h"
+#include "hv/irqchip.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
+#include "hv/timer_dev.h"
+#include "hv/uart.h"
 #include "hv/vcpu.h"
 
-static uint32_t irq_tick = GIC_SPURIOUS;
-static uint32_t irq_console = GIC_SPURIOUS;
+static uint32_t irq_tick = IRQCHIP_SPURIOUS;
+static uint32_t irq_console = IRQCHIP_SPURIOUS;
 
 void irq_set_console(uint32_t irq)
 {
@@ -29,8 +31,8 @@ void irq_set_tick(uint32_t irq)
 void irq_handle(void)
 {
     for (;;) {
-        uint32_t irq = gic_ack();
-        if (irq == GIC_SPURIOUS) {
+        uint32_t irq = irqchip->ack();
+        if (irq == IRQCHIP_SPURIOUS) {
             /* The UART's transmit interrupt, and every tick as a
              * fallback, move queued console output on. */
             console_drain();
@@ -40,7 +42,7 @@ void irq_handle(void)
             /* Even if reprogramming already cleared the timer's own
              * interrupt, this is the monitor's: run the timer work, and
              * never disable it as an unowned interrupt. */
-            (void)sp804_tick_ack();
+            (void)tick_timer->ack();
             vcpu_check_timers();
             if (timer_slice_over()) {
                 sched_tick();
@@ -55,8 +57,8 @@ void irq_handle(void)
             /* Acknowledge first, then drain: a byte arriving after the
              * last read raises the interrupt again instead of waiting
              * unseen in the FIFO. */
-            pl011_ack();
-            while ((c = pl011_getc()) >= 0) {
+            console_uart->ack();
+            while ((c = console_uart->getc()) >= 0) {
                 any |= console_input_put((char)c);
             }
             if (any) {
@@ -64,9 +66,9 @@ void irq_handle(void)
             }
         } else if (!evtchn_route_irq(irq)) {
             /* Nobody owns it: keep it from firing again. */
-            gic_disable(irq);
+            irqchip->disable(irq);
             dlog("unexpected interrupt %u, disabled", (unsigned)irq);
         }
-        gic_end(irq);
+        irqchip->end(irq);
     }
 }

@@ -3,15 +3,10 @@
 
 #include "hv/clock.h"
 #include "hv/config.h"
+#include "hv/timer_dev.h"
 #include "hv/vm.h"
 
-static void (*timer_program)(uint64_t ns);
 static uint64_t timer_slice_end;
-
-void timer_set_device(void (*program_ns)(uint64_t ns))
-{
-    timer_program = program_ns;
-}
 
 void timer_start_slice(uint32_t weight)
 {
@@ -34,8 +29,8 @@ void timer_reprogram(void)
             next = vm->timer_deadline;
         }
     }
-    if (timer_program) {
+    if (tick_timer) {
         uint64_t now = clock_now_ns();
-        timer_program(next > now ? next - now : 0);
+        tick_timer->program_ns(next > now ? next - now : 0);
     }
 }

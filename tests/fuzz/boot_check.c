@@ -31,14 +31,34 @@ void fuzz_check_board(const struct board_desc *b)
         (uint64_t)ram + b->ram_size > 0x100000000ull) {
         bc_fail("RAM not 1 MiB-aligned, empty or beyond 4 GiB", "board", ram);
     }
-    if (b->uart_irq < 16 || b->uart_irq > 1019 || b->timer_irq < 16 ||
-        b->timer_irq > 1019) {
-        bc_fail("interrupt ID outside 16-1019", "board",
-                b->uart_irq < 16 || b->uart_irq > 1019 ? b->uart_irq
-                                                       : b->timer_irq);
-    }
-    if (b->timer_hz == 0 || (b->has_global_timer && b->global_timer_hz == 0)) {
-        bc_fail("zero clock frequency", "board", 0);
+    /* Every role but the clock has a device; each has the reg windows,
+     * interrupt and rate its driver asks for. */
+    for (uint32_t k = 0; k < DRIVER_KINDS; k++) {
+        const struct board_device *d = &b->devices[k];
+        if (!d->driver) {
+            if (k != DRIVER_CLOCK) {
+                bc_fail("no device for a role", "board", k);
+            }
+            continue;
+        }
+        if (d->driver->kind != k || !bc_terminated(d->node, sizeof(d->node))) {
+            bc_fail("device of the wrong kind or unterminated path", "board",
+                    k);
+        }
+        for (uint32_t r = 0; r < d->reg_count; r++) {
+            if (d->reg[r].size == 0 || !d->driver->regs[r]) {
+                bc_fail("empty or unnamed reg window", d->node, r);
+            }
+        }
+        if (d->reg_count > BOARD_DEVICE_REGS || d->driver->regs[d->reg_count]) {
+            bc_fail("reg windows missing", d->node, d->reg_count);
+        }
+        if ((d->driver->flags & DRIVER_IRQ) && (d->irq < 16 || d->irq > 1019)) {
+            bc_fail("interrupt ID outside 16-1019", d->node, d->irq);
+        }
+        if ((d->driver->flags & DRIVER_HZ) && d->hz == 0) {
+            bc_fail("zero clock frequency", d->node, 0);
+        }
     }
 }
 

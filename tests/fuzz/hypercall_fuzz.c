@@ -32,7 +32,7 @@
 
 #include "hv/clock.h"
 #include "hv/console.h"
-#include "hv/drivers.h"
+#include "hv/driver.h"
 #include "hv/evtchn.h"
 #include "hv/fault.h"
 #include "hv/hypercall.h"
@@ -102,16 +102,18 @@ static void hc_devices(void)
 {
     fake_drivers_reset();
     fake_set_wfi_hook(hc_wfi);
-    timer_set_device(sp804_program_ns);
-    clock_set_source(hc_counter, TIMER_HZ);
-    clock_set_guest_counter(hc_counter, TIMER_HZ, pa_init(CLOCK_PA), 0x24);
+    tick_timer = &fake_timer;
+    static const struct timer_dev counter = {.counter = hc_counter,
+                                             .hz = TIMER_HZ,
+                                             .guest_page = {CLOCK_PA},
+                                             .guest_offset = 0x24};
+    clock_set_source(&counter);
+    clock_set_guest_counter(&counter);
     irq_set_tick(TICK_IRQ);
-    gic_enable(TICK_IRQ);
-    static const struct evtchn_irqchip chip = {gic_enable, gic_disable};
-    evtchn_set_irqchip(&chip);
+    irqchip->enable(TICK_IRQ);
     irq_set_console(UART_IRQ);
-    pl011_enable_rx_irq();
-    gic_enable(UART_IRQ);
+    (void)driver_find(DRIVER_UART, "arm,pl011")->probe.uart(NULL, NULL);
+    irqchip->enable(UART_IRQ);
 }
 
 static void hc_setup(void)

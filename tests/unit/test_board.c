@@ -31,6 +31,11 @@ struct board_spec {
     uint32_t timer_hz_value;
     bool global_timer;
     bool global_timer_hz;
+    /* Designations: /chosen "stdout-path", the root's "interrupt-parent"
+     * (a phandle, 0 for none) and the GIC's "phandle" (0 for none). */
+    const char *stdout_path;
+    uint32_t interrupt_parent;
+    uint32_t gic_phandle;
     /* More properties of the memory node, and more nodes in the root. */
     void (*memory_extra)(struct unit_fdt *f);
     void (*root_extra)(struct unit_fdt *f);
@@ -71,6 +76,14 @@ static void *board_build(const struct board_spec *s)
         unit_fdt_u32(&f, "#address-cells", 1);
         unit_fdt_u32(&f, "#size-cells", 1);
     }
+    if (s->interrupt_parent) {
+        unit_fdt_u32(&f, "interrupt-parent", s->interrupt_parent);
+    }
+    if (s->stdout_path) {
+        unit_fdt_node(&f, "chosen");
+        unit_fdt_str(&f, "stdout-path", s->stdout_path);
+        unit_fdt_end_node(&f);
+    }
 
     unit_fdt_node(&f, "cpus");
     unit_fdt_u32(&f, "#address-cells", 1);
@@ -96,6 +109,9 @@ static void *board_build(const struct board_spec *s)
         unit_fdt_str(&f, "compatible", s->gic_compatible);
         unit_fdt_u32(&f, "#interrupt-cells", 3);
         unit_fdt_empty(&f, "interrupt-controller");
+        if (s->gic_phandle) {
+            unit_fdt_u32(&f, "phandle", s->gic_phandle);
+        }
         if (s->gic_reg_entries == 2) {
             unit_fdt_cells(&f, "reg", 4, 0x1e001000u, 0x1000u, 0x1e000100u,
                            0x100u);
@@ -151,6 +167,12 @@ static void *board_build(const struct board_spec *s)
 static char board_err[200];
 static struct board_desc board;
 
+/* The device board.c found for a role. */
+#define UART (board.devices[DRIVER_UART])
+#define GIC (board.devices[DRIVER_IRQCHIP])
+#define TIMER (board.devices[DRIVER_TIMER])
+#define GT (board.devices[DRIVER_CLOCK])
+
 static bool board_test_parse(const struct board_spec *s)
 {
     void *fdt = board_build(s);
@@ -171,26 +193,26 @@ TEST(board, vexpress)
     EXPECT_STREQ(board.model, "Test Express A9");
     EXPECT_EQ(pa_addr(board.ram_base), 0x60000000u);
     EXPECT_EQ(board.ram_size, 0x10000000u);
-    EXPECT_EQ(pa_addr(board.uart), 0x10009000u);
-    EXPECT_EQ(pa_addr(board.gic_dist), 0x1e001000u);
-    EXPECT_EQ(pa_addr(board.gic_cpu), 0x1e000100u);
-    EXPECT_EQ(pa_addr(board.timer), 0x10011000u);
-    EXPECT_EQ(board.timer_irq, 34u); /* SPI 2 */
-    EXPECT_EQ(board.timer_hz, 1000000u);
-    EXPECT_TRUE(board.has_global_timer);
-    EXPECT_EQ(pa_addr(board.global_timer), 0x1e000200u);
-    EXPECT_EQ(board.global_timer_hz, 100000000u);
+    EXPECT_EQ(pa_addr(UART.reg[0].base), 0x10009000u);
+    EXPECT_EQ(pa_addr(GIC.reg[0].base), 0x1e001000u);
+    EXPECT_EQ(pa_addr(GIC.reg[1].base), 0x1e000100u);
+    EXPECT_EQ(pa_addr(TIMER.reg[0].base), 0x10011000u);
+    EXPECT_EQ(TIMER.irq, 34u); /* SPI 2 */
+    EXPECT_EQ(TIMER.hz, 1000000u);
+    EXPECT_TRUE(GT.driver != NULL);
+    EXPECT_EQ(pa_addr(GT.reg[0].base), 0x1e000200u);
+    EXPECT_EQ(GT.hz, 100000000u);
 }
 
 TEST(board, monitor_device_sizes)
 {
     struct board_spec s = board_spec_vexpress();
     ASSERT_TRUE(board_test_parse(&s));
-    EXPECT_EQ(board.uart_size, 0x1000u);
-    EXPECT_EQ(board.gic_dist_size, 0x1000u);
-    EXPECT_EQ(board.gic_cpu_size, 0x100u);
-    EXPECT_EQ(board.timer_size, 0x1000u);
-    EXPECT_EQ(board.global_timer_size, 0x20u);
+    EXPECT_EQ(UART.reg[0].size, 0x1000u);
+    EXPECT_EQ(GIC.reg[0].size, 0x1000u);
+    EXPECT_EQ(GIC.reg[1].size, 0x100u);
+    EXPECT_EQ(TIMER.reg[0].size, 0x1000u);
+    EXPECT_EQ(GT.reg[0].size, 0x20u);
 }
 
 /* Without extra properties the only window is the one RAM bank. */
@@ -416,10 +438,10 @@ TEST(board, realview_like)
     s.ram_base = 0x70000000u;
     s.ram_size = 0x08000000u;
     ASSERT_TRUE(board_test_parse(&s));
-    EXPECT_FALSE(board.has_global_timer);
+    EXPECT_TRUE(GT.driver == NULL);
     EXPECT_EQ(pa_addr(board.ram_base), 0x70000000u);
     EXPECT_EQ(board.ram_size, 0x08000000u);
-    EXPECT_EQ(pa_addr(board.gic_dist), 0x1e001000u);
+    EXPECT_EQ(pa_addr(GIC.reg[0].base), 0x1e001000u);
 }
 
 TEST(board, irq_numbers)
@@ -435,7 +457,7 @@ TEST(board, irq_numbers)
         s.timer_irq_type = ok[i].type;
         s.timer_irq_number = ok[i].number;
         EXPECT_TRUE(board_test_parse(&s));
-        EXPECT_EQ(board.timer_irq, ok[i].id);
+        EXPECT_EQ(TIMER.irq, ok[i].id);
     }
 
     const struct {
@@ -612,6 +634,127 @@ TEST(board, long_model_truncated)
     void *fdt = unit_fdt_finish(&f);
     board_parse(fdt, &board, board_err, sizeof(board_err));
     EXPECT_EQ(strlen(board.model), sizeof(board.model) - 1);
+}
+
+/* --- The driver registry (hv/core/driver.c) and board.c's use of it ------ */
+
+TEST(driver, registry_matches_by_compatible)
+{
+    /* The fake drivers register for the real ones' compatibles. */
+    const struct driver *gic = driver_find(DRIVER_IRQCHIP, "arm,cortex-a9-gic");
+    ASSERT_TRUE(gic != NULL);
+    EXPECT_STREQ(gic->name, "fake_gic");
+    EXPECT_EQ(gic->kind, (uint32_t)DRIVER_IRQCHIP);
+    EXPECT_PTR_EQ(driver_find(DRIVER_IRQCHIP, "arm,pl390"), gic);
+    EXPECT_STREQ(driver_find(DRIVER_TIMER, "arm,sp804")->name, "fake_sp804");
+    EXPECT_STREQ(driver_find(DRIVER_CLOCK, "arm,cortex-a9-global-timer")->name,
+                 "fake_a9gt");
+    EXPECT_STREQ(driver_find(DRIVER_UART, "arm,pl011")->name, "fake_pl011");
+    /* The kind is part of the match; so is the whole string. */
+    EXPECT_TRUE(driver_find(DRIVER_TIMER, "arm,pl390") == NULL);
+    EXPECT_TRUE(driver_find(DRIVER_IRQCHIP, "arm,gic-400") == NULL);
+    EXPECT_TRUE(driver_find(DRIVER_UART, "arm,pl01") == NULL);
+    /* Every entry of the section is one of them. */
+    size_t n = 0;
+    while (driver_at(n)) {
+        EXPECT_TRUE(driver_at(n)->kind < DRIVER_KINDS);
+        n++;
+    }
+    EXPECT_EQ(n, 4u);
+}
+
+TEST(driver, board_devices_get_their_drivers)
+{
+    struct board_spec s = board_spec_vexpress();
+    ASSERT_TRUE(board_test_parse(&s));
+    EXPECT_PTR_EQ(UART.driver, driver_find(DRIVER_UART, "arm,pl011"));
+    EXPECT_PTR_EQ(GIC.driver, driver_find(DRIVER_IRQCHIP, "arm,cortex-a9-gic"));
+    EXPECT_PTR_EQ(TIMER.driver, driver_find(DRIVER_TIMER, "arm,sp804"));
+    EXPECT_PTR_EQ(GT.driver,
+                  driver_find(DRIVER_CLOCK, "arm,cortex-a9-global-timer"));
+    EXPECT_STREQ(UART.node, "/serial@10009000");
+    EXPECT_STREQ(GIC.node, "/interrupt-controller@1e001000");
+    EXPECT_EQ(UART.reg_count, 1u);
+    EXPECT_EQ(GIC.reg_count, 2u);
+    EXPECT_EQ(UART.irq, 37u); /* SPI 5 */
+
+    s.gic_compatible = "arm,pl390";
+    ASSERT_TRUE(board_test_parse(&s));
+    EXPECT_PTR_EQ(GIC.driver, driver_find(DRIVER_IRQCHIP, "arm,cortex-a9-gic"));
+}
+
+TEST(driver, unknown_interrupt_controller_refused)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.gic_compatible = "arm,gic-400";
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node "
+                            "/interrupt-controller@1e001000: no driver for "
+                            "compatible \"arm,gic-400\" (interrupt "
+                            "controller)");
+}
+
+static void board_second_gic(struct unit_fdt *f)
+{
+    unit_fdt_node(f, "interrupt-controller@2c001000");
+    unit_fdt_raw(f, "compatible", "vendor,new-gic\0arm,pl390", 25);
+    unit_fdt_empty(f, "interrupt-controller");
+    unit_fdt_u32(f, "phandle", 7);
+    unit_fdt_cells(f, "reg", 4, 0x2c001000u, 0x1000u, 0x2c002000u, 0x100u);
+    unit_fdt_end_node(f);
+}
+
+/* The root's interrupt-parent designates the controller; a later string
+ * of its compatible list may be what a driver handles. */
+TEST(driver, interrupt_parent_designates)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.root_extra = board_second_gic;
+    s.interrupt_parent = 7;
+    ASSERT_TRUE(board_test_parse(&s));
+    EXPECT_STREQ(GIC.node, "/interrupt-controller@2c001000");
+    EXPECT_EQ(pa_addr(GIC.reg[1].base), 0x2c002000u);
+    EXPECT_PTR_EQ(GIC.driver, driver_find(DRIVER_IRQCHIP, "arm,pl390"));
+
+    s.interrupt_parent = 8;
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node /: property "
+                            "'interrupt-parent' names no node");
+}
+
+static void board_second_uart(struct unit_fdt *f)
+{
+    unit_fdt_node(f, "serial@1000a000");
+    unit_fdt_str(f, "compatible", "arm,pl011");
+    unit_fdt_cells(f, "reg", 2, 0x1000a000u, 0x1000u);
+    unit_fdt_cells(f, "interrupts", 3, 0u, 6u, 4u);
+    unit_fdt_end_node(f);
+    unit_fdt_node(f, "serial@1000b000");
+    unit_fdt_str(f, "compatible", "ns16550a");
+    unit_fdt_cells(f, "reg", 2, 0x1000b000u, 0x1000u);
+    unit_fdt_end_node(f);
+}
+
+/* /chosen's stdout-path designates the console, options ignored. */
+TEST(driver, stdout_path_designates)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.root_extra = board_second_uart;
+    s.stdout_path = "/serial@1000a000:115200n8";
+    ASSERT_TRUE(board_test_parse(&s));
+    EXPECT_STREQ(UART.node, "/serial@1000a000");
+    EXPECT_EQ(UART.irq, 38u);
+
+    s.stdout_path = "/serial@1000b000";
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node /serial@1000b000: no "
+                            "driver for compatible \"ns16550a\" (console "
+                            "UART)");
+
+    s.stdout_path = "/serial@1000c000";
+    EXPECT_FALSE(board_test_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node /chosen: property "
+                            "'stdout-path' names no node");
 }
 
 /* --- fdt_util --------------------------------------------------------------

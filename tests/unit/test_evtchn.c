@@ -7,7 +7,6 @@
 #include <arch/fake.h>
 #include <string.h>
 
-#include "hv/drivers.h"
 #include "hv/evtchn.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
@@ -22,8 +21,6 @@
 static struct vm *alpha;
 static struct vm *beta;
 static struct vm *gamma_;
-
-static const struct evtchn_irqchip ev_chip = {gic_enable, gic_disable};
 
 static struct vm *ev_create(const char *name, bool console_input, uint32_t irq)
 {
@@ -53,7 +50,7 @@ static void ev_register(struct vm *vm)
 static void ev_setup(void)
 {
     unit_vm_setup();
-    evtchn_set_irqchip(&ev_chip);
+    irqchip = &fake_gic;
     alpha = ev_create("alpha", true, IRQ_A);
     beta = ev_create("beta", false, 0);
     gamma_ = ev_create("gamma", false, 0);

@@ -660,7 +660,8 @@ TEST(hypercall, clock_read)
 
     /* 2^32 + 5 ticks at 1 MHz: 4294967301 us. */
     hc_ticks = 0x100000005ull;
-    clock_set_source(hc_counter, 1000000);
+    static const struct timer_dev dev = {.counter = hc_counter, .hz = 1000000};
+    clock_set_source(&dev);
     hc_call(alpha, HV_OP_CLOCK_READ, 0, 0);
     uint64_t ns = 4294967301000ull;
     EXPECT_EQ(hc_status(alpha), 0);
@@ -670,7 +671,7 @@ TEST(hypercall, clock_read)
     struct hv_vm_info *info = unit_vm_mem(alpha, BASE + 0x100);
     hc_call(alpha, HV_OP_VM_INFO, BASE + 0x100, 0);
     EXPECT_EQ(info->uptime_ns, ns);
-    clock_set_source(NULL, 0);
+    clock_set_source(NULL);
 }
 
 TEST(hypercall, resume_sanitizes_cpsr)

@@ -9,7 +9,6 @@
 
 #include "hv/clock.h"
 #include "hv/config.h"
-#include "hv/drivers.h"
 #include "hv/irq.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
@@ -31,10 +30,10 @@ static void irq_test_setup(void)
     beta = unit_vm_create("beta", UNIT_MIB);
     sched_set_current(alpha);
     fake_counter_set(0);
-    clock_set_source(sp804_counter, 1000000);
-    timer_set_device(sp804_program_ns);
+    clock_set_source(&fake_timer);
+    tick_timer = &fake_timer;
     irq_set_tick(TICK_IRQ);
-    gic_enable(TICK_IRQ);
+    irqchip->enable(TICK_IRQ);
     timer_start_slice(HV_WEIGHT_DEFAULT);
 }
 
@@ -79,7 +78,7 @@ TEST(irq, tick_within_slice)
 TEST(irq, handles_every_pending)
 {
     irq_test_setup();
-    gic_enable(40);
+    irqchip->enable(40);
     fake_counter_set(SLICE_US);
     fake_gic_raise(40);
     irq_test_tick();
@@ -91,7 +90,7 @@ TEST(irq, handles_every_pending)
 TEST(irq, unowned_interrupt_is_disabled)
 {
     irq_test_setup();
-    gic_enable(40);
+    irqchip->enable(40);
     fake_gic_raise(40);
     irq_handle();
     EXPECT_FALSE(fake_gic_is_enabled(40));
@@ -106,7 +105,7 @@ TEST(irq, console_input)
 
     irq_test_setup();
     irq_set_console(UART_IRQ);
-    gic_enable(UART_IRQ);
+    irqchip->enable(UART_IRQ);
     EXPECT_EQ(fake_uart_rx("hi\n", 3), 3u);
     fake_gic_raise(UART_IRQ);
     irq_handle();
@@ -123,7 +122,7 @@ TEST(irq, console_output_drains_on_transmit_interrupt)
 
     irq_test_setup();
     irq_set_console(UART_IRQ);
-    gic_enable(UART_IRQ);
+    irqchip->enable(UART_IRQ);
     fake_output_clear();
     fake_uart_tx_fifo(16);
     dlog("%s", msg);

@@ -491,19 +491,36 @@ static struct board_desc mf_board(void)
     struct board_desc b = {
         .ram_base = pa_init(0x60000000u),
         .ram_size = 0x10000000u,
-        .uart = pa_init(0x10009000u),
-        .uart_size = 0x1000u,
-        .uart_irq = 37,
-        .gic_dist = pa_init(0x1e001000u),
-        .gic_dist_size = 0x1000u,
-        .gic_cpu = pa_init(0x1e000100u),
-        .gic_cpu_size = 0x100u,
-        .timer = pa_init(0x10011000u),
-        .timer_size = 0x1000u,
-        .timer_irq = 34,
-        .has_global_timer = true,
-        .global_timer = pa_init(0x1e000200u),
-        .global_timer_size = 0x20u,
+        .devices =
+            {
+                [DRIVER_UART] = {driver_find(DRIVER_UART, "arm,pl011"),
+                                 "/serial@10009000",
+                                 1,
+                                 {{pa_init(0x10009000u), 0x1000u}},
+                                 37,
+                                 0},
+                [DRIVER_IRQCHIP] = {driver_find(DRIVER_IRQCHIP,
+                                                "arm,cortex-a9-gic"),
+                                    "/interrupt-controller@1e001000",
+                                    2,
+                                    {{pa_init(0x1e001000u), 0x1000u},
+                                     {pa_init(0x1e000100u), 0x100u}},
+                                    0,
+                                    0},
+                [DRIVER_TIMER] = {driver_find(DRIVER_TIMER, "arm,sp804"),
+                                  "/timer@10011000",
+                                  1,
+                                  {{pa_init(0x10011000u), 0x1000u}},
+                                  34,
+                                  1000000u},
+                [DRIVER_CLOCK] = {driver_find(DRIVER_CLOCK,
+                                              "arm,cortex-a9-global-timer"),
+                                  "/timer@1e000200",
+                                  1,
+                                  {{pa_init(0x1e000200u), 0x20u}},
+                                  0,
+                                  100000000u},
+            },
         .window_count = 6,
         .windows =
             {
@@ -710,7 +727,7 @@ TEST(manifest, device_region_holds_monitor_device)
 TEST(manifest, device_region_in_monitor_device_beyond_first_page)
 {
     struct board_desc b = mf_board();
-    b.uart_size = 0x3000u;
+    b.devices[DRIVER_UART].reg[0].size = 0x3000u;
     struct mf_spec s = mf_spec_default();
     mf_give(&s.g[0], 0x1000b000u, 0x1000u);
     MF_EXPECT_ASSIGN_REFUSED(
@@ -723,8 +740,7 @@ TEST(manifest, device_region_in_monitor_device_beyond_first_page)
 TEST(manifest, no_global_timer)
 {
     struct board_desc b = mf_board();
-    b.has_global_timer = false;
-    b.global_timer = pa_init(0);
+    b.devices[DRIVER_CLOCK] = (struct board_device){0};
     b.window_count = 1;
     struct mf_spec s = mf_spec_default();
     mf_give(&s.g[0], 0x0u, 0x1000u);

@@ -1265,10 +1265,12 @@ TEST(pt, clock_page)
     ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
     ASSERT_EQ(pin_l1(vm, L1A), HV_OK);
     pt_cases(vm, l2e(L2A, 9), without_clock, ARRAY_SIZE(without_clock));
-    clock_set_guest_counter(NULL, 1000000, pa_init(clk), 0x24);
+    const struct timer_dev dev = {
+        .hz = 1000000, .guest_page = pa_init(clk), .guest_offset = 0x24};
+    clock_set_guest_counter(&dev);
     pt_cases(vm, l2e(L2A, 9), with_clock, ARRAY_SIZE(with_clock));
     pt_cases(vm, l1e(L1A, 0x700), sections, ARRAY_SIZE(sections));
-    clock_set_guest_counter(NULL, 0, pa_init(0), 0);
+    clock_set_guest_counter(NULL);
     pt_cases(vm, l2e(L2A, 9), without_clock, ARRAY_SIZE(without_clock));
 }
 

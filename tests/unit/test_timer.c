@@ -9,7 +9,6 @@
 
 #include "hv/clock.h"
 #include "hv/config.h"
-#include "hv/drivers.h"
 #include "hv/timer.h"
 #include "unit.h"
 #include "unit_vm.h"
@@ -35,8 +34,8 @@ static void tm_setup(void)
     beta = unit_vm_create("beta", UNIT_MIB);
     gamma_ = unit_vm_create("gamma", UNIT_MIB);
     tm_at_us(1000);
-    clock_set_source(sp804_counter, 1000000);
-    timer_set_device(sp804_program_ns);
+    clock_set_source(&fake_timer);
+    tick_timer = &fake_timer;
     timer_start_slice(HV_WEIGHT_DEFAULT);
 }
 
@@ -157,7 +156,7 @@ TEST(timer, slice_over)
 TEST(timer, no_device_no_call)
 {
     tm_setup();
-    timer_set_device(NULL);
+    tick_timer = NULL;
     alpha->timer_deadline = 2 * MS;
     timer_reprogram();
     EXPECT_EQ(fake_timer_program_count(), 0u);

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "hv/clock.h"
-#include "hv/drivers.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
@@ -627,7 +626,7 @@ TEST(vcpu, check_timers_fires_due_deadlines)
         }
     }
     fake_counter_set(10000); /* 10 ms at 1 MHz */
-    clock_set_source(sp804_counter, 1000000);
+    clock_set_source(&fake_timer);
 
     v[0]->timer_deadline = 5000000; /* past, and blocked */
     v[0]->state = VM_BLOCKED;
@@ -661,7 +660,7 @@ TEST(vcpu, check_timers_fires_due_deadlines)
     vcpu_check_timers();
     EXPECT_EQ(v[2]->timer_deadline, 0u);
     EXPECT_EQ(vc_shared(v[2])->events_pending, HV_EVENT_TIMER);
-    clock_set_source(NULL, 0);
+    clock_set_source(NULL);
 }
 
 TEST(vcpu, update_time)
@@ -671,7 +670,11 @@ TEST(vcpu, update_time)
     const uint32_t v0 = sh->time_version;
 
     EXPECT_EQ(v0 % 2, 0u);
-    clock_set_guest_counter(sp804_counter, 1000000, pa_init(0x10020000u), 0x24);
+    const struct timer_dev dev = {.counter = fake_timer.counter,
+                                  .hz = 1000000,
+                                  .guest_page = pa_init(0x10020000u),
+                                  .guest_offset = 0x24};
+    clock_set_guest_counter(&dev);
     fake_counter_set(0x123456789ull);
     vcpu_update_time(alpha);
     EXPECT_EQ(sh->time_version, v0 + 2);
@@ -688,5 +691,5 @@ TEST(vcpu, update_time)
     vcpu_update_time(beta);
     EXPECT_EQ(vc_shared(beta)->time_version, 0u);
     EXPECT_EQ(vc_shared(beta)->time_ns, 0u);
-    clock_set_guest_counter(NULL, 0, pa_init(0), 0);
+    clock_set_guest_counter(NULL);
 }

@@ -16,7 +16,14 @@ SECTIONS
         KEEP(*(.text.vectors))
         *(.text .text.*)
     }
-    .rodata : { *(.rodata .rodata.*) }
+    .rodata : {
+        *(.rodata .rodata.*)
+        /* The driver registry (hv/driver.h): HV_DRIVER's entries. */
+        . = ALIGN(4);
+        __start_hv_drivers = .;
+        KEEP(*(hv_drivers))
+        __stop_hv_drivers = .;
+    }
     .ARM.exidx : { *(.ARM.exidx*) }
     .data : { *(.data .data.*) }
     . = ALIGN(4096);

@@ -241,8 +241,9 @@ static void fake_uart_tx_irq_set(bool on)
 
 /* No burst limit: a test that wants one sets a FIFO, which limits as
  * much. */
-static const struct console_uart fake_uart = {
-    fake_uart_try_putc, fake_uart_putc_wait, fake_uart_tx_irq_set, 0};
+static const struct uart_ops fake_uart = {
+    fake_uart_try_putc, fake_uart_putc_wait, fake_uart_tx_irq_set,
+    fake_uart_rx_ack,   fake_uart_getc,      0};
 
 void fake_console_capture(void)
 {

@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host stand-ins for the board drivers of hv/inc/hv/drivers.h, so that
- * the core's interrupt path (irq.c, and sched.c's idle loop through it)
- * runs in unit tests. Nothing happens by itself: a test raises an
- * interrupt, fires the timer or feeds the UART through arch/fake.h, and
- * the core finds it as it would find the hardware's.
+ * Host stand-ins for the board drivers (hv/drivers), so that the core's
+ * interrupt path (irq.c, and sched.c's idle loop through it) runs in unit
+ * tests. They implement the same interfaces (irqchip.h, timer_dev.h,
+ * uart.h) and register through the same registry (driver.h) for the same
+ * compatibles, reg windows and properties as the real ones, so board.c
+ * and assign.c see the same board in tests as in the monitor. Nothing
+ * happens by itself: a test raises an interrupt, fires the timer or feeds
+ * the UART through arch/fake.h, and the core finds it as it would find
+ * the hardware's.
  */
 #include <arch/fake.h>
 #include <string.h>
 
-#include "hv/drivers.h"
+#include "hv/board.h"
+#include "hv/driver.h"
+#include "hv/irqchip.h"
+#include "hv/timer_dev.h"
+#include "hv/uart.h"
 
 #define FAKE_GIC_IRQS 1020u
 #define FAKE_UART_RX 256u
@@ -37,7 +45,7 @@ void fake_drivers_reset(void)
     memset(fake_gic_pending, 0, sizeof(fake_gic_pending));
     memset(fake_gic_on, 0, sizeof(fake_gic_on));
     fake_gic_eois = 0;
-    fake_gic_last_eoi = GIC_SPURIOUS;
+    fake_gic_last_eoi = IRQCHIP_SPURIOUS;
     fake_timer_fired = false;
     fake_timer_ns = 0;
     fake_timer_programs = 0;
@@ -47,31 +55,27 @@ void fake_drivers_reset(void)
     fake_uart_rx_irq = false;
     fake_wfi_hook = NULL;
     fake_wfis = 0;
+    irqchip = &fake_gic;
+    tick_timer = NULL;
 }
 
 /* --- GIC ----------------------------------------------------------------- */
 
-void gic_init(void *dist, void *cpu)
-{
-    (void)dist;
-    (void)cpu;
-}
-
-void gic_enable(uint32_t irq)
+static void fake_gic_enable(uint32_t irq)
 {
     if (irq < FAKE_GIC_IRQS) {
         fake_gic_on[irq] = true;
     }
 }
 
-void gic_disable(uint32_t irq)
+static void fake_gic_disable(uint32_t irq)
 {
     if (irq < FAKE_GIC_IRQS) {
         fake_gic_on[irq] = false;
     }
 }
 
-uint32_t gic_ack(void)
+static uint32_t fake_gic_ack(void)
 {
     /* Equal priorities: the lowest ID wins, as on the GIC. */
     for (uint32_t irq = 0; irq < FAKE_GIC_IRQS; irq++) {
@@ -80,14 +84,29 @@ uint32_t gic_ack(void)
             return irq;
         }
     }
-    return GIC_SPURIOUS;
+    return IRQCHIP_SPURIOUS;
 }
 
-void gic_end(uint32_t irq)
+static void fake_gic_end(uint32_t irq)
 {
     fake_gic_eois++;
     fake_gic_last_eoi = irq;
 }
+
+const struct irqchip_ops fake_gic = {fake_gic_ack, fake_gic_end,
+                                     fake_gic_enable, fake_gic_disable};
+
+static const struct irqchip_ops *fake_gic_probe(const struct board_device *dev,
+                                                void *const *regs)
+{
+    (void)dev;
+    (void)regs;
+    return &fake_gic;
+}
+
+HV_DRIVER(fake_gic, irqchip, fake_gic_probe,
+          ("GIC distributor", "GIC CPU interface"), 0, "arm,cortex-a9-gic",
+          "arm,pl390");
 
 void fake_gic_raise(uint32_t irq)
 {
@@ -118,39 +137,51 @@ uint32_t fake_gic_eoi_last(void)
 
 /* --- SP804 and the global timer ---------------------------------------- */
 
-void sp804_init(void *base, uint32_t hz)
-{
-    (void)base;
-    (void)hz;
-}
-
-void sp804_program_ns(uint64_t ns)
+static void fake_timer_program_ns(uint64_t ns)
 {
     fake_timer_ns = ns;
     fake_timer_programs++;
 }
 
-bool sp804_tick_ack(void)
+static bool fake_timer_ack(void)
 {
     bool fired = fake_timer_fired;
     fake_timer_fired = false;
     return fired;
 }
 
-uint64_t sp804_counter(void)
+static uint64_t fake_counter(void)
 {
     return fake_ticks;
 }
 
-void a9gt_init(void *base)
+/* No guest-readable register: tests that want one give their own. */
+const struct timer_dev fake_timer = {.program_ns = fake_timer_program_ns,
+                                     .ack = fake_timer_ack,
+                                     .counter = fake_counter,
+                                     .hz = 1000000u};
+const struct timer_dev fake_clock = {.counter = fake_counter, .hz = 100000000u};
+
+static const struct timer_dev *fake_timer_probe(const struct board_device *dev,
+                                                void *const *regs)
 {
-    (void)base;
+    (void)dev;
+    (void)regs;
+    return &fake_timer;
 }
 
-uint64_t a9gt_counter(void)
+static const struct timer_dev *fake_clock_probe(const struct board_device *dev,
+                                                void *const *regs)
 {
-    return fake_ticks;
+    (void)dev;
+    (void)regs;
+    return &fake_clock;
 }
+
+HV_DRIVER(fake_sp804, timer, fake_timer_probe, ("SP804 timer"),
+          DRIVER_IRQ | DRIVER_HZ, "arm,sp804");
+HV_DRIVER(fake_a9gt, clock, fake_clock_probe, ("global timer"), DRIVER_HZ,
+          "arm,cortex-a9-global-timer");
 
 void fake_timer_fire(void)
 {
@@ -174,40 +205,12 @@ void fake_counter_set(uint64_t ticks)
 
 /* --- PL011 --------------------------------------------------------------- */
 
-void pl011_init(void *base)
-{
-    (void)base;
-}
-
-void pl011_putc(char c)
-{
-    fake_console_putc(c);
-}
-
-void pl011_enable_rx_irq(void)
-{
-    fake_uart_rx_irq = true;
-}
-
-bool pl011_try_putc(char c)
-{
-    fake_console_putc(c);
-    return true;
-}
-
-void pl011_tx_irq(bool on)
-{
-    /* The console's own UART is the one console_set_output was given
-     * (fake_console_capture); this driver only feeds input. */
-    (void)on;
-}
-
-void pl011_ack(void)
+void fake_uart_rx_ack(void)
 {
     /* The fake UART's interrupt is level: it follows the buffer. */
 }
 
-int pl011_getc(void)
+int fake_uart_getc(void)
 {
     if (fake_uart_rx_len == 0) {
         return -1;
@@ -233,6 +236,20 @@ bool fake_uart_rx_irq_enabled(void)
 {
     return fake_uart_rx_irq;
 }
+
+/* Output goes to what fake_console_capture installs, which takes its
+ * input from here: probing only turns the receive interrupt on. */
+static const struct uart_ops *fake_pl011_probe(const struct board_device *dev,
+                                               void *const *regs)
+{
+    (void)dev;
+    (void)regs;
+    fake_uart_rx_irq = true;
+    return console_uart;
+}
+
+HV_DRIVER(fake_pl011, uart, fake_pl011_probe, ("console UART"), DRIVER_IRQ,
+          "arm,pl011");
 
 /* --- Waiting ------------------------------------------------------------- */
 

@@ -3,6 +3,7 @@
 #ifndef HV_BOARD_H
 #define HV_BOARD_H
 
+#include "hv/driver.h"
 #include "hv/types.h"
 
 /*
@@ -27,32 +28,41 @@ struct board_window {
     char node[48]; /* the node's path, for messages */
 };
 
+#define BOARD_DEVICE_REGS 2
+
+/*
+ * A device the monitor drives itself: the board's node for one role
+ * (enum driver_kind) and the driver that matched its compatible.
+ */
+struct board_device {
+    const struct driver *driver; /* NULL: the board has none (clock only) */
+    char node[48];               /* the node's path, for messages */
+    uint32_t reg_count;          /* as many as the driver names */
+    struct {
+        paddr_t base;
+        uint32_t size;
+    } reg[BOARD_DEVICE_REGS];
+    uint32_t irq; /* DRIVER_IRQ: GIC interrupt ID of its first interrupt */
+    uint32_t hz;  /* DRIVER_HZ: its "clock-frequency" */
+};
+
 struct board_desc {
     char model[48];
     paddr_t ram_base; /* the RAM the monitor manages: the first "memory" */
     uint32_t ram_size;
-    paddr_t uart; /* "arm,pl011": the console */
-    uint32_t uart_size;
-    uint32_t uart_irq; /* its receive interrupt */
-    paddr_t gic_dist;  /* "arm,cortex-a9-gic" or "arm,pl390" */
-    uint32_t gic_dist_size;
-    paddr_t gic_cpu;
-    uint32_t gic_cpu_size;
-    paddr_t timer; /* "arm,sp804": preemption and clock */
-    uint32_t timer_size;
-    uint32_t timer_irq;    /* GIC interrupt ID of its first timer */
-    uint32_t timer_hz;     /* its "clock-frequency" */
-    bool has_global_timer; /* "arm,cortex-a9-global-timer" */
-    paddr_t global_timer;
-    uint32_t global_timer_size;
-    uint32_t global_timer_hz;
+    struct board_device devices[DRIVER_KINDS]; /* by enum driver_kind */
     uint32_t window_count;
     struct board_window windows[BOARD_MAX_WINDOWS];
 };
 
 /**
- * Reads @fdt into @board. On failure writes a one-line reason naming the
- * node and property to @err and returns false.
+ * Reads @fdt into @board: RAM, windows, and for each role the node the
+ * board designates (the console: /chosen "stdout-path"; the interrupt
+ * controller: the root's "interrupt-parent", else the node marked
+ * "interrupt-controller"), else the first node compatible with a driver
+ * of that role, and its driver. On failure writes a one-line reason
+ * naming the node and property, or the compatible no driver handles, to
+ * @err and returns false.
  */
 bool board_parse(const void *fdt, struct board_desc *board, char *err,
                  size_t err_size);

@@ -3,20 +3,26 @@
 #ifndef HV_CLOCK_H
 #define HV_CLOCK_H
 
+#include "hv/timer_dev.h"
 #include "hv/types.h"
 
-/** Installs the counter read by clock_now_ns; @hz is its rate. */
-void clock_set_source(uint64_t (*read_ticks)(void), uint32_t hz);
+/** Makes @dev's counter the one clock_now_ns reads (NULL: none). */
+void clock_set_source(const struct timer_dev *dev);
+/**
+ * Offers a board timer: its counter becomes the source if it is finer
+ * than the current one, and its guest-readable register the guest
+ * counter if there is none yet.
+ */
+void clock_offer(const struct timer_dev *dev);
 /** Nanoseconds since the source started; 0 without a source. */
 uint64_t clock_now_ns(void);
 /**
- * The counter guests read themselves: @read returns its ticks since boot
- * (64 bits, counting up); the hardware register at @page + @offset holds
- * the low 32 bits inverted (a down counter). @page is mapped read-only
- * into no guest by default; guests may map it read-only.
+ * The counter guests read themselves (NULL: none): @dev->counter returns
+ * its ticks since boot; the hardware register at @dev->guest_page +
+ * guest_offset holds the low 32 bits inverted (a down counter). The page
+ * is mapped into no guest by default; guests may map it read-only.
  */
-void clock_set_guest_counter(uint64_t (*read)(void), uint32_t hz, paddr_t page,
-                             uint32_t offset);
+void clock_set_guest_counter(const struct timer_dev *dev);
 /** Its current reading: nanoseconds and the low 32 bits of its ticks. */
 void clock_guest_now(uint64_t *ns, uint32_t *ticks);
 /** Where it is (page 0 if there is none) and how fast it counts. */

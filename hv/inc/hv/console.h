@@ -5,6 +5,7 @@
 
 #include "hv/config.h"
 #include "hv/types.h"
+#include "hv/uart.h"
 
 #define HV_CONSOLE_LINE_MAX 160
 /* "[" name "] " and a NUL. */
@@ -36,22 +37,8 @@ struct console_line {
     char buf[HV_CONSOLE_LINE_MAX];
 };
 
-/** The physical console's transmitter (a UART driver's). */
-struct console_uart {
-    /** Queues @c if the transmit FIFO has room; false, doing nothing, if
-     * it is full. Never waits. */
-    bool (*try_putc)(char c);
-    /** Waits for room, then queues @c: only for halting. */
-    void (*putc_wait)(char c);
-    /** Turns the interrupt that says the FIFO has room again on or off. */
-    void (*tx_irq)(bool on);
-    /** The most bytes one console_drain writes (the FIFO's depth), even
-     * if try_putc would take more; 0 for no limit. */
-    uint32_t burst;
-};
-
-/** Uses @uart from now on (NULL: none), with an empty output ring. */
-void console_set_output(const struct console_uart *uart);
+/** Installs @uart as console_uart (NULL: none), with an empty output ring. */
+void console_set_output(const struct uart_ops *uart);
 /** Monitor messages: printf-style, each call prefixed with "hv: ". */
 void dlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /**
@@ -65,7 +52,7 @@ uint32_t console_guest_write(struct console_line *line, const char *name,
 void console_guest_flush(struct console_line *line, const char *name);
 /**
  * Moves queued output to the UART while its FIFO has room, at most
- * console_uart.burst bytes, and asks for the transmit interrupt while
+ * uart_ops.burst bytes, and asks for the transmit interrupt while
  * some is left. Never waits.
  */
 void console_drain(void);

@@ -23,11 +23,4 @@ bool evtchn_route_irq(uint32_t irq);
 /** Console input arrived: raises HV_VIRQ_CONSOLE where it is bound. */
 void evtchn_console_input(void);
 
-/* The interrupt controller operations event channels need. */
-struct evtchn_irqchip {
-    void (*enable)(uint32_t irq);
-    void (*disable)(uint32_t irq);
-};
-void evtchn_set_irqchip(const struct evtchn_irqchip *chip);
-
 #endif /* HV_EVTCHN_H */

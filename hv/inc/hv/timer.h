@@ -2,15 +2,14 @@
 /*
  * The monitor's one timer interrupt, programmed one-shot for whichever
  * comes first: the end of the running guest's time slice or the earliest
- * virtual-timer deadline of any guest.
+ * virtual-timer deadline of any guest. The device is tick_timer
+ * (hv/timer_dev.h).
  */
 #ifndef HV_TIMER_H
 #define HV_TIMER_H
 
 #include "hv/types.h"
 
-/** Installs the board timer's "interrupt me in @ns" routine. */
-void timer_set_device(void (*program_ns)(uint64_t ns));
 /** A slice of @weight units starts now (a guest was switched to). */
 void timer_start_slice(uint32_t weight);
 /** True once the current slice is over. */

@@ -14,6 +14,8 @@
 #define ARCH_FAKE_H
 
 #include "hv/arch.h"
+#include "hv/irqchip.h"
+#include "hv/timer_dev.h"
 #include "hv/types.h"
 
 struct vm;
@@ -135,25 +137,42 @@ unsigned int fake_icache_invalidate_count(void);
 
 /* --- Board devices (hv/arch/fake/fake_drivers.c) -------------------------- */
 
-/** Part of fake_reset: no interrupt pending or enabled, no input. */
+/**
+ * The stand-ins register as drivers for the real ones' compatibles
+ * ("arm,cortex-a9-gic", "arm,pl390", "arm,sp804",
+ * "arm,cortex-a9-global-timer", "arm,pl011"). Their interfaces, for
+ * tests that install them as boot would:
+ */
+extern const struct irqchip_ops fake_gic;
+/** The SP804 stand-in: one-shot event and a 1 MHz counter. */
+extern const struct timer_dev fake_timer;
+/** The global timer stand-in: the same counter, said to be 100 MHz. */
+extern const struct timer_dev fake_clock;
+
+/** Part of fake_reset: no interrupt pending or enabled, no input;
+ * irqchip is fake_gic, tick_timer none. */
 void fake_drivers_reset(void);
-/** Makes @irq pending at the GIC; gic_ack returns it once enabled. */
+/** Makes @irq pending at the GIC; fake_gic.ack returns it once enabled. */
 void fake_gic_raise(uint32_t irq);
 bool fake_gic_is_pending(uint32_t irq);
 bool fake_gic_is_enabled(uint32_t irq);
-/** gic_end calls, and the interrupt of the last one. */
+/** fake_gic.end calls, and the interrupt of the last one. */
 unsigned int fake_gic_eoi_count(void);
 uint32_t fake_gic_eoi_last(void);
 /** Sets the SP804's timer 1 interrupt status (raise its IRQ as well). */
 void fake_timer_fire(void);
-/** What sp804_program_ns was last asked for, and how often. */
+/** What fake_timer.program_ns was last asked for, and how often. */
 uint64_t fake_timer_programmed_ns(void);
 unsigned int fake_timer_program_count(void);
-/** What sp804_counter and a9gt_counter return. */
+/** What the counter of fake_timer and fake_clock returns. */
 void fake_counter_set(uint64_t ticks);
-/** Queues bytes for pl011_getc; returns how many fitted. */
+/** Queues bytes for fake_uart_getc; returns how many fitted. */
 size_t fake_uart_rx(const char *s, size_t len);
+/** True once the UART stand-in was probed. */
 bool fake_uart_rx_irq_enabled(void);
+/** The receive side of the console UART fake_console_capture installs. */
+void fake_uart_rx_ack(void);
+int fake_uart_getc(void);
 /**
  * Called by arch_wait_for_interrupt, which otherwise refuses to wait when
  * no enabled interrupt is pending (nothing would ever come).

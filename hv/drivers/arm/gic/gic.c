@@ -2,7 +2,9 @@
 /* ARM Generic Interrupt Controller v1, as on Cortex-A9 MPCore and PL390. */
 #include <stdint.h>
 
-#include "hv/drivers.h"
+#include "hv/board.h"
+#include "hv/driver.h"
+#include "hv/irqchip.h"
 
 #define GICD_CTLR 0x000
 #define GICD_TYPER 0x004
@@ -30,7 +32,7 @@ static inline volatile uint32_t *gicc(uint32_t offset)
     return gic_cpu + offset / 4;
 }
 
-void gic_init(void *dist, void *cpu)
+static void gic_init(void *dist, void *cpu)
 {
     gic_dist = dist;
     gic_cpu = cpu;
@@ -49,26 +51,40 @@ void gic_init(void *dist, void *cpu)
     *gicc(GICC_CTLR) = 1;
 }
 
-void gic_enable(uint32_t irq)
+static void gic_enable(uint32_t irq)
 {
     if (irq < gic_lines) {
         *gicd(GICD_ISENABLER + (irq / 32) * 4) = 1u << (irq % 32);
     }
 }
 
-void gic_disable(uint32_t irq)
+static void gic_disable(uint32_t irq)
 {
     if (irq < gic_lines) {
         *gicd(GICD_ICENABLER + (irq / 32) * 4) = 1u << (irq % 32);
     }
 }
 
-uint32_t gic_ack(void)
+static uint32_t gic_ack(void)
 {
     return *gicc(GICC_IAR) & 0x3ffu;
 }
 
-void gic_end(uint32_t irq)
+static void gic_end(uint32_t irq)
 {
     *gicc(GICC_EOIR) = irq;
 }
+
+static const struct irqchip_ops gic_ops = {gic_ack, gic_end, gic_enable,
+                                           gic_disable};
+
+static const struct irqchip_ops *gic_probe(const struct board_device *dev,
+                                           void *const *regs)
+{
+    (void)dev;
+    gic_init(regs[0], regs[1]);
+    return &gic_ops;
+}
+
+HV_DRIVER(gic, irqchip, gic_probe, ("GIC distributor", "GIC CPU interface"), 0,
+          "arm,cortex-a9-gic", "arm,pl390");

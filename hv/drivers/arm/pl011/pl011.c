@@ -2,7 +2,9 @@
 /* ARM PrimeCell UART (PL011). */
 #include <stdint.h>
 
-#include "hv/drivers.h"
+#include "hv/board.h"
+#include "hv/driver.h"
+#include "hv/uart.h"
 
 #define UARTDR 0x00
 #define UARTFR 0x18
@@ -25,21 +27,21 @@ static inline volatile uint32_t *pl011_reg(uint32_t offset)
     return pl011_regs + offset / 4;
 }
 
-void pl011_init(void *base)
+static void pl011_init(void *base)
 {
     pl011_regs = base;
     /* Baud rate and format are the boot loader's (QEMU needs none). */
     *pl011_reg(UARTCR) |= CR_UARTEN | CR_TXE | CR_RXE;
 }
 
-void pl011_putc(char c)
+static void pl011_putc(char c)
 {
     while (*pl011_reg(UARTFR) & FR_TXFF) {
     }
     *pl011_reg(UARTDR) = (uint8_t)c;
 }
 
-bool pl011_try_putc(char c)
+static bool pl011_try_putc(char c)
 {
     if (*pl011_reg(UARTFR) & FR_TXFF) {
         return false;
@@ -48,7 +50,7 @@ bool pl011_try_putc(char c)
     return true;
 }
 
-void pl011_tx_irq(bool on)
+static void pl011_tx_irq(bool on)
 {
     if (on) {
         *pl011_reg(UARTIMSC) |= INT_TX;
@@ -57,20 +59,37 @@ void pl011_tx_irq(bool on)
     }
 }
 
-void pl011_enable_rx_irq(void)
+static void pl011_enable_rx_irq(void)
 {
     *pl011_reg(UARTIMSC) |= INT_RX | INT_RT;
 }
 
-void pl011_ack(void)
+static void pl011_ack(void)
 {
     *pl011_reg(UARTICR) = INT_RX | INT_RT | INT_TX;
 }
 
-int pl011_getc(void)
+static int pl011_getc(void)
 {
     if (*pl011_reg(UARTFR) & FR_RXFE) {
         return -1;
     }
     return (int)(*pl011_reg(UARTDR) & 0xffu);
 }
+
+/* A PL011's FIFO depth (r1p5; 16 before). */
+static const struct uart_ops pl011_ops = {
+    pl011_try_putc, pl011_putc, pl011_tx_irq, pl011_ack, pl011_getc, 32};
+
+static const struct uart_ops *pl011_probe(const struct board_device *dev,
+                                          void *const *regs)
+{
+    (void)dev;
+    pl011_init(regs[0]);
+    /* Its line stays off at the interrupt controller until boot enables
+     * it. */
+    pl011_enable_rx_irq();
+    return &pl011_ops;
+}
+
+HV_DRIVER(pl011, uart, pl011_probe, ("console UART"), DRIVER_IRQ, "arm,pl011");

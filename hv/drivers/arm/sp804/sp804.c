@@ -6,7 +6,9 @@
  */
 #include <stdint.h>
 
-#include "hv/drivers.h"
+#include "hv/board.h"
+#include "hv/driver.h"
+#include "hv/timer_dev.h"
 
 #define T1 0x00
 #define T2 0x20
@@ -26,12 +28,14 @@ static uint32_t sp804_hz;
 static uint32_t sp804_last;
 static uint64_t sp804_high;
 
+static uint64_t sp804_counter(void);
+
 static inline volatile uint32_t *sp804_reg(uint32_t offset)
 {
     return sp804_regs + offset / 4;
 }
 
-void sp804_init(void *base, uint32_t hz)
+static void sp804_init(void *base, uint32_t hz)
 {
     sp804_regs = base;
     sp804_hz = hz;
@@ -45,7 +49,7 @@ void sp804_init(void *base, uint32_t hz)
     sp804_high = 0;
 }
 
-void sp804_program_ns(uint64_t ns)
+static void sp804_program_ns(uint64_t ns)
 {
     uint64_t ticks;
 
@@ -69,7 +73,7 @@ void sp804_program_ns(uint64_t ns)
         CTRL_ENABLE | CTRL_ONESHOT | CTRL_INTEN | CTRL_32BIT;
 }
 
-bool sp804_tick_ack(void)
+static bool sp804_tick_ack(void)
 {
     if (!(*sp804_reg(T1 + MIS) & 1u)) {
         return false;
@@ -81,7 +85,7 @@ bool sp804_tick_ack(void)
     return true;
 }
 
-uint64_t sp804_counter(void)
+static uint64_t sp804_counter(void)
 {
     uint32_t now = ~*sp804_reg(T2 + VALUE); /* counts up from 0 */
     if (now < sp804_last) {
@@ -90,3 +94,22 @@ uint64_t sp804_counter(void)
     sp804_last = now;
     return sp804_high | now;
 }
+
+static struct timer_dev sp804_dev = {.program_ns = sp804_program_ns,
+                                     .ack = sp804_tick_ack,
+                                     .counter = sp804_counter};
+
+static const struct timer_dev *sp804_probe(const struct board_device *dev,
+                                           void *const *regs)
+{
+    uint32_t pa = (uint32_t)pa_addr(dev->reg[0].base);
+    sp804_init(regs[0], dev->hz);
+    sp804_dev.hz = dev->hz;
+    /* Timer 2's value register: readable by guests without a trap. */
+    sp804_dev.guest_page = pa_init(pa & ~0xfffu);
+    sp804_dev.guest_offset = (pa & 0xfffu) + T2 + VALUE;
+    return &sp804_dev;
+}
+
+HV_DRIVER(sp804, timer, sp804_probe, ("SP804 timer"), DRIVER_IRQ | DRIVER_HZ,
+          "arm,sp804");
