@@ -311,9 +311,10 @@ static int board_designated(const void *fdt, uint32_t kind, char *err,
     }
     const fdt32_t *parent = fdt_getprop(fdt, 0, "interrupt-parent", &len);
     if (parent) {
-        int node =
-            len == 4 ? fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(parent[0]))
-                     : -1;
+        /* By value: a phandle is the cell of a "phandle" property. */
+        int node = len == 4 ? fdt_node_offset_by_prop_value(fdt, -1, "phandle",
+                                                            parent, 4)
+                            : -1;
         if (node < 0) {
             board_fail_node(fdt, 0, "interrupt-parent", "names no node", err,
                             err_size);
@@ -330,27 +331,28 @@ static int board_designated(const void *fdt, uint32_t kind, char *err,
     return -1;
 }
 
-/* The driver of @kind for @node: the first of its compatible strings one
- * handles. */
+/* The driver of @kind for @node: the first registered one that handles
+ * any of its compatible strings. */
 static const struct driver *board_match(const void *fdt, int node,
                                         uint32_t kind, char *err,
                                         size_t err_size)
 {
-    const char *c;
-    for (int i = 0;
-         (c = fdt_stringlist_get(fdt, node, "compatible", i, NULL)) != NULL;
-         i++) {
-        const struct driver *d = driver_find(kind, c);
-        if (d) {
-            return d;
+    const struct driver *d;
+    for (size_t i = 0; (d = driver_at(i)) != NULL; i++) {
+        for (const char *const *c = d->compatible; d->kind == kind && *c; c++) {
+            if (fdt_node_check_compatible(fdt, node, *c) == 0) {
+                return d;
+            }
         }
     }
+    int len;
+    const char *c = fdt_getprop(fdt, node, "compatible", &len);
     char path[48];
     fdt_util_path(fdt, node, path, sizeof(path));
-    c = fdt_stringlist_get(fdt, node, "compatible", 0, NULL);
     snprintf(err, err_size,
-             WHAT ": node %s: no driver for compatible \"%s\" (%s)", path,
-             c ? c : "", driver_kind_name(kind));
+             WHAT ": node %s: no driver for compatible \"%.*s\" (%s)", path,
+             c ? (int)strnlen(c, (size_t)len) : 0, c ? c : "",
+             driver_kind_name(kind));
     return NULL;
 }
 

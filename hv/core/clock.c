@@ -39,11 +39,10 @@ void clock_set_guest_counter(const struct timer_dev *dev)
 
 void clock_offer(const struct timer_dev *dev)
 {
-    if (dev->counter && (!clock_read || dev->hz > clock_hz)) {
+    if (dev->counter && dev->hz > clock_hz) {
         clock_set_source(dev);
     }
-    if (dev->counter && pa_addr(dev->guest_page) != 0 &&
-        pa_addr(clock_guest_pa) == 0) {
+    if (pa_addr(clock_guest_pa) == 0 && pa_addr(dev->guest_page) != 0) {
         clock_set_guest_counter(dev);
     }
 }

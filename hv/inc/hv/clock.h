@@ -9,7 +9,7 @@
 /** Makes @dev's counter the one clock_now_ns reads (NULL: none). */
 void clock_set_source(const struct timer_dev *dev);
 /**
- * Offers a board timer: its counter becomes the source if it is finer
+ * Offers a board timer with a counter: it becomes the source if it is finer
  * than the current one, and its guest-readable register the guest
  * counter if there is none yet.
  */
