@@ -9,18 +9,16 @@
  * address in the monitor window and calls hv_main().
  */
 #include <arch/layout.h>
+#include <hvabi/ptdesc.h>
 
 #define HVPKG_MAGIC 0x4b504748
 #define PKG_MAX_TOTAL 0x10000000 /* identity map below covers 256 MiB */
 
-/* Section descriptor bits (short-descriptor format). */
-#define SECT 0x2
-#define SECT_B (1 << 2)
-#define SECT_C (1 << 3)
-#define SECT_AP_PL1 (1 << 10) /* AP=01: PL1 read/write, PL0 no access */
-#define SECT_TEX1 (1 << 12)
-/* Normal memory, inner/outer write-back write-allocate, monitor only. */
-#define SECT_NORMAL_MONITOR (SECT | SECT_B | SECT_C | SECT_AP_PL1 | SECT_TEX1)
+/* Normal memory, inner/outer write-back write-allocate, PL1 only, global,
+ * domain 0 (HV_MMU_DOMAIN_MONITOR). */
+#define SECT_NORMAL_MONITOR                                                    \
+    (HV_L1_TYPE_SECTION | HV_L1_SECT_TEXCB(HV_TEXCB_NORMAL_WBWA) |             \
+     HV_L1_SECT_AP(HV_AP_PL1_RW))
 
     .section .text.boot, "ax"
     .arm
