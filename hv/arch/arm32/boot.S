@@ -11,6 +11,8 @@
 #include <arch/layout.h>
 #include <hvabi/ptdesc.h>
 
+#include "psr.h"
+
 #define HVPKG_MAGIC 0x4b504748
 #define PKG_MAX_TOTAL 0x10000000 /* identity map below covers 256 MiB */
 
@@ -32,7 +34,7 @@
  *   r9 = physical address of the boot L1 table
  */
 _start:
-    cpsid   aif, #0x13
+    cpsid   aif, #PSR_MODE_SVC
     setend  le                         /* a boot loader could leave BE */
     mov     r0, #0
     mcr     p15, 0, r0, c13, c0, 0     /* FCSEIDR 0 before the MMU is on:
@@ -148,9 +150,9 @@ _start:
     ldr     pc, =boot_virtual
 
 boot_virtual:
-    cps     #0x17                      /* ABT: vec_dabt's scratch words */
+    cps     #PSR_MODE_ABT              /* vec_dabt's scratch words */
     ldr     sp, =entry_abt_scratch
-    cps     #0x13
+    cps     #PSR_MODE_SVC
     ldr     sp, =(hv_stack + HV_STACK_SIZE)
     ldr     r0, =hv_vectors
     mcr     p15, 0, r0, c12, c0, 0     /* VBAR */

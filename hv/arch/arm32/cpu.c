@@ -8,6 +8,7 @@
 #include "hv/console.h"
 #include "hv/vm.h"
 #include <hvabi/mmu.h>
+#include "arm32.h"
 
 #define SEMIHOSTING_SYS_WRITE0 0x04u
 #define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20u
@@ -71,8 +72,6 @@ _Static_assert(HV_DACR_VALUE == (HV_DACR_CLIENT(HV_MMU_DOMAIN_MONITOR) |
                                  HV_DACR_CLIENT(HV_MMU_DOMAIN_KERNEL) |
                                  HV_DACR_CLIENT(HV_MMU_DOMAIN_USER)),
                "the monitor's and the guests' domains are Client");
-
-void arch_vfp_switch(struct vm *next);
 
 void arch_vcpu_switch(struct vm *prev, struct vm *next)
 {

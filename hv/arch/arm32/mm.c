@@ -17,6 +17,7 @@
 #include "hv/console.h"
 #include "hv/vm.h"
 #include <hvabi/mmu.h>
+#include "arm32.h"
 
 #define L1_ENTRIES 4096u
 #define L1_INDEX(va) ((uint32_t)(va) >> HV_SECTION_SHIFT)
