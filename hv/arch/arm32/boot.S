@@ -9,12 +9,12 @@
  * address in the monitor window and calls hv_main().
  */
 #include <arch/layout.h>
+#include <arch/offsets.h>
 #include <hvabi/ptdesc.h>
 
 #include "psr.h"
 
-#define HVPKG_MAGIC 0x4b504748
-#define PKG_MAX_TOTAL 0x10000000 /* identity map below covers 256 MiB */
+#define PKG_MAX_TOTAL HV_IDMAP_SIZE /* the package is inside the map */
 
 /* Normal memory, inner/outer write-back write-allocate, PL1 only, global,
  * domain 0 (HV_MMU_DOMAIN_MONITOR). */
@@ -60,11 +60,11 @@ _start:
     sub     r0, r0, r1
     add     r5, r4, r0
 
-    ldr     r0, [r5]
-    ldr     r1, =HVPKG_MAGIC
+    ldr     r0, [r5, #HVPKG_HEADER_MAGIC]
+    ldr     r1, =HVPKG_MAGIC_VALUE
     mov     r6, #0
     cmp     r0, r1
-    ldreq   r6, [r5, #12]              /* hvpkg_header.total_size */
+    ldreq   r6, [r5, #HVPKG_HEADER_TOTAL_SIZE]
     ldr     r1, =PKG_MAX_TOTAL
     cmp     r6, r1
     movhi   r6, #0                     /* absurd: hv_main reports it */
@@ -90,10 +90,10 @@ _start:
     sub     r0, r0, r1
     add     r9, r7, r0
 
-    /* Identity map 256 MiB from the load section: image and package. */
+    /* Identity map HV_IDMAP_SIZE from the load section: image, package. */
     ldr     r10, =SECT_NORMAL_MONITOR
     lsr     r0, r4, #HV_SECTION_SHIFT  /* first section index */
-    add     r1, r0, #256
+    add     r1, r0, #(HV_IDMAP_SIZE >> HV_SECTION_SHIFT)
     ldr     r2, =(HV_WINDOW_BASE >> HV_SECTION_SHIFT)
     cmp     r1, r2
     movhi   r1, r2                     /* never into the window */

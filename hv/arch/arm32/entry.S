@@ -9,8 +9,9 @@
  * them, so the guest's state lands directly in its vCPU without a copy.
  * Then the handler runs on the monitor stack.
  *
- * struct arch_regs layout (must match inc/arch/regs.h):
- *   0   r0 .. r12    52  sp_usr   56  lr_usr   60  pc   64  cpsr
+ * struct arch_regs (inc/arch/regs.h): r0-r12, then sp and lr of USR mode,
+ * pc and cpsr; the offsets are ARCH_REGS_* of <arch/offsets.h>, generated
+ * from the struct (arch/arm32/offsets.c).
  *
  * The monitor runs with A, I and F masked: every vector's first
  * instruction is cpsid aif (SVC and undefined-instruction entries leave
@@ -34,11 +35,10 @@
  * checks the layout.
  */
 #include <arch/layout.h>
+#include <arch/offsets.h>
 
 #include "arm32.h"
 #include "psr.h"
-
-#define REGS_SIZE 68
 
 /* In SVC mode, after SRS: push the rest of the frame; r0 = frame. */
 .macro save_frame
@@ -183,7 +183,7 @@ vec_reserved:
  * guest's; anything else is the monitor's own fault.
  */
 exception_common:
-    ldr     r2, [r0, #64]
+    ldr     r2, [r0, #ARCH_REGS_CPSR]
     and     r2, r2, #PSR_MODE_MASK
     cmp     r2, #PSR_MODE_USR
     bne     1f
@@ -212,12 +212,12 @@ entry_abt_scratch:
     .global arch_resume_guest
 arch_resume_guest:
     mov     lr, r0
-    add     r0, lr, #52
+    add     r0, lr, #ARCH_REGS_SP
     ldmia   r0, {sp, lr}^
     nop
     clrex
-    add     sp, lr, #REGS_SIZE
+    add     sp, lr, #ARCH_REGS_SIZE
     ldmia   lr, {r0-r12}
-    add     lr, lr, #60
+    add     lr, lr, #ARCH_REGS_PC
     rfeia   lr
     .ltorg

@@ -67,7 +67,7 @@ void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa)
     mm_bss_pa = bss_pa;
     /* Mirrors what boot.S identity-mapped. */
     mm_idmap_start = load_pa & ~(HV_SECTION_SIZE - 1);
-    mm_idmap_end = mm_idmap_start + 256u * HV_SECTION_SIZE;
+    mm_idmap_end = mm_idmap_start + HV_IDMAP_SIZE;
     if (mm_idmap_end > HV_WINDOW_BASE || mm_idmap_end < mm_idmap_start) {
         mm_idmap_end = HV_WINDOW_BASE;
     }
