@@ -33,20 +33,9 @@
 #define FRAME_MAX_TYPE_REFS 0x3fffu
 #define FRAME_MAX_WRITABLE 0xffffu
 
-/* Descriptor fields (ARMv7 short-descriptor format). */
-#define L1_TYPE(d) ((d)&3u)
-#define L1_TYPE_FAULT 0u
-#define L1_TYPE_TABLE 1u
-#define L1_TYPE_SECTION 2u
-#define L1_TABLE_SBZ ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 9))
-#define L1_DOMAIN(d) (((d) >> 5) & 0xfu)
-#define L1_SECT_SUPER (1u << 18)
-#define L1_SECT_NS (1u << 19)
-#define L1_SECT_SBZ (1u << 9)
-#define L1_SECT_AP(d) ((((d) >> 10) & 3u) | (((d) >> 13) & 4u))
-#define L2_TYPE(d) ((d)&3u)
-#define L2_AP(d) ((((d) >> 4) & 3u) | (((d) >> 7) & 4u))
-#define AP_PL0_RW 3u /* AP[2] = 0, AP[1:0] = 0b11 */
+/* Descriptor fields: <hvabi/ptdesc.h>, through <hvabi/mmu.h>. */
+#define L1_TYPE(d) ((d)&HV_L1_TYPE_MASK)
+#define L2_TYPE(d) ((d)&HV_L2_TYPE_MASK)
 
 #define L1_ENTRIES 4096u
 #define L2_HW_ENTRIES (HV_MMU_L2_HW_SIZE / 4u)
@@ -119,7 +108,9 @@ static int32_t pt_check_device(const struct vm *vm, uint32_t pa, uint32_t size,
         return -HV_EPERM;
     }
     /* TEX:C:B 000:0:0 strongly ordered, 000:0:1 and 010:0:0 device. */
-    if ((tex_c_b != 0 && tex_c_b != 1 && tex_c_b != 0x8) || !xn) {
+    if ((tex_c_b != HV_TEXCB_STRONGLY_ORDERED && tex_c_b != HV_TEXCB_DEVICE &&
+         tex_c_b != HV_TEXCB_DEVICE_NS) ||
+        !xn) {
         return -HV_EINVAL;
     }
     return HV_OK;
@@ -137,17 +128,19 @@ static int32_t pt_check_device(const struct vm *vm, uint32_t pa, uint32_t size,
  */
 static int32_t pt_check_ram_type(uint32_t tex_c_b)
 {
-    return tex_c_b == 0x7u || tex_c_b == 0x3u ? HV_OK : -HV_EINVAL;
+    return tex_c_b == HV_TEXCB_NORMAL_WBWA || tex_c_b == HV_TEXCB_NORMAL_WB
+               ? HV_OK
+               : -HV_EINVAL;
 }
 
 static uint32_t pt_l1_tex_c_b(uint32_t desc)
 {
-    return ((desc >> 12) & 7u) << 2 | ((desc >> 2) & 3u);
+    return HV_L1_SECT_GET_TEXCB(desc);
 }
 
 static uint32_t pt_l2_tex_c_b(uint32_t desc)
 {
-    return ((desc >> 6) & 7u) << 2 | ((desc >> 2) & 3u);
+    return HV_L2_GET_TEXCB(desc);
 }
 
 static uint32_t *pt_frame(uint32_t pa)
@@ -187,14 +180,14 @@ static struct pt_ref pt_ref_of(bool l1, uint32_t desc)
     if (!pt_in_ram(desc & ~(PT_FRAME_SIZE - 1))) {
         return ref; /* device memory holds no counted references */
     }
-    if (l1 && L1_TYPE(desc) == L1_TYPE_TABLE) {
+    if (l1 && L1_TYPE(desc) == HV_L1_TYPE_TABLE) {
         ref.kind = PT_REF_L2;
         ref.pa = desc & ~(PT_FRAME_SIZE - 1);
-    } else if (l1 && L1_TYPE(desc) == L1_TYPE_SECTION &&
-               L1_SECT_AP(desc) == AP_PL0_RW) {
+    } else if (l1 && L1_TYPE(desc) == HV_L1_TYPE_SECTION &&
+               HV_L1_SECT_GET_AP(desc) == HV_AP_RW) {
         ref.kind = PT_REF_SECTION_RW;
         ref.pa = desc & ~(HV_MEM_GRANULE - 1);
-    } else if (!l1 && L2_TYPE(desc) >= 2 && L2_AP(desc) == AP_PL0_RW) {
+    } else if (!l1 && (desc & HV_L2_SMALL) && HV_L2_GET_AP(desc) == HV_AP_RW) {
         ref.kind = PT_REF_PAGE_RW;
         ref.pa = desc & ~(PT_FRAME_SIZE - 1);
     }
@@ -203,7 +196,7 @@ static struct pt_ref pt_ref_of(bool l1, uint32_t desc)
 
 static int32_t pt_check_domain(uint32_t desc)
 {
-    uint32_t domain = L1_DOMAIN(desc);
+    uint32_t domain = HV_L1_GET_DOMAIN(desc);
     if (domain == HV_MMU_DOMAIN_MONITOR) {
         return -HV_EPERM;
     }
@@ -218,12 +211,12 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
     int32_t rc;
 
     switch (L1_TYPE(desc)) {
-    case L1_TYPE_FAULT:
+    case HV_L1_TYPE_FAULT:
         return HV_OK;
-    case L1_TYPE_TABLE: {
-        uint32_t l2 = desc & ~0x3ffu;
+    case HV_L1_TYPE_TABLE: {
+        uint32_t l2 = desc & HV_L1_TABLE_ADDR_MASK;
         uint32_t frame = l2 & ~(PT_FRAME_SIZE - 1);
-        if (desc & L1_TABLE_SBZ) {
+        if (desc & HV_MMU_L1_TABLE_MBZ) {
             return -HV_EINVAL;
         }
         rc = pt_check_domain(desc);
@@ -239,9 +232,9 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
         }
         return FRAME_TYPE_REFS(f) == FRAME_MAX_TYPE_REFS ? -HV_ENOMEM : HV_OK;
     }
-    case L1_TYPE_SECTION: {
+    case HV_L1_TYPE_SECTION: {
         uint32_t pa = desc & ~(HV_MEM_GRANULE - 1);
-        if (desc & (L1_SECT_SUPER | L1_SECT_NS | L1_SECT_SBZ)) {
+        if (desc & HV_MMU_L1_SECT_MBZ) {
             return -HV_EINVAL;
         }
         rc = pt_check_domain(desc);
@@ -250,11 +243,11 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
         }
         if (!pt_owned(vm, pa, HV_MEM_GRANULE)) {
             return pt_check_device(vm, pa, HV_MEM_GRANULE, pt_l1_tex_c_b(desc),
-                                   (desc & (1u << 4)) != 0,
-                                   L1_SECT_AP(desc) == AP_PL0_RW);
+                                   (desc & HV_L1_SECT_XN) != 0,
+                                   HV_L1_SECT_GET_AP(desc) == HV_AP_RW);
         }
         rc = pt_check_ram_type(pt_l1_tex_c_b(desc));
-        if (rc != HV_OK || L1_SECT_AP(desc) != AP_PL0_RW) {
+        if (rc != HV_OK || HV_L1_SECT_GET_AP(desc) != HV_AP_RW) {
             return rc;
         }
         uint32_t s = pt_section_index(pa);
@@ -270,19 +263,20 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
 
 static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
 {
-    if (L2_TYPE(desc) == 0) {
+    if (L2_TYPE(desc) == HV_L2_TYPE_FAULT) {
         return HV_OK;
     }
-    if (L2_TYPE(desc) == 1) {
+    if (L2_TYPE(desc) == HV_L2_TYPE_LARGE) {
         return -HV_EINVAL; /* large pages are not supported */
     }
     uint32_t pa = desc & ~(PT_FRAME_SIZE - 1);
     if (!pt_owned(vm, pa, PT_FRAME_SIZE)) {
         return pt_check_device(vm, pa, PT_FRAME_SIZE, pt_l2_tex_c_b(desc),
-                               (desc & 1u) != 0, L2_AP(desc) == AP_PL0_RW);
+                               (desc & HV_L2_XN) != 0,
+                               HV_L2_GET_AP(desc) == HV_AP_RW);
     }
     int32_t rc = pt_check_ram_type(pt_l2_tex_c_b(desc));
-    if (rc != HV_OK || L2_AP(desc) != AP_PL0_RW) {
+    if (rc != HV_OK || HV_L2_GET_AP(desc) != HV_AP_RW) {
         return rc;
     }
     uint32_t f = *pt_frame(pa);
@@ -320,15 +314,15 @@ static void pt_ref_apply(struct pt_ref ref, int delta)
 static uint32_t pt_with_ng(bool l1, uint32_t desc)
 {
     /* S is rarely set: test it before asking whether the frame is RAM. */
-    if (l1 && L1_TYPE(desc) == L1_TYPE_SECTION) {
-        desc |= 1u << 17;
-        if ((desc & (1u << 16)) && pt_in_ram(desc & ~(HV_MEM_GRANULE - 1))) {
-            desc &= ~(1u << 16);
+    if (l1 && L1_TYPE(desc) == HV_L1_TYPE_SECTION) {
+        desc |= HV_L1_SECT_NG;
+        if ((desc & HV_L1_SECT_S) && pt_in_ram(desc & ~(HV_MEM_GRANULE - 1))) {
+            desc &= ~HV_L1_SECT_S;
         }
-    } else if (!l1 && L2_TYPE(desc) >= 2) {
-        desc |= 1u << 11;
-        if ((desc & (1u << 10)) && pt_in_ram(desc & ~(PT_FRAME_SIZE - 1))) {
-            desc &= ~(1u << 10);
+    } else if (!l1 && (desc & HV_L2_SMALL)) {
+        desc |= HV_L2_NG;
+        if ((desc & HV_L2_S) && pt_in_ram(desc & ~(PT_FRAME_SIZE - 1))) {
+            desc &= ~HV_L2_S;
         }
     }
     return desc;
@@ -598,9 +592,10 @@ uint32_t pt_section_writable_refs(paddr_t pa)
 static bool pt_ap_allows(uint32_t ap, bool write)
 {
     if (write) {
-        return ap == AP_PL0_RW;
+        return ap == HV_AP_RW;
     }
-    return ap == 2u || ap == 3u || ap == 6u || ap == 7u;
+    return ap == HV_AP_PL0_RO || ap == HV_AP_RW || ap == HV_AP_RO_V6 ||
+           ap == HV_AP_RO;
 }
 
 int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
@@ -612,11 +607,12 @@ int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
         return -HV_EFAULT;
     }
     uint32_t desc = *(uint32_t *)arch_mm_phys_ptr(pa_init(l1 + index * 4), 4);
-    if (vm->mode == VM_MODE_USER && L1_DOMAIN(desc) == HV_MMU_DOMAIN_KERNEL) {
+    if (vm->mode == VM_MODE_USER &&
+        HV_L1_GET_DOMAIN(desc) == HV_MMU_DOMAIN_KERNEL) {
         return -HV_EFAULT; /* that domain is off in virtual user mode */
     }
-    if (L1_TYPE(desc) == L1_TYPE_SECTION) {
-        if (!pt_ap_allows(L1_SECT_AP(desc), write)) {
+    if (L1_TYPE(desc) == HV_L1_TYPE_SECTION) {
+        if (!pt_ap_allows(HV_L1_SECT_GET_AP(desc), write)) {
             return -HV_EFAULT;
         }
         *pa = pa_init((desc & ~(HV_MEM_GRANULE - 1)) |
@@ -624,12 +620,13 @@ int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
         /* Never device memory: the monitor reads it as normal memory. */
         return pt_in_ram((uint32_t)pa_addr(*pa)) ? HV_OK : -HV_EFAULT;
     }
-    if (L1_TYPE(desc) != L1_TYPE_TABLE) {
+    if (L1_TYPE(desc) != HV_L1_TYPE_TABLE) {
         return -HV_EFAULT;
     }
-    uint32_t entry = (desc & ~0x3ffu) + ((va >> PT_FRAME_SHIFT) & 0xffu) * 4;
+    uint32_t entry =
+        (desc & HV_L1_TABLE_ADDR_MASK) + ((va >> PT_FRAME_SHIFT) & 0xffu) * 4;
     uint32_t pte = *(uint32_t *)arch_mm_phys_ptr(pa_init(entry), 4);
-    if (L2_TYPE(pte) < 2 || !pt_ap_allows(L2_AP(pte), write)) {
+    if (!(pte & HV_L2_SMALL) || !pt_ap_allows(HV_L2_GET_AP(pte), write)) {
         return -HV_EFAULT;
     }
     *pa = pa_init((pte & ~(PT_FRAME_SIZE - 1)) | (va & (PT_FRAME_SIZE - 1)));
@@ -637,9 +634,10 @@ int32_t pt_translate(const struct vm *vm, uint32_t va, bool write, paddr_t *pa)
 }
 
 /* Small page, normal write-back memory, not global. */
-#define PT_PAGE_NORMAL (0x2u | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 11))
-#define PT_PAGE_AP_RW (3u << 4)
-#define PT_PAGE_AP_RO (2u << 4)
+#define PT_PAGE_NORMAL                                                         \
+    (HV_L2_SMALL | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) | HV_L2_NG)
+#define PT_PAGE_AP_RW HV_L2_AP(HV_AP_RW)
+#define PT_PAGE_AP_RO HV_L2_AP(HV_AP_PL0_RO)
 
 uint32_t pt_initial_tables_offset(uint32_t mem_size)
 {
@@ -689,7 +687,7 @@ int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
         uint32_t l2 = l2_first + (mb / 2) * PT_FRAME_SIZE +
                       HV_MMU_L2_HW_OFFSET + (mb % 2) * 1024u;
         table[(gva >> PT_SECTION_SHIFT) + mb] =
-            l2 | L1_TYPE_TABLE | (HV_MMU_DOMAIN_KERNEL << 5);
+            l2 | HV_L1_TYPE_TABLE | HV_L1_DOMAIN(HV_MMU_DOMAIN_KERNEL);
     }
     rc = pt_pin_l1(vm, pa_init(l1));
     if (rc != HV_OK) {

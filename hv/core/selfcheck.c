@@ -36,16 +36,6 @@
 #define SC_TYPE_L2 2u
 #define SC_TYPE_SHARED 3u
 
-/* Short-descriptor fields, as pt.c checks them. */
-#define SC_L1_TABLE_SBZ ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 9))
-#define SC_L1_SECT_BAD ((1u << 18) | (1u << 19) | (1u << 9))
-#define SC_L1_SECT_NG (1u << 17)
-#define SC_L1_DOMAIN(d) (((d) >> 5) & 0xfu)
-#define SC_L1_SECT_AP(d) ((((d) >> 10) & 3u) | (((d) >> 13) & 4u))
-#define SC_L2_AP(d) ((((d) >> 4) & 3u) | (((d) >> 7) & 4u))
-#define SC_L2_NG (1u << 11)
-#define SC_AP_PL0_RW 3u
-
 /* Recomputed counts of the frames of the current window, and of the
  * sections of the current guest. */
 static uint32_t sc_type_refs[SC_CHUNK];
@@ -118,7 +108,7 @@ static struct pt_frame_counts sc_counts(uint32_t pa)
  * alias of it exists. */
 static bool sc_write_back(uint32_t tex_c_b)
 {
-    return tex_c_b == 0x7u || tex_c_b == 0x3u;
+    return tex_c_b == HV_TEXCB_NORMAL_WBWA || tex_c_b == HV_TEXCB_NORMAL_WB;
 }
 
 /* A mapping outside RAM: a device region of the guest, or the clock page,
@@ -141,7 +131,9 @@ static bool sc_device(struct sc_ctx *c, uint32_t at, uint32_t d, uint32_t pa,
         return sc_fail(c, "entry 0x%08x at 0x%08x maps memory not its own",
                        (unsigned)d, (unsigned)at);
     }
-    if ((tex_c_b != 0 && tex_c_b != 1 && tex_c_b != 8) || !xn) {
+    if ((tex_c_b != HV_TEXCB_STRONGLY_ORDERED && tex_c_b != HV_TEXCB_DEVICE &&
+         tex_c_b != HV_TEXCB_DEVICE_NS) ||
+        !xn) {
         return sc_fail(c, "entry 0x%08x at 0x%08x maps a device as memory",
                        (unsigned)d, (unsigned)at);
     }
@@ -150,7 +142,7 @@ static bool sc_device(struct sc_ctx *c, uint32_t at, uint32_t d, uint32_t pa,
 
 static bool sc_domain(struct sc_ctx *c, uint32_t at, uint32_t d)
 {
-    uint32_t domain = SC_L1_DOMAIN(d);
+    uint32_t domain = HV_L1_GET_DOMAIN(d);
     if (domain != HV_MMU_DOMAIN_KERNEL && domain != HV_MMU_DOMAIN_USER) {
         return sc_fail(c, "L1 entry 0x%08x at 0x%08x: domain %u", (unsigned)d,
                        (unsigned)at, (unsigned)domain);
@@ -169,13 +161,13 @@ static void sc_count(struct sc_ctx *c, uint32_t *counts, uint32_t pa)
 
 static bool sc_l1_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
 {
-    switch (d & 3u) {
-    case 0:
+    switch (d & HV_L1_TYPE_MASK) {
+    case HV_L1_TYPE_FAULT:
         return true;
-    case 1: {
-        uint32_t hw = d & ~0x3ffu;
+    case HV_L1_TYPE_TABLE: {
+        uint32_t hw = d & HV_L1_TABLE_ADDR_MASK;
         uint32_t frame = d & ~(SC_FRAME - 1);
-        if ((d & SC_L1_TABLE_SBZ) != 0) {
+        if ((d & HV_MMU_L1_TABLE_MBZ) != 0) {
             return sc_fail(c, "L1 entry 0x%08x at 0x%08x: SBZ bits set",
                            (unsigned)d, (unsigned)at);
         }
@@ -194,23 +186,23 @@ static bool sc_l1_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
         c->r->l2_refs += c->first_pass;
         return true;
     }
-    case 2: {
+    case HV_L1_TYPE_SECTION: {
         uint32_t pa = d & ~(SC_SECTION - 1);
-        bool rw = SC_L1_SECT_AP(d) == SC_AP_PL0_RW;
-        if ((d & SC_L1_SECT_BAD) != 0) {
+        bool rw = HV_L1_SECT_GET_AP(d) == HV_AP_RW;
+        if ((d & HV_MMU_L1_SECT_MBZ) != 0) {
             return sc_fail(c, "L1 entry 0x%08x at 0x%08x: refused bits set",
                            (unsigned)d, (unsigned)at);
         }
         if (!sc_domain(c, at, d)) {
             return false;
         }
-        if ((d & SC_L1_SECT_NG) == 0) {
+        if ((d & HV_L1_SECT_NG) == 0) {
             return sc_fail(c, "L1 section 0x%08x at 0x%08x is global",
                            (unsigned)d, (unsigned)at);
         }
         if (sc_own(c, pa, SC_SECTION)) {
-            if (!sc_write_back(((d >> 12) & 7u) << 2 | ((d >> 2) & 3u)) ||
-                (d & (1u << 16)) != 0) {
+            if (!sc_write_back(HV_L1_SECT_GET_TEXCB(d)) ||
+                (d & HV_L1_SECT_S) != 0) {
                 return sc_fail(c,
                                "L1 section 0x%08x at 0x%08x maps RAM as other "
                                "than write-back",
@@ -227,9 +219,8 @@ static bool sc_l1_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
                            "L1 section 0x%08x at 0x%08x maps RAM not its own",
                            (unsigned)d, (unsigned)at);
         }
-        return sc_device(c, at, d, pa, SC_SECTION,
-                         ((d >> 12) & 7u) << 2 | ((d >> 2) & 3u),
-                         (d & (1u << 4)) != 0, rw);
+        return sc_device(c, at, d, pa, SC_SECTION, HV_L1_SECT_GET_TEXCB(d),
+                         (d & HV_L1_SECT_XN) != 0, rw);
     }
     default:
         return sc_fail(c, "L1 entry 0x%08x at 0x%08x: reserved type",
@@ -240,22 +231,21 @@ static bool sc_l1_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
 static bool sc_l2_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
 {
     uint32_t pa = d & ~(SC_FRAME - 1);
-    bool rw = SC_L2_AP(d) == SC_AP_PL0_RW;
+    bool rw = HV_L2_GET_AP(d) == HV_AP_RW;
 
-    if ((d & 3u) == 0) {
+    if ((d & HV_L2_TYPE_MASK) == HV_L2_TYPE_FAULT) {
         return true;
     }
-    if ((d & 3u) == 1) {
+    if ((d & HV_L2_TYPE_MASK) == HV_L2_TYPE_LARGE) {
         return sc_fail(c, "L2 entry 0x%08x at 0x%08x: large page", (unsigned)d,
                        (unsigned)at);
     }
-    if ((d & SC_L2_NG) == 0) {
+    if ((d & HV_L2_NG) == 0) {
         return sc_fail(c, "L2 entry 0x%08x at 0x%08x is global", (unsigned)d,
                        (unsigned)at);
     }
     if (sc_own(c, pa, SC_FRAME)) {
-        if (!sc_write_back(((d >> 6) & 7u) << 2 | ((d >> 2) & 3u)) ||
-            (d & (1u << 10)) != 0) {
+        if (!sc_write_back(HV_L2_GET_TEXCB(d)) || (d & HV_L2_S) != 0) {
             return sc_fail(c,
                            "L2 entry 0x%08x at 0x%08x maps RAM as other than "
                            "write-back",
@@ -271,8 +261,8 @@ static bool sc_l2_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
         return sc_fail(c, "L2 entry 0x%08x at 0x%08x maps RAM not its own",
                        (unsigned)d, (unsigned)at);
     }
-    return sc_device(c, at, d, pa, SC_FRAME,
-                     ((d >> 6) & 7u) << 2 | ((d >> 2) & 3u), (d & 1u) != 0, rw);
+    return sc_device(c, at, d, pa, SC_FRAME, HV_L2_GET_TEXCB(d),
+                     (d & HV_L2_XN) != 0, rw);
 }
 
 /* Walks every pinned table of the guest, counting into the window. */
@@ -291,7 +281,7 @@ static bool sc_scan_tables(struct sc_ctx *c)
             }
             const uint32_t *t = arch_mm_phys_ptr(pa_init(pa), HV_MMU_L1_SIZE);
             for (uint32_t i = 0; i < HV_MMU_L1_SIZE / 4; i++) {
-                uint32_t va = i << 20;
+                uint32_t va = i << HV_L1_SHIFT;
                 if (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END) {
                     continue; /* the monitor's own entries */
                 }

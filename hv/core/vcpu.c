@@ -15,9 +15,6 @@
 #include "hv/fault.h"
 #include "hv/pt.h"
 
-/* Bits a frame's virtual CPSR may have besides mode and I. */
-#define VCPSR_FLAGS 0xfe0ffe20u /* NZCVQ, IT, GE, E, T */
-
 static struct hv_vcpu_shared *vcpu_shared(const struct vm *vm)
 {
     return arch_mm_phys_ptr(vm->vcpu_shared, sizeof(struct hv_vcpu_shared));
@@ -80,14 +77,15 @@ int32_t vcpu_iret(struct vm *vm, gvaddr_t frame_va)
     }
     uint32_t mode = frame.cpsr & HV_VCPSR_MODE_MASK;
     if ((mode != HV_VCPSR_USER && mode != HV_VCPSR_KERNEL) ||
-        (frame.cpsr & ~(VCPSR_FLAGS | HV_VCPSR_MODE_MASK | HV_VCPSR_I)) != 0) {
+        (frame.cpsr & ~(HV_VCPSR_FLAGS | HV_VCPSR_MODE_MASK | HV_VCPSR_I)) !=
+            0) {
         return -HV_EINVAL;
     }
     memcpy(vm->regs.r, frame.r, sizeof(frame.r));
     vm->regs.sp = frame.sp;
     vm->regs.lr = frame.lr;
     vm->regs.pc = frame.pc;
-    vm->regs.cpsr = (frame.cpsr & VCPSR_FLAGS) | HV_VCPSR_USER;
+    vm->regs.cpsr = (frame.cpsr & HV_VCPSR_FLAGS) | HV_VCPSR_USER;
     struct hv_vcpu_shared *shared = vcpu_shared(vm);
     shared->events_masked = (frame.cpsr & HV_VCPSR_I) != 0;
     if (mode == HV_VCPSR_USER) {
@@ -115,7 +113,7 @@ struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
     frame.sp = vm->regs.sp;
     frame.lr = vm->regs.lr;
     frame.pc = vm->regs.pc;
-    frame.cpsr = (vm->regs.cpsr & VCPSR_FLAGS) |
+    frame.cpsr = (vm->regs.cpsr & HV_VCPSR_FLAGS) |
                  (from_user ? HV_VCPSR_USER : HV_VCPSR_KERNEL) |
                  (shared->events_masked ? HV_VCPSR_I : 0);
     frame.orig_r0 = vm->regs.r[0];

@@ -30,6 +30,12 @@
 
 #define L2_FIRST (HV_MMU_L2_HW_OFFSET / 4u) /* word of the hardware half */
 
+/*
+ * Descriptor bits are literals here on purpose, not <hvabi/ptdesc.h>'s
+ * names: the oracle is an independent reading of the architecture, so a
+ * wrong bit in the header pt.c uses shows up as a disagreement.
+ */
+
 struct po_touch {
     uint32_t block; /* index in the span */
     uint32_t lo;    /* words [lo, hi) of the block */

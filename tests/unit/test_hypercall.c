@@ -687,8 +687,10 @@ TEST(hypercall, resume_sanitizes_cpsr)
 /* --- Guest page tables through hypercalls ------------------------------ */
 
 /* Small page, normal memory, as pt_build_initial makes them. */
-#define HC_PAGE_RW 0x87eu
-#define HC_PAGE_RO 0x86eu
+#define HC_PAGE_NORMAL                                                         \
+    ((uint32_t)(HV_L2_SMALL | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) | HV_L2_NG))
+#define HC_PAGE_RW (HC_PAGE_NORMAL | HV_L2_AP(HV_AP_RW))
+#define HC_PAGE_RO (HC_PAGE_NORMAL | HV_L2_AP(HV_AP_PL0_RO))
 
 /* Physical address of alpha's memory at @off, and of its initial L2
  * entry for that page (in the hardware half of its L2 frame). */

@@ -34,32 +34,63 @@
  */
 #define HW HV_MMU_L2_HW_OFFSET
 
+/*
+ * Descriptor bits: <hvabi/ptdesc.h>, as pt.c uses them. The header is
+ * checked against the architecture here, with the literal values of the
+ * ARM ARM (B3.5.1): these asserts are the one deliberate copy, an oracle.
+ */
+_Static_assert(HV_L1_TYPE_TABLE == 0x1 && HV_L1_TYPE_SECTION == 0x2 &&
+                   HV_L1_SECT_B == 0x4 && HV_L1_SECT_C == 0x8 &&
+                   HV_L1_SECT_XN == 0x10 && HV_L1_DOMAIN(15) == 0x1e0 &&
+                   HV_L1_IMP == 0x200 && HV_L1_SECT_AP(HV_AP_RW) == 0xc00 &&
+                   HV_L1_SECT_AP(HV_AP_PL1_RO) == 0x8400 &&
+                   HV_L1_SECT_TEXCB(0x1f) == 0x700c &&
+                   HV_L1_SECT_APX == 0x8000 && HV_L1_SECT_S == 0x10000 &&
+                   HV_L1_SECT_NG == 0x20000 && HV_L1_SECT_SUPER == 0x40000 &&
+                   HV_L1_SECT_NS == 0x80000 && HV_L1_TABLE_PXN == 0x4 &&
+                   HV_L1_TABLE_NS == 0x8 && HV_L1_TABLE_SBZ == 0x10 &&
+                   HV_L1_TABLE_ADDR_MASK == 0xfffffc00u &&
+                   HV_L1_SECT_ADDR_MASK == 0xfff00000u,
+               "L1 descriptor bits");
+_Static_assert(HV_L2_XN == 0x1 && HV_L2_SMALL == 0x2 &&
+                   HV_L2_TYPE_LARGE == 0x1 && HV_L2_B == 0x4 &&
+                   HV_L2_C == 0x8 && HV_L2_AP(HV_AP_RW) == 0x30 &&
+                   HV_L2_AP(HV_AP_PL1_RO) == 0x210 &&
+                   HV_L2_TEXCB(0x1f) == 0x1cc && HV_L2_APX == 0x200 &&
+                   HV_L2_S == 0x400 && HV_L2_NG == 0x800 &&
+                   HV_L2_ADDR_MASK == 0xfffff000u,
+               "L2 descriptor bits");
+_Static_assert(HV_TEXCB_NORMAL_WBWA == 0x7 && HV_TEXCB_NORMAL_WB == 0x3 &&
+                   HV_TEXCB_DEVICE == 0x1 && HV_TEXCB_DEVICE_NS == 0x8 &&
+                   HV_TEXCB_STRONGLY_ORDERED == 0,
+               "TEX:C:B 001:1:1, 000:1:1, 000:0:1, 010:0:0, 000:0:0");
+
 /* L1 descriptors. */
-#define L1_TABLE 0x1u
-#define L1_SECTION 0x2u
-#define L1_B (1u << 2)
-#define L1_C (1u << 3)
-#define L1_XN (1u << 4)
-#define L1_BIT9 (1u << 9)
-#define L1_AP_PL1 (1u << 10)
-#define L1_AP_RO (2u << 10)
-#define L1_AP_RW (3u << 10)
-#define L1_TEX(n) ((uint32_t)(n) << 12)
-#define L1_SUPER (1u << 18)
-#define L1_NS (1u << 19)
-#define L1_DOMAIN(d) ((uint32_t)(d) << 5)
+#define L1_TABLE ((uint32_t)HV_L1_TYPE_TABLE)
+#define L1_SECTION ((uint32_t)HV_L1_TYPE_SECTION)
+#define L1_B ((uint32_t)HV_L1_SECT_B)
+#define L1_C ((uint32_t)HV_L1_SECT_C)
+#define L1_XN ((uint32_t)HV_L1_SECT_XN)
+#define L1_BIT9 ((uint32_t)HV_L1_IMP)
+#define L1_AP_PL1 ((uint32_t)HV_L1_SECT_AP(HV_AP_PL1_RW))
+#define L1_AP_RO ((uint32_t)HV_L1_SECT_AP(HV_AP_PL0_RO))
+#define L1_AP_RW ((uint32_t)HV_L1_SECT_AP(HV_AP_RW))
+#define L1_TEX(n) ((uint32_t)(n) << HV_L1_SECT_TEX_SHIFT)
+#define L1_SUPER ((uint32_t)HV_L1_SECT_SUPER)
+#define L1_NS ((uint32_t)HV_L1_SECT_NS)
+#define L1_DOMAIN(d) ((uint32_t)HV_L1_DOMAIN(d))
 
 /* L2 small-page descriptors. */
-#define L2_XN 0x1u
-#define L2_SMALL 0x2u
-#define L2_B (1u << 2)
-#define L2_C (1u << 3)
-#define L2_AP_PL1 (1u << 4)
-#define L2_AP_RO (2u << 4)
-#define L2_AP_RW (3u << 4)
-#define L2_TEX(n) ((uint32_t)(n) << 6)
-#define L2_APX (1u << 9)
-#define L2_NG (1u << 11)
+#define L2_XN ((uint32_t)HV_L2_XN)
+#define L2_SMALL ((uint32_t)HV_L2_SMALL)
+#define L2_B ((uint32_t)HV_L2_B)
+#define L2_C ((uint32_t)HV_L2_C)
+#define L2_AP_PL1 ((uint32_t)HV_L2_AP(HV_AP_PL1_RW))
+#define L2_AP_RO ((uint32_t)HV_L2_AP(HV_AP_PL0_RO))
+#define L2_AP_RW ((uint32_t)HV_L2_AP(HV_AP_RW))
+#define L2_TEX(n) ((uint32_t)(n) << HV_L2_TEX_SHIFT)
+#define L2_APX ((uint32_t)HV_L2_APX)
+#define L2_NG ((uint32_t)HV_L2_NG)
 /* Normal write-back memory, as pt_build_initial maps it. */
 #define L2_NORMAL (L2_SMALL | L2_B | L2_C | L2_TEX(1) | L2_NG)
 

@@ -19,8 +19,10 @@
 #define MIB UNIT_MIB
 #define SHARED_OFF 0x2000u
 #define DATA_OFF 0x3000u
-#define L2_NORMAL (0x2u | 0x4u | 0x8u | 0x40u | 0x800u)
-#define L2_RW 0x30u
+#define L2_NORMAL                                                              \
+    ((uint32_t)(HV_L2_SMALL | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) | HV_L2_NG))
+#define L2_RW ((uint32_t)HV_L2_AP(HV_AP_RW))
+#define L2_RO ((uint32_t)HV_L2_AP(HV_AP_PL0_RO))
 
 static struct vm *alpha;
 static struct vm *beta;
@@ -102,7 +104,7 @@ TEST(selfcheck, ok_after_pin_update_unpin)
     /* A second L2: made read-only, pinned, a page mapped through it. */
     memset(sc_word(l2), 0, 4096);
     ASSERT_EQ(pt_update(beta, pa_init(sc_pte(beta, 0x10000u)),
-                        l2 | L2_NORMAL | 0x20u),
+                        l2 | L2_NORMAL | L2_RO),
               HV_OK);
     ASSERT_EQ(pt_pin_l2(beta, pa_init(l2)), HV_OK);
     ASSERT_EQ(pt_update(beta, pa_init(l2 + HV_MMU_L2_HW_OFFSET),
@@ -111,8 +113,8 @@ TEST(selfcheck, ok_after_pin_update_unpin)
     ASSERT_EQ(pt_update(beta,
                         pa_init((uint32_t)pa_addr(beta->active_l1) +
                                 (0x90000000u >> 20) * 4),
-                        (l2 + HV_MMU_L2_HW_OFFSET) | 1u |
-                            (HV_MMU_DOMAIN_KERNEL << 5)),
+                        (l2 + HV_MMU_L2_HW_OFFSET) | HV_L1_TYPE_TABLE |
+                            HV_L1_DOMAIN(HV_MMU_DOMAIN_KERNEL)),
               HV_OK);
     ASSERT_TRUE(selfcheck_run(&r));
     EXPECT_EQ(r.l2_tables, 3u);
@@ -157,7 +159,7 @@ TEST(selfcheck, catches_entry_written_behind_pt)
     uint32_t l2 = sc_first_l2(alpha);
     uint32_t *pte =
         sc_word(sc_pte(alpha, l2 - (uint32_t)pa_addr(alpha->mem_pa)));
-    EXPECT_EQ(*pte & L2_RW, 0x20u);
+    EXPECT_EQ(*pte & L2_RW, L2_RO);
     *pte |= L2_RW;
     sc_expect_failure("0 writable mappings, recomputed 1");
     /* Counted too, but it is a table: still wrong. */
@@ -176,7 +178,7 @@ TEST(selfcheck, catches_other_guests_memory)
 {
     sc_setup();
     uint32_t other = (uint32_t)pa_addr(beta->mem_pa) + DATA_OFF;
-    *sc_word(sc_pte(alpha, DATA_OFF)) = other | L2_NORMAL | 0x20u;
+    *sc_word(sc_pte(alpha, DATA_OFF)) = other | L2_NORMAL | L2_RO;
     sc_expect_failure("maps RAM not its own");
 }
 
@@ -195,7 +197,7 @@ TEST(selfcheck, catches_ram_mapped_shareable)
     sc_setup();
     /* Write-back but shareable (S, bit 10): non-cacheable on A8/A9. */
     uint32_t pa = (uint32_t)pa_addr(alpha->mem_pa) + DATA_OFF;
-    *sc_word(sc_pte(alpha, DATA_OFF)) = pa | L2_NORMAL | L2_RW | (1u << 10);
+    *sc_word(sc_pte(alpha, DATA_OFF)) = pa | L2_NORMAL | L2_RW | HV_L2_S;
     sc_expect_failure("maps RAM as other than write-back");
 }
 

@@ -22,7 +22,10 @@
 #define SHARED_OFF 0x2000u
 #define FRAME_GVA (BASE + 0x7000u) /* where tests put frames for IRET */
 #define KSTACK (BASE + 0x9000u)    /* the kernel stack of upcalls */
-#define PAGE_RO 0x86eu             /* as pt_build_initial, read-only */
+/* A small page as pt_build_initial maps one, read-only. */
+#define PAGE_RO                                                                \
+    ((uint32_t)(HV_L2_SMALL | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) | HV_L2_NG |   \
+                HV_L2_AP(HV_AP_PL0_RO)))
 
 static struct vm *alpha;
 static struct vm *beta;
@@ -452,7 +455,8 @@ TEST(vcpu, iret_to_kernel_mode)
     EXPECT_EQ(sh->events_masked, 0u);
     EXPECT_EQ(alpha->arch.tpidruro, 0x5555u); /* only on return to user */
 
-    /* Every guest flag survives. */
+    /* Every guest flag survives (NZCVQ, IT, GE, E, T: literal on purpose,
+     * an oracle for HV_VCPSR_FLAGS). */
     vc_put_frame(alpha, 0xfe0ffe20u | HV_VCPSR_USER);
     ASSERT_EQ(vcpu_iret(alpha, gva_init(FRAME_GVA)), HV_OK);
     EXPECT_EQ(alpha->regs.cpsr, 0xfe0ffe30u);

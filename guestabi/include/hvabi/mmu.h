@@ -70,6 +70,7 @@
 #define HVABI_MMU_H
 
 #include "abi.h"
+#include "ptdesc.h" /* the descriptor bits */
 
 #define HV_MMU_WINDOW_BASE 0xfe000000u
 #define HV_MMU_WINDOW_END 0xff000000u
@@ -77,6 +78,11 @@
 #define HV_MMU_L2_FRAME_SIZE 4096u
 #define HV_MMU_L2_HW_OFFSET 2048u /* the hardware half of an L2 frame */
 #define HV_MMU_L2_HW_SIZE 2048u
+/* Bits an entry must have clear (else HV_EINVAL): PXN, NS, bits 4 and 9 of
+ * an L1 page-table entry; bit 9, supersection and NS of a section. */
+#define HV_MMU_L1_TABLE_MBZ                                                    \
+    (HV_L1_TABLE_PXN | HV_L1_TABLE_NS | HV_L1_TABLE_SBZ | HV_L1_IMP)
+#define HV_MMU_L1_SECT_MBZ (HV_L1_IMP | HV_L1_SECT_SUPER | HV_L1_SECT_NS)
 /*
  * Domains. L1 entries must use one of the guest domains; domain 0 is the
  * monitor's (HV_EPERM), the others are reserved (HV_EINVAL). Both guest

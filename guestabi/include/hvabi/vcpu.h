@@ -97,6 +97,7 @@ HV_STATIC_ASSERT(sizeof(struct hv_frame) == 72, hv_frame_size);
 #define HV_VCPSR_USER 0x10u
 #define HV_VCPSR_KERNEL 0x13u
 #define HV_VCPSR_I 0x80u
+#define HV_VCPSR_FLAGS 0xfe0ffe20u /* the real flags: NZCVQ, IT, GE, E, T */
 
 /*
  * The page a vCPU shares with the monitor (HV_OP_VCPU_REGISTER). The

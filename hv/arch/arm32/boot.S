@@ -9,18 +9,18 @@
  * address in the monitor window and calls hv_main().
  */
 #include <arch/layout.h>
+#include <arch/offsets.h>
+#include <hvabi/ptdesc.h>
 
-#define HVPKG_MAGIC 0x4b504748
-#define PKG_MAX_TOTAL 0x10000000 /* identity map below covers 256 MiB */
+#include "psr.h"
 
-/* Section descriptor bits (short-descriptor format). */
-#define SECT 0x2
-#define SECT_B (1 << 2)
-#define SECT_C (1 << 3)
-#define SECT_AP_PL1 (1 << 10) /* AP=01: PL1 read/write, PL0 no access */
-#define SECT_TEX1 (1 << 12)
-/* Normal memory, inner/outer write-back write-allocate, monitor only. */
-#define SECT_NORMAL_MONITOR (SECT | SECT_B | SECT_C | SECT_AP_PL1 | SECT_TEX1)
+#define PKG_MAX_TOTAL HV_IDMAP_SIZE /* the package is inside the map */
+
+/* Normal memory, inner/outer write-back write-allocate, PL1 only, global,
+ * domain 0 (HV_MMU_DOMAIN_MONITOR). */
+#define SECT_NORMAL_MONITOR                                                    \
+    (HV_L1_TYPE_SECTION | HV_L1_SECT_TEXCB(HV_TEXCB_NORMAL_WBWA) |             \
+     HV_L1_SECT_AP(HV_AP_PL1_RW))
 
     .section .text.boot, "ax"
     .arm
@@ -34,7 +34,7 @@
  *   r9 = physical address of the boot L1 table
  */
 _start:
-    cpsid   aif, #0x13
+    cpsid   aif, #PSR_MODE_SVC
     setend  le                         /* a boot loader could leave BE */
     mov     r0, #0
     mcr     p15, 0, r0, c13, c0, 0     /* FCSEIDR 0 before the MMU is on:
@@ -60,11 +60,11 @@ _start:
     sub     r0, r0, r1
     add     r5, r4, r0
 
-    ldr     r0, [r5]
-    ldr     r1, =HVPKG_MAGIC
+    ldr     r0, [r5, #HVPKG_HEADER_MAGIC]
+    ldr     r1, =HVPKG_MAGIC_VALUE
     mov     r6, #0
     cmp     r0, r1
-    ldreq   r6, [r5, #12]              /* hvpkg_header.total_size */
+    ldreq   r6, [r5, #HVPKG_HEADER_TOTAL_SIZE]
     ldr     r1, =PKG_MAX_TOTAL
     cmp     r6, r1
     movhi   r6, #0                     /* absurd: hv_main reports it */
@@ -90,10 +90,10 @@ _start:
     sub     r0, r0, r1
     add     r9, r7, r0
 
-    /* Identity map 256 MiB from the load section: image and package. */
+    /* Identity map HV_IDMAP_SIZE from the load section: image, package. */
     ldr     r10, =SECT_NORMAL_MONITOR
     lsr     r0, r4, #HV_SECTION_SHIFT  /* first section index */
-    add     r1, r0, #256
+    add     r1, r0, #(HV_IDMAP_SIZE >> HV_SECTION_SHIFT)
     ldr     r2, =(HV_WINDOW_BASE >> HV_SECTION_SHIFT)
     cmp     r1, r2
     movhi   r1, r2                     /* never into the window */
@@ -150,9 +150,9 @@ _start:
     ldr     pc, =boot_virtual
 
 boot_virtual:
-    cps     #0x17                      /* ABT: vec_dabt's scratch words */
+    cps     #PSR_MODE_ABT              /* vec_dabt's scratch words */
     ldr     sp, =entry_abt_scratch
-    cps     #0x13
+    cps     #PSR_MODE_SVC
     ldr     sp, =(hv_stack + HV_STACK_SIZE)
     ldr     r0, =hv_vectors
     mcr     p15, 0, r0, c12, c0, 0     /* VBAR */

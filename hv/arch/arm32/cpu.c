@@ -7,6 +7,8 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/vm.h"
+#include <hvabi/mmu.h>
+#include "arm32.h"
 
 #define SEMIHOSTING_SYS_WRITE0 0x04u
 #define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20u
@@ -65,9 +67,11 @@ void arch_wait_for_interrupt(void)
 /* Kernel mode: monitor, guest kernel and guest user domains; user mode:
  * the guest kernel domain is turned off. */
 #define DACR_VKERNEL HV_DACR_VALUE
-#define DACR_VUSER (HV_DACR_VALUE & ~(3u << (2 * HV_DOMAIN_GUEST)))
-
-void arch_vfp_switch(struct vm *next);
+#define DACR_VUSER (HV_DACR_VALUE & ~(3u << (2 * HV_MMU_DOMAIN_KERNEL)))
+_Static_assert(HV_DACR_VALUE == (HV_DACR_CLIENT(HV_MMU_DOMAIN_MONITOR) |
+                                 HV_DACR_CLIENT(HV_MMU_DOMAIN_KERNEL) |
+                                 HV_DACR_CLIENT(HV_MMU_DOMAIN_USER)),
+               "the monitor's and the guests' domains are Client");
 
 void arch_vcpu_switch(struct vm *prev, struct vm *next)
 {

@@ -9,8 +9,9 @@
  * them, so the guest's state lands directly in its vCPU without a copy.
  * Then the handler runs on the monitor stack.
  *
- * struct arch_regs layout (must match inc/arch/regs.h):
- *   0   r0 .. r12    52  sp_usr   56  lr_usr   60  pc   64  cpsr
+ * struct arch_regs (inc/arch/regs.h): r0-r12, then sp and lr of USR mode,
+ * pc and cpsr; the offsets are ARCH_REGS_* of <arch/offsets.h>, generated
+ * from the struct (arch/arm32/offsets.c).
  *
  * The monitor runs with A, I and F masked: every vector's first
  * instruction is cpsid aif (SVC and undefined-instruction entries leave
@@ -34,13 +35,10 @@
  * checks the layout.
  */
 #include <arch/layout.h>
+#include <arch/offsets.h>
 
-#define MODE_USR 0x10
-#define MODE_SVC 0x13
-#define MODE_ABT 0x17
-#define MODE_UND 0x1b
-#define PSR_T 0x20
-#define REGS_SIZE 68
+#include "arm32.h"
+#include "psr.h"
 
 /* In SVC mode, after SRS: push the rest of the frame; r0 = frame. */
 .macro save_frame
@@ -64,27 +62,18 @@ hv_vectors:
     b       vec_irq
     b       vec_fiq
 
-/* Kinds, as enum arch_exception in inc/arch/regs.h. */
-#define EXC_UNDEF 1
-#define EXC_SVC 2
-#define EXC_PABT 3
-#define EXC_DABT 4
-#define EXC_IRQ 5
-#define EXC_FIQ 6
-#define EXC_OTHER 7
-#define EXC_DABT_SVC_WINDOW 8
-
+/* r1: the exception kind, EXC_* of arm32.h. */
 vec_undef:      /* lr = faulting instruction + 4 (ARM) or + 2 (Thumb) */
     cpsid   aif
-    srsdb   sp!, #MODE_SVC
-    cps     #MODE_SVC
+    srsdb   sp!, #PSR_MODE_SVC
+    cps     #PSR_MODE_SVC
     save_frame
     mov     r1, #EXC_UNDEF
     b       exception_common
 
 vec_svc:        /* lr = instruction after the SVC: the return address */
     cpsid   aif
-    srsdb   sp!, #MODE_SVC
+    srsdb   sp!, #PSR_MODE_SVC
     save_frame
     mov     r1, #EXC_SVC
     b       exception_common
@@ -92,8 +81,8 @@ vec_svc:        /* lr = instruction after the SVC: the return address */
 vec_pabt:       /* lr = faulting instruction + 4 */
     cpsid   aif
     sub     lr, lr, #4
-    srsdb   sp!, #MODE_SVC
-    cps     #MODE_SVC
+    srsdb   sp!, #PSR_MODE_SVC
+    cps     #PSR_MODE_SVC
     save_frame
     mov     r1, #EXC_PABT
     b       exception_common
@@ -108,38 +97,38 @@ vec_dabt:
     sub     lr, lr, #8
     stmia   sp, {r0, r1}
     mrs     r0, spsr
-    and     r0, r0, #0x1f
-    cmp     r0, #MODE_USR
+    and     r0, r0, #PSR_MODE_MASK
+    cmp     r0, #PSR_MODE_USR
     beq     dabt_frame
-    cmp     r0, #MODE_SVC
+    cmp     r0, #PSR_MODE_SVC
     bne     1f
     ldr     r1, =(hv_vectors + 8)
     cmp     lr, r1
     ldrne   r1, =vec_svc
     cmpne   lr, r1
     bne     dabt_frame                  /* the monitor's own: a panic */
-    cps     #MODE_SVC
+    cps     #PSR_MODE_SVC
     mov     r1, lr                      /* after the guest's SVC */
     mrs     r0, spsr                    /* the guest's CPSR */
-    cps     #MODE_ABT
+    cps     #PSR_MODE_ABT
     bl      3f                          /* lr, spsr: the SVC's */
     ldmia   sp, {r0, r1}
-    srsdb   sp!, #MODE_SVC
-    cps     #MODE_SVC
+    srsdb   sp!, #PSR_MODE_SVC
+    cps     #PSR_MODE_SVC
     save_frame
     mov     r1, #EXC_DABT_SVC_WINDOW    /* C steps IT back, too */
     b       exception_common
-1:  cmp     r0, #MODE_UND
+1:  cmp     r0, #PSR_MODE_UND
     bne     dabt_frame
     ldr     r1, =(hv_vectors + 4)
     cmp     lr, r1
     ldrne   r1, =vec_undef
     cmpne   lr, r1
     bne     dabt_frame
-    cps     #MODE_UND
+    cps     #PSR_MODE_UND
     mov     r1, lr                      /* after the undefined instruction */
     mrs     r0, spsr
-    cps     #MODE_ABT
+    cps     #PSR_MODE_ABT
     bl      3f
     b       dabt_frame
     /* Called with bl: r1 = the guest's return address, r0 = its CPSR.
@@ -155,8 +144,8 @@ vec_dabt:
     bx      r0
 dabt_frame:
     ldmia   sp, {r0, r1}
-    srsdb   sp!, #MODE_SVC
-    cps     #MODE_SVC
+    srsdb   sp!, #PSR_MODE_SVC
+    cps     #PSR_MODE_SVC
     save_frame
     mov     r1, #EXC_DABT
     b       exception_common
@@ -164,8 +153,8 @@ dabt_frame:
 vec_irq:        /* lr = interrupted instruction + 4 */
     cpsid   aif
     sub     lr, lr, #4
-    srsdb   sp!, #MODE_SVC
-    cps     #MODE_SVC
+    srsdb   sp!, #PSR_MODE_SVC
+    cps     #PSR_MODE_SVC
     save_frame
     mov     r1, #EXC_IRQ
     b       exception_common
@@ -173,8 +162,8 @@ vec_irq:        /* lr = interrupted instruction + 4 */
 vec_fiq:
     cpsid   aif
     sub     lr, lr, #4
-    srsdb   sp!, #MODE_SVC
-    cps     #MODE_SVC
+    srsdb   sp!, #PSR_MODE_SVC
+    cps     #PSR_MODE_SVC
     save_frame
     mov     r1, #EXC_FIQ
     b       exception_common
@@ -182,8 +171,8 @@ vec_fiq:
 vec_reset:
 vec_reserved:
     cpsid   aif
-    srsdb   sp!, #MODE_SVC
-    cps     #MODE_SVC
+    srsdb   sp!, #PSR_MODE_SVC
+    cps     #PSR_MODE_SVC
     save_frame
     mov     r1, #EXC_OTHER
     b       exception_common
@@ -194,9 +183,9 @@ vec_reserved:
  * guest's; anything else is the monitor's own fault.
  */
 exception_common:
-    ldr     r2, [r0, #64]
-    and     r2, r2, #0x1f
-    cmp     r2, #MODE_USR
+    ldr     r2, [r0, #ARCH_REGS_CPSR]
+    and     r2, r2, #PSR_MODE_MASK
+    cmp     r2, #PSR_MODE_USR
     bne     1f
     ldr     sp, =(hv_stack + HV_STACK_SIZE)
     bl      arch_exception_dispatch     /* returns regs to resume in r0 */
@@ -223,12 +212,12 @@ entry_abt_scratch:
     .global arch_resume_guest
 arch_resume_guest:
     mov     lr, r0
-    add     r0, lr, #52
+    add     r0, lr, #ARCH_REGS_SP
     ldmia   r0, {sp, lr}^
     nop
     clrex
-    add     sp, lr, #REGS_SIZE
+    add     sp, lr, #ARCH_REGS_SIZE
     ldmia   lr, {r0-r12}
-    add     lr, lr, #60
+    add     lr, lr, #ARCH_REGS_PC
     rfeia   lr
     .ltorg

@@ -10,21 +10,9 @@
 #include "hv/irq.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
+#include "arm32.h"
+#include "psr.h"
 
-bool arch_vfp_trap(struct vm *vm);
-
-enum arch_exception {
-    EXC_UNDEF = 1,
-    EXC_SVC = 2,
-    EXC_PABT = 3,
-    EXC_DABT = 4,
-    EXC_IRQ = 5,
-    EXC_FIQ = 6,
-    EXC_OTHER = 7,
-    EXC_DABT_SVC_WINDOW = 8, /* entry.S: an abort rewound to the guest's SVC */
-};
-
-#define PSR_T (1u << 5)
 #define FSR_WNR (1u << 11)
 
 /* Short-descriptor fault status: FS[4] is bit 10, FS[3:0] bits 3:0. */

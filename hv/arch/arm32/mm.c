@@ -17,20 +17,16 @@
 #include "hv/console.h"
 #include "hv/vm.h"
 #include <hvabi/mmu.h>
-
-#define SECT 0x2u
-#define SECT_B (1u << 2)
-#define SECT_C (1u << 3)
-#define SECT_XN (1u << 4)
-#define SECT_DOMAIN(d) ((uint32_t)(d) << 5)
-#define SECT_AP_PL1 (1u << 10)
+#include "arm32.h"
 
 #define L1_ENTRIES 4096u
 #define L1_INDEX(va) ((uint32_t)(va) >> HV_SECTION_SHIFT)
 #define CACHE_LINE 32u /* smallest line of Cortex-A8 and A9 */
 
 /* Monitor device registers: shareable device, never executable. */
-#define SECT_DEVICE (SECT | SECT_B | SECT_XN | SECT_AP_PL1)
+#define SECT_DEVICE                                                            \
+    (HV_L1_TYPE_SECTION | HV_L1_SECT_TEXCB(HV_TEXCB_DEVICE) | HV_L1_SECT_XN |  \
+     HV_L1_SECT_AP(HV_AP_PL1_RW))
 uint32_t hv_boot_l1[L1_ENTRIES]
     __attribute__((aligned(16384), section(".bss.pgtable")));
 
@@ -40,8 +36,8 @@ static uint32_t mm_temp_l2[256]
 #define MM_TEMP_PAGES 4u /* arch_mm_phys_ptr maps at most 16 KiB */
 /* Small page, PL1 read/write, normal write-back, never executable. */
 #define PAGE_MONITOR_NORMAL                                                    \
-    (0x2u | 0x1u | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6))
-#define L1_PAGE_TABLE 0x1u
+    (HV_L2_SMALL | HV_L2_XN | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) |              \
+     HV_L2_AP(HV_AP_PL1_RW))
 
 static uint32_t mm_bss_pa;
 static uint32_t mm_idmap_start;
@@ -71,13 +67,13 @@ void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa)
     mm_bss_pa = bss_pa;
     /* Mirrors what boot.S identity-mapped. */
     mm_idmap_start = load_pa & ~(HV_SECTION_SIZE - 1);
-    mm_idmap_end = mm_idmap_start + 256u * HV_SECTION_SIZE;
+    mm_idmap_end = mm_idmap_start + HV_IDMAP_SIZE;
     if (mm_idmap_end > HV_WINDOW_BASE || mm_idmap_end < mm_idmap_start) {
         mm_idmap_end = HV_WINDOW_BASE;
     }
     uint32_t *entry = &hv_boot_l1[L1_INDEX(HV_TEMP_VA)];
-    *entry = mm_bss_va_to_pa(mm_temp_l2) | L1_PAGE_TABLE |
-             SECT_DOMAIN(HV_DOMAIN_MONITOR);
+    *entry = mm_bss_va_to_pa(mm_temp_l2) | HV_L1_TYPE_TABLE |
+             HV_L1_DOMAIN(HV_MMU_DOMAIN_MONITOR);
     mm_clean_range(entry, sizeof(*entry));
 }
 

@@ -5,16 +5,18 @@
  * may run with. Plain C on struct arch_regs, so the host fake arch
  * compiles this same file for the unit tests.
  */
-#include "hv/arch.h"
+#include <hvabi/vcpu.h>
 
-#define PSR_MODE_USR 0x10u
-#define PSR_T (1u << 5)
-/* hv uses no FIQ: guests run with it masked, so no FIQ (a boot loader's
- * left-over source, say) is ever taken, nor blamed on a guest. */
-#define PSR_F (1u << 6)
-/* What USR mode may change itself: flags, GE, IT, E and T. */
-#define PSR_GUEST_BITS 0xfe0ffe20u
-#define PSR_IT_BITS 0x0600fc00u
+#include "hv/arch.h"
+#include "psr.h"
+
+/*
+ * What a guest's CPSR holds: the flags USR mode may change itself (NZCVQ,
+ * IT, GE, E, T: HV_VCPSR_FLAGS, as a virtual CPSR keeps them), USR mode,
+ * and F set. hv uses no FIQ: guests run with it masked, so no FIQ (a
+ * boot loader's left-over source, say) is ever taken, nor blamed on a
+ * guest.
+ */
 
 void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
                     uint32_t arg0)
@@ -108,18 +110,18 @@ void arch_regs_it_before_svc(struct arch_regs *regs)
     }
     uint32_t before = (it & 0xe0u) | (cond & 1u) << 4 | (it & 0x1fu) >> 1;
     regs->cpsr =
-        (cpsr & ~PSR_IT_BITS) | (before & 3u) << 25 | (before >> 2) << 10;
+        (cpsr & ~PSR_IT_MASK) | (before & 3u) << 25 | (before >> 2) << 10;
 }
 
 void arch_regs_sanitize(struct arch_regs *regs)
 {
-    regs->cpsr = (regs->cpsr & PSR_GUEST_BITS) | PSR_F | PSR_MODE_USR;
+    regs->cpsr = (regs->cpsr & HV_VCPSR_FLAGS) | PSR_F | PSR_MODE_USR;
     /* Returning to a state ARMv7 calls UNPREDICTABLE is not the guest's
      * to ask for: no IT bits in ARM state, a pc aligned to the state. */
     if (regs->cpsr & PSR_T) {
         regs->pc &= ~1u;
     } else {
-        regs->cpsr &= ~PSR_IT_BITS;
+        regs->cpsr &= ~PSR_IT_MASK;
         regs->pc &= ~3u;
     }
 }

@@ -6,21 +6,17 @@
 #include "hv/arch.h"
 #include "hv/boot.h"
 #include "hv/console.h"
+#include "arm32.h"
+#include "psr.h"
 
 extern char __image_start[];
 extern char __image_end[];
 extern char __bss_start[];
 extern char __bss_end[];
 
-void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa);
-void arch_vfp_init(void);
-
 /* Stacks live in bss; boot.S and entry.S load their top addresses. */
 uint8_t hv_stack[HV_STACK_SIZE] __attribute__((aligned(8)));
 uint8_t hv_panic_stack[HV_PANIC_STACK_SIZE] __attribute__((aligned(8)));
-
-#define PSR_A (1u << 8)
-#define PSR_F (1u << 6)
 
 /*
  * Registers a boot loader may leave set that would reach guests, each

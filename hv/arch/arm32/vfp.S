@@ -3,7 +3,8 @@
  * VFP/NEON register file save and restore. The monitor itself is built
  * soft-float and never touches these registers otherwise.
  *
- * struct arch_vfp (inc/arch/vm.h): d0-d31 (256 bytes), fpscr, reserved.
+ * struct arch_vfp (inc/arch/vm.h): d0-d31 (256 bytes), fpscr, reserved
+ * (checked in offsets.c).
  */
     .syntax unified
     .arm

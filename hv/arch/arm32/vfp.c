@@ -12,14 +12,10 @@
 #include "hv/arch.h"
 #include "hv/console.h"
 #include "hv/vm.h"
+#include "arm32.h"
 
 #define FPEXC_EN (1u << 30)
 #define CPACR_CP10_CP11_FULL (0xfu << 20)
-
-void arch_vfp_save(struct arch_vfp *state);
-void arch_vfp_load(const struct arch_vfp *state);
-uint32_t arch_vfp_read_fpexc(void);
-void arch_vfp_write_fpexc(uint32_t value);
 
 static struct vm *vfp_owner; /* whose registers the unit holds */
 static bool vfp_present;

@@ -195,7 +195,9 @@ static uint32_t ev_pte_of(const void *va)
 }
 
 /* Small page: shareable device (TEX 000, C 0, B 1), PL0 RW, XN. */
-#define PTE_DEVICE(pa) ((pa) | 0x2u | 0x1u | 0x4u | 0x30u)
+#define PTE_DEVICE(pa)                                                         \
+    ((pa) | HV_L2_SMALL | HV_L2_XN | HV_L2_TEXCB(HV_TEXCB_DEVICE) |            \
+     HV_L2_AP(HV_AP_RW))
 
 /* Makes ev_l2 an empty pinned L2 frame (read-only to us first). */
 static int32_t ev_pin_l2(void)
@@ -231,8 +233,8 @@ TEST(device, assigned_timer_interrupt)
               -HV_EPERM);
     ASSERT_EQ(ev_update(l2 + HV_MMU_L2_HW_OFFSET, PTE_DEVICE(dev)), 0);
     ASSERT_EQ(ev_update(si->pt_l1 + (DEV_VA >> 20) * 4,
-                        (l2 + HV_MMU_L2_HW_OFFSET) | 0x1u |
-                            (HV_MMU_DOMAIN_KERNEL << 5)),
+                        (l2 + HV_MMU_L2_HW_OFFSET) | HV_L1_TYPE_TABLE |
+                            HV_L1_DOMAIN(HV_MMU_DOMAIN_KERNEL)),
               0);
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
     /* Hypercall buffers never come from device memory. */
@@ -284,8 +286,8 @@ TEST(time, guest_clock_without_trap)
         ev_update(l2 + HV_MMU_L2_HW_OFFSET, page | 0x2u | 0x1u | 0x4u | 0x20u),
         0);
     ASSERT_EQ(ev_update(si->pt_l1 + (CLOCK_VA >> 20) * 4,
-                        (l2 + HV_MMU_L2_HW_OFFSET) | 0x1u |
-                            (HV_MMU_DOMAIN_KERNEL << 5)),
+                        (l2 + HV_MMU_L2_HW_OFFSET) | HV_L1_TYPE_TABLE |
+                            HV_L1_DOMAIN(HV_MMU_DOMAIN_KERNEL)),
               0);
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
 

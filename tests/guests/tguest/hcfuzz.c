@@ -66,13 +66,14 @@ void hcfuzz_svc(struct hcfuzz_io *io);
 #define FZ_HOLE_MIB 16u /* VAs 0 - 16 MiB stay unmapped */
 #define FZ_REPORT_MAX 10u
 
-/* Descriptor bits (ARMv7 short-descriptor format). */
-#define FZ_L1_TABLE 0x1u
-#define FZ_L1_SECTION 0x2u
-#define FZ_L2_SMALL 0x2u
-#define FZ_L2_AP_RW 0x30u
-#define FZ_L2_AP_RO 0x20u
-#define FZ_L2_NORMAL (0x2u | 0x4u | 0x8u | 0x40u | 0x800u)
+/* Descriptor bits (<hvabi/ptdesc.h>). */
+#define FZ_L1_TABLE ((uint32_t)HV_L1_TYPE_TABLE)
+#define FZ_L1_SECTION ((uint32_t)HV_L1_TYPE_SECTION)
+#define FZ_L2_SMALL ((uint32_t)HV_L2_SMALL)
+#define FZ_L2_AP_RW ((uint32_t)HV_L2_AP(HV_AP_RW))
+#define FZ_L2_AP_RO ((uint32_t)HV_L2_AP(HV_AP_PL0_RO))
+#define FZ_L2_NORMAL                                                           \
+    ((uint32_t)(HV_L2_SMALL | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) | HV_L2_NG))
 
 enum fz_armed {
     FZ_ARMED_NONE,
@@ -409,7 +410,7 @@ static uint32_t fz_desc(void)
         /* A writable section of its own memory stops every pin in that
          * MiB while it lasts: rare, or little else would be pinned. */
         if (fz_own_pa(d & 0xfff00000u) && !fz_chance(16)) {
-            d &= ~(1u << 11);
+            d &= ~(uint32_t)(2 << HV_L1_SECT_AP_SHIFT); /* AP[1] */
         }
         return d;
     }

@@ -14,13 +14,14 @@
 #define ALIAS_VA 0x90000000u /* unused by the initial tables */
 
 /* Small page: normal write-back, not global; RW or RO at PL0. */
-#define PTE_NORMAL (0x2u | 0x4u | 0x8u | 0x40u | 0x800u)
-#define PTE_RW(pa) ((pa) | PTE_NORMAL | 0x30u)
-#define PTE_RO(pa) ((pa) | PTE_NORMAL | 0x20u)
-#define L1_TABLE(pa, domain) ((pa) | 0x1u | ((domain) << 5))
+#define PTE_NORMAL (HV_L2_SMALL | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) | HV_L2_NG)
+#define PTE_RW(pa) ((pa) | PTE_NORMAL | HV_L2_AP(HV_AP_RW))
+#define PTE_RO(pa) ((pa) | PTE_NORMAL | HV_L2_AP(HV_AP_PL0_RO))
+#define L1_TABLE(pa, domain) ((pa) | HV_L1_TYPE_TABLE | HV_L1_DOMAIN(domain))
 /* Section, normal write-back, PL0 read-write. */
 #define L1_SECTION_RW(pa, domain)                                              \
-    ((pa) | 0x2u | 0x4u | 0x8u | 0x1000u | 0xc00u | ((domain) << 5))
+    ((pa) | HV_L1_TYPE_SECTION | HV_L1_SECT_TEXCB(HV_TEXCB_NORMAL_WBWA) |      \
+     HV_L1_SECT_AP(HV_AP_RW) | HV_L1_DOMAIN(domain))
 
 static uint8_t mmu_pages[4][4096] __attribute__((aligned(4096)));
 static uint8_t mmu_l1_space[2 * HV_MMU_L1_SIZE]
@@ -207,14 +208,14 @@ TEST(mmu, entries_made_not_global)
 {
     uint32_t *page = (uint32_t *)mmu_pages[2];
     uint32_t pa = va_to_pa(page);
-    uint32_t global = PTE_RW(pa) & ~0x800u;
+    uint32_t global = PTE_RW(pa) & ~HV_L2_NG;
     ASSERT_EQ(update1(pte_of(page), global), 0);
-    EXPECT_EQ(*pa_to_ptr(pte_of(page)), global | 0x800u);
+    EXPECT_EQ(*pa_to_ptr(pte_of(page)), global | HV_L2_NG);
     ASSERT_EQ(update1(l1e_of(ALIAS_VA), si()->mem_phys | 0x2u | 0x4u | 0x8u |
                                             0x1000u | 0x800u |
                                             (HV_MMU_DOMAIN_KERNEL << 5)),
               0);
-    EXPECT_TRUE(*pa_to_ptr(l1e_of(ALIAS_VA)) & (1u << 17));
+    EXPECT_TRUE(*pa_to_ptr(l1e_of(ALIAS_VA)) & HV_L1_SECT_NG);
     ASSERT_EQ(update1(l1e_of(ALIAS_VA), 0), 0);
 }
 

@@ -15,9 +15,9 @@
 #define USER_BASE 0x00100000u
 #define USER_CODE USER_BASE
 #define USER_STACK_TOP (USER_BASE + 0x2000u)
-#define PTE_NORMAL (0x2u | 0x4u | 0x8u | 0x40u | 0x800u)
-#define PTE_RW(pa) ((pa) | PTE_NORMAL | 0x30u)
-#define PTE_RO(pa) ((pa) | PTE_NORMAL | 0x20u)
+#define PTE_NORMAL (HV_L2_SMALL | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) | HV_L2_NG)
+#define PTE_RW(pa) ((pa) | PTE_NORMAL | HV_L2_AP(HV_AP_RW))
+#define PTE_RO(pa) ((pa) | PTE_NORMAL | HV_L2_AP(HV_AP_PL0_RO))
 #define EXIT_SYSCALL 1u
 
 extern const uint8_t user_syscall[], user_syscall_end[];

@@ -38,11 +38,14 @@
 #define HV_SECTION_SIZE 0x00100000
 #define HV_SECTION_SHIFT 20
 
-/* Domains 0 (monitor), 1 and 2 (guest kernel and user) are Client; the
- * others are No Access. */
-#define HV_DOMAIN_MONITOR 0
-#define HV_DOMAIN_GUEST 1
-#define HV_DACR_VALUE 0x00000015 /* domains 0, 1, 2: Client */
+/* boot.S identity-maps this much from the load section (image and boot
+ * package), never into the window; mm.c keeps it until guests run. */
+#define HV_IDMAP_SIZE 0x10000000
+
+/* Domains 0 (monitor), 1 and 2 (guest kernel and user: HV_MMU_DOMAIN_* of
+ * <hvabi/mmu.h>, checked in cpu.c) are Client; the others No Access. */
+#define HV_DACR_CLIENT(d) (1 << (2 * (d)))
+#define HV_DACR_VALUE 0x00000015
 
 #define HV_STACK_SIZE 8192
 #define HV_PANIC_STACK_SIZE 2048

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the hv/arch/arm32 files call in each other besides the arch
+ * interface (hv/arch.h), included as "arm32.h" by them alone: it is on
+ * no include path, so core cannot reach it. Assembly includes it too,
+ * for the exception kinds; the rest is C only.
+ */
+#ifndef ARM32_H
+#define ARM32_H
+
+/* Exception kinds: entry.S passes one in r1 to arch_exception_dispatch or
+ * arch_exception_monitor_fault. */
+#define EXC_UNDEF 1
+#define EXC_SVC 2
+#define EXC_PABT 3
+#define EXC_DABT 4
+#define EXC_IRQ 5
+#define EXC_FIQ 6
+#define EXC_OTHER 7
+#define EXC_DABT_SVC_WINDOW 8 /* an abort rewound to the guest's SVC */
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/arch.h"
+
+struct arch_vfp;
+struct vm;
+
+/* setup.c, called by boot.S with the MMU on. */
+noreturn void hv_main(uint32_t load_pa, uint32_t pkg_pa, uint32_t bss_pa,
+                      uint32_t pkg_size);
+
+/* exception.c, called by entry.S: a guest's exception (returns the
+ * registers to resume), or one the monitor took itself. */
+struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
+                                          uint32_t kind);
+noreturn void arch_exception_monitor_fault(struct arch_regs *frame,
+                                           uint32_t kind);
+
+/* mm.c: the boot table's temporary slot and identity-map bounds. */
+void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa);
+
+/* vfp.c: lazy VFP switching. */
+void arch_vfp_init(void);
+bool arch_vfp_trap(struct vm *vm);
+void arch_vfp_switch(struct vm *next);
+
+/* vfp.S: the register file and FPEXC. */
+void arch_vfp_save(struct arch_vfp *state);
+void arch_vfp_load(const struct arch_vfp *state);
+uint32_t arch_vfp_read_fpexc(void);
+void arch_vfp_write_fpexc(uint32_t value);
+#endif /* __ASSEMBLER__ */
+
+#endif /* ARM32_H */
