@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hv/arch.h"
+#include "hv/check.h"
 #include "hv/clock.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
@@ -203,7 +204,8 @@ static int32_t hypercall_cache(struct vm *vm)
     while (len > 0) {
         uint32_t chunk = 0x1000u - (va & 0xfffu);
         chunk = chunk < len ? chunk : len;
-        pt_translate(vm, va, false, &pa);
+        int32_t rc = pt_translate(vm, va, false, &pa);
+        CHECK(rc == HV_OK); /* vm_translate_range has checked every page */
         arch_cache_range(op == HV_CACHE_FLUSH   ? ARCH_CACHE_FLUSH
                          : op == HV_CACHE_CLEAN ? ARCH_CACHE_CLEAN
                                                 : ARCH_CACHE_CLEAN_POU,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hv/arch.h"
+#include "hv/check.h"
 #include "hv/clock.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
@@ -304,7 +305,9 @@ static int32_t vm_copy(struct vm *vm, uint32_t gva, uint8_t *buf, uint32_t len,
         if (n < count) {
             pa = pa_init(pa_addr(pages[n]) | (gva & 0xfffu));
         } else {
-            pt_translate(vm, gva, to_guest, &pa);
+            /* vm_translate_range has just checked this page. */
+            rc = pt_translate(vm, gva, to_guest, &pa);
+            CHECK(rc == HV_OK);
         }
         uint8_t *p = arch_mm_phys_ptr(pa, chunk);
         if (to_guest) {

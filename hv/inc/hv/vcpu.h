@@ -6,14 +6,14 @@
 #include "hv/vm.h"
 
 /** HV_OP_VCPU_REGISTER: @pa becomes @vm's shared vCPU page. */
-int32_t vcpu_register(struct vm *vm, paddr_t pa);
+HV_MUST_CHECK int32_t vcpu_register(struct vm *vm, paddr_t pa);
 /** HV_OP_VCPU_CALLBACKS: reads the entry points from guest memory. */
-int32_t vcpu_set_callbacks(struct vm *vm, gvaddr_t callbacks);
+HV_MUST_CHECK int32_t vcpu_set_callbacks(struct vm *vm, gvaddr_t callbacks);
 /**
  * HV_OP_IRET: restores the frame at @frame. On success @vm's registers
  * are the frame's and HV_OK is returned; nothing is changed otherwise.
  */
-int32_t vcpu_iret(struct vm *vm, gvaddr_t frame);
+HV_MUST_CHECK int32_t vcpu_iret(struct vm *vm, gvaddr_t frame);
 /** True if @vm registered an entry point for @kind. */
 bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind);
 /**
@@ -28,7 +28,7 @@ void vcpu_update_time(struct vm *vm);
 /** Marks @events pending for @vm and wakes it if it is blocked. */
 void vcpu_raise(struct vm *vm, uint32_t events);
 /** HV_OP_BLOCK: @vm sleeps until an event is pending. */
-int32_t vcpu_block(struct vm *vm);
+HV_MUST_CHECK int32_t vcpu_block(struct vm *vm);
 /** Fires the virtual timers whose deadline has passed. */
 void vcpu_check_timers(void);
 /** Delivers a pending event upcall to the running @vm if it may take it. */

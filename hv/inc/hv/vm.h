@@ -7,6 +7,7 @@
 #include <arch/vm.h>
 
 #include "hv/assign.h"
+#include "hv/check.h"
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/types.h"
@@ -112,17 +113,18 @@ struct vm *vm_by_index(unsigned int index);
  * wrapping past 4 GiB; -HV_EFAULT otherwise. Stores the physical
  * addresses of the first @max pages in @pages (@count may be NULL).
  */
-int32_t vm_translate_range(struct vm *vm, gvaddr_t gva, uint32_t len,
-                           bool write, paddr_t *pages, unsigned int max,
-                           unsigned int *count);
+HV_MUST_CHECK int32_t vm_translate_range(struct vm *vm, gvaddr_t gva,
+                                         uint32_t len, bool write,
+                                         paddr_t *pages, unsigned int max,
+                                         unsigned int *count);
 /**
  * Copy @len bytes from or to guest virtual memory of the running guest
  * @vm, as its USR-mode code could access it (read, or write). Either the
  * whole range is accessible and copied, or -HV_EFAULT and nothing is.
  */
-int32_t vm_copy_from_guest(struct vm *vm, void *dst, gvaddr_t src,
-                           uint32_t len);
-int32_t vm_copy_to_guest(struct vm *vm, gvaddr_t dst, const void *src,
-                         uint32_t len);
+HV_MUST_CHECK int32_t vm_copy_from_guest(struct vm *vm, void *dst, gvaddr_t src,
+                                         uint32_t len);
+HV_MUST_CHECK int32_t vm_copy_to_guest(struct vm *vm, gvaddr_t dst,
+                                       const void *src, uint32_t len);
 
 #endif /* HV_VM_H */
