@@ -211,3 +211,17 @@ void vcpu_check_timers(void)
         vcpu_raise(vm, HV_EVENT_TIMER);
     }
 }
+
+uint64_t vcpu_next_deadline(uint64_t limit)
+{
+    uint64_t next = limit;
+
+    for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
+        const struct vm *vm = vm_by_index(i);
+        if (vm->state != VM_FREE && vm->state != VM_STOPPED &&
+            vm->timer_deadline != 0 && vm->timer_deadline < next) {
+            next = vm->timer_deadline;
+        }
+    }
+    return next;
+}

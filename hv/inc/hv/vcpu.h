@@ -31,6 +31,11 @@ void vcpu_raise(struct vm *vm, uint32_t events);
 HV_MUST_CHECK int32_t vcpu_block(struct vm *vm);
 /** Fires the virtual timers whose deadline has passed. */
 void vcpu_check_timers(void);
+/**
+ * The earliest armed virtual-timer deadline of a live guest if it is
+ * before @limit, else @limit.
+ */
+uint64_t vcpu_next_deadline(uint64_t limit);
 /** Delivers a pending event upcall to the running @vm if it may take it. */
 void vcpu_deliver_events(struct vm *vm);
 
