@@ -5,7 +5,6 @@
 
 #include "hv/vm.h"
 
-void evtchn_init_vm(struct vm *vm);
 /** Disconnects every port of a stopping guest; peers become unbound. */
 void evtchn_release_vm(struct vm *vm);
 

@@ -5,6 +5,16 @@
 
 #include "hv/vm.h"
 
+/** What a guest did wrong, for the one-line report when it is stopped. */
+struct fault_info {
+    const char *kind;   /* "data abort", "undefined instruction", ... */
+    const char *detail; /* decoded status, e.g. "permission fault" */
+    uint32_t address;   /* faulting data or instruction address */
+    uint32_t pc;
+    uint32_t status; /* raw fault status register, 0 if none */
+    int upcall;      /* enum hv_upcall to reflect it as, or -1 */
+};
+
 /** HV_OP_VCPU_REGISTER: @pa becomes @vm's shared vCPU page. */
 HV_MUST_CHECK int32_t vcpu_register(struct vm *vm, paddr_t pa);
 /** HV_OP_VCPU_CALLBACKS: reads the entry points from guest memory. */
@@ -18,11 +28,13 @@ HV_MUST_CHECK int32_t vcpu_iret(struct vm *vm, gvaddr_t frame);
 bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind);
 /**
  * Enters @vm's kernel at its @kind entry with a frame of its current
- * state. If the frame cannot be written, stops the guest. Returns the
- * registers to run next.
+ * state: HV_OK. If the frame cannot be written below its kernel stack,
+ * -HV_EFAULT and @failed says so, for the caller to stop the guest with
+ * (guest_stop_fault); the guest must not run again.
  */
-struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
-                              uint32_t address, uint32_t status);
+HV_MUST_CHECK int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind,
+                                  uint32_t address, uint32_t status,
+                                  struct fault_info *failed);
 /** Refreshes the guest-clock pair in @vm's shared page. */
 void vcpu_update_time(struct vm *vm);
 /** Marks @events pending for @vm and wakes it if it is blocked. */
@@ -36,7 +48,10 @@ void vcpu_check_timers(void);
  * before @limit, else @limit.
  */
 uint64_t vcpu_next_deadline(uint64_t limit);
-/** Delivers a pending event upcall to the running @vm if it may take it. */
-void vcpu_deliver_events(struct vm *vm);
+/**
+ * True if @vm is to enter its event upcall before it runs on: it has
+ * one, events are pending and not masked (guest_resume delivers).
+ */
+bool vcpu_events_due(const struct vm *vm);
 
 #endif /* HV_VCPU_H */

@@ -18,8 +18,12 @@ void vm_pool_init(void);
 struct vm *vm_create(const struct vm_config *config);
 /** The guest with @id (1 ..) if it exists and has not stopped. */
 struct vm *vm_by_id(uint32_t id);
-/** Stops @vm (fault or shutdown) and releases its memory. */
-void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted);
+/**
+ * Releases what @vm, stopped, still holds: moves the CPU off its tables
+ * and ASID, forgets its VFP state, unpins its tables (pt_release_vm) and
+ * frees its memory. Stopping it is guest_stop's (guest.h).
+ */
+void vm_release(struct vm *vm);
 struct vm *vm_by_index(unsigned int index);
 /**
  * Checks that every page of [@gva, @gva + @len) of the running guest @vm
