@@ -20,13 +20,13 @@
 #include "hv/driver.h"
 #include "hv/evtchn.h"
 #include "hv/fdt_util.h"
+#include "hv/guest.h"
 #include "hv/irq.h"
 #include "hv/irqchip.h"
 #include "hv/manifest.h"
 #include "hv/mem.h"
 #include "hv/pkg.h"
 #include "hv/pt.h"
-#include "hv/sched.h"
 #include "hv/timer.h"
 #include "hv/timer_dev.h"
 #include "hv/uart.h"
@@ -196,5 +196,5 @@ noreturn void boot_start(const struct boot_params *p)
     dlog("starting %u guest(s)", boot_manifest.count);
     timer_start_slice(HV_WEIGHT_DEFAULT);
     timer_reprogram();
-    arch_resume_guest(sched_resume());
+    arch_resume_guest(guest_resume()); /* every guest is runnable */
 }

@@ -10,14 +10,6 @@
 #include "hv/irqchip.h"
 #include "hv/vcpu.h"
 
-void evtchn_init_vm(struct vm *vm)
-{
-    for (unsigned int i = 0; i < HV_EVTCHN_PORTS; i++) {
-        vm->ports[i] = (struct evtchn_port){0};
-    }
-    vm->ports[0].kind = EVTCHN_TIMER;
-}
-
 static int32_t evtchn_alloc_port(struct vm *vm)
 {
     for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {

@@ -7,10 +7,11 @@
 #include <string.h>
 
 #include "hv/arch.h"
+#include "hv/check.h"
 #include "hv/clock.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
-#include "hv/fault.h"
+#include "hv/guest.h"
 #include "hv/hypercall.h"
 #include "hv/pt.h"
 #include "hv/vcpu.h"
@@ -203,7 +204,8 @@ static int32_t hypercall_cache(struct vm *vm)
     while (len > 0) {
         uint32_t chunk = 0x1000u - (va & 0xfffu);
         chunk = chunk < len ? chunk : len;
-        pt_translate(vm, va, false, &pa);
+        int32_t rc = pt_translate(vm, va, false, &pa);
+        CHECK(rc == HV_OK); /* vm_translate_range has checked every page */
         arch_cache_range(op == HV_CACHE_FLUSH   ? ARCH_CACHE_FLUSH
                          : op == HV_CACHE_CLEAN ? ARCH_CACHE_CLEAN
                                                 : ARCH_CACHE_CLEAN_POU,
@@ -239,145 +241,121 @@ struct arch_regs *hypercall_handle(struct vm *vm)
     uint32_t op = arch_regs_hypercall_op(&vm->regs);
     uint32_t arg0 = arch_regs_arg(&vm->regs, 0);
 
+    int32_t rc;
+
     switch (op) {
     case HV_OP_VERSION:
-        hypercall_status(vm, (int32_t)HV_ABI_VERSION);
+        rc = (int32_t)HV_ABI_VERSION;
         break;
     case HV_OP_FEATURES: {
-        uint32_t index = arch_regs_arg(&vm->regs, 0);
-        if (index >= HV_FEATURE_WORDS) {
-            hypercall_status(vm, -HV_ERANGE);
+        if (arg0 >= HV_FEATURE_WORDS) {
+            rc = -HV_ERANGE;
             break;
         }
-        uint32_t bits = hypercall_features[index];
-        if (index == 0 && arch_vfp_present()) {
+        uint32_t bits = hypercall_features[arg0];
+        if (arg0 == 0 && arch_vfp_present()) {
             bits |= 1u << HV_FEAT_VFP;
         }
         arch_regs_set_result(&vm->regs, 1, bits);
-        hypercall_status(vm, 0);
+        rc = HV_OK;
         break;
     }
     case HV_OP_CONSOLE_WRITE:
-        hypercall_status(vm, hypercall_console_write(vm));
+        rc = hypercall_console_write(vm);
         break;
     case HV_OP_YIELD:
-        hypercall_status(vm, 0);
         sched_rotate();
+        rc = HV_OK;
         break;
-    case HV_OP_SHUTDOWN: {
-        uint32_t code = arch_regs_arg(&vm->regs, 0);
+    case HV_OP_SHUTDOWN:
         console_guest_flush(&vm->console, vm->name);
         dlog("guest %u '%s' shut down with code %u", (unsigned)vm->id, vm->name,
-             (unsigned)code);
-        vm_stop(vm, code, false);
-        break;
-    }
+             (unsigned)arg0);
+        guest_stop(vm, arg0, false);
+        return guest_resume();
     case HV_OP_CLOCK_READ: {
         uint64_t now = clock_now_ns();
         arch_regs_set_result(&vm->regs, 1, (uint32_t)now);
         arch_regs_set_result(&vm->regs, 2, (uint32_t)(now >> 32));
-        hypercall_status(vm, 0);
+        rc = HV_OK;
         break;
     }
     case HV_OP_VM_INFO:
-        hypercall_status(vm, hypercall_vm_info(vm));
+        rc = hypercall_vm_info(vm);
         break;
     case HV_OP_MMU_PIN:
-        hypercall_status(vm, hypercall_mmu_pin(vm));
+        rc = hypercall_mmu_pin(vm);
         break;
     case HV_OP_MMU_UNPIN:
-        hypercall_status(vm,
-                         pt_unpin(vm, pa_init(arch_regs_arg(&vm->regs, 0))));
+        rc = pt_unpin(vm, pa_init(arg0));
         break;
     case HV_OP_MMU_UPDATE:
-        hypercall_status(vm, hypercall_mmu_update(vm));
+        rc = hypercall_mmu_update(vm);
         break;
     case HV_OP_MMU_SWITCH:
-        hypercall_status(vm, hypercall_mmu_switch(vm));
+        rc = hypercall_mmu_switch(vm);
         break;
     case HV_OP_MMU_TLB:
-        hypercall_status(vm, hypercall_mmu_tlb(vm));
+        rc = hypercall_mmu_tlb(vm);
         break;
     case HV_OP_VCPU_REGISTER:
-        hypercall_status(
-            vm, vcpu_register(vm, pa_init(arch_regs_arg(&vm->regs, 0))));
+        rc = vcpu_register(vm, pa_init(arg0));
         break;
     case HV_OP_VCPU_CALLBACKS:
-        hypercall_status(
-            vm, vcpu_set_callbacks(vm, gva_init(arch_regs_arg(&vm->regs, 0))));
+        rc = vcpu_set_callbacks(vm, gva_init(arg0));
         break;
-    case HV_OP_IRET: {
-        int32_t rc = vcpu_iret(vm, gva_init(arch_regs_arg(&vm->regs, 0)));
-        if (rc != HV_OK) {
-            hypercall_status(vm, rc); /* on success r0 is the frame's */
+    case HV_OP_IRET:
+        rc = vcpu_iret(vm, gva_init(arg0));
+        if (rc == HV_OK) {
+            return guest_resume(); /* r0 is the frame's */
         }
         break;
-    }
     case HV_OP_CACHE:
-        hypercall_status(vm, hypercall_cache(vm));
+        rc = hypercall_cache(vm);
         break;
     case HV_OP_EVENTS_CHECK:
-        hypercall_status(vm, 0); /* sched_resume delivers */
+        rc = HV_OK; /* guest_resume delivers */
         break;
     case HV_OP_TIMER_SET:
-        vm->timer_deadline = (uint64_t)arch_regs_arg(&vm->regs, 1) << 32 |
-                             arch_regs_arg(&vm->regs, 0);
+        vm->timer_deadline = (uint64_t)arch_regs_arg(&vm->regs, 1) << 32 | arg0;
         vcpu_check_timers();
         timer_reprogram();
-        hypercall_status(vm, 0);
+        rc = HV_OK;
         break;
     case HV_OP_EVTCHN_ALLOC_UNBOUND:
-        hypercall_status(vm, evtchn_alloc_unbound(vm, arg0));
+        rc = evtchn_alloc_unbound(vm, arg0);
         break;
     case HV_OP_EVTCHN_BIND_INTERDOMAIN:
-        hypercall_status(
-            vm, evtchn_bind_interdomain(vm, arg0, arch_regs_arg(&vm->regs, 1)));
+        rc = evtchn_bind_interdomain(vm, arg0, arch_regs_arg(&vm->regs, 1));
         break;
     case HV_OP_EVTCHN_SEND:
-        hypercall_status(vm, evtchn_send(vm, arg0));
+        rc = evtchn_send(vm, arg0);
         break;
     case HV_OP_EVTCHN_CLOSE:
-        hypercall_status(vm, evtchn_close(vm, arg0));
+        rc = evtchn_close(vm, arg0);
         break;
     case HV_OP_EVTCHN_BIND_VIRQ:
-        hypercall_status(vm, evtchn_bind_virq(vm, arg0));
+        rc = evtchn_bind_virq(vm, arg0);
         break;
     case HV_OP_EVTCHN_BIND_IRQ:
-        hypercall_status(vm, evtchn_bind_irq(vm, arg0));
+        rc = evtchn_bind_irq(vm, arg0);
         break;
     case HV_OP_EVTCHN_UNMASK:
-        hypercall_status(vm, evtchn_unmask(vm, arg0));
+        rc = evtchn_unmask(vm, arg0);
         break;
     case HV_OP_CONSOLE_READ:
-        hypercall_status(vm, hypercall_console_read(vm));
+        rc = hypercall_console_read(vm);
         break;
     case HV_OP_VFP:
-        hypercall_status(vm, hypercall_vfp(vm, arg0));
+        rc = hypercall_vfp(vm, arg0);
         break;
     case HV_OP_BLOCK:
-        hypercall_status(vm, vcpu_block(vm));
+        rc = vcpu_block(vm);
         break;
     default:
-        hypercall_status(vm, -HV_ENOSYS);
+        rc = -HV_ENOSYS;
         break;
     }
-    return sched_resume();
-}
-
-struct arch_regs *fault_guest(struct vm *vm, const struct fault_info *fault)
-{
-    if (fault->upcall >= 0 &&
-        vcpu_can_upcall(vm, (enum hv_upcall)fault->upcall)) {
-        vcpu_upcall(vm, (enum hv_upcall)fault->upcall, fault->address,
-                    fault->status);
-        return sched_resume();
-    }
-    console_guest_flush(&vm->console, vm->name);
-    dlog("guest %u '%s' stopped: %s (%s) at address 0x%08x, pc 0x%08x, "
-         "status 0x%08x",
-         (unsigned)vm->id, vm->name, fault->kind, fault->detail,
-         (unsigned)fault->address, (unsigned)fault->pc,
-         (unsigned)fault->status);
-    vm_stop(vm, HV_HALT_GUEST_FAULT, true);
-    return sched_resume();
+    hypercall_status(vm, rc);
+    return guest_resume();
 }

@@ -96,10 +96,13 @@ static bool sc_in_ram(const struct sc_ctx *c, uint32_t pa)
            (pa - c->view.base) / SC_FRAME < c->view.frames;
 }
 
+/* A frame's counts; outside RAM, where pt.c keeps no state, all zero. */
 static struct pt_frame_counts sc_counts(uint32_t pa)
 {
-    struct pt_frame_counts fc = {0, 0, 0};
-    pt_frame_counts(pa_init(pa), &fc);
+    struct pt_frame_counts fc;
+    if (!pt_frame_counts(pa_init(pa), &fc)) {
+        fc = (struct pt_frame_counts){0, 0, 0};
+    }
     return fc;
 }
 

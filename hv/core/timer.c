@@ -4,7 +4,7 @@
 #include "hv/clock.h"
 #include "hv/config.h"
 #include "hv/timer_dev.h"
-#include "hv/vm.h"
+#include "hv/vcpu.h"
 
 static uint64_t timer_slice_end;
 
@@ -20,15 +20,8 @@ bool timer_slice_over(void)
 
 void timer_reprogram(void)
 {
-    uint64_t next = timer_slice_end;
+    uint64_t next = vcpu_next_deadline(timer_slice_end);
 
-    for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
-        struct vm *vm = vm_by_index(i);
-        if (vm->state != VM_FREE && vm->state != VM_STOPPED &&
-            vm->timer_deadline != 0 && vm->timer_deadline < next) {
-            next = vm->timer_deadline;
-        }
-    }
     if (tick_timer) {
         uint64_t now = clock_now_ns();
         tick_timer->program_ns(next > now ? next - now : 0);

@@ -12,7 +12,6 @@
 #include "hv/arch.h"
 #include "hv/clock.h"
 #include "hv/console.h"
-#include "hv/fault.h"
 #include "hv/pt.h"
 
 static struct hv_vcpu_shared *vcpu_shared(const struct vm *vm)
@@ -100,8 +99,8 @@ bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind)
     return pa_addr(vm->vcpu_shared) != 0 && vm->callbacks[kind] != 0;
 }
 
-struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
-                              uint32_t address, uint32_t status)
+int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind, uint32_t address,
+                    uint32_t status, struct fault_info *failed)
 {
     struct hv_vcpu_shared *shared = vcpu_shared(vm);
     struct hv_frame frame;
@@ -124,7 +123,7 @@ struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
     }
     if (sp < sizeof(frame) || vm_copy_to_guest(vm, gva_init(frame_va), &frame,
                                                sizeof(frame)) != HV_OK) {
-        struct fault_info fault = {
+        *failed = (struct fault_info){
             .kind = "upcall failed",
             .detail = "its kernel stack is not writable",
             .address = frame_va,
@@ -132,7 +131,7 @@ struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
             .status = kind,
             .upcall = -1,
         };
-        return fault_guest(vm, &fault);
+        return -HV_EFAULT;
     }
     shared = vcpu_shared(vm); /* the copy may have remapped the slot */
     shared->events_masked = 1;
@@ -141,19 +140,16 @@ struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
     arch_regs_set_result(&vm->regs, 1, address);
     arch_regs_set_result(&vm->regs, 2, status);
     arch_regs_set_result(&vm->regs, 3, kind);
-    return &vm->regs;
+    return HV_OK;
 }
 
-void vcpu_deliver_events(struct vm *vm)
+bool vcpu_events_due(const struct vm *vm)
 {
     if (!vcpu_can_upcall(vm, HV_UPCALL_EVENT)) {
-        return;
+        return false;
     }
-    struct hv_vcpu_shared *shared = vcpu_shared(vm);
-    if (shared->events_masked || shared->events_pending == 0) {
-        return;
-    }
-    vcpu_upcall(vm, HV_UPCALL_EVENT, 0, 0);
+    const struct hv_vcpu_shared *shared = vcpu_shared(vm);
+    return !shared->events_masked && shared->events_pending != 0;
 }
 
 void vcpu_update_time(struct vm *vm)
@@ -208,4 +204,18 @@ void vcpu_check_timers(void)
         vm->timer_deadline = 0;
         vcpu_raise(vm, HV_EVENT_TIMER);
     }
+}
+
+uint64_t vcpu_next_deadline(uint64_t limit)
+{
+    uint64_t next = limit;
+
+    for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
+        const struct vm *vm = vm_by_index(i);
+        if (vm->state != VM_FREE && vm->state != VM_STOPPED &&
+            vm->timer_deadline != 0 && vm->timer_deadline < next) {
+            next = vm->timer_deadline;
+        }
+    }
+    return next;
 }

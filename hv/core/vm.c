@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Creating, stopping and checking guests. */
+/* The guest pool: creating and releasing guests, copies to and from them. */
 #include "hv/vm.h"
 
 #include <hvabi/mmu.h>
@@ -7,13 +7,11 @@
 #include <string.h>
 
 #include "hv/arch.h"
+#include "hv/check.h"
 #include "hv/clock.h"
 #include "hv/console.h"
-#include "hv/evtchn.h"
 #include "hv/mem.h"
 #include "hv/pt.h"
-#include "hv/sched.h"
-#include "hv/selfcheck.h"
 
 #define START_INFO_SIZE 4096u
 
@@ -166,7 +164,7 @@ struct vm *vm_create(const struct vm_config *config)
     memcpy(vm->irqs, config->hw.irqs, sizeof(vm->irqs));
     vm->device_count = config->hw.device_count;
     memcpy(vm->devices, config->hw.devices, sizeof(vm->devices));
-    evtchn_init_vm(vm);
+    vm->ports[0].kind = EVTCHN_TIMER; /* the others are free (zero) */
     arch_vfp_vm_init(vm);
 
     uint64_t base = config->base_gva;
@@ -227,25 +225,12 @@ struct vm *vm_create(const struct vm_config *config)
     return vm;
 }
 
-void vm_stop(struct vm *vm, uint32_t exit_code, bool faulted)
+void vm_release(struct vm *vm)
 {
-    if (vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) {
-        return;
-    }
-    console_guest_flush(&vm->console, vm->name);
-    /* The machine halts after this guest: check the monitor's state
-     * while the guest's tables and ports still exist. */
-    if (vm->halt_on_shutdown && !selfcheck_report()) {
-        exit_code = HV_HALT_SELFCHECK;
-    }
-    vm->state = VM_STOPPED;
-    evtchn_release_vm(vm);
-    vm->exit_code = exit_code;
     arch_mm_vm_free(vm);
     arch_vfp_vm_free(vm);
     pt_release_vm(vm);
     mem_free(vm->mem_pa, vm->mem_size);
-    sched_on_stop(vm, faulted);
 }
 
 int32_t vm_translate_range(struct vm *vm, gvaddr_t gva, uint32_t len,
@@ -304,7 +289,9 @@ static int32_t vm_copy(struct vm *vm, uint32_t gva, uint8_t *buf, uint32_t len,
         if (n < count) {
             pa = pa_init(pa_addr(pages[n]) | (gva & 0xfffu));
         } else {
-            pt_translate(vm, gva, to_guest, &pa);
+            /* vm_translate_range has just checked this page. */
+            rc = pt_translate(vm, gva, to_guest, &pa);
+            CHECK(rc == HV_OK);
         }
         uint8_t *p = arch_mm_phys_ptr(pa, chunk);
         if (to_guest) {

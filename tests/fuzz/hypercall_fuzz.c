@@ -35,6 +35,7 @@
 #include "hv/driver.h"
 #include "hv/evtchn.h"
 #include "hv/fault.h"
+#include "hv/guest.h"
 #include "hv/hypercall.h"
 #include "hv/irq.h"
 #include "hv/mem.h"
@@ -379,14 +380,14 @@ static void hc_run(void *ctx)
     struct hc_call *c = ctx;
     switch (c->kind) {
     case 0:
-        c->next = hypercall_handle(c->vm);
+        c->next = fake_exception_return(hypercall_handle(c->vm));
         break;
     case 1:
         irq_handle();
-        c->next = sched_resume();
+        c->next = fake_exception_return(guest_resume());
         break;
     default:
-        c->next = fault_guest(c->vm, &c->fault);
+        c->next = fake_exception_return(fault_guest(c->vm, &c->fault));
         break;
     }
 }

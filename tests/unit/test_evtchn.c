@@ -7,6 +7,7 @@
 #include <arch/fake.h>
 #include <string.h>
 
+#include "hv/guest.h"
 #include "hv/evtchn.h"
 #include "hv/sched.h"
 #include "hv/vcpu.h"
@@ -96,7 +97,7 @@ TEST(evtchn, alloc_unbound_errors)
     EXPECT_EQ(evtchn_alloc_unbound(alpha, HV_MAX_VMS + 1), -HV_ENOENT);
     EXPECT_EQ(evtchn_alloc_unbound(alpha, 0x101), -HV_ENOENT);
     EXPECT_EQ(evtchn_alloc_unbound(alpha, 0xffffffffu), -HV_ENOENT);
-    vm_stop(gamma_, 0, false);
+    guest_stop(gamma_, 0, false);
     EXPECT_EQ(evtchn_alloc_unbound(alpha, gamma_->id), -HV_ENOENT);
     for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
         EXPECT_EQ(alpha->ports[i].kind, EVTCHN_FREE);
@@ -359,7 +360,7 @@ TEST(evtchn, stopping_a_guest_disconnects_it)
     ev_setup();
     ev_connect(&pa, &pb);
     ASSERT_EQ(evtchn_bind_irq(alpha, IRQ_A), 2);
-    vm_stop(alpha, 0, false);
+    guest_stop(alpha, 0, false);
     EXPECT_EQ(beta->ports[pb].kind, EVTCHN_UNBOUND);
     EXPECT_FALSE(fake_gic_is_enabled(IRQ_A));
     EXPECT_EQ(evtchn_send(beta, pb), -HV_EINVAL);

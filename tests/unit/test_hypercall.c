@@ -8,6 +8,7 @@
 #include <hvabi/mmu.h>
 #include <string.h>
 
+#include "hv/guest.h"
 #include "hv/clock.h"
 #include "hv/console.h"
 #include "hv/fault.h"
@@ -47,7 +48,7 @@ static struct arch_regs *hc_call(struct vm *vm, uint32_t op, uint32_t a0,
 {
     EXPECT_PTR_EQ(sched_current(), vm);
     hc_load(vm, op, a0, a1);
-    return hypercall_handle(vm);
+    return fake_exception_return(hypercall_handle(vm));
 }
 
 static int32_t hc_status(const struct vm *vm)
@@ -63,7 +64,7 @@ struct hc_halting {
 static void hc_handle(void *ctx)
 {
     struct hc_halting *h = ctx;
-    h->next = hypercall_handle(h->vm);
+    h->next = fake_exception_return(hypercall_handle(h->vm));
 }
 
 /* Makes the call; true if it halted the machine (code: fake_halt_code). */
@@ -85,7 +86,7 @@ static void hc_fault(void *ctx)
         .upcall = -1, /* no upcall: the guest is stopped */
     };
     struct hc_halting *h = ctx;
-    h->next = fault_guest(h->vm, &fault);
+    h->next = fake_exception_return(fault_guest(h->vm, &fault));
 }
 
 static char *hc_guest_str(struct vm *vm, uint32_t gva, const char *s)
@@ -400,7 +401,7 @@ TEST(hypercall, yield_skips_stopped)
 {
     hc_setup();
     struct vm *gamma = unit_vm_create("gamma", MIB);
-    vm_stop(beta, 0, false);
+    guest_stop(beta, 0, false);
     struct arch_regs *next = hc_call(alpha, HV_OP_YIELD, 0, 0);
     EXPECT_PTR_EQ(next, &gamma->regs);
 }

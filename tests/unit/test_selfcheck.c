@@ -8,6 +8,7 @@
 #include <hvabi/mmu.h>
 #include <string.h>
 
+#include "hv/guest.h"
 #include "hv/evtchn.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
@@ -129,7 +130,7 @@ TEST(selfcheck, ok_after_pin_update_unpin)
     ASSERT_TRUE(selfcheck_run(&r));
     EXPECT_EQ(r.l2_tables, 2u);
     /* A stopped guest leaves nothing behind. */
-    vm_stop(beta, 0, false);
+    guest_stop(beta, 0, false);
     ASSERT_TRUE(selfcheck_run(&r));
     EXPECT_EQ(r.guests, 1u);
     EXPECT_EQ(r.ports, 1u); /* alpha's end, open for beta again */
@@ -254,7 +255,7 @@ TEST(selfcheck, catches_unreleased_state)
 {
     sc_setup();
     uint32_t base = (uint32_t)pa_addr(beta->mem_pa);
-    vm_stop(beta, 0, false);
+    guest_stop(beta, 0, false);
     *sc_frame_word(base + 0x4000u) = 1u << 16;
     sc_expect_failure("of no live guest has state");
 }
@@ -290,13 +291,13 @@ TEST(selfcheck, report_prints_one_line)
 static void sc_stop_alpha(void *ctx)
 {
     (void)ctx;
-    vm_stop(alpha, 0, false);
+    guest_stop(alpha, 0, false);
 }
 
 static void sc_fault_alpha(void *ctx)
 {
     (void)ctx;
-    vm_stop(alpha, 0, true);
+    guest_stop(alpha, 0, true);
 }
 
 /* A guest that faults as it halts the machine: the self-check's code

@@ -7,6 +7,7 @@
  */
 #include <arch/fake.h>
 
+#include "hv/guest.h"
 #include "hv/clock.h"
 #include "hv/config.h"
 #include "hv/timer.h"
@@ -90,7 +91,7 @@ TEST(timer, only_live_guests_count)
     alpha->timer_deadline = 0;
 
     gamma_->timer_deadline = 2 * MS;
-    vm_stop(gamma_, 0, false);
+    guest_stop(gamma_, 0, false);
     EXPECT_EQ(tm_reprogram(), 10 * MS);
 
     struct vm *unused = vm_by_index(HV_MAX_VMS - 1);

@@ -4,6 +4,7 @@
 #include <hvabi/mmu.h>
 #include <string.h>
 
+#include "hv/guest.h"
 #include "hv/arch.h"
 #include "hv/mem.h"
 #include "hv/pt.h"
@@ -360,7 +361,7 @@ TEST(vm, create_fails_without_room_for_tables)
     c.image_size = fits;
     struct vm *vm = vm_create(&c);
     ASSERT_TRUE(vm != NULL);
-    vm_stop(vm, 0, false);
+    guest_stop(vm, 0, false);
 
     /* ... one byte more does not. */
     uint32_t free_before = mem_free_bytes();
@@ -490,7 +491,7 @@ TEST(vm, create_clears_memory_of_earlier_guest)
     unit_vm_setup();
     struct vm *a = unit_vm_create("alpha", MIB);
     memset(unit_vm_mem(a, UNIT_GUEST_BASE + 0x800), 0x5c, 0x100);
-    vm_stop(a, 0, false);
+    guest_stop(a, 0, false);
 
     struct vm *b = unit_vm_create("beta", MIB);
     ASSERT_EQ(pa_addr(b->mem_pa), pa_addr(a->mem_pa));
@@ -518,11 +519,11 @@ TEST(vm, stop_leaves_the_dead_guests_tables)
     ASSERT_TRUE(fake_current_asid() != 0);
 
     /* Another guest stopping changes nothing. */
-    vm_stop(b, 0, false);
+    guest_stop(b, 0, false);
     EXPECT_EQ(fake_current_ttbr0(), (uint32_t)pa_addr(a->active_l1));
     EXPECT_EQ(fake_current_asid(), a->active_asid);
 
-    vm_stop(a, 0, false);
+    guest_stop(a, 0, false);
     EXPECT_EQ(fake_current_ttbr0(), 0u);
     EXPECT_EQ(fake_current_asid(), 0u);
 }
@@ -541,7 +542,7 @@ TEST(vm, stop_releases_everything_once)
     ASSERT_TRUE(pt_frame_counts(pa_init(l1), &counts));
     ASSERT_EQ(counts.type, 1u);
 
-    vm_stop(a, 3, false);
+    guest_stop(a, 3, false);
     EXPECT_EQ(a->state, VM_STOPPED);
     /* Its tables are ordinary memory again, for the next guest. */
     ASSERT_TRUE(pt_frame_counts(pa_init(l1), &counts));
@@ -557,7 +558,7 @@ TEST(vm, stop_releases_everything_once)
     EXPECT_EQ(b->state, VM_RUNNABLE);
 
     /* A second stop (say, a fault while shutting down) changes nothing. */
-    vm_stop(a, 9, true);
+    guest_stop(a, 9, true);
     EXPECT_EQ(a->exit_code, 3u);
     EXPECT_EQ(fake_vm_free_count(), 1u);
     EXPECT_EQ(mem_free_bytes(), free_before + 2 * MIB);

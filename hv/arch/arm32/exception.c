@@ -6,10 +6,10 @@
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/fault.h"
+#include "hv/guest.h"
 #include "hv/hypercall.h"
 #include "hv/irq.h"
 #include "hv/sched.h"
-#include "hv/vcpu.h"
 #include "arm32.h"
 #include "psr.h"
 
@@ -147,11 +147,11 @@ static struct arch_regs *exception_at_pc(struct vm *vm, const char *kind,
     return fault_guest(vm, &fault);
 }
 
-struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
+/* The registers to run next, or NULL if only blocked guests are left. */
+static struct arch_regs *exception_handle(struct arch_regs *frame,
                                           uint32_t kind)
 {
     struct vm *vm = sched_current();
-    struct fault_info fault = {0};
 
     if (frame != &vm->regs) {
         dlog("PANIC: exception frame %p is not the running guest's",
@@ -171,36 +171,44 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
                                HV_UPCALL_SYSCALL);
     case EXC_IRQ:
         irq_handle();
-        return sched_resume();
+        return guest_resume();
     case EXC_DABT_SVC_WINDOW: /* an asynchronous abort before the SVC */
-    case EXC_DABT:
+    case EXC_DABT: {
         if (kind == EXC_DABT_SVC_WINDOW) {
             arch_regs_it_before_svc(frame);
         }
-        fault.status = cp15_read_dfsr();
-        fault.address = cp15_read_dfar();
-        fault.pc = frame->pc;
-        fault.kind = (fault.status & FSR_WNR) ? "data abort on write"
-                                              : "data abort on read";
-        fault.detail = exception_fsr_text(fault.status);
-        fault.upcall = HV_UPCALL_DATA_ABORT;
+        uint32_t fsr = cp15_read_dfsr();
+        struct fault_info fault = {
+            .kind =
+                (fsr & FSR_WNR) ? "data abort on write" : "data abort on read",
+            .detail = exception_fsr_text(fsr),
+            .address = cp15_read_dfar(),
+            .pc = frame->pc,
+            .status = fsr,
+            .upcall = HV_UPCALL_DATA_ABORT,
+        };
         return fault_guest(vm, &fault);
-    case EXC_PABT:
-        fault.status = cp15_read_ifsr();
-        fault.address = cp15_read_ifar();
-        fault.pc = frame->pc;
-        fault.kind = "prefetch abort";
-        fault.detail = exception_fsr_text(fault.status);
-        fault.upcall = HV_UPCALL_PREFETCH_ABORT;
+    }
+    case EXC_PABT: {
+        uint32_t fsr = cp15_read_ifsr();
+        struct fault_info fault = {
+            .kind = "prefetch abort",
+            .detail = exception_fsr_text(fsr),
+            .address = cp15_read_ifar(),
+            .pc = frame->pc,
+            .status = fsr,
+            .upcall = HV_UPCALL_PREFETCH_ABORT,
+        };
         return fault_guest(vm, &fault);
+    }
     case EXC_UNDEF:
         /* The vector left lr (the next instruction) in pc. */
         frame->pc -= (frame->cpsr & PSR_T) ? 2 : 4;
         if (arch_vfp_trap(vm)) {
-            return sched_resume(); /* its VFP state is in: run it again */
+            return guest_resume(); /* its VFP state is in: run it again */
         }
         if (exception_emulate_cp15(vm)) {
-            return sched_resume();
+            return guest_resume();
         }
         return exception_at_pc(
             vm, "undefined instruction",
@@ -210,6 +218,21 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
         return exception_at_pc(vm, "unexpected exception",
                                kind == EXC_FIQ ? "FIQ" : "reserved vector", -1);
     }
+}
+
+struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
+                                          uint32_t kind)
+{
+    struct arch_regs *next = exception_handle(frame, kind);
+
+    /* Every guest left waits for an event: sleep until an interrupt (they
+     * stay masked; the GIC is polled) makes one runnable. */
+    while (!next) {
+        arch_wait_for_interrupt();
+        irq_handle();
+        next = guest_resume();
+    }
+    return next;
 }
 
 noreturn void arch_exception_monitor_fault(struct arch_regs *frame,

@@ -21,6 +21,8 @@
 
 #include "hv/arch.h"
 #include "hv/console.h"
+#include "hv/guest.h"
+#include "hv/irq.h"
 #include "hv/vm.h"
 
 #define FAKE_PAGE 4096u
@@ -683,6 +685,17 @@ void arch_debug_puts(const char *s)
     size_t n = strlen(s);
     fake_out_append(s, n);
     fake_out_debug += n;
+}
+
+struct arch_regs *fake_exception_return(struct arch_regs *next)
+{
+    /* As arm32's arch_exception_dispatch: every guest left is blocked. */
+    while (!next) {
+        arch_wait_for_interrupt();
+        irq_handle();
+        next = guest_resume();
+    }
+    return next;
 }
 
 noreturn void arch_resume_guest(struct arch_regs *regs)

@@ -32,5 +32,6 @@
 #define HV_HALT_PANIC 0xf1u       /* the monitor hit a bug */
 #define HV_HALT_BOOT_ERROR 0xf2u  /* bad image, device tree or manifest */
 #define HV_HALT_SELFCHECK 0xf3u   /* the self-check at halt failed */
+#define HV_HALT_CHECK 0xf4u       /* an invariant check failed (hv/check.h) */
 
 #endif /* HV_CONFIG_H */

@@ -5,18 +5,17 @@
 
 #include "hv/vm.h"
 
-void evtchn_init_vm(struct vm *vm);
 /** Disconnects every port of a stopping guest; peers become unbound. */
 void evtchn_release_vm(struct vm *vm);
 
-int32_t evtchn_alloc_unbound(struct vm *vm, uint32_t remote_id);
-int32_t evtchn_bind_interdomain(struct vm *vm, uint32_t remote_id,
-                                uint32_t remote_port);
-int32_t evtchn_send(struct vm *vm, uint32_t port);
-int32_t evtchn_close(struct vm *vm, uint32_t port);
-int32_t evtchn_bind_virq(struct vm *vm, uint32_t virq);
-int32_t evtchn_bind_irq(struct vm *vm, uint32_t irq);
-int32_t evtchn_unmask(struct vm *vm, uint32_t port);
+HV_MUST_CHECK int32_t evtchn_alloc_unbound(struct vm *vm, uint32_t remote_id);
+HV_MUST_CHECK int32_t evtchn_bind_interdomain(struct vm *vm, uint32_t remote_id,
+                                              uint32_t remote_port);
+HV_MUST_CHECK int32_t evtchn_send(struct vm *vm, uint32_t port);
+HV_MUST_CHECK int32_t evtchn_close(struct vm *vm, uint32_t port);
+HV_MUST_CHECK int32_t evtchn_bind_virq(struct vm *vm, uint32_t virq);
+HV_MUST_CHECK int32_t evtchn_bind_irq(struct vm *vm, uint32_t irq);
+HV_MUST_CHECK int32_t evtchn_unmask(struct vm *vm, uint32_t port);
 
 /** A physical interrupt fired: true if a guest owns it (it is raised). */
 bool evtchn_route_irq(uint32_t irq);

@@ -3,22 +3,20 @@
 #ifndef HV_FAULT_H
 #define HV_FAULT_H
 
-#include "hv/vm.h"
-
-/** What a guest did wrong, for the one-line report. */
-struct fault_info {
-    const char *kind;   /* "data abort", "undefined instruction", ... */
-    const char *detail; /* decoded status, e.g. "permission fault" */
-    uint32_t address;   /* faulting data or instruction address */
-    uint32_t pc;
-    uint32_t status; /* raw fault status register, 0 if none */
-    int upcall;      /* enum hv_upcall to reflect it as, or -1 */
-};
+#include "hv/vcpu.h"
 
 /**
  * Reflects @fault to @vm's kernel as an upcall if it registered one;
- * otherwise stops @vm with a report. Returns the registers to run next.
+ * otherwise stops @vm with a report. Returns the registers to run next
+ * (guest_resume: NULL if only blocked guests are left).
  */
 struct arch_regs *fault_guest(struct vm *vm, const struct fault_info *fault);
+/**
+ * Enters @vm's kernel at its @kind entry with a frame of its current
+ * state (vcpu_upcall); if the frame cannot be written, stops the guest
+ * ("upcall failed"). Returns the registers to run next, as fault_guest.
+ */
+struct arch_regs *fault_upcall(struct vm *vm, enum hv_upcall kind,
+                               uint32_t address, uint32_t status);
 
 #endif /* HV_FAULT_H */

@@ -12,7 +12,7 @@
 #ifndef HV_PT_H
 #define HV_PT_H
 
-#include "hv/vm.h"
+#include "hv/vm_types.h"
 
 /** Covers [@base, @base + @size) of RAM, the memory guests are given. */
 void pt_init(paddr_t base, uint32_t size);

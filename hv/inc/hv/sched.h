@@ -5,20 +5,39 @@
 
 #include "hv/vm.h"
 
+/* The running guest, NULL if none: sched.c's to change. */
+extern struct vm *sched_running;
+
 /** The guest whose registers the last exception saved. */
-struct vm *sched_current(void);
+static inline struct vm *sched_current(void)
+{
+    return sched_running;
+}
 /** Sets the running guest at boot and after a switch. */
 void sched_set_current(struct vm *vm);
-/** Moves to the next runnable guest after the current one (a yield). */
+/**
+ * Moves to the next runnable guest after the current one (a yield),
+ * switching to it (its CPU state, address space, slice and clock). If
+ * none is runnable, the last guest's CPU state is saved and nobody runs
+ * (sched_current() is NULL).
+ */
 void sched_rotate(void);
 /** Timer tick: the current guest's slice is over. */
 void sched_tick(void);
 /**
- * Registers to resume: the current guest if still runnable, else the next
- * runnable one. Halts the machine when no guest is left.
+ * The guest to run: the current one if it is still runnable, else the
+ * next runnable one (sched_rotate); NULL if none is.
  */
-struct arch_regs *sched_resume(void);
-/** Called by vm_stop: decides whether the machine halts now. */
-void sched_on_stop(struct vm *vm, bool faulted);
+static inline struct vm *sched_pick(void)
+{
+    struct vm *vm = sched_running;
+    if (vm && vm->state == VM_RUNNABLE) {
+        return vm;
+    }
+    sched_rotate();
+    return sched_running;
+}
+/** True if some guest waits for an event (an interrupt can wake it). */
+bool sched_any_blocked(void);
 
 #endif /* HV_SCHED_H */

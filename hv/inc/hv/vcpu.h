@@ -5,33 +5,53 @@
 
 #include "hv/vm.h"
 
+/** What a guest did wrong, for the one-line report when it is stopped. */
+struct fault_info {
+    const char *kind;   /* "data abort", "undefined instruction", ... */
+    const char *detail; /* decoded status, e.g. "permission fault" */
+    uint32_t address;   /* faulting data or instruction address */
+    uint32_t pc;
+    uint32_t status; /* raw fault status register, 0 if none */
+    int upcall;      /* enum hv_upcall to reflect it as, or -1 */
+};
+
 /** HV_OP_VCPU_REGISTER: @pa becomes @vm's shared vCPU page. */
-int32_t vcpu_register(struct vm *vm, paddr_t pa);
+HV_MUST_CHECK int32_t vcpu_register(struct vm *vm, paddr_t pa);
 /** HV_OP_VCPU_CALLBACKS: reads the entry points from guest memory. */
-int32_t vcpu_set_callbacks(struct vm *vm, gvaddr_t callbacks);
+HV_MUST_CHECK int32_t vcpu_set_callbacks(struct vm *vm, gvaddr_t callbacks);
 /**
  * HV_OP_IRET: restores the frame at @frame. On success @vm's registers
  * are the frame's and HV_OK is returned; nothing is changed otherwise.
  */
-int32_t vcpu_iret(struct vm *vm, gvaddr_t frame);
+HV_MUST_CHECK int32_t vcpu_iret(struct vm *vm, gvaddr_t frame);
 /** True if @vm registered an entry point for @kind. */
 bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind);
 /**
  * Enters @vm's kernel at its @kind entry with a frame of its current
- * state. If the frame cannot be written, stops the guest. Returns the
- * registers to run next.
+ * state: HV_OK. If the frame cannot be written below its kernel stack,
+ * -HV_EFAULT and @failed says so, for the caller to stop the guest with
+ * (guest_stop_fault); the guest must not run again.
  */
-struct arch_regs *vcpu_upcall(struct vm *vm, enum hv_upcall kind,
-                              uint32_t address, uint32_t status);
+HV_MUST_CHECK int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind,
+                                  uint32_t address, uint32_t status,
+                                  struct fault_info *failed);
 /** Refreshes the guest-clock pair in @vm's shared page. */
 void vcpu_update_time(struct vm *vm);
 /** Marks @events pending for @vm and wakes it if it is blocked. */
 void vcpu_raise(struct vm *vm, uint32_t events);
 /** HV_OP_BLOCK: @vm sleeps until an event is pending. */
-int32_t vcpu_block(struct vm *vm);
+HV_MUST_CHECK int32_t vcpu_block(struct vm *vm);
 /** Fires the virtual timers whose deadline has passed. */
 void vcpu_check_timers(void);
-/** Delivers a pending event upcall to the running @vm if it may take it. */
-void vcpu_deliver_events(struct vm *vm);
+/**
+ * The earliest armed virtual-timer deadline of a live guest if it is
+ * before @limit, else @limit.
+ */
+uint64_t vcpu_next_deadline(uint64_t limit);
+/**
+ * True if @vm is to enter its event upcall before it runs on: it has
+ * one, events are pending and not masked (guest_resume delivers).
+ */
+bool vcpu_events_due(const struct vm *vm);
 
 #endif /* HV_VCPU_H */

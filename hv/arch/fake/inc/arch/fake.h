@@ -96,6 +96,17 @@ bool fake_halt_catch(void (*fn)(void *ctx), void *ctx);
 unsigned int fake_halt_count(void);
 uint32_t fake_halt_code(void);
 
+/* --- Exceptions ----------------------------------------------------------- */
+
+/**
+ * What arm32's arch_exception_dispatch does with a handler's result
+ * (hypercall_handle, fault_guest, guest_resume) before returning to a
+ * guest: while it is NULL (no guest can run, some are blocked), waits for
+ * an interrupt (arch_wait_for_interrupt), handles it (irq_handle) and asks
+ * guest_resume again. Returns the registers to run.
+ */
+struct arch_regs *fake_exception_return(struct arch_regs *next);
+
 /* --- Virtual modes ------------------------------------------------------- */
 
 /** Whether arch_vfp_present says so (after fake_reset: yes). */
