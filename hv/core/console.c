@@ -66,12 +66,18 @@ static uint32_t console_out_free(void)
     return HV_CONSOLE_OUT_SIZE - console_out_len;
 }
 
-static char console_out_pop(void)
+/* Drops the oldest byte (it went to the UART). */
+static void console_out_advance(void)
 {
-    char c = console_out[console_out_head];
     console_queued[console_out_owner[console_out_head]]--;
     console_out_head = (console_out_head + 1) % HV_CONSOLE_OUT_SIZE;
     console_out_len--;
+}
+
+static char console_out_pop(void)
+{
+    char c = console_out[console_out_head];
+    console_out_advance();
     return c;
 }
 
@@ -109,7 +115,7 @@ void console_drain(void)
     for (uint32_t n = 0; n < burst && console_out_len > 0 &&
                          console_uart->try_putc(console_out[console_out_head]);
          n++) {
-        (void)console_out_pop();
+        console_out_advance();
     }
     /* The interrupt only while output waits: an idle transmitter would
      * keep raising it. */
@@ -172,31 +178,23 @@ static uint32_t console_owner_slot(const struct console_line *line)
     return CONSOLE_OWNER_NONE;
 }
 
-/*
- * Queues @line as "[name] text\r\n" and empties it. Unless @force, only
- * within the owner's share of the ring; false (nothing queued) if it
- * does not fit.
- */
-static bool console_emit_line(struct console_line *line, const char *name,
-                              bool force)
+/* The "[name] " that starts each line of @name: its length. */
+static uint32_t console_prefix(const char *name,
+                               char prefix[HV_VM_NAME_MAX_PREFIX])
 {
-    char prefix[HV_VM_NAME_MAX_PREFIX];
-    uint32_t owner = console_owner_slot(line);
-
-    int plen = snprintf(prefix, sizeof(prefix), "[%s] ", name);
+    int plen = snprintf(prefix, HV_VM_NAME_MAX_PREFIX, "[%s] ", name);
     if (plen < 0) {
-        plen = 0;
-    } else if (plen >= (int)sizeof(prefix)) {
-        plen = (int)sizeof(prefix) - 1;
+        return 0;
     }
-    uint32_t cost = (uint32_t)plen + line->len + 2;
-    if (force) {
-        console_out_make_room(cost);
-    } else if (console_queued[owner] + cost > HV_CONSOLE_GUEST_QUOTA ||
-               console_out_free() < cost) {
-        return false;
-    }
-    for (int i = 0; i < plen; i++) {
+    return plen >= HV_VM_NAME_MAX_PREFIX ? HV_VM_NAME_MAX_PREFIX - 1
+                                         : (uint32_t)plen;
+}
+
+/* Queues the prefix, @line and "\r\n" (there is room) and empties it. */
+static void console_push_line(struct console_line *line, const char *prefix,
+                              uint32_t plen, uint32_t owner)
+{
+    for (uint32_t i = 0; i < plen; i++) {
         console_out_push(prefix[i], owner);
     }
     for (uint32_t i = 0; i < line->len; i++) {
@@ -205,16 +203,46 @@ static bool console_emit_line(struct console_line *line, const char *name,
     console_out_push('\r', owner);
     console_out_push('\n', owner);
     line->len = 0;
+}
+
+/*
+ * Queues @line as "[name] text\r\n" and empties it, only within the
+ * owner's share of the ring; false (nothing queued) if it does not fit.
+ */
+static bool console_emit_line(struct console_line *line, const char *name)
+{
+    char prefix[HV_VM_NAME_MAX_PREFIX];
+    uint32_t owner = console_owner_slot(line);
+    uint32_t plen = console_prefix(name, prefix);
+    uint32_t cost = plen + line->len + 2;
+
+    if (console_queued[owner] + cost > HV_CONSOLE_GUEST_QUOTA ||
+        console_out_free() < cost) {
+        return false;
+    }
+    console_push_line(line, prefix, plen, owner);
     return true;
+}
+
+/* As console_emit_line, beyond the share: room is made by waiting on the
+ * UART (a stopping guest's last line). */
+static void console_emit_line_forced(struct console_line *line,
+                                     const char *name)
+{
+    char prefix[HV_VM_NAME_MAX_PREFIX];
+    uint32_t plen = console_prefix(name, prefix);
+
+    console_out_make_room(plen + line->len + 2);
+    console_push_line(line, prefix, plen, console_owner_slot(line));
 }
 
 /* Appends @n bytes that belong together (one UTF-8 character), sending
  * the line first if they do not fit; false if that line has no room. */
 static bool console_line_add(struct console_line *line, const char *name,
-                             const char *s, uint32_t n, bool force)
+                             const char *s, uint32_t n)
 {
     if (line->len + n > HV_CONSOLE_LINE_MAX - 1 &&
-        !console_emit_line(line, name, force)) {
+        !console_emit_line(line, name)) {
         return false;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -276,7 +304,7 @@ static uint8_t console_utf8_need(unsigned char c)
  * the terminal outside a valid multi-byte character.
  */
 static bool console_take(struct console_line *line, const char *name,
-                         unsigned char c, bool force)
+                         unsigned char c)
 {
     if (line->utf8_need > 0) {
         if (console_utf8_next_ok((unsigned char)line->utf8[0], line->utf8_len,
@@ -289,7 +317,7 @@ static bool console_take(struct console_line *line, const char *name,
             }
             bool c1 = (unsigned char)line->utf8[0] == 0xc2 && c <= 0x9f;
             if (!console_line_add(line, name, c1 ? "?" : line->utf8,
-                                  c1 ? 1 : line->utf8_len + 1u, force)) {
+                                  c1 ? 1 : line->utf8_len + 1u)) {
                 return false;
             }
             line->utf8_len = 0;
@@ -298,14 +326,14 @@ static bool console_take(struct console_line *line, const char *name,
         }
         /* Cut short: the partial sequence is one '?', and @c starts
          * afresh. */
-        if (!console_line_add(line, name, "?", 1, force)) {
+        if (!console_line_add(line, name, "?", 1)) {
             return false;
         }
         line->utf8_len = 0;
         line->utf8_need = 0;
     }
     if (c == '\n') {
-        return console_emit_line(line, name, force);
+        return console_emit_line(line, name);
     }
     if (c == '\r') {
         return true;
@@ -321,7 +349,7 @@ static bool console_take(struct console_line *line, const char *name,
         c = '?';
     }
     char ch = (char)c;
-    return console_line_add(line, name, &ch, 1, force);
+    return console_line_add(line, name, &ch, 1);
 }
 
 uint32_t console_guest_write(struct console_line *line, const char *name,
@@ -329,8 +357,7 @@ uint32_t console_guest_write(struct console_line *line, const char *name,
 {
     uint32_t taken = 0;
 
-    while (taken < len &&
-           console_take(line, name, (unsigned char)buf[taken], false)) {
+    while (taken < len && console_take(line, name, (unsigned char)buf[taken])) {
         taken++;
     }
     console_drain();
@@ -340,13 +367,16 @@ uint32_t console_guest_write(struct console_line *line, const char *name,
 void console_guest_flush(struct console_line *line, const char *name)
 {
     if (line->utf8_need > 0) {
-        /* A sequence cut short by the end of output. */
-        (void)console_line_add(line, name, "?", 1, true);
+        /* A sequence cut short by the end of output: one '?'. */
+        if (line->len + 1 > HV_CONSOLE_LINE_MAX - 1) {
+            console_emit_line_forced(line, name);
+        }
+        line->buf[line->len++] = '?';
         line->utf8_len = 0;
         line->utf8_need = 0;
     }
     if (line->len > 0) {
-        (void)console_emit_line(line, name, true);
+        console_emit_line_forced(line, name);
     }
     console_drain();
 }

@@ -42,7 +42,7 @@ void irq_handle(void)
             /* Even if reprogramming already cleared the timer's own
              * interrupt, this is the monitor's: run the timer work, and
              * never disable it as an unowned interrupt. */
-            (void)tick_timer->ack();
+            tick_timer->ack();
             vcpu_check_timers();
             if (timer_slice_over()) {
                 sched_tick();

@@ -143,11 +143,9 @@ static void fake_timer_program_ns(uint64_t ns)
     fake_timer_programs++;
 }
 
-static bool fake_timer_ack(void)
+static void fake_timer_ack(void)
 {
-    bool fired = fake_timer_fired;
     fake_timer_fired = false;
-    return fired;
 }
 
 static uint64_t fake_counter(void)

@@ -13,8 +13,8 @@ struct timer_dev {
     /** Interrupts in about @ns nanoseconds (at least one tick); NULL for a
      * clock only. */
     void (*program_ns)(uint64_t ns);
-    /** Clears the event interrupt; true if this timer had raised it. */
-    bool (*ack)(void);
+    /** Clears the event interrupt, if this timer raised it. */
+    void (*ack)(void);
     /** Ticks since the driver started it, counting up, 64 bits; NULL for
      * an event timer without a counter. */
     uint64_t (*counter)(void);

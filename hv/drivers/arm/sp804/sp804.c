@@ -73,16 +73,15 @@ static void sp804_program_ns(uint64_t ns)
         CTRL_ENABLE | CTRL_ONESHOT | CTRL_INTEN | CTRL_32BIT;
 }
 
-static bool sp804_tick_ack(void)
+static void sp804_tick_ack(void)
 {
     if (!(*sp804_reg(T1 + MIS) & 1u)) {
-        return false;
+        return;
     }
     *sp804_reg(T1 + INTCLR) = 1;
     /* Keep the 64-bit extension current: a tick comes well within one
      * wrap of timer 2. */
     (void)sp804_counter();
-    return true;
 }
 
 static uint64_t sp804_counter(void)
