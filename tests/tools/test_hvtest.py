@@ -71,10 +71,12 @@ out = set_all(HEARTBEAT, 'linux.bootargs=say "hi" \\o/')
 check("quotes and backslashes in a string are escaped",
       r'bootargs = "say \"hi\" \\o/";' in out, out)
 for spec, what, error in (
-        ("nosuch.bootargs=x", "an unknown node is an error", "no node 'nosuch'"),
+        ("nosuch.bootargs=x", "an unknown node is an error",
+         "no node 'nosuch'"),
         ("bootargs=x", "a property without a node is an error",
          "NODE.PROP=VALUE"),
-        ("linux.bootargs", "a --set without = is an error", "NODE.PROP=VALUE")):
+        ("linux.bootargs", "a --set without = is an error",
+         "NODE.PROP=VALUE")):
     try:
         hvtest.set_property(HEARTBEAT, spec)
         check(what, False, "no error for %r" % spec)
@@ -96,7 +98,7 @@ for name in sorted(os.listdir(SYSTEMS)):
     check("%s: SPDX line and a comment" % name,
           dts.startswith("// SPDX-License-Identifier: MIT\n//"), dts[:80])
 
-# --- What a manifest file packs ------------------------------------------------
+# --- What a manifest file packs ---------------------------------------------
 FAKE_HVPACK = """#!/bin/sh
 echo "fake-hvpack $*"
 exit 1
