@@ -186,12 +186,22 @@ def build_image(args, work):
         paths = [os.path.join(d, name + ".bin") for d in args.image_dir]
         found = [p for p in paths if os.path.exists(p)]
         cmd += ["-i", "%s=%s" % (name, (found or paths)[0])]
-    for g in guests:
-        if "dtb" in g:  # a .dts for the guest, compiled here
-            out = os.path.join(work, "dtb-%s.dtb" % g["name"])
-            run([args.dtc, "-q", "-I", "dts", "-O", "dtb", "-o", out,
-                 g["dtb"]], "dtc (guest device tree)")
-            cmd += ["-i", "dtb-%s=%s" % (g["name"], out)]
+    # Other images by name: a --guest's device tree (dtb-<guest>) and
+    # every --image NAME=FILE (a manifest's device-tree = "NAME"); a .dts
+    # is compiled here.
+    extra = [("dtb-" + g["name"], g["dtb"]) for g in guests if "dtb" in g]
+    for spec in args.image:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise ValueError("--image wants NAME=FILE: %r" % spec)
+        extra.append((name, path))
+    for name, path in extra:
+        if path.endswith(".dts"):
+            out = os.path.join(work, "%s.dtb" % name)
+            run([args.dtc, "-q", "-I", "dts", "-O", "dtb", "-o", out, path],
+                "dtc (image %s)" % name)
+            path = out
+        cmd += ["-i", "%s=%s" % (name, path)]
     if args.no_check:
         cmd.append("--no-check")
     if args.expect_pack_error:
@@ -395,6 +405,10 @@ def main():
     p.add_argument("--guest", action="append", default=[],
                    help="name=..|image=..|mem=..|base=..|entry=..|args=..|halt")
     p.add_argument("--manifest-dts", help="use this manifest instead")
+    p.add_argument("--image", action="append", default=[],
+                   metavar="NAME=FILE",
+                   help="pack FILE as image NAME (repeatable; a .dts is "
+                   "compiled), e.g. a device tree the manifest names")
     p.add_argument("--set", action="append", default=[],
                    metavar="NODE.PROP=VALUE",
                    help="set a property of the manifest (repeatable): "
