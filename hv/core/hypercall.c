@@ -11,6 +11,7 @@
 #include "hv/clock.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
+#include "hv/grant.h"
 #include "hv/guest.h"
 #include "hv/hypercall.h"
 #include "hv/pt.h"
@@ -23,7 +24,7 @@ static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
     (1u << HV_FEAT_CONSOLE_WRITE) | (1u << HV_FEAT_YIELD) |
         (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO) | (1u << HV_FEAT_MMU) |
         (1u << HV_FEAT_VCPU) | (1u << HV_FEAT_TIMER) | (1u << HV_FEAT_CACHE) |
-        (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN),
+        (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)
@@ -219,6 +220,92 @@ static int32_t hypercall_cache(struct vm *vm)
     return HV_OK;
 }
 
+static int32_t hypercall_grant_end(struct vm *vm, uint32_t ref)
+{
+    uint32_t peer;
+    int32_t rc = grant_end(vm, ref, &peer);
+    struct vm *p = rc == HV_OK && peer != 0 ? vm_by_id(peer) : NULL;
+
+    if (p != NULL) {
+        /* The peer unmapped the frame but may still hold it in its TLB;
+         * a peer that stopped lost its TLB entries with its ASIDs. */
+        pt_asid_flush_vm(p);
+    }
+    return rc;
+}
+
+/* One struct hv_grant_copy, checked whole before a byte moves. */
+static int32_t hypercall_grant_copy_one(struct vm *vm,
+                                        const struct hv_grant_copy *c)
+{
+    bool to_grant = (c->flags & HV_GRANT_COPY_TO_GRANT) != 0;
+    paddr_t frame;
+    paddr_t pages[2];
+    unsigned int count;
+
+    if ((c->flags & ~HV_GRANT_COPY_TO_GRANT) != 0 || c->offset >= 4096u ||
+        c->len > 4096u - c->offset) {
+        return -HV_EINVAL;
+    }
+    int32_t rc = grant_find(vm->id, c->granter, c->ref, to_grant, &frame);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    struct pt_frame_counts fc;
+    if (to_grant && pt_frame_counts(frame, &fc) &&
+        (fc.type == 1 || fc.type == 2)) {
+        return -HV_EBUSY; /* a pinned table: written only by pt.c */
+    }
+    rc = vm_translate_range(vm, gva_init(c->buf), c->len, !to_grant, pages,
+                            ARRAY_SIZE(pages), &count);
+    if (rc != HV_OK || c->len == 0) {
+        return rc;
+    }
+    /* At most 4 KiB: the buffer spans one or two pages. */
+    uint32_t va = c->buf;
+    uint32_t done = 0;
+    for (unsigned int n = 0; n < count; n++) {
+        uint32_t chunk = 0x1000u - (va & 0xfffu);
+        chunk = chunk < c->len - done ? chunk : c->len - done;
+        paddr_t g = pa_add(frame, c->offset + done);
+        paddr_t b = pa_init(pa_addr(pages[n]) | (va & 0xfffu));
+        if (to_grant) {
+            arch_mm_phys_copy(g, b, chunk);
+        } else {
+            arch_mm_phys_copy(b, g, chunk);
+        }
+        va += chunk;
+        done += chunk;
+    }
+    CHECK(done == c->len);
+    return HV_OK;
+}
+
+static int32_t hypercall_grant_copy(struct vm *vm)
+{
+    gvaddr_t reqs = gva_init(arch_regs_arg(&vm->regs, 0));
+    uint32_t count = arch_regs_arg(&vm->regs, 1);
+    struct hv_grant_copy batch[HV_GRANT_COPY_MAX];
+
+    arch_regs_set_result(&vm->regs, 1, 0);
+    if (count > HV_GRANT_COPY_MAX) {
+        return -HV_E2BIG;
+    }
+    /* Copied out once: what is checked is what is done. */
+    int32_t rc = vm_copy_from_guest(vm, batch, reqs, count * sizeof(batch[0]));
+    if (rc != HV_OK) {
+        return rc;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        rc = hypercall_grant_copy_one(vm, &batch[i]);
+        if (rc != HV_OK) {
+            return rc;
+        }
+        arch_regs_set_result(&vm->regs, 1, i + 1);
+    }
+    return HV_OK;
+}
+
 static int32_t hypercall_vfp(struct vm *vm, uint32_t op)
 {
     if (!arch_vfp_present()) {
@@ -351,6 +438,24 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         break;
     case HV_OP_BLOCK:
         rc = vcpu_block(vm);
+        break;
+    case HV_OP_GRANT_ACCESS:
+        rc = grant_access(vm, pa_init(arg0), arch_regs_arg(&vm->regs, 1),
+                          arch_regs_arg(&vm->regs, 2));
+        break;
+    case HV_OP_GRANT_END:
+        rc = hypercall_grant_end(vm, arg0);
+        break;
+    case HV_OP_GRANT_MAP:
+        rc = pt_grant_map(vm, arg0, arch_regs_arg(&vm->regs, 1),
+                          pa_init(arch_regs_arg(&vm->regs, 2)),
+                          arch_regs_arg(&vm->regs, 3));
+        break;
+    case HV_OP_GRANT_UNMAP:
+        rc = pt_grant_unmap(vm, pa_init(arg0));
+        break;
+    case HV_OP_GRANT_COPY:
+        rc = hypercall_grant_copy(vm);
         break;
     default:
         rc = -HV_ENOSYS;

@@ -13,7 +13,9 @@
 
 #include "hv/arch.h"
 #include "hv/clock.h"
+#include "hv/check.h"
 #include "hv/config.h"
+#include "hv/grant.h"
 
 #define PT_FRAME_SHIFT 12
 #define PT_FRAME_SIZE 4096u
@@ -70,6 +72,7 @@ void pt_init(paddr_t base, uint32_t size)
     memset(pt_section_tables, 0, sizeof(pt_section_tables));
     memset(pt_asid_owner, 0, sizeof(pt_asid_owner));
     pt_asid_next = 1;
+    grant_init();
 }
 
 /* True if [pa, pa + size) is inside @vm's memory. */
@@ -354,16 +357,71 @@ static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
     return HV_OK;
 }
 
-static void pt_drop_all(bool l1, uint32_t *table, uint32_t count)
+/*
+ * True if L2 entry @desc of @vm maps RAM that is not @vm's: only
+ * pt_grant_map writes such an entry, and a grant track records it.
+ */
+static bool pt_is_grant_map(const struct vm *vm, uint32_t desc)
+{
+    uint32_t pa = desc & ~(PT_FRAME_SIZE - 1);
+    return (desc & HV_L2_SMALL) && pt_in_ram(pa) &&
+           !pt_owned(vm, pa, PT_FRAME_SIZE);
+}
+
+static void pt_asid_release(uint32_t l1);
+
+/*
+ * The grant mapping in @vm's L2 entry at @entry_pa goes (the entry's own
+ * reference is dropped by the caller). If that freed the frame (its
+ * granter had stopped), no TLB entry of @vm may keep it.
+ */
+static void pt_grant_unmapped(struct vm *vm, uint32_t entry_pa)
+{
+    struct grant_drop d;
+    bool tracked = grant_track_drop(vm->id, pa_init(entry_pa), &d);
+    CHECK(tracked);
+    if (d.freed) {
+        pt_asid_flush_vm(vm);
+    }
+}
+
+/*
+ * Drops the reference L2 entry @old at @entry_pa of @vm holds. A page of
+ * the guest's own RAM is tested first, so that common case costs what it
+ * did before grants; anything else may be a grant mapping, which
+ * overwriting unmaps.
+ */
+static inline void pt_drop_l2(struct vm *vm, uint32_t entry_pa, uint32_t old)
+{
+    uint32_t pa = old & ~(PT_FRAME_SIZE - 1);
+
+    if ((old & HV_L2_SMALL) && pt_owned(vm, pa, PT_FRAME_SIZE)) {
+        if (HV_L2_GET_AP(old) == HV_AP_RW) {
+            pt_ref_apply((struct pt_ref){PT_REF_PAGE_RW, pa}, -1);
+        }
+        return;
+    }
+    pt_ref_apply(pt_ref_of(false, old), -1);
+    if (pt_is_grant_map(vm, old)) {
+        pt_grant_unmapped(vm, entry_pa);
+    }
+}
+
+/* Drops the references of a table's entries, the first at @table_pa. */
+static void pt_drop_all(struct vm *vm, bool l1, uint32_t *table, uint32_t count,
+                        uint32_t table_pa)
 {
     for (uint32_t i = 0; i < count; i++) {
         if (table[i] != 0 && !(l1 && pt_window_index(i))) {
             pt_ref_apply(pt_ref_of(l1, table[i]), -1);
+            if (!l1 && grant_holds_maps(vm->id) &&
+                pt_is_grant_map(vm, table[i])) {
+                pt_grant_unmapped(vm, table_pa + i * 4);
+                table[i] = 0;
+            }
         }
     }
 }
-
-static void pt_asid_release(uint32_t l1);
 
 /* A frame may become a table only if nothing maps it writable. */
 static int32_t pt_frames_free(const struct vm *vm, uint32_t pa, uint32_t size)
@@ -474,7 +532,7 @@ int32_t pt_unpin(struct vm *vm, paddr_t pa)
             return -HV_EBUSY; /* the guest is running on it */
         }
         uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L1_SIZE);
-        pt_drop_all(true, table, L1_ENTRIES);
+        pt_drop_all(vm, true, table, L1_ENTRIES, a);
         /* Hand the table back without the monitor's entries in it. */
         for (uint32_t i = HV_MMU_WINDOW_BASE >> PT_SECTION_SHIFT;
              i < HV_MMU_WINDOW_END >> PT_SECTION_SHIFT; i++) {
@@ -491,7 +549,8 @@ int32_t pt_unpin(struct vm *vm, paddr_t pa)
             return -HV_EBUSY; /* an L1 entry still points at it */
         }
         uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L2_FRAME_SIZE);
-        pt_drop_all(false, table + HV_MMU_L2_HW_OFFSET / 4, L2_HW_ENTRIES);
+        pt_drop_all(vm, false, table + HV_MMU_L2_HW_OFFSET / 4, L2_HW_ENTRIES,
+                    a + HV_MMU_L2_HW_OFFSET);
         pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_NONE);
         arch_mm_tlb_flush_all();
         return HV_OK;
@@ -533,9 +592,14 @@ int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
         return rc;
     }
     uint32_t *p = arch_mm_phys_ptr(entry_pa, 4);
+    uint32_t old = *p;
     value = pt_with_ng(l1, value);
     pt_ref_apply(pt_ref_of(l1, value), +1);
-    pt_ref_apply(pt_ref_of(l1, *p), -1);
+    if (l1) {
+        pt_ref_apply(pt_ref_of(true, old), -1);
+    } else {
+        pt_drop_l2(vm, a, old);
+    }
     *p = value;
     arch_mm_pt_written(p, 4);
     return HV_OK;
@@ -561,6 +625,14 @@ void pt_release_vm(struct vm *vm)
             pt_asid_release(pt_asid_owner[asid]);
         }
     }
+    /* As a grantee: its mappings of others' frames go (its TLB entries
+     * went with its ASIDs above). */
+    struct grant_drop d;
+    while (grant_track_pop(vm->id, &d)) {
+        if (d.writable) {
+            pt_ref_apply((struct pt_ref){PT_REF_PAGE_RW, d.frame}, -1);
+        }
+    }
     for (uint32_t off = 0; off < vm->mem_size; off += PT_FRAME_SIZE) {
         *pt_frame(base + off) = 0;
     }
@@ -568,6 +640,84 @@ void pt_release_vm(struct vm *vm)
         pt_section_writable[pt_section_index(base + off)] = 0;
         pt_section_tables[pt_section_index(base + off)] = 0;
     }
+    /* As a granter: frames others still map writable keep that count
+     * (vm_release keeps their granules allocated). */
+    for (uint32_t g = 1; g <= HV_MAX_VMS; g++) {
+        for (uint32_t i = 0; i < HV_GRANT_MAPS; i++) {
+            const struct grant_track *t = grant_track_at(g, i);
+            if (t->pte != 0 && t->granter == vm->id && t->writable) {
+                pt_ref_apply(
+                    (struct pt_ref){PT_REF_PAGE_RW,
+                                    grant_entry_at(vm->id, t->ref)->frame},
+                    +1);
+            }
+        }
+    }
+    if (grant_release_granter(vm->id)) {
+        arch_mm_tlb_flush_all(); /* a peer's stale entry of a freed frame */
+    }
+}
+
+int32_t pt_grant_map(struct vm *vm, uint32_t granter, uint32_t ref,
+                     paddr_t entry_pa, uint32_t attrs)
+{
+    uint32_t a = (uint32_t)pa_addr(entry_pa);
+    uint32_t frame = a & ~(PT_FRAME_SIZE - 1);
+    paddr_t target;
+
+    if (!IS_ALIGNED(a, 4u) || !pt_owned(vm, a, 4) ||
+        FRAME_TYPE(*pt_frame(frame)) != PT_TYPE_L2 ||
+        a - frame < HV_MMU_L2_HW_OFFSET) {
+        return -HV_EINVAL;
+    }
+    if ((attrs & ~(PT_FRAME_SIZE - 1)) != 0 || !(attrs & HV_L2_SMALL) ||
+        pt_check_ram_type(pt_l2_tex_c_b(attrs)) != HV_OK) {
+        return -HV_EINVAL;
+    }
+    bool writable = HV_L2_GET_AP(attrs) == HV_AP_RW;
+    int32_t rc = grant_find(vm->id, granter, ref, writable, &target);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    uint32_t t = (uint32_t)pa_addr(target);
+    uint32_t f = *pt_frame(t);
+    uint32_t *p = arch_mm_phys_ptr(entry_pa, 4);
+    if (FRAME_TYPE(f) == PT_TYPE_L1 || FRAME_TYPE(f) == PT_TYPE_L2 ||
+        L2_TYPE(*p) != HV_L2_TYPE_FAULT) {
+        return -HV_EBUSY;
+    }
+    if (writable && FRAME_WRITABLE(f) == FRAME_MAX_WRITABLE) {
+        return -HV_ENOMEM;
+    }
+    rc = grant_track_add(vm->id, granter, ref, entry_pa, writable);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    uint32_t desc = pt_with_ng(false, t | attrs);
+    pt_ref_apply(pt_ref_of(false, desc), +1);
+    *p = desc;
+    arch_mm_pt_written(p, 4);
+    return HV_OK;
+}
+
+int32_t pt_grant_unmap(struct vm *vm, paddr_t entry_pa)
+{
+    uint32_t a = (uint32_t)pa_addr(entry_pa);
+    uint32_t frame = a & ~(PT_FRAME_SIZE - 1);
+
+    if (!IS_ALIGNED(a, 4u) || !pt_owned(vm, a, 4) ||
+        FRAME_TYPE(*pt_frame(frame)) != PT_TYPE_L2 ||
+        a - frame < HV_MMU_L2_HW_OFFSET ||
+        !grant_track_exists(vm->id, entry_pa)) {
+        return -HV_EINVAL;
+    }
+    uint32_t *p = arch_mm_phys_ptr(entry_pa, 4);
+    CHECK(pt_is_grant_map(vm, *p));
+    pt_ref_apply(pt_ref_of(false, *p), -1);
+    pt_grant_unmapped(vm, a);
+    *p = 0;
+    arch_mm_pt_written(p, 4);
+    return HV_OK;
 }
 
 bool pt_frame_counts(paddr_t pa, struct pt_frame_counts *out)

@@ -22,6 +22,7 @@
 #include "hv/clock.h"
 #include "hv/config.h"
 #include "hv/console.h"
+#include "hv/grant.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
 #include "hv/vm.h"
@@ -42,6 +43,8 @@ static uint32_t sc_type_refs[SC_CHUNK];
 static uint32_t sc_writable[SC_CHUNK];
 static uint32_t sc_section_rw[HV_MEM_MAX_GRANULES];
 static uint32_t sc_section_tables[HV_MEM_MAX_GRANULES];
+/* Tracks naming each grant entry, recounted. */
+static uint16_t sc_grant_maps[HV_MAX_VMS][HV_GRANT_ENTRIES];
 
 struct sc_ctx {
     struct selfcheck_result *r;
@@ -49,8 +52,9 @@ struct sc_ctx {
     const struct vm *vm; /* the guest being checked, or NULL */
     uint32_t base;       /* its memory */
     uint32_t size;
-    uint32_t chunk;  /* first frame (index in the guest) of this window */
-    bool first_pass; /* totals and per-section counts are taken once */
+    uint32_t chunk;      /* first frame (index in the guest) of this window */
+    bool first_pass;     /* totals and per-section counts are taken once */
+    uint32_t grant_maps; /* grant mappings found in this guest's tables */
 };
 
 static bool sc_fail(struct sc_ctx *c, const char *fmt, ...)
@@ -231,6 +235,52 @@ static bool sc_l1_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
     }
 }
 
+/* An L2 entry mapping another guest's frame: a grant mapping, tracked. */
+static bool sc_grant_map(struct sc_ctx *c, uint32_t at, uint32_t d, uint32_t pa,
+                         bool rw)
+{
+    const struct grant_track *t = NULL;
+
+    for (uint32_t i = 0; i < HV_GRANT_MAPS && t == NULL; i++) {
+        const struct grant_track *k = grant_track_at(c->vm->id, i);
+        t = k->pte == at ? k : NULL;
+    }
+    if (t == NULL) {
+        return sc_fail(c, "L2 entry 0x%08x at 0x%08x maps RAM not its own",
+                       (unsigned)d, (unsigned)at);
+    }
+    const struct grant_entry *e = grant_entry_at(t->granter, t->ref);
+    if (e == NULL || !(e->flags & (GRANT_LIVE | GRANT_ORPHAN)) ||
+        e->frame != pa || e->peer != c->vm->id) {
+        return sc_fail(c,
+                       "grant mapping 0x%08x at 0x%08x is not of grant %u of "
+                       "guest %u",
+                       (unsigned)d, (unsigned)at, (unsigned)t->ref,
+                       (unsigned)t->granter);
+    }
+    if (rw != (t->writable != 0) || (rw && (e->flags & GRANT_READONLY))) {
+        return sc_fail(c,
+                       "grant mapping 0x%08x at 0x%08x: rights differ from "
+                       "its grant",
+                       (unsigned)d, (unsigned)at);
+    }
+    if (!sc_write_back(HV_L2_GET_TEXCB(d)) || (d & HV_L2_S) != 0) {
+        return sc_fail(c, "grant mapping 0x%08x at 0x%08x is not write-back",
+                       (unsigned)d, (unsigned)at);
+    }
+    uint32_t type = sc_counts(pa).type;
+    if (rw && (type == SC_TYPE_L1 || type == SC_TYPE_L2)) {
+        return sc_fail(c, "grant mapping at 0x%08x maps a page table writable",
+                       (unsigned)at);
+    }
+    if (c->first_pass) {
+        c->grant_maps++;
+        c->r->grant_maps++;
+        c->r->page_rw_refs += rw;
+    }
+    return true;
+}
+
 static bool sc_l2_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
 {
     uint32_t pa = d & ~(SC_FRAME - 1);
@@ -261,8 +311,7 @@ static bool sc_l2_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
         return true;
     }
     if (sc_in_ram(c, pa)) {
-        return sc_fail(c, "L2 entry 0x%08x at 0x%08x maps RAM not its own",
-                       (unsigned)d, (unsigned)at);
+        return sc_grant_map(c, at, d, pa, rw);
     }
     return sc_device(c, at, d, pa, SC_FRAME, HV_L2_GET_TEXCB(d),
                      (d & HV_L2_XN) != 0, rw);
@@ -316,6 +365,28 @@ static bool sc_scan_tables(struct sc_ctx *c)
         }
     }
     return true;
+}
+
+/* Adds the writable grant mappings of the window's frames by others. */
+static void sc_grant_window(struct sc_ctx *c)
+{
+    uint32_t frames = c->size / SC_FRAME;
+
+    for (uint32_t g = 1; g <= HV_MAX_VMS; g++) {
+        for (uint32_t i = 0; i < HV_GRANT_MAPS; i++) {
+            const struct grant_track *t = grant_track_at(g, i);
+            const struct grant_entry *e =
+                t->pte != 0 ? grant_entry_at(t->granter, t->ref) : NULL;
+            if (e == NULL || !t->writable || t->granter != c->vm->id ||
+                !sc_own(c, e->frame, SC_FRAME)) {
+                continue;
+            }
+            uint32_t f = (e->frame - c->base) / SC_FRAME;
+            if (f >= c->chunk && f - c->chunk < SC_CHUNK && f < frames) {
+                sc_writable[f - c->chunk]++;
+            }
+        }
+    }
 }
 
 /* Compares pt.c's counts of the window's frames with the recount. */
@@ -377,13 +448,26 @@ static bool sc_guest(struct sc_ctx *c)
     }
     memset(sc_section_rw, 0, sizeof(sc_section_rw));
     memset(sc_section_tables, 0, sizeof(sc_section_tables));
+    c->grant_maps = 0;
     for (c->chunk = 0; c->chunk < frames; c->chunk += SC_CHUNK) {
         c->first_pass = c->chunk == 0;
         memset(sc_type_refs, 0, sizeof(sc_type_refs));
         memset(sc_writable, 0, sizeof(sc_writable));
-        if (!sc_scan_tables(c) || !sc_compare_window(c)) {
+        if (!sc_scan_tables(c)) {
             return false;
         }
+        sc_grant_window(c);
+        if (!sc_compare_window(c)) {
+            return false;
+        }
+    }
+    uint32_t tracks = 0;
+    for (uint32_t i = 0; i < HV_GRANT_MAPS; i++) {
+        tracks += grant_track_at(vm->id, i)->pte != 0;
+    }
+    if (tracks != c->grant_maps) {
+        return sc_fail(c, "%u grant tracks, %u grant mappings in its tables",
+                       (unsigned)tracks, (unsigned)c->grant_maps);
     }
     for (uint32_t s = 0; s < sections; s++) {
         uint32_t pa = c->base + s * SC_SECTION;
@@ -430,6 +514,88 @@ static bool sc_guest(struct sc_ctx *c)
     return true;
 }
 
+/*
+ * What pt.c keeps for a frame of no live guest: nothing, or, for a frame
+ * of a stopped granter still mapped (an orphan), its writable mappings.
+ */
+static uint32_t sc_orphan_word(uint32_t pa)
+{
+    uint32_t rw = 0;
+
+    for (uint32_t g = 1; g <= HV_MAX_VMS; g++) {
+        for (uint32_t i = 0; i < HV_GRANT_MAPS; i++) {
+            const struct grant_track *t = grant_track_at(g, i);
+            const struct grant_entry *e =
+                t->pte != 0 ? grant_entry_at(t->granter, t->ref) : NULL;
+            rw += e != NULL && t->writable && e->frame == pa;
+        }
+    }
+    return rw << 16;
+}
+
+/*
+ * The grant tables: each entry's map count is the number of tracks naming
+ * it; live entries are of live granters' own frames, orphans of no live
+ * guest's and still mapped; only live grantees hold tracks, of live or
+ * orphaned grants made to them.
+ */
+static bool sc_grants(struct sc_ctx *c)
+{
+    c->vm = NULL;
+    memset(sc_grant_maps, 0, sizeof(sc_grant_maps));
+    for (uint32_t g = 1; g <= HV_MAX_VMS; g++) {
+        bool live = sc_live(vm_by_index(g - 1));
+        for (uint32_t i = 0; i < HV_GRANT_MAPS; i++) {
+            const struct grant_track *t = grant_track_at(g, i);
+            if (t->pte == 0) {
+                continue;
+            }
+            const struct grant_entry *e = grant_entry_at(t->granter, t->ref);
+            if (!live || e == NULL ||
+                !(e->flags & (GRANT_LIVE | GRANT_ORPHAN)) || e->peer != g) {
+                return sc_fail(c,
+                               "guest %u holds a mapping of grant %u of guest "
+                               "%u, which it may not",
+                               (unsigned)g, (unsigned)t->ref,
+                               (unsigned)t->granter);
+            }
+            sc_grant_maps[t->granter - 1][t->ref]++;
+        }
+    }
+    for (uint32_t g = 1; g <= HV_MAX_VMS; g++) {
+        const struct vm *vm = vm_by_index(g - 1);
+        uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+        for (uint32_t ref = 0; ref < HV_GRANT_ENTRIES; ref++) {
+            const struct grant_entry *e = grant_entry_at(g, ref);
+            bool own = sc_live(vm) && e->frame >= base &&
+                       e->frame - base < vm->mem_size;
+            if (e->maps != sc_grant_maps[g - 1][ref]) {
+                return sc_fail(c,
+                               "grant %u of guest %u: %u mappings, "
+                               "recomputed %u",
+                               (unsigned)ref, (unsigned)g, (unsigned)e->maps,
+                               (unsigned)sc_grant_maps[g - 1][ref]);
+            }
+            if ((e->flags & GRANT_LIVE) &&
+                (!own || e->peer < 1 || e->peer > HV_MAX_VMS || e->peer == g ||
+                 (e->frame & (SC_FRAME - 1)) != 0)) {
+                return sc_fail(c, "grant %u of guest %u is malformed",
+                               (unsigned)ref, (unsigned)g);
+            }
+            if ((e->flags & GRANT_ORPHAN) &&
+                ((e->flags & GRANT_LIVE) || own || e->maps == 0 ||
+                 sc_counts(e->frame).type != SC_TYPE_NONE ||
+                 sc_counts(e->frame).writable_refs !=
+                     sc_orphan_word(e->frame) >> 16)) {
+                return sc_fail(c, "orphaned grant %u of guest %u is malformed",
+                               (unsigned)ref, (unsigned)g);
+            }
+            c->r->grants += (e->flags & GRANT_LIVE) != 0;
+        }
+    }
+    return true;
+}
+
 /* RAM no live guest owns holds no page-table state (released on stop). */
 static bool sc_unowned(struct sc_ctx *c)
 {
@@ -445,7 +611,9 @@ static bool sc_unowned(struct sc_ctx *c)
         if (owned) {
             continue;
         }
-        if (c->view.frame_words[f] != 0) {
+        /* Non-zero only for orphans (sc_grants checked those). */
+        if (c->view.frame_words[f] != 0 &&
+            c->view.frame_words[f] != sc_orphan_word(pa)) {
             return sc_fail(c, "frame 0x%08x of no live guest has state 0x%08x",
                            (unsigned)pa, (unsigned)c->view.frame_words[f]);
         }
@@ -585,7 +753,7 @@ bool selfcheck_run(struct selfcheck_result *out)
             sc_ports(&c);
         }
     }
-    if (out->ok && sc_unowned(&c)) {
+    if (out->ok && sc_grants(&c) && sc_unowned(&c)) {
         sc_asids(&c);
     }
     return out->ok;
@@ -600,9 +768,11 @@ bool selfcheck_report(void)
         return false;
     }
     dlog("self-check: ok (%u guests, %u L1, %u L2, %u L2 refs, %u writable "
-         "pages, %u writable sections, %u shared pages, %u ports, %u ASIDs)",
+         "pages, %u writable sections, %u shared pages, %u ports, %u ASIDs, "
+         "%u grants, %u grant maps)",
          (unsigned)r.guests, (unsigned)r.l1_tables, (unsigned)r.l2_tables,
          (unsigned)r.l2_refs, (unsigned)r.page_rw_refs, (unsigned)r.section_rw,
-         (unsigned)r.shared_pages, (unsigned)r.ports, (unsigned)r.asids);
+         (unsigned)r.shared_pages, (unsigned)r.ports, (unsigned)r.asids,
+         (unsigned)r.grants, (unsigned)r.grant_maps);
     return true;
 }

@@ -10,6 +10,7 @@
 #include "hv/check.h"
 #include "hv/clock.h"
 #include "hv/console.h"
+#include "hv/grant.h"
 #include "hv/mem.h"
 #include "hv/pt.h"
 
@@ -230,7 +231,14 @@ void vm_release(struct vm *vm)
     arch_mm_vm_free(vm);
     arch_vfp_vm_free(vm);
     pt_release_vm(vm);
-    mem_free(vm->mem_pa, vm->mem_size);
+    /* A granule holding a frame another guest still maps stays allocated
+     * until it is unmapped (grant.c frees it then). */
+    for (uint32_t off = 0; off < vm->mem_size; off += HV_MEM_GRANULE) {
+        paddr_t granule = pa_add(vm->mem_pa, off);
+        if (!grant_granule_held(granule)) {
+            mem_free(granule, HV_MEM_GRANULE);
+        }
+    }
 }
 
 int32_t vm_translate_range(struct vm *vm, gvaddr_t gva, uint32_t len,

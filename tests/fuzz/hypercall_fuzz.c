@@ -35,8 +35,10 @@
 #include "hv/driver.h"
 #include "hv/evtchn.h"
 #include "hv/fault.h"
+#include "hv/grant.h"
 #include "hv/guest.h"
 #include "hv/hypercall.h"
+#include "hv/selfcheck.h"
 #include "hv/irq.h"
 #include "hv/mem.h"
 #include "hv/pt.h"
@@ -365,6 +367,8 @@ enum {
     HC_INTERRUPT,                 /* an interrupt arrives */
     HC_FAULT,                     /* the guest faults */
     HC_RAW_OP,                    /* a hypercall number beyond the known */
+    HC_GRANT_ACCESS,              /* a frame of its own to the other guest */
+    HC_GRANT_MAP,                 /* the other's grant, well-formed bits */
     HC_STEP_KINDS,
 };
 
@@ -413,6 +417,12 @@ static void hc_touch(struct vm *vm, uint32_t op)
             }
             pt_oracle_touch(ptr, 4);
         }
+        break;
+    case HV_OP_GRANT_MAP:
+        pt_oracle_touch(vm->regs.r[2], 4);
+        break;
+    case HV_OP_GRANT_UNMAP:
+        pt_oracle_touch(a0, 4);
         break;
     case HV_OP_VCPU_REGISTER:
         pt_oracle_touch(a0 & ~0xfffu, 4096u);
@@ -581,13 +591,34 @@ static bool hc_step(const uint8_t *s)
     case HC_RAW_OP:
         op = a[2] % 4 ? HV_OP_COUNT + a[2] % 8 : a[2];
         break;
+    case HC_GRANT_ACCESS:
+        a[0] = (uint32_t)pa_addr(vm->mem_pa) + (a[0] % vm->mem_size & ~0xfffu);
+        a[1] = hc_other(vm)->id;
+        a[2] = seed & HV_GRANT_READONLY;
+        op = HV_OP_GRANT_ACCESS;
+        break;
+    case HC_GRANT_MAP: {
+        static const uint32_t attrs[] = {
+            0x2u | (1u << 2) | (1u << 3) | (1u << 6) | (3u << 4), /* RW */
+            0x2u | (1u << 2) | (1u << 3) | (1u << 6) | (2u << 4), /* RO */
+            0x3u | (1u << 2) | (1u << 3) | (3u << 4) | (1u << 11),
+            0x2u | (2u << 4), /* strongly ordered */
+        };
+        a[0] = hc_other(vm)->id;
+        a[1] %= 4;
+        op = HV_OP_GRANT_MAP;
+        vm->regs.r[3] = attrs[seed % 4];
+        break;
+    }
     }
     if (op != UINT32_MAX) {
         vm->regs.r[12] = op;
         vm->regs.r[0] = a[0];
         vm->regs.r[1] = a[1];
         vm->regs.r[2] = a[2];
-        vm->regs.r[3] = hc_rd32(s + 12);
+        if (kind != HC_GRANT_MAP) {
+            vm->regs.r[3] = hc_rd32(s + 12);
+        }
         hc_touch(vm, op);
     }
     bool halted = false;
@@ -631,5 +662,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     pt_oracle_full();
+    /* The monitor's own self-check agrees, grants included. */
+    struct selfcheck_result r;
+    if (!selfcheck_run(&r)) {
+        hc_fail(r.what, NULL, 0);
+    }
     return 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hv/clock.h"
+#include "hv/grant.h"
 #include "hv/pt.h"
 
 #define PO_FRAME 4096u
@@ -153,6 +154,23 @@ static void po_check_domain(uint32_t d, uint32_t entry_pa)
  * @entry_pa of a table of @owner, value @d: its references are added
  * (@sign +1, after checking it) or taken out (-1, checked before).
  */
+/*
+ * True if @owner's L2 entry at @entry_pa may map @target: a grant
+ * mapping (HV_OP_GRANT_MAP), tracked, of a grant of that frame.
+ */
+static bool po_grant_map(const struct vm *owner, uint32_t entry_pa,
+                         uint32_t target)
+{
+    for (uint32_t i = 0; owner && i < HV_GRANT_MAPS; i++) {
+        const struct grant_track *t = grant_track_at(owner->id, i);
+        if (t->pte == entry_pa) {
+            const struct grant_entry *e = grant_entry_at(t->granter, t->ref);
+            return e && e->frame == target && e->peer == owner->id;
+        }
+    }
+    return false;
+}
+
 static void po_entry(const struct vm *owner, bool l1, uint32_t index,
                      uint32_t entry_pa, uint32_t d, int sign)
 {
@@ -251,10 +269,13 @@ static void po_entry(const struct vm *owner, bool l1, uint32_t index,
         }
         return;
     }
-    if (check && tvm != owner) {
+    if (check && tvm != owner &&
+        (l1 || !po_grant_map(owner, entry_pa, target))) {
         po_fail("maps memory of another guest, or of none", entry_pa, 0, d);
     }
-    if (!writable || !tvm) {
+    /* A page of RAM of another guest, or of a stopped one, is a grant
+     * mapping (checked when added): its writable count is the frame's. */
+    if (!writable || (!tvm && l1)) {
         return;
     }
     if (l1) {

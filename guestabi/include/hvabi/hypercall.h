@@ -11,6 +11,7 @@
  *   <hvabi/vcpu.h>       virtual modes, upcalls, the shared vCPU page,
  *                        blocking, VFP
  *   <hvabi/evtchn.h>     event channels
+ *   <hvabi/grant.h>      grants: sharing frames with another guest
  * Including this header includes them all. Operation numbers are unique
  * across them; HV_OP_COUNT is below. The calling convention (trap, number
  * in r12, status in r0) is in <hvabi/abi.h>. Guest-to-guest wire
@@ -22,6 +23,7 @@
 #include "abi.h"
 #include "console.h"
 #include "evtchn.h"
+#include "grant.h"
 #include "memory.h"
 #include "clock.h"
 #include "vcpu.h"
@@ -60,6 +62,7 @@
 #define HV_FEAT_BLOCK 8         /* HV_OP_BLOCK */
 #define HV_FEAT_EVTCHN 9        /* HV_OP_EVTCHN_*, HV_OP_CONSOLE_READ */
 #define HV_FEAT_VFP 10          /* VFP/NEON for guests, HV_OP_VFP */
+#define HV_FEAT_GRANT 11        /* HV_OP_GRANT_* */
 
 /*
  * HV_OP_YIELD: give up the rest of the time slice.
@@ -110,6 +113,6 @@ struct hv_vm_info {
 HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
 
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 28
+#define HV_OP_COUNT 33
 
 #endif /* HVABI_HYPERCALL_H */

@@ -120,6 +120,21 @@ void *arch_mm_phys_ptr(paddr_t pa, size_t size)
     return (void *)(uintptr_t)(HV_TEMP_VA + (a - first));
 }
 
+void arch_mm_phys_copy(paddr_t dst, paddr_t src, size_t size)
+{
+    uint32_t d = (uint32_t)pa_addr(dst);
+    uint32_t s = (uint32_t)pa_addr(src);
+
+    if (size == 0) {
+        return;
+    }
+    /* Two multi-page slots, so both pages are mapped at once. */
+    mm_temp_map(0, d & ~0xfffu);
+    mm_temp_map(1, s & ~0xfffu);
+    memmove((void *)(uintptr_t)(HV_TEMP_VA + (d & 0xfffu)),
+            (const void *)(uintptr_t)(HV_TEMP_VA + 4096u + (s & 0xfffu)), size);
+}
+
 void arch_mm_pt_written(void *ptr, size_t size)
 {
     mm_clean_range(ptr, size);

@@ -535,6 +535,27 @@ void *arch_mm_phys_ptr(paddr_t pa, size_t size)
     return fake_slot + (a - first);
 }
 
+void arch_mm_phys_copy(paddr_t dst, paddr_t src, size_t size)
+{
+    uintptr_t d = pa_addr(dst);
+    uintptr_t s = pa_addr(src);
+
+    if (size == 0) {
+        return;
+    }
+    if (size > FAKE_PAGE || d / FAKE_PAGE != (d + size - 1) / FAKE_PAGE ||
+        s / FAKE_PAGE != (s + size - 1) / FAKE_PAGE) {
+        fake_die("arch_mm_phys_copy: a range crosses a page");
+    }
+    if (!fake_in_ram(d, size) || !fake_in_ram(s, size)) {
+        fake_die("arch_mm_phys_copy outside fake RAM");
+    }
+    fake_mem_init();
+    fake_slot_unmap(); /* the last arch_mm_phys_ptr pointer is gone */
+    memmove(fake_ram + (d - FAKE_RAM_BASE), fake_ram + (s - FAKE_RAM_BASE),
+            size);
+}
+
 void fake_set_phys_direct(bool direct)
 {
     fake_phys_direct = direct;

@@ -90,6 +90,11 @@ size_t arch_mm_boot_reach(paddr_t pa);
  * boundary) of guest RAM at @pa, valid until the next call.
  */
 void *arch_mm_phys_ptr(paddr_t pa, size_t size);
+/**
+ * Copies @size bytes of guest RAM from @src to @dst, each range inside
+ * one 4 KiB page (ends arch_mm_phys_ptr's last pointer).
+ */
+void arch_mm_phys_copy(paddr_t dst, paddr_t src, size_t size);
 /** Makes page-table writes at @ptr visible to the table walker. */
 void arch_mm_pt_written(void *ptr, size_t size);
 /** Writes the monitor window entries into a guest L1 table. */

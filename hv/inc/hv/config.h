@@ -18,6 +18,11 @@
 #define HV_VM_MAX_IRQS 8
 #define HV_VM_MAX_DEVICES 4
 
+/* Grants (grant.c): entries of each guest's grant table, and mappings of
+ * other guests' frames each guest may hold. */
+#define HV_GRANT_ENTRIES 128u
+#define HV_GRANT_MAPS 128u
+
 /* A guest's time slice is its weight (1 .. HV_WEIGHT_MAX) times this. */
 #define HV_TIME_SLICE_UNIT_NS 1000000ull
 #define HV_WEIGHT_DEFAULT 10u /* 10 ms */

@@ -33,8 +33,21 @@ uint32_t pt_asid_of(paddr_t l1);
 uint32_t pt_asid_live(const struct vm *vm, paddr_t l1);
 /** Flushes the TLB entries of every ASID of @vm's tables. */
 void pt_asid_flush_vm(const struct vm *vm);
-/** Unpins every table of @vm (when it stops). */
+/**
+ * Unpins every table of @vm (when it stops) and drops its grant mappings;
+ * frames of @vm others still map keep their counts (docs/design.md,
+ * "Grants").
+ */
 void pt_release_vm(struct vm *vm);
+
+/**
+ * HV_OP_GRANT_MAP: writes the L2 entry at @entry_pa of @vm, a fault now,
+ * to map grant @ref of @granter with attributes @attrs.
+ */
+int32_t pt_grant_map(struct vm *vm, uint32_t granter, uint32_t ref,
+                     paddr_t entry_pa, uint32_t attrs);
+/** HV_OP_GRANT_UNMAP: clears @vm's grant mapping at @entry_pa. */
+int32_t pt_grant_unmap(struct vm *vm, paddr_t entry_pa);
 
 /**
  * Translates @va through @vm's active tables as its USR-mode code would

@@ -24,6 +24,8 @@ struct selfcheck_result {
     uint32_t shared_pages; /* registered shared vCPU pages */
     uint32_t ports;        /* bound event-channel ports, port 0 aside */
     uint32_t asids;        /* ASIDs held by L1 tables */
+    uint32_t grants;       /* live grants */
+    uint32_t grant_maps;   /* mappings of granted frames */
 };
 
 /** Checks every live guest; @out says what was found. True if ok. */
