@@ -231,6 +231,36 @@ static HV_INLINE int32_t hv_vfp(uint32_t op)
     return hv_call(HV_OP_VFP, op, 0, 0, 0, 0, 0, 0);
 }
 
+/* Returns the grant reference, or -HV_E*. */
+static HV_INLINE int32_t hv_grant_access(uint32_t frame_pa, uint32_t peer,
+                                         uint32_t flags)
+{
+    return hv_call(HV_OP_GRANT_ACCESS, frame_pa, peer, flags, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_grant_end(uint32_t ref)
+{
+    return hv_call(HV_OP_GRANT_END, ref, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_grant_map(uint32_t granter, uint32_t ref,
+                                      uint32_t entry_pa, uint32_t attrs)
+{
+    return hv_call(HV_OP_GRANT_MAP, granter, ref, entry_pa, attrs, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_grant_unmap(uint32_t entry_pa)
+{
+    return hv_call(HV_OP_GRANT_UNMAP, entry_pa, 0, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_grant_copy(const struct hv_grant_copy *ops,
+                                       uint32_t count, uint32_t *done)
+{
+    return hv_call(HV_OP_GRANT_COPY, (uint32_t)(uintptr_t)ops, count, 0, 0,
+                   done, 0, 0);
+}
+
 #endif /* __arm__ */
 
 #endif /* HVABI_GUEST_H */

@@ -8,6 +8,7 @@
  *   spinner             loops forever without a hypercall
  *   wfi                 executes WFI forever
  *   yielder             yields forever
+ *   granter  peer=ID    grants ID two frames (grant_tests.c), then yields
  *   bench    n=N        measures hypercall, switch, page-table, syscall
  *                       and event costs
  *   echo     peer=ID    opens event port 1 for ID, echoes one event
@@ -211,6 +212,9 @@ int evtchn_role_echo(void);
 int vfp_role_holder(void);
 int evtchn_role_storm(void);
 int hcfuzz_role(const struct hv_start_info *si);
+int grant_role_granter(void);
+uint64_t grant_bench(uint32_t peer, uint32_t n, uint64_t *copy_ns,
+                     uint64_t *memcpy_ns);
 
 static int bench_failed;
 
@@ -243,6 +247,15 @@ static int role_bench(const struct hv_start_info *si)
     uint64_t base = 0;
     uint64_t with = vmode_bench_event(n, &base);
     bench_report("event_delivery", with ? with - base : 0, n);
+    uint32_t granter = 0;
+    if (hv_cmdline_get_u32(si->cmdline, "granter", &granter)) {
+        uint64_t copy = 0;
+        uint64_t copy_self = 0;
+        uint64_t map = grant_bench(granter, n, &copy, &copy_self);
+        bench_report("grant_map_unmap_4k", map, n);
+        bench_report("grant_copy_4k", copy, n);
+        bench_report("guest_memcpy_4k", copy_self, n);
+    }
     if (bench_failed) {
         hv_puts("hvtest: role.bench: FAILURE\n");
         return HVTEST_FAILURE;
@@ -273,6 +286,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "vfp_holder") == 0) {
         return vfp_role_holder();
+    }
+    if (strcmp(role, "granter") == 0) {
+        return grant_role_granter();
     }
     if (strcmp(role, "echo") == 0) {
         return evtchn_role_echo();
