@@ -17,7 +17,7 @@ struct t_rsp {
     uint32_t sum;
 };
 
-/* union t4_slot, struct t4_sring, t4_front_init, t4_put_request, ... */
+/* struct t4_sring, t4_front_init, t4_put_request, ... */
 HV_RING_DEFINE(t4, struct t_req, struct t_rsp, 4);
 
 #endif /* RING_TEST_TYPES_H */

@@ -35,14 +35,14 @@ static struct hv_blkif_request rw(uint8_t op, uint64_t sector,
 
 TEST(blkif, ring_shape)
 {
-    EXPECT_EQ(sizeof(struct hv_blkif_sring), 64u + 32u * 120u);
+    EXPECT_EQ(sizeof(struct hv_blkif_sring), 64u + 32u * (112u + 12u));
     EXPECT_EQ(HV_BLKIF_RING_SIZE, 32u);
-    EXPECT_EQ(HV_BLKIF_MAX_SEGMENTS * HV_BLKIF_FRAME_SIZE, 48u * 1024u);
+    EXPECT_EQ(HV_BLKIF_MAX_SEGMENTS * HV_BLKIF_FRAME_SIZE, 44u * 1024u);
 }
 
 TEST(blkif, good_requests_accepted)
 {
-    struct hv_blkif_request r = rw(HV_BLKIF_OP_READ, 0, 12);
+    struct hv_blkif_request r = rw(HV_BLKIF_OP_READ, 0, 11);
     EXPECT_EQ(hv_blkif_check_request(&r, &dev_all), HV_BLKIF_OK);
 
     r = rw(HV_BLKIF_OP_WRITE, 2048 - 8, 1);
@@ -113,9 +113,9 @@ TEST(blkif, bad_requests_refused)
     /* Segments. */
     r = rw(HV_BLKIF_OP_READ, 0, 0);
     REFUSED(r, dev_all, HV_BLKIF_EINVAL);
-    r = rw(HV_BLKIF_OP_READ, 0, 12);
-    r.nr_segments = 13;
-    r.nr_sectors = 13 * 8;
+    r = rw(HV_BLKIF_OP_READ, 0, 11);
+    r.nr_segments = 12;
+    r.nr_sectors = 12 * 8;
     REFUSED(r, dev_all, HV_BLKIF_EINVAL);
     r = rw(HV_BLKIF_OP_READ, 0, 2);
     r.seg[1].length = 0;
@@ -200,11 +200,10 @@ TEST(blkif, request_changed_in_ring_after_copy)
     ASSERT_EQ(hv_blkif_get_request(&b, &got), 0);
     ASSERT_EQ(hv_blkif_check_request(&got, &dev_all), HV_BLKIF_OK);
     /* The frontend now makes the shared request invalid. */
-    s->slot[0].req.nr_segments = 200;
-    s->slot[0].req.sector = UINT64_MAX;
-    s->slot[0].req.seg[0].length = 65535;
-    EXPECT_EQ(hv_blkif_check_request(&s->slot[0].req, &dev_all),
-              HV_BLKIF_EINVAL);
+    s->req[0].nr_segments = 200;
+    s->req[0].sector = UINT64_MAX;
+    s->req[0].seg[0].length = 65535;
+    EXPECT_EQ(hv_blkif_check_request(&s->req[0], &dev_all), HV_BLKIF_EINVAL);
     /* What the backend checked and will use has not changed. */
     EXPECT_EQ(memcmp(&got, &r, sizeof(r)), 0);
     EXPECT_EQ(hv_blkif_check_request(&got, &dev_all), HV_BLKIF_OK);

@@ -249,8 +249,7 @@ static int sim_decide(void)
 }
 
 /* Runs one schedule; returns 0 or a description of the failure. */
-static const char *sim_run(void *sring, uint32_t slot_size, uint32_t size,
-                           uint32_t requests)
+static const char *sim_run(void *sring, uint32_t size, uint32_t requests)
 {
     pthread_t th[2];
     int steps = 0;
@@ -266,11 +265,12 @@ static const char *sim_run(void *sring, uint32_t slot_size, uint32_t size,
     sim.failure[0] = 0;
     sim.pos = 0;
     sim.last = SIM_FRONT;
-    if (hv_ring_front_init(&sim.f, sim.hdr, (char *)sring + HV_RING_HEADER_SIZE,
-                           slot_size, size) != 0 ||
-        hv_ring_back_attach(&sim.b, sim.hdr,
-                            (char *)sring + HV_RING_HEADER_SIZE, slot_size,
-                            size) != 0 ||
+    char *req = (char *)sring + HV_RING_HEADER_SIZE;
+    char *rsp = req + size * sizeof(struct t_req);
+    if (hv_ring_front_init(&sim.f, sim.hdr, req, sizeof(struct t_req), rsp,
+                           sizeof(struct t_rsp), size) != 0 ||
+        hv_ring_back_attach(&sim.b, sim.hdr, req, sizeof(struct t_req), rsp,
+                            sizeof(struct t_rsp), size) != 0 ||
         hv_ring_back_final_check(&sim.b) != 0) {
         return "ring setup failed";
     }
@@ -322,9 +322,8 @@ static const char *sim_run(void *sring, uint32_t slot_size, uint32_t size,
 
 /* Every schedule with at most `preemptions` preemptions; returns how
  * many ran, stops at the first failure. */
-static unsigned int sim_exhaustive(void *sring, uint32_t slot_size,
-                                   uint32_t size, uint32_t requests,
-                                   int preemptions)
+static unsigned int sim_exhaustive(void *sring, uint32_t size,
+                                   uint32_t requests, int preemptions)
 {
     unsigned int runs = 0;
 
@@ -332,7 +331,7 @@ static unsigned int sim_exhaustive(void *sring, uint32_t slot_size,
     sim.nchoice = 0;
     for (;;) {
         sim.preemptions_left = preemptions;
-        const char *why = sim_run(sring, slot_size, size, requests);
+        const char *why = sim_run(sring, size, requests);
         runs++;
         if (why) {
             printf("schedule %u (choices:", runs);
@@ -356,7 +355,7 @@ static unsigned int sim_exhaustive(void *sring, uint32_t slot_size,
 TEST(ring_interleave, one_slot_exhaustive)
 {
     static struct t1_sring s;
-    unsigned int runs = sim_exhaustive(&s, sizeof(union t1_slot), 1, 3, 2);
+    unsigned int runs = sim_exhaustive(&s, 1, 3, 2);
 
     printf("%u schedules\n", runs);
     EXPECT_LT(100, runs);
@@ -365,7 +364,7 @@ TEST(ring_interleave, one_slot_exhaustive)
 TEST(ring_interleave, two_slots_exhaustive)
 {
     static struct t2_sring s;
-    unsigned int runs = sim_exhaustive(&s, sizeof(union t2_slot), 2, 4, 2);
+    unsigned int runs = sim_exhaustive(&s, 2, 4, 2);
 
     printf("%u schedules\n", runs);
     EXPECT_LT(100, runs);
@@ -379,7 +378,7 @@ TEST(ring_interleave, four_slots_random)
     sim.random = 1;
     sim.rng = 1;
     for (int run = 0; run < SIM_RANDOM_RUNS; run++) {
-        const char *why = sim_run(&s, sizeof(union t4_slot), 4, 20);
+        const char *why = sim_run(&s, 4, 20);
         if (why) {
             printf("random schedule %d: %s\n", run, why);
             EXPECT_TRUE(why == NULL);

@@ -28,7 +28,7 @@
 
 #define HV_BLKIF_SECTOR_SIZE 512u /* the unit of sector and nr_sectors */
 #define HV_BLKIF_FRAME_SIZE 4096u /* a granted data frame */
-#define HV_BLKIF_MAX_SEGMENTS 12u /* per request: 48 KiB */
+#define HV_BLKIF_MAX_SEGMENTS 11u /* per request: 44 KiB */
 #define HV_BLKIF_RING_SIZE 32u    /* requests in flight on a one-page ring */
 #define HV_BLKIF_RING_PAGE 4096u  /* bytes of the shared ring area */
 
@@ -82,7 +82,7 @@ struct hv_blkif_request {
     uint32_t reserved1;  /* 0 */
     struct hv_blkif_segment seg[HV_BLKIF_MAX_SEGMENTS]; /* nr_segments used */
 };
-HV_STATIC_ASSERT(sizeof(struct hv_blkif_request) == 120, hv_blkif_req_size);
+HV_STATIC_ASSERT(sizeof(struct hv_blkif_request) == 112, hv_blkif_req_size);
 HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_request, operation) == 4,
                  hv_blkif_req_operation);
 HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_request, flags) == 5,
@@ -129,19 +129,24 @@ HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_info, features) == 12,
                  hv_blkif_info_features);
 
 /*
- * The ring: union hv_blkif_slot, struct hv_blkif_sring, and
- * hv_blkif_front_init, hv_blkif_back_attach, hv_blkif_put_request,
- * hv_blkif_get_request, hv_blkif_put_response, hv_blkif_get_response.
+ * The ring: struct hv_blkif_sring (header, 32 request slots of 112 bytes,
+ * 32 response slots of 12), and hv_blkif_front_init, hv_blkif_back_attach,
+ * hv_blkif_put_request, hv_blkif_get_request, hv_blkif_put_response,
+ * hv_blkif_get_response.
  */
 HV_RING_DEFINE(hv_blkif, struct hv_blkif_request, struct hv_blkif_response,
                HV_BLKIF_RING_SIZE);
-HV_STATIC_ASSERT(sizeof(union hv_blkif_slot) == 120, hv_blkif_slot_size);
-HV_STATIC_ASSERT(sizeof(struct hv_blkif_sring) == 64 + 32 * 120,
+HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_sring, req) == 64,
+                 hv_blkif_sring_req);
+HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_sring, rsp) == 64 + 32 * 112,
+                 hv_blkif_sring_rsp);
+HV_STATIC_ASSERT(sizeof(struct hv_blkif_sring) == 64 + 32 * (112 + 12),
                  hv_blkif_sring_size);
 HV_STATIC_ASSERT(sizeof(struct hv_blkif_sring) <= HV_BLKIF_RING_PAGE,
                  hv_blkif_sring_fits);
 HV_STATIC_ASSERT(HV_RING_SLOTS_IN(HV_BLKIF_RING_PAGE,
-                                  sizeof(union hv_blkif_slot)) ==
+                                  sizeof(struct hv_blkif_request) +
+                                      sizeof(struct hv_blkif_response)) ==
                      HV_BLKIF_RING_SIZE,
                  hv_blkif_ring_size_is_what_fits);
 HV_STATIC_ASSERT(HV_BLKIF_RING_SIZE <= HV_RING_IDS_MAX, hv_blkif_ids_fit);
@@ -244,7 +249,7 @@ static HV_IO_INLINE int32_t hv_blkif_check_request(
                 off + len > HV_BLKIF_FRAME_SIZE) {
                 return HV_BLKIF_EINVAL;
             }
-            total += len; /* at most 12 * 4096: no overflow */
+            total += len; /* at most 11 * 4096: no overflow */
         }
         if (total / HV_BLKIF_SECTOR_SIZE != req->nr_sectors) {
             return HV_BLKIF_EINVAL;

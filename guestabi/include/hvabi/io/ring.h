@@ -5,18 +5,22 @@
  * the protocol; this header is its reference implementation.
  *
  * One shared area, granted by the frontend: a 64-byte header
- * (struct hv_ring_header) and then a power-of-two number of slots. A slot
- * holds a request (written by the frontend) until the backend has read it,
- * then the response to a request (written by the backend) until the
- * frontend has read it. Four free-running uint32_t indexes, compared only
- * by their differences (wrap-safe):
+ * (struct hv_ring_header), then `size` request slots (written by the
+ * frontend only), then `size` response slots (written by the backend
+ * only); size is a power of two. The response at index i answers the
+ * request at index i: a backend may execute requests in any order but
+ * publishes their responses in request order. A request slot is reused
+ * only once its response has been consumed, so every request not yet
+ * answered is still intact in the ring: a backend that restarts replays
+ * those between rsp_prod and req_prod (docs/io.md). Four free-running
+ * uint32_t indexes, compared only by their differences (wrap-safe):
  *
  *   req_prod   requests published by the frontend       frontend writes
  *   rsp_event  "notify me when rsp_prod passes this"     frontend writes
  *   rsp_prod   responses published by the backend       backend writes
  *   req_event  "notify me when req_prod passes this"     backend writes
  *
- * Slot of index i: i & (size - 1). Each side keeps its own indexes in a
+ * Slots of index i: i & (size - 1). Each side keeps its own indexes in a
  * private struct (struct hv_ring_front, struct hv_ring_back) and trusts
  * only those: a shared index is read once, checked against the private
  * ones, and the ring is marked broken (-HV_ERANGE from then on) if the
@@ -66,23 +70,24 @@
  * cores at once (their shared pages then mapped inner shareable), and
  * because a switch may happen at any instruction.
  *
- *   hv_ring_wmb()  stores before later stores   DMB ISHST
  *   hv_ring_rmb()  loads before later loads     DMB ISH (ARMv7 has no
  *                                               load-only DMB)
- *   hv_ring_mb()   everything before everything DMB ISH; the only one
- *                                               that orders a store
- *                                               before a later load
+ *   hv_ring_mb()   loads and stores before      DMB ISH: before publishing
+ *                  later loads and stores       an index (our slot writes
+ *                                               and slot reads done), and
+ *                                               wherever a store must
+ *                                               precede a later load
+ *
+ * (DMB ISHST, stores only, is not enough to publish: see the pushes.)
  *
  * Elsewhere (the host, for tests; an older ARM, for the header compile
  * tests) the compiler's fences, which also emit whatever the target needs.
  * Each includes a compiler barrier ("memory" clobber).
  */
 #if defined(__arm__) && defined(__ARM_ARCH) && __ARM_ARCH >= 7
-#define hv_ring_wmb() __asm__ __volatile__("dmb ishst" : : : "memory")
 #define hv_ring_rmb() __asm__ __volatile__("dmb ish" : : : "memory")
 #define hv_ring_mb() __asm__ __volatile__("dmb ish" : : : "memory")
 #else
-#define hv_ring_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define hv_ring_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define hv_ring_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
@@ -138,16 +143,19 @@ HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_ring_header, req_event) == 36,
      : (n) >= 2u    ? 2u                                                       \
                     : 1u)
 
-/* Slots of slot_size bytes that fit in an area of bytes after the header. */
-#define HV_RING_SLOTS_IN(bytes, slot_size)                                     \
-    HV_RING_POW2_FLOOR(((bytes)-HV_RING_HEADER_SIZE) / (slot_size))
+/* Slot pairs (a request and a response slot of pair_size bytes together)
+ * that fit in an area of bytes after the header. */
+#define HV_RING_SLOTS_IN(bytes, pair_size)                                     \
+    HV_RING_POW2_FLOOR(((bytes)-HV_RING_HEADER_SIZE) / (pair_size))
 
 /* The frontend's private state. Only these values are trusted. */
 struct hv_ring_front {
     struct hv_ring_header *sh;
-    unsigned char *slots;
-    uint32_t slot_size;
-    uint32_t size;         /* slots, a power of two */
+    unsigned char *req_slots;
+    unsigned char *rsp_slots;
+    uint32_t req_size;     /* bytes of a request slot */
+    uint32_t rsp_size;     /* bytes of a response slot */
+    uint32_t size;         /* slots of each kind, a power of two */
     uint32_t req_prod_pvt; /* requests written into slots */
     uint32_t req_prod;     /* requests published (our last req_prod store) */
     uint32_t rsp_cons;     /* responses consumed */
@@ -158,8 +166,10 @@ struct hv_ring_front {
 /* The backend's private state. */
 struct hv_ring_back {
     struct hv_ring_header *sh;
-    unsigned char *slots;
-    uint32_t slot_size;
+    unsigned char *req_slots;
+    unsigned char *rsp_slots;
+    uint32_t req_size;
+    uint32_t rsp_size;
     uint32_t size;
     uint32_t rsp_prod_pvt; /* responses written into slots */
     uint32_t rsp_prod;     /* responses published */
@@ -252,10 +262,12 @@ static HV_IO_INLINE int hv_ring_notify_needed(uint32_t old, uint32_t prod,
     return (uint32_t)(prod - event) < (uint32_t)(prod - old);
 }
 
-static HV_IO_INLINE int hv_ring_size_ok(uint32_t size, uint32_t slot_size)
+static HV_IO_INLINE int hv_ring_size_ok(uint32_t size, uint32_t req_size,
+                                        uint32_t rsp_size)
 {
     return size != 0 && size <= HV_RING_MAX_SIZE && (size & (size - 1)) == 0 &&
-           slot_size != 0 && slot_size % 4 == 0;
+           req_size != 0 && req_size % 4 == 0 && rsp_size != 0 &&
+           rsp_size % 4 == 0;
 }
 
 static HV_IO_INLINE volatile unsigned char *
@@ -269,33 +281,38 @@ hv_ring_slot_at(unsigned char *slots, uint32_t slot_size, uint32_t size,
 
 /*
  * Sets up a fresh ring in memory the frontend owns (before granting it):
- * every slot and the header zeroed, both event indexes 1 (the first item
+ * the header and every slot zeroed, both event indexes 1 (the first item
  * either way notifies). Returns 0, or -HV_EINVAL for a size that is not
  * a power of two up to HV_RING_MAX_SIZE or a slot size not a multiple of 4.
  */
-static HV_IO_INLINE int32_t hv_ring_front_init(struct hv_ring_front *f,
-                                               struct hv_ring_header *sh,
-                                               void *slots, uint32_t slot_size,
-                                               uint32_t size)
+static HV_IO_INLINE int32_t hv_ring_front_init(
+    struct hv_ring_front *f, struct hv_ring_header *sh, void *req_slots,
+    uint32_t req_size, void *rsp_slots, uint32_t rsp_size, uint32_t size)
 {
-    volatile unsigned char *z = (volatile unsigned char *)slots;
     volatile unsigned char *h = (volatile unsigned char *)sh;
+    volatile unsigned char *q = (volatile unsigned char *)req_slots;
+    volatile unsigned char *r = (volatile unsigned char *)rsp_slots;
     uint32_t i;
 
-    if (!hv_ring_size_ok(size, slot_size)) {
+    if (!hv_ring_size_ok(size, req_size, rsp_size)) {
         return -HV_EINVAL;
     }
     for (i = 0; i < HV_RING_HEADER_SIZE; i++) {
         h[i] = 0;
     }
-    for (i = 0; i < size * slot_size; i++) {
-        z[i] = 0;
+    for (i = 0; i < size * req_size; i++) {
+        q[i] = 0;
+    }
+    for (i = 0; i < size * rsp_size; i++) {
+        r[i] = 0;
     }
     hv_ring_store(&sh->req_event, 1);
     hv_ring_store(&sh->rsp_event, 1);
     f->sh = sh;
-    f->slots = (unsigned char *)slots;
-    f->slot_size = slot_size;
+    f->req_slots = (unsigned char *)req_slots;
+    f->rsp_slots = (unsigned char *)rsp_slots;
+    f->req_size = req_size;
+    f->rsp_size = rsp_size;
     f->size = size;
     f->req_prod_pvt = 0;
     f->req_prod = 0;
@@ -317,9 +334,10 @@ static HV_IO_INLINE uint32_t hv_ring_front_free(const struct hv_ring_front *f)
 
 /*
  * Writes one request (len bytes, at most a slot) into the next free slot,
- * not yet published. -HV_EAGAIN when the ring is full: a slot is reused
- * only after its response has been consumed, so an unanswered request is
- * never overwritten. -HV_ERANGE once the ring is broken.
+ * not yet published. -HV_EAGAIN when the ring is full: a request slot is
+ * reused only after the response at the same index has been consumed, so
+ * an unanswered request is never overwritten (a new backend may need to
+ * read it again). -HV_ERANGE once the ring is broken.
  */
 static HV_IO_INLINE int32_t hv_ring_front_put(struct hv_ring_front *f,
                                               const void *req, uint32_t len)
@@ -327,15 +345,15 @@ static HV_IO_INLINE int32_t hv_ring_front_put(struct hv_ring_front *f,
     if (f->error) {
         return f->error;
     }
-    if (len > f->slot_size) {
+    if (len > f->req_size) {
         return -HV_EINVAL;
     }
     if (hv_ring_front_free(f) == 0) {
         return -HV_EAGAIN;
     }
     hv_ring_copy_out(
-        hv_ring_slot_at(f->slots, f->slot_size, f->size, f->req_prod_pvt), req,
-        len);
+        hv_ring_slot_at(f->req_slots, f->req_size, f->size, f->req_prod_pvt),
+        req, len);
     f->req_prod_pvt++;
     return 0;
 }
@@ -352,9 +370,14 @@ static HV_IO_INLINE int hv_ring_front_push(struct hv_ring_front *f)
     if (old == prod) {
         return 0;
     }
-    /* WMB: the request bytes stored into the slots are visible before
-     * the index that tells the backend to read them. */
-    hv_ring_wmb();
+    /* MB (release): the request bytes stored into the slots are visible
+     * before the index that tells the backend to read them, and our copies
+     * out of the responses consumed are done before it: once the backend
+     * has read request i + size it may write response slot i again. A
+     * full DMB, not DMB ISHST, because that also orders those loads:
+     * ARMv7 lets an earlier load complete after a later store to another
+     * address. */
+    hv_ring_mb();
     hv_ring_store(&f->sh->req_prod, prod);
     f->req_prod = prod;
     /* MB: the req_prod store is visible before req_event is loaded
@@ -386,7 +409,7 @@ static HV_IO_INLINE int32_t hv_ring_front_poll(struct hv_ring_front *f)
     }
     /* RMB: the rsp_prod load comes before the loads of the response slots
      * it covers, so they cannot return what was there before the backend
-     * wrote them (the backend's WMB is the other half). */
+     * wrote them (the MB of hv_ring_back_push is the other half). */
     hv_ring_rmb();
     f->rsp_prod = prod;
     return (int32_t)(prod - f->rsp_cons);
@@ -403,7 +426,7 @@ static HV_IO_INLINE int32_t hv_ring_front_get(struct hv_ring_front *f,
     if (f->error) {
         return f->error;
     }
-    if (len > f->slot_size) {
+    if (len > f->rsp_size) {
         return -HV_EINVAL;
     }
     if (f->rsp_cons == f->rsp_prod) {
@@ -413,7 +436,7 @@ static HV_IO_INLINE int32_t hv_ring_front_get(struct hv_ring_front *f,
         }
     }
     hv_ring_copy_in(
-        rsp, hv_ring_slot_at(f->slots, f->slot_size, f->size, f->rsp_cons),
+        rsp, hv_ring_slot_at(f->rsp_slots, f->rsp_size, f->size, f->rsp_cons),
         len);
     f->rsp_cons++;
     return 0;
@@ -449,20 +472,21 @@ static HV_IO_INLINE int32_t hv_ring_front_final_check(struct hv_ring_front *f)
  * consumed but did not answer) are consumed again (docs/io.md, replay).
  * Call hv_ring_back_final_check next: it arms req_event and finds those.
  */
-static HV_IO_INLINE int32_t hv_ring_back_attach(struct hv_ring_back *b,
-                                                struct hv_ring_header *sh,
-                                                void *slots, uint32_t slot_size,
-                                                uint32_t size)
+static HV_IO_INLINE int32_t hv_ring_back_attach(
+    struct hv_ring_back *b, struct hv_ring_header *sh, void *req_slots,
+    uint32_t req_size, void *rsp_slots, uint32_t rsp_size, uint32_t size)
 {
     uint32_t start;
 
-    if (!hv_ring_size_ok(size, slot_size)) {
+    if (!hv_ring_size_ok(size, req_size, rsp_size)) {
         return -HV_EINVAL;
     }
     start = hv_ring_load(&sh->rsp_prod);
     b->sh = sh;
-    b->slots = (unsigned char *)slots;
-    b->slot_size = slot_size;
+    b->req_slots = (unsigned char *)req_slots;
+    b->rsp_slots = (unsigned char *)rsp_slots;
+    b->req_size = req_size;
+    b->rsp_size = rsp_size;
     b->size = size;
     b->rsp_prod_pvt = start;
     b->rsp_prod = start;
@@ -474,8 +498,10 @@ static HV_IO_INLINE int32_t hv_ring_back_attach(struct hv_ring_back *b,
 
 /*
  * Reads req_prod once and checks it: it may only move forward, and at
- * most to rsp_prod_pvt + size (every slot holds a request not yet answered;
- * more would overwrite one). Returns the requests waiting, or -HV_ERANGE.
+ * most to rsp_prod + size (the published responses: a request slot is
+ * free only once the frontend could have read the response at its index;
+ * more would overwrite a request not yet answered). Returns the requests
+ * waiting, or -HV_ERANGE.
  */
 static HV_IO_INLINE int32_t hv_ring_back_poll(struct hv_ring_back *b)
 {
@@ -486,13 +512,13 @@ static HV_IO_INLINE int32_t hv_ring_back_poll(struct hv_ring_back *b)
         return b->error;
     }
     prod = hv_ring_load(&b->sh->req_prod);
-    limit = b->rsp_prod_pvt + b->size;
+    limit = b->rsp_prod + b->size;
     if ((uint32_t)(prod - b->req_prod) > (uint32_t)(limit - b->req_prod)) {
         b->error = -HV_ERANGE;
         return b->error;
     }
     /* RMB: the req_prod load comes before the loads of the request slots
-     * it covers (the frontend's WMB is the other half). */
+     * it covers (the MB of hv_ring_front_push is the other half). */
     hv_ring_rmb();
     b->req_prod = prod;
     return (int32_t)(prod - b->req_cons);
@@ -509,7 +535,7 @@ static HV_IO_INLINE int32_t hv_ring_back_get(struct hv_ring_back *b, void *req,
     if (b->error) {
         return b->error;
     }
-    if (len > b->slot_size) {
+    if (len > b->req_size) {
         return -HV_EINVAL;
     }
     if (b->req_cons == b->req_prod) {
@@ -519,16 +545,17 @@ static HV_IO_INLINE int32_t hv_ring_back_get(struct hv_ring_back *b, void *req,
         }
     }
     hv_ring_copy_in(
-        req, hv_ring_slot_at(b->slots, b->slot_size, b->size, b->req_cons),
+        req, hv_ring_slot_at(b->req_slots, b->req_size, b->size, b->req_cons),
         len);
     b->req_cons++;
     return 0;
 }
 
 /*
- * Writes one response into the slot of the oldest request not yet
- * answered (already copied out), not yet published. -HV_EINVAL if every
- * consumed request is answered already (one response per request).
+ * Writes the response to the oldest request not yet answered (it must be
+ * that one: responses go in request order) into the response slot of the
+ * same index, not yet published. -HV_EINVAL if every consumed request is
+ * answered already (one response per request).
  */
 static HV_IO_INLINE int32_t hv_ring_back_put(struct hv_ring_back *b,
                                              const void *rsp, uint32_t len)
@@ -536,12 +563,12 @@ static HV_IO_INLINE int32_t hv_ring_back_put(struct hv_ring_back *b,
     if (b->error) {
         return b->error;
     }
-    if (len > b->slot_size || b->rsp_prod_pvt == b->req_cons) {
+    if (len > b->rsp_size || b->rsp_prod_pvt == b->req_cons) {
         return -HV_EINVAL;
     }
     hv_ring_copy_out(
-        hv_ring_slot_at(b->slots, b->slot_size, b->size, b->rsp_prod_pvt), rsp,
-        len);
+        hv_ring_slot_at(b->rsp_slots, b->rsp_size, b->size, b->rsp_prod_pvt),
+        rsp, len);
     b->rsp_prod_pvt++;
     return 0;
 }
@@ -559,10 +586,13 @@ static HV_IO_INLINE int hv_ring_back_push(struct hv_ring_back *b)
     if (old == prod) {
         return 0;
     }
-    /* WMB: the response bytes are visible before the index covering them.
-     * (Each response overwrites the slot of a request this side already
-     * copied out: same address, so program order keeps that read first.) */
-    hv_ring_wmb();
+    /* MB (release): the response bytes are visible before the index that
+     * covers them, and the copies out of the requests answered are done
+     * before it: once the frontend has read response i it may write a new
+     * request into slot i. A full DMB, not DMB ISHST, because that also
+     * orders those loads: ARMv7 lets an earlier load complete after a
+     * later store to another address. */
+    hv_ring_mb();
     hv_ring_store(&b->sh->rsp_prod, prod);
     b->rsp_prod = prod;
     /* MB: the rsp_prod store before the rsp_event load (store then load),
@@ -658,37 +688,35 @@ static HV_IO_INLINE int32_t hv_ring_id_complete(struct hv_ring_ids *ids,
 
 /*
  * HV_RING_DEFINE(name, req_type, rsp_type, slots) declares
- *   union name_slot       a request or a response
- *   struct name_sring     the shared area: header, then the slots
+ *   struct name_sring     the shared area: header, request slots,
+ *                         response slots
  * and typed wrappers of the functions above:
  *   name_front_init(f, sring)       name_back_attach(b, sring)
  *   name_put_request(f, &req)       name_get_request(b, &req)
  *   name_get_response(f, &rsp)      name_put_response(b, &rsp)
  * (push, poll and final checks are the untyped hv_ring_* ones). The
- * slots count must be a power of two; the use ends with a ';'.
+ * slots count must be a power of two and both types a multiple of 4
+ * bytes; the use ends with a ';'.
  */
 #define HV_RING_DEFINE(name, req_type, rsp_type, slots)                        \
-    union name##_slot {                                                        \
-        req_type req;                                                          \
-        rsp_type rsp;                                                          \
-    };                                                                         \
     struct name##_sring {                                                      \
         struct hv_ring_header hdr;                                             \
-        union name##_slot slot[slots];                                         \
+        req_type req[slots];                                                   \
+        rsp_type rsp[slots];                                                   \
     };                                                                         \
     static HV_IO_INLINE int32_t name##_front_init(struct hv_ring_front *f,     \
                                                   struct name##_sring *s)      \
     {                                                                          \
-        return hv_ring_front_init(f, &s->hdr, s->slot,                         \
-                                  (uint32_t)sizeof(union name##_slot),         \
-                                  (uint32_t)(slots));                          \
+        return hv_ring_front_init(                                             \
+            f, &s->hdr, s->req, (uint32_t)sizeof(req_type), s->rsp,            \
+            (uint32_t)sizeof(rsp_type), (uint32_t)(slots));                    \
     }                                                                          \
     static HV_IO_INLINE int32_t name##_back_attach(struct hv_ring_back *b,     \
                                                    struct name##_sring *s)     \
     {                                                                          \
-        return hv_ring_back_attach(b, &s->hdr, s->slot,                        \
-                                   (uint32_t)sizeof(union name##_slot),        \
-                                   (uint32_t)(slots));                         \
+        return hv_ring_back_attach(                                            \
+            b, &s->hdr, s->req, (uint32_t)sizeof(req_type), s->rsp,            \
+            (uint32_t)sizeof(rsp_type), (uint32_t)(slots));                    \
     }                                                                          \
     static HV_IO_INLINE int32_t name##_put_request(struct hv_ring_front *f,    \
                                                    const req_type *req)        \
@@ -711,7 +739,8 @@ static HV_IO_INLINE int32_t hv_ring_id_complete(struct hv_ring_ids *ids,
         return hv_ring_back_put(b, rsp, (uint32_t)sizeof(rsp_type));           \
     }                                                                          \
     HV_STATIC_ASSERT(((slots) & ((slots)-1)) == 0 && (slots) != 0 &&           \
-                         sizeof(union name##_slot) % 4 == 0,                   \
+                         sizeof(req_type) % 4 == 0 &&                          \
+                         sizeof(rsp_type) % 4 == 0,                            \
                      name##_ring_shape)
 
 #endif /* HVABI_IO_RING_H */
