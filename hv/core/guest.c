@@ -107,10 +107,11 @@ static void guest_decision_text(const struct vm *vm,
 
 /*
  * Ends @vm's life (a shutdown with @exit_code, or @faulted) as its policy
- * says, with one line: "guest N 'name' " @cause and what happens next.
+ * says, with one line: the @fault's report, or the shutdown's if
+ * @shutdown, and what happens next (only that, for neither).
  */
 static void guest_end(struct vm *vm, uint32_t exit_code, bool faulted,
-                      const char *cause)
+                      const struct fault_info *fault, bool shutdown)
 {
     if (vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) {
         return;
@@ -126,8 +127,15 @@ static void guest_end(struct vm *vm, uint32_t exit_code, bool faulted,
                                            now - vm->life.started_ns, crashed);
     char then[80];
     guest_decision_text(vm, &d, then, sizeof(then));
-    if (cause) {
-        dlog("guest %u '%s' %s%s", (unsigned)vm->id, vm->name, cause, then);
+    if (fault) {
+        dlog("guest %u '%s' stopped: %s (%s) at address 0x%08x, pc 0x%08x, "
+             "status 0x%08x%s",
+             (unsigned)vm->id, vm->name, fault->kind, fault->detail,
+             (unsigned)fault->address, (unsigned)fault->pc,
+             (unsigned)fault->status, then);
+    } else if (shutdown) {
+        dlog("guest %u '%s' shut down with code %u%s", (unsigned)vm->id,
+             vm->name, (unsigned)exit_code, then);
     } else if (then[0]) {
         dlog("guest %u '%s' stopped (code %u)%s", (unsigned)vm->id, vm->name,
              (unsigned)exit_code, then);
@@ -174,37 +182,37 @@ static void guest_end(struct vm *vm, uint32_t exit_code, bool faulted,
 
 void guest_stop(struct vm *vm, uint32_t exit_code, bool faulted)
 {
-    guest_end(vm, exit_code, faulted, NULL);
+    guest_end(vm, exit_code, faulted, NULL, false);
 }
 
 void guest_shutdown(struct vm *vm, uint32_t exit_code)
 {
-    char cause[40];
-
-    snprintf(cause, sizeof(cause), "shut down with code %u",
-             (unsigned)exit_code);
-    guest_end(vm, exit_code, false, cause);
+    guest_end(vm, exit_code, false, NULL, true);
 }
 
-void guest_stop_fault(struct vm *vm, const struct fault_info *fault)
+/* Not inlined: guest_resume's fast path would pay for its arguments. */
+__attribute__((noinline)) void guest_stop_fault(struct vm *vm,
+                                                const struct fault_info *fault)
 {
-    char cause[160];
-
-    snprintf(cause, sizeof(cause),
-             "stopped: %s (%s) at address 0x%08x, pc 0x%08x, status 0x%08x",
-             fault->kind, fault->detail, (unsigned)fault->address,
-             (unsigned)fault->pc, (unsigned)fault->status);
-    guest_end(vm, HV_HALT_GUEST_FAULT, true, cause);
+    guest_end(vm, HV_HALT_GUEST_FAULT, true, fault, false);
 }
 
 /* Loads @vm again; it becomes runnable, or stays stopped if it cannot. */
 static void guest_restart(struct vm *vm, uint64_t now)
 {
+    uint32_t exit_code = vm->exit_code;
+
     vm->life.restart_ns = 0;
     vm->life.started_ns = now;
     if (!vm_recreate(vm)) {
         dlog("guest %u '%s' could not be restarted; stays stopped",
              (unsigned)vm->id, vm->name);
+        /* It ended for good with the last life's code. */
+        vm->exit_code = exit_code;
+        if (exit_code != 0 && !guest_halt_code_set) {
+            guest_halt_code = exit_code;
+            guest_halt_code_set = true;
+        }
         return;
     }
     char of[24] = "";

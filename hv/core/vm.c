@@ -254,6 +254,8 @@ bool vm_recreate(struct vm *vm)
     vm->id = id;
     vm->console.owner = id;
     vm->life = life;
+    vm->config = config;
+    memcpy(vm->name, config->name, sizeof(vm->name));
     vm->state = VM_STOPPED;
     return vm_load(vm, config, VM_STOPPED);
 }

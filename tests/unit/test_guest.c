@@ -424,3 +424,29 @@ TEST(guest, crash_halts_when_the_policy_says)
     EXPECT_CONTAINS(fake_output(), "hv: halting: guest 'alpha' has on-crash "
                                    "= \"halt-system\" (code 240)\r\n");
 }
+
+TEST(guest, restart_without_memory_stays_stopped)
+{
+    gt_life_setup(gt_policy(VM_ACTION_RESTART, VM_ACTION_STOP, 5, 0, 0));
+    gt_crash_alpha();
+    /* Something took every free granule meanwhile. */
+    paddr_t taken;
+    while (mem_alloc(UNIT_MIB, &taken)) {
+    }
+    ASSERT_EQ(mem_free_bytes(), 0u);
+    fake_output_clear();
+    guest_restart_due();
+    EXPECT_CONTAINS(fake_output(), "guest 'alpha': cannot allocate");
+    EXPECT_CONTAINS(fake_output(), "hv: guest 1 'alpha' could not be "
+                                   "restarted; stays stopped\r\n");
+    EXPECT_EQ(alpha->state, VM_STOPPED);
+    EXPECT_EQ(alpha->id, 1u);
+    EXPECT_EQ(alpha->life.restart_ns, 0u);
+    EXPECT_PTR_EQ(vm_by_id(1), NULL);
+    /* Not pending any more: with beta gone too, the system halts with
+     * alpha's fault. */
+    EXPECT_PTR_EQ(guest_resume(), &beta->regs);
+    guest_stop(beta, 0, false);
+    EXPECT_TRUE(fake_halt_catch(gt_resume_ctx, NULL));
+    EXPECT_EQ(fake_halt_code(), HV_HALT_GUEST_FAULT);
+}
