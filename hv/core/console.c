@@ -154,7 +154,7 @@ static void console_puts(const char *s)
 
 void dlog(const char *fmt, ...)
 {
-    char text[200];
+    char text[256];
     va_list args;
 
     va_start(args, fmt);

@@ -355,10 +355,7 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         rc = HV_OK;
         break;
     case HV_OP_SHUTDOWN:
-        console_guest_flush(&vm->console, vm->name);
-        dlog("guest %u '%s' shut down with code %u", (unsigned)vm->id, vm->name,
-             (unsigned)arg0);
-        guest_stop(vm, arg0, false);
+        guest_shutdown(vm, arg0);
         return guest_resume();
     case HV_OP_CLOCK_READ: {
         uint64_t now = clock_now_ns();

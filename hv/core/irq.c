@@ -8,6 +8,7 @@
 
 #include "hv/console.h"
 #include "hv/evtchn.h"
+#include "hv/guest.h"
 #include "hv/irqchip.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
@@ -44,6 +45,7 @@ void irq_handle(void)
              * never disable it as an unowned interrupt. */
             tick_timer->ack();
             vcpu_check_timers();
+            guest_restart_due();
             if (timer_slice_over()) {
                 sched_tick();
             }

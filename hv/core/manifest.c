@@ -37,6 +37,13 @@ static const char *const manifest_known_props[] = {
     "image-offset",
     "device-tree",
     "dma-capable-regions",
+    "on-crash",
+    "on-shutdown",
+    "on-restart-limit",
+    "restart-limit",
+    "restart-window-ms",
+    "restart-delay-ms",
+    "restart-delay-max-ms",
     NULL,
 };
 
@@ -101,6 +108,119 @@ static bool manifest_device_tree(const void *fdt, int node,
     cfg->dtb = pkg_payload(pkg, e);
     cfg->dtb_size = e->size;
     cfg->dtb_offset = (top - HV_DTB_STACK_GAP - e->size) & ~0xfffu;
+    return true;
+}
+
+/* Restart delays are at most an hour: longer is a typo or a stopped guest. */
+#define MANIFEST_DELAY_MAX_MS 3600000u
+#define MANIFEST_DELAY_DEFAULT_MS 100u
+#define MANIFEST_DELAY_CAP_DEFAULT_MS 10000u
+#define MANIFEST_LIMIT_DEFAULT 5u
+
+/*
+ * An action property ("on-crash" and the like): absent leaves *action
+ * alone; "restart" only where @restart_ok.
+ */
+static bool manifest_action(const void *fdt, int node, const char *prop,
+                            bool restart_ok, uint8_t *action, char *err,
+                            size_t err_size)
+{
+    const char *s;
+
+    if (!fdt_util_string(fdt, node, prop, &s, 15, WHAT, err, err_size)) {
+        return false;
+    }
+    if (!s) {
+        return true;
+    }
+    if (strcmp(s, "stop") == 0) {
+        *action = VM_ACTION_STOP;
+    } else if (strcmp(s, "halt-system") == 0) {
+        *action = VM_ACTION_HALT;
+    } else if (restart_ok && strcmp(s, "restart") == 0) {
+        *action = VM_ACTION_RESTART;
+    } else {
+        return manifest_fail(fdt, node, prop,
+                             restart_ok ? "must be \"stop\", \"restart\" or "
+                                          "\"halt-system\""
+                                        : "must be \"stop\" or \"halt-system\"",
+                             err, err_size);
+    }
+    return true;
+}
+
+/*
+ * The lifecycle policy: what a crash and a shutdown do, and the restart
+ * limit and backoff. halt-on-shutdown (read before) is on-shutdown =
+ * "halt-system" and, unless on-crash says otherwise, on-crash too.
+ */
+static bool manifest_policy(const void *fdt, int node, struct vm_config *cfg,
+                            char *err, size_t err_size)
+{
+    static const char *const restart_props[] = {
+        "on-restart-limit", "restart-limit",        "restart-window-ms",
+        "restart-delay-ms", "restart-delay-max-ms",
+    };
+    struct vm_policy *p = &cfg->policy;
+    uint8_t halt = cfg->halt_on_shutdown ? VM_ACTION_HALT : VM_ACTION_STOP;
+
+    p->on_crash = halt;
+    p->on_shutdown = halt;
+    p->on_limit = halt;
+    p->limit = MANIFEST_LIMIT_DEFAULT;
+    p->delay_ms = MANIFEST_DELAY_DEFAULT_MS;
+    if (cfg->halt_on_shutdown && fdt_getprop(fdt, node, "on-shutdown", NULL)) {
+        return manifest_fail(fdt, node, "on-shutdown",
+                             "cannot be given with 'halt-on-shutdown' (which "
+                             "is on-shutdown = \"halt-system\")",
+                             err, err_size);
+    }
+    if (!manifest_action(fdt, node, "on-shutdown", true, &p->on_shutdown, err,
+                         err_size) ||
+        !manifest_action(fdt, node, "on-crash", true, &p->on_crash, err,
+                         err_size)) {
+        return false;
+    }
+    if (p->on_crash != VM_ACTION_RESTART &&
+        p->on_shutdown != VM_ACTION_RESTART) {
+        for (unsigned int i = 0; i < ARRAY_SIZE(restart_props); i++) {
+            if (fdt_getprop(fdt, node, restart_props[i], NULL)) {
+                return manifest_fail(fdt, node, restart_props[i],
+                                     "has no effect: neither 'on-crash' nor "
+                                     "'on-shutdown' is \"restart\"",
+                                     err, err_size);
+            }
+        }
+        return true;
+    }
+    if (!manifest_action(fdt, node, "on-restart-limit", false, &p->on_limit,
+                         err, err_size) ||
+        !manifest_u32(fdt, node, "restart-limit", false, &p->limit, err,
+                      err_size) ||
+        !manifest_u32(fdt, node, "restart-window-ms", false, &p->window_ms, err,
+                      err_size) ||
+        !manifest_u32(fdt, node, "restart-delay-ms", false, &p->delay_ms, err,
+                      err_size)) {
+        return false;
+    }
+    if (p->delay_ms > MANIFEST_DELAY_MAX_MS) {
+        return manifest_fail(fdt, node, "restart-delay-ms",
+                             "must be at most 3600000 (1 hour)", err, err_size);
+    }
+    p->delay_max_ms = p->delay_ms > MANIFEST_DELAY_CAP_DEFAULT_MS
+                          ? p->delay_ms
+                          : MANIFEST_DELAY_CAP_DEFAULT_MS;
+    if (!manifest_u32(fdt, node, "restart-delay-max-ms", false,
+                      &p->delay_max_ms, err, err_size)) {
+        return false;
+    }
+    if (p->delay_max_ms < p->delay_ms ||
+        p->delay_max_ms > MANIFEST_DELAY_MAX_MS) {
+        return manifest_fail(fdt, node, "restart-delay-max-ms",
+                             "must be from 'restart-delay-ms' to 3600000 (1 "
+                             "hour)",
+                             err, err_size);
+    }
     return true;
 }
 
@@ -263,6 +383,9 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
         return manifest_fail(fdt, node, "weight",
                              "must be 1 to 100 (time slice in ms)", err,
                              err_size);
+    }
+    if (!manifest_policy(fdt, node, cfg, err, err_size)) {
+        return false;
     }
     return assign_parse(fdt, node, &cfg->hw, err, err_size);
 }

@@ -58,6 +58,11 @@ void sched_rotate(void)
     sched_switch(sched_pick_after(sched_running));
 }
 
+void sched_park(void)
+{
+    sched_switch(NULL);
+}
+
 void sched_tick(void)
 {
     sched_rotate();

@@ -76,7 +76,6 @@ static void vm_write_start_info(struct vm *vm, uint8_t *mem,
     memcpy(si->cmdline, config->cmdline, sizeof(si->cmdline));
 }
 
-/* Undoes a vm_create that failed after allocating memory. */
 /*
  * Zero @size bytes at @p (both 16-byte aligned: guest memory comes in
  * 1 MiB granules). The C library's memset goes a byte at a time, which
@@ -119,22 +118,23 @@ static void vm_copy_bytes(void *dst, const void *src, uint32_t len)
     }
 }
 
-static void vm_free_failed(struct vm *vm)
+/* Undoes a vm_load that failed after allocating memory; the slot goes
+ * back to @state (free, or stopped for a restart). */
+static void vm_free_failed(struct vm *vm, enum vm_state state)
 {
     pt_release_vm(vm);
     mem_free(vm->mem_pa, vm->mem_size);
-    vm->state = VM_FREE;
+    vm->state = state;
 }
 
-struct vm *vm_create(const struct vm_config *config)
+/*
+ * Loads the guest of slot @vm (id set, the rest zero but its life) from
+ * @config: memory, zeroed, the image, the initial tables, the start info,
+ * the registers. On failure prints why and leaves the slot @failed.
+ */
+static bool vm_load(struct vm *vm, const struct vm_config *config,
+                    enum vm_state failed)
 {
-    struct vm *vm = vm_alloc_slot();
-
-    if (!vm) {
-        dlog("guest '%s': no free guest slot (HV_MAX_VMS = %u)", config->name,
-             (unsigned)HV_MAX_VMS);
-        return NULL;
-    }
     if (config->phys_addr != 0) {
         vm->mem_pa = pa_init(config->phys_addr);
         if (!mem_alloc_at(vm->mem_pa, config->mem_size)) {
@@ -142,23 +142,25 @@ struct vm *vm_create(const struct vm_config *config)
                  "guest RAM",
                  config->name, (unsigned)config->phys_addr,
                  (unsigned)(config->mem_size / 1024));
-            vm->state = VM_FREE;
-            return NULL;
+            vm->state = failed;
+            return false;
         }
     } else if (!mem_alloc(config->mem_size, &vm->mem_pa)) {
         dlog("guest '%s': cannot allocate %u KiB of contiguous memory "
              "(%u KiB free)",
              config->name, (unsigned)(config->mem_size / 1024),
              (unsigned)(mem_free_bytes() / 1024));
-        vm->state = VM_FREE;
-        return NULL;
+        vm->state = failed;
+        return false;
     }
     memcpy(vm->name, config->name, sizeof(vm->name));
+    vm->config = config;
     vm->mem_size = config->mem_size;
     vm->mem_gva = gva_init(config->base_gva);
     vm->image_size = config->image_size;
     vm->image_offset = config->image_offset;
     vm->halt_on_shutdown = config->halt_on_shutdown;
+    vm->policy = config->policy;
     vm->console_input = config->console_input;
     vm->weight = config->weight ? config->weight : HV_WEIGHT_DEFAULT;
     vm->irq_count = config->hw.irq_count;
@@ -175,16 +177,16 @@ struct vm *vm_create(const struct vm_config *config)
              "0x%08x-0x%08x",
              vm->name, (unsigned)base, (unsigned)(end - 1),
              (unsigned)HV_MMU_WINDOW_BASE, (unsigned)HV_MMU_WINDOW_END - 1);
-        vm_free_failed(vm);
-        return NULL;
+        vm_free_failed(vm, failed);
+        return false;
     }
 
     uint8_t *mem = arch_mm_boot_ptr(vm->mem_pa, vm->mem_size);
     if (!mem) {
         dlog("guest '%s': memory at 0x%08x is not reachable at boot", vm->name,
              (unsigned)pa_addr(vm->mem_pa));
-        vm_free_failed(vm);
-        return NULL;
+        vm_free_failed(vm, failed);
+        return false;
     }
     /* A guest never sees what an earlier guest left in this memory. */
     vm_zero_words(mem, vm->mem_size);
@@ -200,13 +202,13 @@ struct vm *vm_create(const struct vm_config *config)
         dlog("guest '%s': no room for its initial page tables above the "
              "%u-byte image (error %d)",
              vm->name, (unsigned)vm->image_size, (int)rc);
-        vm_free_failed(vm);
-        return NULL;
+        vm_free_failed(vm, failed);
+        return false;
     }
     vm_write_start_info(vm, mem, config, &pt);
     if (!arch_mm_vm_init(vm)) {
-        vm_free_failed(vm);
-        return NULL;
+        vm_free_failed(vm, failed);
+        return false;
     }
     /* The stack grows down from just below the initial tables. */
     uint32_t gva = gva_addr(vm->mem_gva);
@@ -219,11 +221,44 @@ struct vm *vm_create(const struct vm_config *config)
         arch_regs_set_result(&vm->regs, 2, pa + config->dtb_offset);
     }
     vm->state = VM_RUNNABLE;
+    return true;
+}
+
+struct vm *vm_create(const struct vm_config *config)
+{
+    struct vm *vm = vm_alloc_slot();
+
+    if (!vm) {
+        dlog("guest '%s': no free guest slot (HV_MAX_VMS = %u)", config->name,
+             (unsigned)HV_MAX_VMS);
+        return NULL;
+    }
+    if (!vm_load(vm, config, VM_FREE)) {
+        return NULL;
+    }
     dlog("guest %u '%s': %u KiB at 0x%08x (guest 0x%08x), image %u bytes",
          (unsigned)vm->id, vm->name, (unsigned)(vm->mem_size / 1024),
          (unsigned)pa_addr(vm->mem_pa), (unsigned)gva_addr(vm->mem_gva),
          (unsigned)vm->image_size);
     return vm;
+}
+
+bool vm_recreate(struct vm *vm)
+{
+    const struct vm_config *config = vm->config;
+    struct vm_life life = vm->life;
+    uint32_t id = vm->id;
+
+    CHECK(vm->state == VM_STOPPED && config != NULL);
+    /* Nothing of the last life but its id, manifest entry and count. */
+    memset(vm, 0, sizeof(*vm));
+    vm->id = id;
+    vm->console.owner = id;
+    vm->life = life;
+    vm->config = config;
+    memcpy(vm->name, config->name, sizeof(vm->name));
+    vm->state = VM_STOPPED;
+    return vm_load(vm, config, VM_STOPPED);
 }
 
 void vm_release(struct vm *vm)

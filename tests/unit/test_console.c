@@ -39,8 +39,8 @@ TEST(console, dlog_truncates_long_messages)
     dlog("%s", big);
     const char *out = fake_output();
     EXPECT_CONTAINS(out, "[...]\r\n");
-    /* What fits in the 200-byte buffer: 199 characters. */
-    EXPECT_EQ(unit_count(out, "z"), 199u);
+    /* What fits in the 256-byte buffer: 255 characters. */
+    EXPECT_EQ(unit_count(out, "z"), 255u);
 }
 
 TEST(console, dlog_before_uart_uses_debug_channel)

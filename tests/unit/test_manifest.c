@@ -38,6 +38,12 @@ struct mf_guest {
     unsigned int device_cells;
     uint32_t dma[2 * HV_VM_MAX_DEVICES + 1];
     unsigned int dma_cells;
+    /* Further properties, in order: a string (str) or one cell. */
+    struct {
+        const char *name; /* NULL: end */
+        const char *str;  /* NULL: the cell */
+        uint32_t cell;
+    } props[8];
 };
 
 struct mf_spec {
@@ -140,6 +146,13 @@ static void *mf_build(const struct mf_spec *s)
             mf_cells(&f, "interrupts", g->irqs, g->irq_cells);
             mf_cells(&f, "device-regions", g->devices, g->device_cells);
             mf_cells(&f, "dma-capable-regions", g->dma, g->dma_cells);
+            for (unsigned int p = 0; p < 8 && g->props[p].name; p++) {
+                if (g->props[p].str) {
+                    unit_fdt_str(&f, g->props[p].name, g->props[p].str);
+                } else {
+                    unit_fdt_u32(&f, g->props[p].name, g->props[p].cell);
+                }
+            }
             unit_fdt_end_node(&f);
         }
         unit_fdt_end_node(&f);
@@ -857,4 +870,186 @@ TEST(manifest, irq_checks)
     MF_EXPECT_ASSIGN_REFUSED(&s, &b,
                              "manifest: guests 'ping' and 'pong' both claim "
                              "interrupt 40");
+}
+
+/* --- Lifecycle policy ------------------------------------------------------
+ */
+
+/* Adds string property @name = @str (or the cell @cell) to guest 0. */
+static void mf_prop(struct mf_spec *s, const char *name, const char *str,
+                    uint32_t cell)
+{
+    unsigned int p = 0;
+    while (s->g[0].props[p].name) {
+        p++;
+    }
+    s->g[0].props[p].name = name;
+    s->g[0].props[p].str = str;
+    s->g[0].props[p].cell = cell;
+}
+
+TEST(manifest, policy_defaults)
+{
+    struct mf_spec s = mf_spec_default();
+    ASSERT_TRUE(mf_parse(&s));
+    const struct vm_policy *ping = &mf.guests[0].policy;
+    EXPECT_EQ(ping->on_crash, VM_ACTION_STOP);
+    EXPECT_EQ(ping->on_shutdown, VM_ACTION_STOP);
+    EXPECT_EQ(ping->on_limit, VM_ACTION_STOP);
+    /* pong has halt-on-shutdown: every end halts the system. */
+    const struct vm_policy *pong = &mf.guests[1].policy;
+    EXPECT_EQ(pong->on_crash, VM_ACTION_HALT);
+    EXPECT_EQ(pong->on_shutdown, VM_ACTION_HALT);
+    EXPECT_EQ(pong->on_limit, VM_ACTION_HALT);
+}
+
+TEST(manifest, policy_restart_defaults)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_prop(&s, "on-crash", "restart", 0);
+    ASSERT_TRUE(mf_parse(&s));
+    const struct vm_policy *p = &mf.guests[0].policy;
+    EXPECT_EQ(p->on_crash, VM_ACTION_RESTART);
+    EXPECT_EQ(p->on_shutdown, VM_ACTION_STOP);
+    EXPECT_EQ(p->on_limit, VM_ACTION_STOP);
+    EXPECT_EQ(p->limit, 5u);
+    EXPECT_EQ(p->window_ms, 0u);
+    EXPECT_EQ(p->delay_ms, 100u);
+    EXPECT_EQ(p->delay_max_ms, 10000u);
+}
+
+TEST(manifest, policy_read)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_prop(&s, "on-shutdown", "restart", 0);
+    mf_prop(&s, "on-crash", "halt-system", 0);
+    mf_prop(&s, "on-restart-limit", "halt-system", 0);
+    mf_prop(&s, "restart-limit", NULL, 0);
+    mf_prop(&s, "restart-window-ms", NULL, 60000);
+    mf_prop(&s, "restart-delay-ms", NULL, 0);
+    mf_prop(&s, "restart-delay-max-ms", NULL, 400);
+    ASSERT_TRUE(mf_parse(&s));
+    const struct vm_policy *p = &mf.guests[0].policy;
+    EXPECT_EQ(p->on_crash, VM_ACTION_HALT);
+    EXPECT_EQ(p->on_shutdown, VM_ACTION_RESTART);
+    EXPECT_EQ(p->on_limit, VM_ACTION_HALT);
+    EXPECT_EQ(p->limit, 0u); /* no limit */
+    EXPECT_EQ(p->window_ms, 60000u);
+    EXPECT_EQ(p->delay_ms, 0u);
+    EXPECT_EQ(p->delay_max_ms, 400u);
+}
+
+TEST(manifest, policy_stop_given)
+{
+    struct mf_spec s = mf_spec_default();
+    s.g[0].halt = 1;
+    mf_prop(&s, "on-crash", "stop", 0);
+    ASSERT_TRUE(mf_parse(&s));
+    EXPECT_EQ(mf.guests[0].policy.on_crash, VM_ACTION_STOP);
+    EXPECT_EQ(mf.guests[0].policy.on_shutdown, VM_ACTION_HALT);
+}
+
+TEST(manifest, policy_halt_on_shutdown_with_restart_on_crash)
+{
+    struct mf_spec s = mf_spec_default();
+    s.g[0].halt = 1;
+    mf_prop(&s, "on-crash", "restart", 0);
+    mf_prop(&s, "restart-limit", NULL, 2);
+    ASSERT_TRUE(mf_parse(&s));
+    const struct vm_policy *p = &mf.guests[0].policy;
+    EXPECT_EQ(p->on_crash, VM_ACTION_RESTART);
+    EXPECT_EQ(p->on_shutdown, VM_ACTION_HALT);
+    EXPECT_EQ(p->on_limit, VM_ACTION_HALT);
+    EXPECT_EQ(p->limit, 2u);
+}
+
+TEST(manifest, policy_delay_cap_follows_a_longer_delay)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_prop(&s, "on-crash", "restart", 0);
+    mf_prop(&s, "restart-delay-ms", NULL, 20000);
+    ASSERT_TRUE(mf_parse(&s));
+    EXPECT_EQ(mf.guests[0].policy.delay_max_ms, 20000u);
+}
+
+TEST(manifest, policy_bad_action)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_prop(&s, "on-crash", "reboot", 0);
+    MF_EXPECT_REFUSED(&s,
+                      "manifest: node /guests/ping: property 'on-crash' must "
+                      "be \"stop\", \"restart\" or \"halt-system\"");
+    s = mf_spec_default();
+    mf_prop(&s, "on-shutdown", "Restart", 0);
+    MF_EXPECT_REFUSED(&s, "/guests/ping: property 'on-shutdown' must be");
+    s = mf_spec_default();
+    mf_prop(&s, "on-crash", NULL, 1);
+    MF_EXPECT_REFUSED(&s, "/guests/ping: property 'on-crash'");
+}
+
+TEST(manifest, policy_limit_action_cannot_restart)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_prop(&s, "on-crash", "restart", 0);
+    mf_prop(&s, "on-restart-limit", "restart", 0);
+    MF_EXPECT_REFUSED(&s, "manifest: node /guests/ping: property "
+                          "'on-restart-limit' must be \"stop\" or "
+                          "\"halt-system\"");
+}
+
+TEST(manifest, policy_on_shutdown_with_halt_on_shutdown)
+{
+    struct mf_spec s = mf_spec_default();
+    s.g[0].halt = 1;
+    mf_prop(&s, "on-shutdown", "stop", 0);
+    MF_EXPECT_REFUSED(&s, "manifest: node /guests/ping: property 'on-shutdown' "
+                          "cannot be given with 'halt-on-shutdown'");
+}
+
+TEST(manifest, policy_restart_properties_need_a_restart)
+{
+    static const char *const props[] = {
+        "on-restart-limit", "restart-limit",        "restart-window-ms",
+        "restart-delay-ms", "restart-delay-max-ms",
+    };
+    for (unsigned int i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
+        struct mf_spec s = mf_spec_default();
+        mf_prop(&s, "on-crash", "stop", 0);
+        if (i == 0) {
+            mf_prop(&s, props[i], "stop", 0);
+        } else {
+            mf_prop(&s, props[i], NULL, 1);
+        }
+        MF_EXPECT_REFUSED(&s, "/guests/ping: property '", props[i],
+                          "' has no effect: neither 'on-crash' nor "
+                          "'on-shutdown' is \"restart\"");
+    }
+}
+
+TEST(manifest, policy_delays_bounded)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_prop(&s, "on-shutdown", "restart", 0);
+    mf_prop(&s, "restart-delay-ms", NULL, 3600001);
+    MF_EXPECT_REFUSED(&s,
+                      "/guests/ping: property 'restart-delay-ms' must be at "
+                      "most 3600000 (1 hour)");
+
+    s = mf_spec_default();
+    mf_prop(&s, "on-shutdown", "restart", 0);
+    mf_prop(&s, "restart-delay-ms", NULL, 500);
+    mf_prop(&s, "restart-delay-max-ms", NULL, 499);
+    MF_EXPECT_REFUSED(&s,
+                      "/guests/ping: property 'restart-delay-max-ms' must be "
+                      "from 'restart-delay-ms' to 3600000 (1 hour)");
+
+    s = mf_spec_default();
+    mf_prop(&s, "on-shutdown", "restart", 0);
+    mf_prop(&s, "restart-delay-max-ms", NULL, 3600001);
+    MF_EXPECT_REFUSED(&s, "property 'restart-delay-max-ms' must be from");
+
+    s = mf_spec_default();
+    mf_prop(&s, "on-shutdown", "restart", 0);
+    mf_prop(&s, "restart-limit", "ab", 0);
+    MF_EXPECT_REFUSED(&s, "property 'restart-limit' is 3 bytes");
 }

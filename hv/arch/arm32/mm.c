@@ -251,7 +251,13 @@ void arch_mm_vm_free(struct vm *vm)
         return; /* the CPU is on another guest's tables, or the monitor's */
     }
     /* Its tables are about to be unpinned and its memory and ASID handed
-     * on: the CPU must not idle on them. Through ASID 0, as activate. */
+     * on: the CPU must not idle on them. */
+    arch_mm_use_monitor_table();
+}
+
+void arch_mm_use_monitor_table(void)
+{
+    /* Through ASID 0, as activate. */
     dsb();
     cp15_write_contextidr(0);
     isb();

@@ -441,9 +441,14 @@ void arch_mm_vm_free(struct vm *vm)
     fake_frees++;
     /* As arm32: off the dead guest's tables and ASID, to the monitor's. */
     if (fake_ttbr0 - (uint32_t)pa_addr(vm->mem_pa) < vm->mem_size) {
-        fake_ttbr0 = 0;
-        fake_asid = 0;
+        arch_mm_use_monitor_table();
     }
+}
+
+void arch_mm_use_monitor_table(void)
+{
+    fake_ttbr0 = 0;
+    fake_asid = 0;
 }
 
 void arch_mm_activate(struct vm *vm)
@@ -490,6 +495,13 @@ unsigned int fake_device_slots_used(void)
 void *arch_mm_boot_ptr(paddr_t pa, size_t size)
 {
     uintptr_t a = pa_addr(pa);
+
+    /* On arm32 the identity map is only in the monitor's own table: a
+     * guest's active table would fault (arch_mm_use_monitor_table). */
+    if (fake_ttbr0 != 0) {
+        fake_die("arch_mm_boot_ptr: a guest's table is active, the identity "
+                 "map is not");
+    }
 
     if (!fake_in_ram(a, size)) {
         return NULL;

@@ -73,6 +73,12 @@ bool arch_mm_vm_init(struct vm *vm);
  * pt_release_vm.)
  */
 void arch_mm_vm_free(struct vm *vm);
+/**
+ * Moves the CPU to the monitor's own table and ASID 0, whose identity map
+ * makes arch_mm_boot_ptr usable again (a guest restart reloads it through
+ * that map). The next arch_mm_activate leaves it.
+ */
+void arch_mm_use_monitor_table(void);
 /** Makes @vm's address space (active_l1, tagged active_asid) current. */
 void arch_mm_activate(struct vm *vm);
 /** Maps a device's registers into the monitor window; NULL if full. */

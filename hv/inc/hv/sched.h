@@ -22,6 +22,12 @@ void sched_set_current(struct vm *vm);
  * (sched_current() is NULL).
  */
 void sched_rotate(void);
+/**
+ * Nobody runs for now (a guest is being restarted): the current guest's
+ * CPU state is saved as when going idle, and the next sched_pick
+ * switches to a guest in full (registers, address space, slice).
+ */
+void sched_park(void);
 /** Timer tick: the current guest's slice is over. */
 void sched_tick(void);
 /**

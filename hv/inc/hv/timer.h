@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The monitor's one timer interrupt, programmed one-shot for whichever
- * comes first: the end of the running guest's time slice or the earliest
- * virtual-timer deadline of any guest. The device is tick_timer
+ * comes first: the end of the running guest's time slice, the earliest
+ * virtual-timer deadline of any guest, or the monitor's own deadline (a
+ * guest's restart, guest.c). The device is tick_timer
  * (hv/timer_dev.h).
  */
 #ifndef HV_TIMER_H
@@ -14,6 +15,11 @@
 void timer_start_slice(uint32_t weight);
 /** True once the current slice is over. */
 bool timer_slice_over(void);
+/**
+ * The monitor's own next deadline (clock_now_ns time; 0: none): the timer
+ * interrupt comes no later (the next timer_reprogram applies it).
+ */
+void timer_set_monitor_deadline(uint64_t ns);
 /** Reprograms the device for the next slice end or deadline. */
 void timer_reprogram(void);
 

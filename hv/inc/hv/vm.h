@@ -16,6 +16,15 @@ void vm_pool_init(void);
  * prints why on failure.
  */
 struct vm *vm_create(const struct vm_config *config);
+/**
+ * Loads the stopped guest @vm again from its manifest entry, as vm_create
+ * did: fresh memory (placed again, zeroed), the image, tables and start
+ * info, the same id and name; of the last life only vm->life is kept.
+ * Needs the identity map (arch_mm_boot_ptr: the CPU on the monitor's own
+ * table, arch_mm_use_monitor_table). False if it could not be placed
+ * (printed); the guest then stays stopped.
+ */
+HV_MUST_CHECK bool vm_recreate(struct vm *vm);
 /** The guest with @id (1 ..) if it exists and has not stopped. */
 struct vm *vm_by_id(uint32_t id);
 /**

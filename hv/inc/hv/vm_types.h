@@ -25,6 +25,29 @@ enum vm_state {
     VM_STOPPED,  /* shut down or faulted; memory released */
 };
 
+/**
+ * What happens when a guest's life ends (manifest on-crash, on-shutdown,
+ * on-restart-limit; docs/manifest.md).
+ */
+enum vm_action {
+    VM_ACTION_DEFAULT =
+        0,             /* not given: halt with halt-on-shutdown, else stop */
+    VM_ACTION_STOP,    /* it stays stopped; the others run on */
+    VM_ACTION_RESTART, /* reloaded from its image, after the backoff */
+    VM_ACTION_HALT,    /* the whole system halts */
+};
+
+/** A guest's lifecycle policy, from its manifest entry. */
+struct vm_policy {
+    uint8_t on_crash;    /* enum vm_action: a fault, or a non-zero code */
+    uint8_t on_shutdown; /* enum vm_action: shutdown with code 0 */
+    uint8_t on_limit;    /* enum vm_action but restart: restarts used up */
+    uint32_t limit;      /* restarts allowed (per window); 0: no limit */
+    uint32_t window_ms;  /* a life this long starts the count over; 0: never */
+    uint32_t delay_ms;   /* before the first restart; doubles each time */
+    uint32_t delay_max_ms; /* the doubling stops here */
+};
+
 /** What the manifest says about one guest. */
 struct vm_config {
     char name[HV_VM_NAME_MAX];
@@ -38,10 +61,11 @@ struct vm_config {
     uint32_t dtb_size;
     uint32_t dtb_offset;   /* where it goes in guest memory */
     uint32_t entry_offset; /* entry point = base_gva + entry_offset */
-    bool halt_on_shutdown;
-    bool console_input; /* gets console input (HV_VIRQ_CONSOLE) */
-    uint32_t weight;    /* time slice in HV_TIME_SLICE_UNIT_NS */
-    struct assign hw;   /* interrupts and device regions */
+    bool halt_on_shutdown; /* policy: on-shutdown (and on-crash) halt */
+    bool console_input;    /* gets console input (HV_VIRQ_CONSOLE) */
+    uint32_t weight;       /* time slice in HV_TIME_SLICE_UNIT_NS */
+    struct vm_policy policy;
+    struct assign hw; /* interrupts and device regions */
     char cmdline[HV_CMDLINE_MAX];
 };
 
@@ -68,12 +92,27 @@ enum vm_mode {
     VM_MODE_USER = 1,
 };
 
+/**
+ * What a guest keeps across restarts (guest.c's): its count and when its
+ * current life began or its next one begins.
+ */
+struct vm_life {
+    uint32_t restarts;   /* restarts so far (in the current window) */
+    uint64_t started_ns; /* when the current life began (clock_now_ns) */
+    uint64_t restart_ns; /* stopped, due to restart then; 0: not pending */
+};
+
 struct vm {
     /* Saved registers; entry.S stores into them directly. */
     struct arch_regs regs;
     enum vm_state state;
     uint32_t id; /* 1 .. HV_MAX_VMS */
     char name[HV_VM_NAME_MAX];
+    /* Its manifest entry (boot's, kept for the life of the system): a
+     * restart reloads the guest from it. */
+    const struct vm_config *config;
+    struct vm_policy policy; /* the manifest's */
+    struct vm_life life;
     paddr_t mem_pa;
     uint32_t mem_size;
     gvaddr_t mem_gva;

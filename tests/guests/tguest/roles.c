@@ -20,7 +20,12 @@
  *   flood    calls=N end_ms=T   writes 256 newlines a call, never
  *                       yielding, N times or until T ms of monitor time;
  *                       then says how many it got in
+ *   lives    end=crash|shutdown code=C   checks that its memory is fresh
+ *                       (nothing of a previous life), marks it, then
+ *                       crashes (data abort) or shuts down with code C;
+ *                       for the monitor's restart policy
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "hvtest.h"
@@ -264,8 +269,61 @@ static int role_bench(const struct hv_start_info *si)
     return HVTEST_SUCCESS;
 }
 
+extern char __guest_end[];
+
+/* In .data: a restart must load it from the image again, unchanged. */
+static volatile uint32_t lives_data = 0x11fe5a5au;
+#define LIVES_DATA_IMAGE 0x11fe5a5au
+#define LIVES_WORDS 1024u
+
+/*
+ * One life of a guest the monitor restarts. Fresh means: the page above
+ * the image and bss (which start.S does not clear) is all zero, and the
+ * .data word holds the image's value, though the last life changed both.
+ * A stale word is a FAIL line; the test forbids it.
+ */
+static int role_lives(const struct hv_start_info *si)
+{
+    char end[16] = "";
+    uint32_t code = 0;
+    hv_cmdline_get(si->cmdline, "end", end, sizeof(end));
+    hv_cmdline_get_u32(si->cmdline, "code", &code);
+    bool crash = strcmp(end, "crash") == 0;
+    if (!crash && strcmp(end, "shutdown") != 0) {
+        hv_printf("hvtest: error: role lives needs end=crash|shutdown\n");
+        return HVTEST_ERROR;
+    }
+    volatile uint32_t *marks =
+        (volatile uint32_t *)(((uintptr_t)__guest_end + 0x1fffu) & ~0xfffu);
+    uint32_t stale = 0;
+    for (uint32_t i = 0; i < LIVES_WORDS; i++) {
+        stale += marks[i] != 0;
+    }
+    hv_printf("life: started at %lu ms, %s memory\n",
+              (unsigned long)(hv_clock_read() / 1000000u),
+              stale == 0 && lives_data == LIVES_DATA_IMAGE ? "fresh" : "STALE");
+    if (stale != 0 || lives_data != LIVES_DATA_IMAGE) {
+        hv_printf("hvtest: FAIL %lu words left by a previous life, data "
+                  "0x%08lx\n",
+                  (unsigned long)stale, (unsigned long)lives_data);
+    }
+    for (uint32_t i = 0; i < LIVES_WORDS; i++) {
+        marks[i] = 0xdead0000u | i;
+    }
+    lives_data = 0xdeadbeefu;
+    if (!crash) {
+        return (int)code;
+    }
+    /* Nothing is mapped at 0 and no upcall is registered: a crash. */
+    volatile uintptr_t nowhere = 4;
+    return (int)*(volatile uint32_t *)nowhere;
+}
+
 int hvtest_role(const struct hv_start_info *si, const char *role)
 {
+    if (strcmp(role, "lives") == 0) {
+        return role_lives(si);
+    }
     if (strcmp(role, "witness") == 0) {
         return role_witness(si);
     }
