@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "hv/arch.h"
+#include "hv/check.h"
 #include "hv/clock.h"
 #include "hv/config.h"
 #include "hv/console.h"
@@ -107,11 +108,12 @@ static void guest_decision_text(const struct vm *vm,
 
 /*
  * Ends @vm's life (a shutdown with @exit_code, or @faulted) as its policy
- * says, with one line: the @fault's report, or the shutdown's if
- * @shutdown, and what happens next (only that, for neither).
+ * says, with one line: the @fault's report, the kill's if @killer, or the
+ * shutdown's if @shutdown, and what happens next (only that, for none).
  */
 static void guest_end(struct vm *vm, uint32_t exit_code, bool faulted,
-                      const struct fault_info *fault, bool shutdown)
+                      const struct fault_info *fault, bool shutdown,
+                      const struct vm *killer)
 {
     if (vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) {
         return;
@@ -133,6 +135,10 @@ static void guest_end(struct vm *vm, uint32_t exit_code, bool faulted,
              (unsigned)vm->id, vm->name, fault->kind, fault->detail,
              (unsigned)fault->address, (unsigned)fault->pc,
              (unsigned)fault->status, then);
+    } else if (killer) {
+        dlog("guest %u '%s' %s by guest %u '%s'%s", (unsigned)vm->id, vm->name,
+             crashed ? "killed" : "shut down", (unsigned)killer->id,
+             killer->name, then);
     } else if (shutdown) {
         dlog("guest %u '%s' shut down with code %u%s", (unsigned)vm->id,
              vm->name, (unsigned)exit_code, then);
@@ -182,19 +188,25 @@ static void guest_end(struct vm *vm, uint32_t exit_code, bool faulted,
 
 void guest_stop(struct vm *vm, uint32_t exit_code, bool faulted)
 {
-    guest_end(vm, exit_code, faulted, NULL, false);
+    guest_end(vm, exit_code, faulted, NULL, false, NULL);
 }
 
 void guest_shutdown(struct vm *vm, uint32_t exit_code)
 {
-    guest_end(vm, exit_code, false, NULL, true);
+    guest_end(vm, exit_code, false, NULL, true, NULL);
+}
+
+void guest_kill(struct vm *vm, const struct vm *killer, bool crash)
+{
+    CHECK(vm != killer);
+    guest_end(vm, crash ? HV_HALT_GUEST_FAULT : 0, crash, NULL, !crash, killer);
 }
 
 /* Not inlined: guest_resume's fast path would pay for its arguments. */
 __attribute__((noinline)) void guest_stop_fault(struct vm *vm,
                                                 const struct fault_info *fault)
 {
-    guest_end(vm, HV_HALT_GUEST_FAULT, true, fault, false);
+    guest_end(vm, HV_HALT_GUEST_FAULT, true, fault, false, NULL);
 }
 
 /* Loads @vm again; it becomes runnable, or stays stopped if it cannot. */
@@ -204,6 +216,7 @@ static void guest_restart(struct vm *vm, uint64_t now)
 
     vm->life.restart_ns = 0;
     vm->life.started_ns = now;
+    vm->life.total++; /* its start info says so */
     if (!vm_recreate(vm)) {
         dlog("guest %u '%s' could not be restarted; stays stopped",
              (unsigned)vm->id, vm->name);

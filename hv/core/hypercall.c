@@ -24,7 +24,8 @@ static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
     (1u << HV_FEAT_CONSOLE_WRITE) | (1u << HV_FEAT_YIELD) |
         (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO) | (1u << HV_FEAT_MMU) |
         (1u << HV_FEAT_VCPU) | (1u << HV_FEAT_TIMER) | (1u << HV_FEAT_CACHE) |
-        (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT),
+        (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT) |
+        (1u << HV_FEAT_VM_KILL),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)
@@ -306,6 +307,26 @@ static int32_t hypercall_grant_copy(struct vm *vm)
     return HV_OK;
 }
 
+/* HV_OP_VM_KILL: errors in the order <hvabi/hypercall.h> gives. */
+static int32_t hypercall_vm_kill(struct vm *vm, uint32_t id, uint32_t how)
+{
+    if ((how != HV_VM_KILL_CRASH && how != HV_VM_KILL_SHUTDOWN) ||
+        id == vm->id) {
+        return -HV_EINVAL;
+    }
+    /* Before the lookup: a guest without the right learns nothing of
+     * which guests are running. */
+    if (id == 0 || id > HV_MAX_VMS || (vm->may_kill & (1u << (id - 1))) == 0) {
+        return -HV_EPERM;
+    }
+    struct vm *target = vm_by_id(id);
+    if (target == NULL) {
+        return -HV_ENOENT;
+    }
+    guest_kill(target, vm, how == HV_VM_KILL_CRASH);
+    return HV_OK;
+}
+
 static int32_t hypercall_vfp(struct vm *vm, uint32_t op)
 {
     if (!arch_vfp_present()) {
@@ -453,6 +474,9 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         break;
     case HV_OP_GRANT_COPY:
         rc = hypercall_grant_copy(vm);
+        break;
+    case HV_OP_VM_KILL:
+        rc = hypercall_vm_kill(vm, arg0, arch_regs_arg(&vm->regs, 1));
         break;
     default:
         rc = -HV_ENOSYS;

@@ -44,6 +44,7 @@ static const char *const manifest_known_props[] = {
     "restart-window-ms",
     "restart-delay-ms",
     "restart-delay-max-ms",
+    "may-kill",
     NULL,
 };
 
@@ -224,8 +225,69 @@ static bool manifest_policy(const void *fdt, int node, struct vm_config *cfg,
     return true;
 }
 
-static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
-                           struct vm_config *cfg, char *err, size_t err_size)
+/* The id a guest of node @guests named @name will have (node order), or 0. */
+static uint32_t manifest_guest_id(const void *fdt, int guests, const char *name)
+{
+    int node;
+    uint32_t id = 0;
+
+    fdt_for_each_subnode (node, fdt, guests) {
+        id++;
+        if (strcmp(fdt_get_name(fdt, node, NULL), name) == 0) {
+            return id;
+        }
+    }
+    return 0;
+}
+
+/*
+ * "may-kill": the guests this one may end with HV_OP_VM_KILL, by name, as
+ * a bit per id. Absent: none.
+ */
+static bool manifest_may_kill(const void *fdt, int guests, int node,
+                              struct vm_config *cfg, char *err, size_t err_size)
+{
+    static const char prop[] = "may-kill";
+    int len;
+    const char *list = fdt_getprop(fdt, node, prop, &len);
+    char problem[96];
+
+    if (!list) {
+        return true;
+    }
+    if (len <= 0 || list[len - 1] != '\0') {
+        return manifest_fail(fdt, node, prop, "must be a list of guest names",
+                             err, err_size);
+    }
+    for (int off = 0; off < len; off += (int)strlen(list + off) + 1) {
+        const char *name = list + off;
+        uint32_t id = name[0] ? manifest_guest_id(fdt, guests, name) : 0;
+        if (id == 0) {
+            snprintf(problem, sizeof(problem),
+                     "names \"%.31s\", which is not a guest of /guests", name);
+            return manifest_fail(fdt, node, prop, problem, err, err_size);
+        }
+        if (strcmp(name, cfg->name) == 0) {
+            return manifest_fail(fdt, node, prop,
+                                 "names the guest itself (a guest ends "
+                                 "itself with HV_OP_SHUTDOWN)",
+                                 err, err_size);
+        }
+        if (id > HV_MAX_VMS) {
+            continue; /* the manifest is refused for its guest count */
+        }
+        if (cfg->may_kill & (1u << (id - 1))) {
+            snprintf(problem, sizeof(problem), "names \"%s\" twice", name);
+            return manifest_fail(fdt, node, prop, problem, err, err_size);
+        }
+        cfg->may_kill |= 1u << (id - 1);
+    }
+    return true;
+}
+
+static bool manifest_guest(const void *fdt, int guests, int node,
+                           const struct pkg *pkg, struct vm_config *cfg,
+                           char *err, size_t err_size)
 {
     int prop;
     const char *name = fdt_get_name(fdt, node, NULL);
@@ -384,7 +446,8 @@ static bool manifest_guest(const void *fdt, int node, const struct pkg *pkg,
                              "must be 1 to 100 (time slice in ms)", err,
                              err_size);
     }
-    if (!manifest_policy(fdt, node, cfg, err, err_size)) {
+    if (!manifest_policy(fdt, node, cfg, err, err_size) ||
+        !manifest_may_kill(fdt, guests, node, cfg, err, err_size)) {
         return false;
     }
     return assign_parse(fdt, node, &cfg->hw, err, err_size);
@@ -415,8 +478,9 @@ bool manifest_parse(const void *fdt, const struct pkg *pkg,
                      (unsigned)HV_MAX_VMS);
             return false;
         }
-        if (!manifest_guest(fdt, node, pkg, &manifest->guests[manifest->count],
-                            err, err_size)) {
+        if (!manifest_guest(fdt, guests, node, pkg,
+                            &manifest->guests[manifest->count], err,
+                            err_size)) {
             return false;
         }
         manifest->count++;

@@ -74,6 +74,7 @@ static void vm_write_start_info(struct vm *vm, uint8_t *mem,
     si->clock_offset = clock_guest_offset();
     si->clock_hz = clock_guest_hz();
     memcpy(si->cmdline, config->cmdline, sizeof(si->cmdline));
+    si->restarts = vm->life.total;
 }
 
 /*
@@ -162,6 +163,7 @@ static bool vm_load(struct vm *vm, const struct vm_config *config,
     vm->halt_on_shutdown = config->halt_on_shutdown;
     vm->policy = config->policy;
     vm->console_input = config->console_input;
+    vm->may_kill = config->may_kill;
     vm->weight = config->weight ? config->weight : HV_WEIGHT_DEFAULT;
     vm->irq_count = config->hw.irq_count;
     memcpy(vm->irqs, config->hw.irqs, sizeof(vm->irqs));

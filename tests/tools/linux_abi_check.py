@@ -17,7 +17,9 @@ layout is the one that matters: a u64 is 8-byte aligned there):
     kernel's own (not ABI) must be listed in LINUX_OWN, with a reason;
   - every struct hv-pv.h declares exists in guestabi with the same size,
     the same field names, and each field at the same offset with the same
-    size;
+    size; only fields guestabi appended to the end of a struct in a later
+    minor version (APPENDED, with a reason) may be missing from the copy,
+    which must then end where the first of them begins;
   - every error code of guestabi's abi.h (HV_E*) equals the Linux errno
     of the same name (the host's <asm-generic/errno*.h>, Linux's UAPI,
     which ARM uses unchanged): the kernel passes hv's codes on as errno
@@ -64,6 +66,14 @@ LINUX_OWN = {
     "__ASM_ARM_HV_PV_H": "include guard",
     "PV_CR_VALUE_ASM": "the SCTLR value the kernel's get_cr() reports",
     "hv_vcpu": "the kernel's pointer to its shared page",
+}
+# Fields guestabi appended to the end of a struct that the kernel's copy
+# may leave out (the kernel does not read them): a minor version may
+# append, never move, so the copy stays a prefix of the struct.
+APPENDED = {
+    "hv_start_info": {
+        "restarts": "0.5: the restart count, not read by the kernel yet",
+    },
 }
 # Types of hv-pv.h that are the kernel's own.
 LINUX_OWN_TYPES = {
@@ -318,15 +328,23 @@ def main():
                             % (kind, tag))
             continue
         abi_fields = abi_structs[tag][1]
-        if fields != abi_fields:
+        left_out = abi_fields[len(fields):]
+        if abi_fields[:len(fields)] != fields or \
+                any(f not in APPENDED.get(tag, {}) for f in left_out):
             problems.append("%s %s: hv-pv.h has fields %s, guestabi %s" %
                             (kind, tag, ", ".join(fields),
                              ", ".join(abi_fields)))
             continue
         ltype, atype = "%s linux_%s" % (kind, tag), "%s %s" % (kind, tag)
-        asserts.append(("sizeof(%s) == sizeof(%s)" % (ltype, atype),
-                        "sizeof(%s) differs between hv-pv.h and guestabi" %
-                        atype))
+        if left_out:
+            asserts.append(("sizeof(%s) == offsetof(%s, %s)" %
+                            (ltype, atype, left_out[0]),
+                            "sizeof(%s) in hv-pv.h is not where guestabi "
+                            "appended %s" % (atype, left_out[0])))
+        else:
+            asserts.append(("sizeof(%s) == sizeof(%s)" % (ltype, atype),
+                            "sizeof(%s) differs between hv-pv.h and guestabi"
+                            % atype))
         for f in fields:
             asserts.append((
                 "offsetof(%s, %s) == offsetof(%s, %s)" % (ltype, f, atype, f),

@@ -11,6 +11,7 @@
 #include "hv/clock.h"
 #include "hv/evtchn.h"
 #include "hv/guest.h"
+#include "hv/hypercall.h"
 #include "hv/irq.h"
 #include "hv/irqchip.h"
 #include "hv/mem.h"
@@ -449,4 +450,136 @@ TEST(guest, restart_without_memory_stays_stopped)
     guest_stop(beta, 0, false);
     EXPECT_TRUE(fake_halt_catch(gt_resume_ctx, NULL));
     EXPECT_EQ(fake_halt_code(), HV_HALT_GUEST_FAULT);
+}
+
+/* HV_OP_VM_KILL as the trap makes it: @killer's registers. */
+static int32_t gt_kill(struct vm *killer, uint32_t id, uint32_t how)
+{
+    EXPECT_PTR_EQ(sched_current(), killer);
+    killer->regs.r[12] = HV_OP_VM_KILL;
+    killer->regs.r[0] = id;
+    killer->regs.r[1] = how;
+    EXPECT_PTR_EQ(fake_exception_return(hypercall_handle(killer)),
+                  &killer->regs);
+    return (int32_t)killer->regs.r[0];
+}
+
+static const struct hv_start_info *gt_start_info(const struct vm *vm)
+{
+    return unit_vm_mem(vm, gva_addr(vm->mem_gva) + vm->mem_size - 4096);
+}
+
+TEST(guest, kill_errors_in_order)
+{
+    gt_life_setup(gt_policy(VM_ACTION_RESTART, VM_ACTION_STOP, 5, 0, 0));
+    sched_set_current(beta);
+    /* Default: may kill no one, whatever the id. */
+    EXPECT_EQ(beta->may_kill, 0u);
+    EXPECT_EQ(gt_kill(beta, alpha->id, HV_VM_KILL_CRASH), -HV_EPERM);
+    EXPECT_EQ(gt_kill(beta, 0, HV_VM_KILL_CRASH), -HV_EPERM);
+    EXPECT_EQ(gt_kill(beta, HV_MAX_VMS + 1, HV_VM_KILL_CRASH), -HV_EPERM);
+    EXPECT_EQ(gt_kill(beta, 0xffffffffu, HV_VM_KILL_SHUTDOWN), -HV_EPERM);
+    /* EINVAL first: a bad how, or itself, even with the right. */
+    beta->may_kill = 0xffu;
+    EXPECT_EQ(gt_kill(beta, alpha->id, 2), -HV_EINVAL);
+    EXPECT_EQ(gt_kill(beta, beta->id, HV_VM_KILL_CRASH), -HV_EINVAL);
+    /* A slot nobody uses: allowed, but no such running guest. */
+    EXPECT_EQ(gt_kill(beta, 5, HV_VM_KILL_CRASH), -HV_ENOENT);
+    EXPECT_EQ(alpha->state, VM_RUNNABLE);
+    EXPECT_STREQ(fake_output(), "");
+}
+
+TEST(guest, kill_is_a_crash_under_the_targets_policy)
+{
+    gt_life_setup(gt_policy(VM_ACTION_RESTART, VM_ACTION_STOP, 5, 20, 20));
+    uint32_t free_before = mem_free_bytes();
+    EXPECT_EQ(gt_start_info(alpha)->restarts, 0u);
+    sched_set_current(beta);
+    beta->may_kill = 1u << (alpha->id - 1);
+
+    EXPECT_EQ(gt_kill(beta, alpha->id, HV_VM_KILL_CRASH), HV_OK);
+    EXPECT_STREQ(fake_output(), "hv: guest 1 'alpha' killed by guest 2 "
+                                "'beta'; restarting in 20 ms (restart 1 of "
+                                "5)\r\n");
+    EXPECT_EQ(alpha->state, VM_STOPPED);
+    EXPECT_EQ(alpha->exit_code, HV_HALT_GUEST_FAULT);
+    EXPECT_EQ(mem_free_bytes(), free_before + 2 * UNIT_MIB);
+    /* The killer runs on; the target is gone until its restart. */
+    EXPECT_PTR_EQ(sched_current(), beta);
+    EXPECT_EQ(beta->state, VM_RUNNABLE);
+    EXPECT_EQ(gt_kill(beta, alpha->id, HV_VM_KILL_CRASH), -HV_ENOENT);
+    /* Without the right, the same call is EPERM: no lookup first. */
+    beta->may_kill = 0;
+    EXPECT_EQ(gt_kill(beta, alpha->id, HV_VM_KILL_CRASH), -HV_EPERM);
+    beta->may_kill = 1u;
+
+    fake_counter_set(21 * GT_MS);
+    fake_output_clear();
+    guest_restart_due();
+    EXPECT_STREQ(fake_output(), "hv: guest 1 'alpha' restarted (restart 1 of "
+                                "5)\r\n");
+    EXPECT_EQ(gt_start_info(alpha)->restarts, 1u);
+
+    /* As a shutdown: on-shutdown says stop, so no policy suffix. */
+    fake_output_clear();
+    EXPECT_PTR_EQ(guest_resume(), &alpha->regs);
+    sched_set_current(beta);
+    EXPECT_EQ(gt_kill(beta, alpha->id, HV_VM_KILL_SHUTDOWN), HV_OK);
+    EXPECT_STREQ(fake_output(),
+                 "hv: guest 1 'alpha' shut down by guest 2 'beta'\r\n");
+    EXPECT_EQ(alpha->state, VM_STOPPED);
+    EXPECT_EQ(alpha->exit_code, 0u);
+    EXPECT_EQ(alpha->life.restart_ns, 0u);
+    EXPECT_EQ(gt_kill(beta, alpha->id, HV_VM_KILL_SHUTDOWN), -HV_ENOENT);
+    EXPECT_TRUE(selfcheck_report());
+}
+
+static void gt_beta_kills_alpha(void *ctx)
+{
+    (void)ctx;
+    (void)gt_kill(beta, alpha->id, HV_VM_KILL_CRASH);
+}
+
+TEST(guest, kill_halts_when_the_targets_policy_says)
+{
+    gt_life_setup(gt_policy(VM_ACTION_HALT, VM_ACTION_STOP, 0, 0, 0));
+    sched_set_current(beta);
+    beta->may_kill = 1u;
+    EXPECT_TRUE(fake_halt_catch(gt_beta_kills_alpha, NULL));
+    EXPECT_EQ(fake_halt_code(), HV_HALT_GUEST_FAULT);
+    EXPECT_CONTAINS(fake_output(), "hv: guest 1 'alpha' killed by guest 2 "
+                                   "'beta'\r\n");
+    EXPECT_CONTAINS(fake_output(), "hv: halting: guest 'alpha' has on-crash "
+                                   "= \"halt-system\" (code 240)\r\n");
+}
+
+TEST(guest, kill_feature_bit)
+{
+    gt_setup();
+    alpha->regs.r[12] = HV_OP_FEATURES;
+    alpha->regs.r[0] = 0;
+    (void)fake_exception_return(hypercall_handle(alpha));
+    EXPECT_EQ(alpha->regs.r[0], 0u);
+    EXPECT_TRUE((alpha->regs.r[1] & (1u << HV_FEAT_VM_KILL)) != 0);
+}
+
+TEST(guest, start_info_counts_every_restart)
+{
+    /* A window of 10 ms: the policy's count starts over, the start
+     * info's does not. */
+    struct vm_policy p = gt_policy(VM_ACTION_RESTART, VM_ACTION_STOP, 1, 0, 0);
+    p.window_ms = 10;
+    gt_life_setup(p);
+    EXPECT_EQ(gt_start_info(alpha)->restarts, 0u);
+    gt_crash_alpha();
+    guest_restart_due();
+    EXPECT_EQ(alpha->life.restarts, 1u);
+    EXPECT_EQ(gt_start_info(alpha)->restarts, 1u);
+    fake_counter_set(50 * GT_MS); /* a stable life: the count starts over */
+    gt_crash_alpha();
+    EXPECT_CONTAINS(fake_output(), "(restart 1 of 1)");
+    guest_restart_due();
+    EXPECT_EQ(alpha->state, VM_RUNNABLE);
+    EXPECT_EQ(alpha->life.restarts, 1u);
+    EXPECT_EQ(gt_start_info(alpha)->restarts, 2u);
 }

@@ -43,6 +43,7 @@ struct mf_guest {
         const char *name; /* NULL: end */
         const char *str;  /* NULL: the cell */
         uint32_t cell;
+        int len; /* non-zero: str is this many raw bytes (a string list) */
     } props[8];
 };
 
@@ -147,7 +148,10 @@ static void *mf_build(const struct mf_spec *s)
             mf_cells(&f, "device-regions", g->devices, g->device_cells);
             mf_cells(&f, "dma-capable-regions", g->dma, g->dma_cells);
             for (unsigned int p = 0; p < 8 && g->props[p].name; p++) {
-                if (g->props[p].str) {
+                if (g->props[p].len) {
+                    unit_fdt_raw(&f, g->props[p].name, g->props[p].str,
+                                 g->props[p].len);
+                } else if (g->props[p].str) {
                     unit_fdt_str(&f, g->props[p].name, g->props[p].str);
                 } else {
                     unit_fdt_u32(&f, g->props[p].name, g->props[p].cell);
@@ -1052,4 +1056,91 @@ TEST(manifest, policy_delays_bounded)
     mf_prop(&s, "on-shutdown", "restart", 0);
     mf_prop(&s, "restart-limit", "ab", 0);
     MF_EXPECT_REFUSED(&s, "property 'restart-limit' is 3 bytes");
+}
+
+/* --- may-kill -------------------------------------------------------------
+ */
+
+/* Adds "may-kill" to guest @g as the @len bytes of @list. */
+static void mf_may_kill(struct mf_spec *s, unsigned int g, const char *list,
+                        int len)
+{
+    unsigned int p = 0;
+    while (s->g[g].props[p].name) {
+        p++;
+    }
+    s->g[g].props[p].name = "may-kill";
+    s->g[g].props[p].str = list;
+    s->g[g].props[p].len = len;
+}
+
+/* ping, pong and a third guest, "dd" (id 3). */
+static struct mf_spec mf_spec_three(void)
+{
+    struct mf_spec s = mf_spec_default();
+    s.count = 3;
+    s.g[2] = mf_guest_default("dd", "img-a", MIB);
+    return s;
+}
+
+TEST(manifest, may_kill_default_none)
+{
+    struct mf_spec s = mf_spec_three();
+    ASSERT_TRUE(mf_parse(&s));
+    for (unsigned int i = 0; i < 3; i++) {
+        EXPECT_EQ(mf.guests[i].may_kill, 0u);
+    }
+}
+
+TEST(manifest, may_kill_read_as_ids)
+{
+    struct mf_spec s = mf_spec_three();
+    static const char list[] = "dd\0pong"; /* ids 3 and 2 */
+    mf_may_kill(&s, 0, list, sizeof(list));
+    static const char one[] = "ping"; /* a later guest names an earlier */
+    mf_may_kill(&s, 2, one, sizeof(one));
+    ASSERT_TRUE(mf_parse(&s));
+    EXPECT_EQ(mf.guests[0].may_kill, (1u << 2) | (1u << 1));
+    EXPECT_EQ(mf.guests[1].may_kill, 0u);
+    EXPECT_EQ(mf.guests[2].may_kill, 1u << 0);
+}
+
+TEST(manifest, may_kill_refused)
+{
+    struct mf_spec s = mf_spec_three();
+    static const char unknown[] = "dd\0nobody";
+    mf_may_kill(&s, 0, unknown, sizeof(unknown));
+    MF_EXPECT_REFUSED(&s, "manifest: node /guests/ping: property 'may-kill' "
+                          "names \"nobody\", which is not a guest of /guests");
+
+    s = mf_spec_three();
+    static const char self[] = "dd\0ping";
+    mf_may_kill(&s, 0, self, sizeof(self));
+    MF_EXPECT_REFUSED(&s, "manifest: node /guests/ping: property 'may-kill' "
+                          "names the guest itself");
+
+    s = mf_spec_three();
+    static const char twice[] = "dd\0pong\0dd";
+    mf_may_kill(&s, 0, twice, sizeof(twice));
+    MF_EXPECT_REFUSED(&s, "property 'may-kill' names \"dd\" twice");
+
+    s = mf_spec_three();
+    static const char unterminated[] = {'d', 'd'};
+    mf_may_kill(&s, 0, unterminated, sizeof(unterminated));
+    MF_EXPECT_REFUSED(&s, "property 'may-kill' must be a list of guest "
+                          "names");
+
+    s = mf_spec_three();
+    static const char empty_name[] = "dd\0";
+    mf_may_kill(&s, 0, empty_name, sizeof(empty_name));
+    MF_EXPECT_REFUSED(&s, "property 'may-kill' names \"\", which is not a "
+                          "guest");
+
+    /* A cell is no list of names. */
+    s = mf_spec_three();
+    mf_may_kill(&s, 1, "", 0);
+    s.g[1].props[0].len = 0;
+    s.g[1].props[0].str = NULL;
+    s.g[1].props[0].cell = 1; /* a cell: not strings */
+    MF_EXPECT_REFUSED(&s, "/guests/pong: property 'may-kill'");
 }

@@ -89,6 +89,11 @@ static HV_INLINE int32_t hv_vm_info(struct hv_vm_info *info)
     return hv_call(HV_OP_VM_INFO, (uint32_t)(uintptr_t)info, 0, 0, 0, 0, 0, 0);
 }
 
+static HV_INLINE int32_t hv_vm_kill(uint32_t id, uint32_t how)
+{
+    return hv_call(HV_OP_VM_KILL, id, how, 0, 0, 0, 0, 0);
+}
+
 static HV_INLINE int32_t hv_mmu_pin(uint32_t pa, uint32_t level)
 {
     return hv_call(HV_OP_MMU_PIN, pa, level, 0, 0, 0, 0, 0);

@@ -4,7 +4,8 @@
  *
  * The operations are grouped by subsystem, one header each, one block per
  * operation (IN registers, OUT registers, errors):
- *   <hvabi/hypercall.h>  version, features, yield, shutdown, guest info
+ *   <hvabi/hypercall.h>  version, features, yield, shutdown, guest info,
+ *                        ending another guest (VM_KILL)
  *   <hvabi/console.h>    console output and input
  *   <hvabi/clock.h>      the monotonic clock, the one-shot virtual timer
  *   <hvabi/memory.h>     page tables, TLB and cache maintenance
@@ -63,6 +64,7 @@
 #define HV_FEAT_EVTCHN 9        /* HV_OP_EVTCHN_*, HV_OP_CONSOLE_READ */
 #define HV_FEAT_VFP 10          /* VFP/NEON for guests, HV_OP_VFP */
 #define HV_FEAT_GRANT 11        /* HV_OP_GRANT_* */
+#define HV_FEAT_VM_KILL 12      /* HV_OP_VM_KILL */
 
 /*
  * HV_OP_YIELD: give up the rest of the time slice.
@@ -112,7 +114,37 @@ struct hv_vm_info {
 };
 HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
 
+/*
+ * HV_OP_VM_KILL: end another guest's life, as if it had crashed or shut
+ * down, for a guest that supervises others (a driver domain's restarter).
+ *
+ *   IN   r0  the target's guest id
+ *        r1  HV_VM_KILL_CRASH: a crash, the target's manifest "on-crash"
+ *            policy applies (stop, restart after its backoff, halt);
+ *            HV_VM_KILL_SHUTDOWN: a shutdown with code 0, "on-shutdown"
+ *            applies
+ *   OUT  r0  0; the target has stopped (its ports are closed, its memory
+ *            released) and its policy has been applied before the call
+ *            returns. The caller runs on, unless that policy halts the
+ *            system
+ *   ERRORS (checked in this order)
+ *        HV_EINVAL  r1 is neither value, or r0 is the caller's own id
+ *                   (a guest ends itself with HV_OP_SHUTDOWN)
+ *        HV_EPERM   the caller's manifest entry does not name the target
+ *                   in "may-kill" (so also any id no guest has); the
+ *                   default is that a guest may kill no one
+ *        HV_ENOENT  the target is not running: stopped, or stopped and
+ *                   waiting for its restart
+ *
+ * A kill as a crash counts as a fault (exit code 0xf0, as the halt code
+ * with on-crash = "halt-system"). The monitor prints "guest N 'x' killed
+ * by guest M 'y'" (or "shut down by"), then what the target's policy does.
+ */
+#define HV_OP_VM_KILL 33
+#define HV_VM_KILL_CRASH 0
+#define HV_VM_KILL_SHUTDOWN 1
+
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 33
+#define HV_OP_COUNT 34
 
 #endif /* HVABI_HYPERCALL_H */

@@ -46,8 +46,12 @@ struct hv_start_info {
     uint32_t dtb_offset;   /* its device tree at mem_base + dtb_offset, */
     uint32_t dtb_size;     /* of this many bytes; 0 if it has none */
     char cmdline[HV_CMDLINE_MAX]; /* manifest "bootargs", NUL-terminated */
+    /* Since 0.5; appended, so the fields above stay where 0.2-0.4 have
+     * them (a guest that reads only those sees no change). */
+    uint32_t restarts; /* times this guest was restarted: 0 in its first
+                        * life (all restarts, the window's count or not) */
 };
-HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 64 + HV_CMDLINE_MAX,
+HV_STATIC_ASSERT(sizeof(struct hv_start_info) == 68 + HV_CMDLINE_MAX,
                  hv_start_info_size);
 
 #endif /* HVABI_START_INFO_H */

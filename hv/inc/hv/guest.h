@@ -43,6 +43,14 @@ void guest_stop(struct vm *vm, uint32_t exit_code, bool faulted);
  * with code C" and what the policy does next. A non-zero code is a crash.
  */
 void guest_shutdown(struct vm *vm, uint32_t exit_code);
+/**
+ * HV_OP_VM_KILL: ends @vm, another guest than @killer (the caller has
+ * checked the manifest's may-kill), as a crash (exit code
+ * HV_HALT_GUEST_FAULT, as a fault) if @crash, else as a shutdown with code
+ * 0, with the line "guest N 'x' killed by guest M 'y'" (or "shut down
+ * by") and what its policy does next; then as guest_stop.
+ */
+void guest_kill(struct vm *vm, const struct vm *killer, bool crash);
 /** Prints @fault as @vm's one-line report and stops it (a crash). */
 void guest_stop_fault(struct vm *vm, const struct fault_info *fault);
 /**

@@ -63,6 +63,7 @@ struct vm_config {
     uint32_t entry_offset; /* entry point = base_gva + entry_offset */
     bool halt_on_shutdown; /* policy: on-shutdown (and on-crash) halt */
     bool console_input;    /* gets console input (HV_VIRQ_CONSOLE) */
+    uint32_t may_kill;     /* HV_OP_VM_KILL: bit id - 1 per guest it may end */
     uint32_t weight;       /* time slice in HV_TIME_SLICE_UNIT_NS */
     struct vm_policy policy;
     struct assign hw; /* interrupts and device regions */
@@ -98,6 +99,7 @@ enum vm_mode {
  */
 struct vm_life {
     uint32_t restarts;   /* restarts so far (in the current window) */
+    uint32_t total;      /* restarts since boot (hv_start_info.restarts) */
     uint64_t started_ns; /* when the current life began (clock_now_ns) */
     uint64_t restart_ns; /* stopped, due to restart then; 0: not pending */
 };
@@ -128,6 +130,7 @@ struct vm {
     uint32_t weight;
     struct evtchn_port ports[HV_EVTCHN_PORTS];
     bool console_input;
+    uint32_t may_kill; /* the manifest's: bit id - 1 per guest it may end */
     uint32_t irq_count;
     uint32_t irqs[HV_VM_MAX_IRQS];
     uint32_t device_count;

@@ -20,10 +20,16 @@
  *   flood    calls=N end_ms=T   writes 256 newlines a call, never
  *                       yielding, N times or until T ms of monitor time;
  *                       then says how many it got in
- *   lives    end=crash|shutdown code=C   checks that its memory is fresh
- *                       (nothing of a previous life), marks it, then
- *                       crashes (data abort) or shuts down with code C;
- *                       for the monitor's restart policy
+ *   lives    end=crash|shutdown|wait code=C   checks that its memory is
+ *                       fresh (nothing of a previous life), says which
+ *                       life it is (start info's restarts + 1), marks its
+ *                       memory, then crashes (data abort), shuts down
+ *                       with code C or spins until killed; for the
+ *                       monitor's restart policy
+ *   killer   target=ID expect=ok|eperm kills=N gap_ms=T   HV_OP_VM_KILL:
+ *                       with expect=ok, kills ID as a crash every T ms,
+ *                       N times, checking the errors around it; with
+ *                       expect=eperm, checks that it may not
  */
 #include <stdbool.h>
 #include <string.h>
@@ -289,8 +295,9 @@ static int role_lives(const struct hv_start_info *si)
     hv_cmdline_get(si->cmdline, "end", end, sizeof(end));
     hv_cmdline_get_u32(si->cmdline, "code", &code);
     bool crash = strcmp(end, "crash") == 0;
-    if (!crash && strcmp(end, "shutdown") != 0) {
-        hv_printf("hvtest: error: role lives needs end=crash|shutdown\n");
+    bool wait = strcmp(end, "wait") == 0;
+    if (!crash && !wait && strcmp(end, "shutdown") != 0) {
+        hv_printf("hvtest: error: role lives needs end=crash|shutdown|wait\n");
         return HVTEST_ERROR;
     }
     volatile uint32_t *marks =
@@ -299,7 +306,8 @@ static int role_lives(const struct hv_start_info *si)
     for (uint32_t i = 0; i < LIVES_WORDS; i++) {
         stale += marks[i] != 0;
     }
-    hv_printf("life: started at %lu ms, %s memory\n",
+    hv_printf("life %lu: started at %lu ms, %s memory\n",
+              (unsigned long)si->restarts + 1,
               (unsigned long)(hv_clock_read() / 1000000u),
               stale == 0 && lives_data == LIVES_DATA_IMAGE ? "fresh" : "STALE");
     if (stale != 0 || lives_data != LIVES_DATA_IMAGE) {
@@ -311,6 +319,11 @@ static int role_lives(const struct hv_start_info *si)
         marks[i] = 0xdead0000u | i;
     }
     lives_data = 0xdeadbeefu;
+    while (wait) {
+        /* Until another guest kills it; spinning, not yielding, so that
+         * QEMU is not slowed by a switch per yield. */
+        role_busy(100000);
+    }
     if (!crash) {
         return (int)code;
     }
@@ -319,8 +332,75 @@ static int role_lives(const struct hv_start_info *si)
     return (int)*(volatile uint32_t *)nowhere;
 }
 
+/* Reports a VM_KILL status other than @want; true if it was @want. */
+static bool killer_expect(const char *what, int32_t rc, int32_t want)
+{
+    if (rc == want) {
+        return true;
+    }
+    hv_printf("hvtest: FAIL vm_kill %s returned %ld, expected %ld\n", what,
+              (long)rc, (long)want);
+    return false;
+}
+
+/*
+ * A supervisor of another guest (issue 11's driver-domain restarts):
+ * kills it as a crash, so that its on-crash policy restarts it.
+ */
+static int role_killer(const struct hv_start_info *si)
+{
+    uint32_t target = 0;
+    uint32_t kills = 1;
+    uint32_t gap_ms = 200;
+    char expect[8] = "ok";
+    hv_cmdline_get_u32(si->cmdline, "target", &target);
+    hv_cmdline_get_u32(si->cmdline, "kills", &kills);
+    hv_cmdline_get_u32(si->cmdline, "gap_ms", &gap_ms);
+    hv_cmdline_get(si->cmdline, "expect", expect, sizeof(expect));
+    bool ok = true;
+
+    if (strcmp(expect, "eperm") == 0) {
+        ok &=
+            killer_expect("without may-kill", hv_vm_kill(target, 0), -HV_EPERM);
+        ok &= killer_expect("without may-kill (shutdown)",
+                            hv_vm_kill(target, HV_VM_KILL_SHUTDOWN), -HV_EPERM);
+        if (ok) {
+            hv_printf("killer: may not kill guest %lu (EPERM)\n",
+                      (unsigned long)target);
+        }
+    } else {
+        ok &= killer_expect("bad how", hv_vm_kill(target, 2), -HV_EINVAL);
+        ok &= killer_expect("itself", hv_vm_kill(si->vm_id, HV_VM_KILL_CRASH),
+                            -HV_EINVAL);
+        ok &= killer_expect("id 0", hv_vm_kill(0, HV_VM_KILL_CRASH), -HV_EPERM);
+        uint64_t start = hv_clock_read();
+        for (uint32_t k = 1; ok && k <= kills; k++) {
+            uint64_t due = start + (uint64_t)k * gap_ms * 1000000u;
+            while (hv_clock_read() < due) {
+                role_busy(1000); /* preempted, not yielding: few switches */
+            }
+            ok &= killer_expect("of a running target",
+                                hv_vm_kill(target, HV_VM_KILL_CRASH), HV_OK);
+            /* Stopped now, waiting for its restart. */
+            ok &=
+                killer_expect("of a stopped target",
+                              hv_vm_kill(target, HV_VM_KILL_CRASH), -HV_ENOENT);
+            if (ok) {
+                hv_printf("killer: killed guest %lu (kill %lu), then ENOENT\n",
+                          (unsigned long)target, (unsigned long)k);
+            }
+        }
+    }
+    hv_puts(ok ? "hvtest: role.killer: SUCCESS\n"
+               : "hvtest: role.killer: FAILURE\n");
+    return ok ? HVTEST_SUCCESS : HVTEST_FAILURE;
+}
+
 int hvtest_role(const struct hv_start_info *si, const char *role)
 {
+    if (strcmp(role, "killer") == 0) {
+        return role_killer(si);
+    }
     if (strcmp(role, "lives") == 0) {
         return role_lives(si);
     }
