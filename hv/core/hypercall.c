@@ -9,6 +9,7 @@
 #include "hv/arch.h"
 #include "hv/check.h"
 #include "hv/clock.h"
+#include "hv/conn.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
 #include "hv/grant.h"
@@ -24,7 +25,8 @@ static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
     (1u << HV_FEAT_CONSOLE_WRITE) | (1u << HV_FEAT_YIELD) |
         (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO) | (1u << HV_FEAT_MMU) |
         (1u << HV_FEAT_VCPU) | (1u << HV_FEAT_TIMER) | (1u << HV_FEAT_CACHE) |
-        (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT),
+        (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT) |
+        (1u << HV_FEAT_CONN),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)
@@ -306,6 +308,31 @@ static int32_t hypercall_grant_copy(struct vm *vm)
     return HV_OK;
 }
 
+static int32_t hypercall_conn_query(struct vm *vm, uint32_t index)
+{
+    gvaddr_t out = gva_init(arch_regs_arg(&vm->regs, 1));
+    struct hv_conn_info info;
+
+    if (!IS_ALIGNED(gva_addr(out), 4u)) {
+        return -HV_EINVAL;
+    }
+    int32_t rc = conn_query(vm, index, &info);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    return vm_copy_to_guest(vm, out, &info, sizeof(info));
+}
+
+static int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
+{
+    uint32_t peer;
+    int32_t rc = conn_set_state(vm, id, arch_regs_arg(&vm->regs, 1), &peer);
+    if (rc == HV_OK) {
+        arch_regs_set_result(&vm->regs, 1, peer);
+    }
+    return rc;
+}
+
 static int32_t hypercall_vfp(struct vm *vm, uint32_t op)
 {
     if (!arch_vfp_present()) {
@@ -453,6 +480,15 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         break;
     case HV_OP_GRANT_COPY:
         rc = hypercall_grant_copy(vm);
+        break;
+    case HV_OP_CONN_QUERY:
+        rc = hypercall_conn_query(vm, arg0);
+        break;
+    case HV_OP_CONN_SET_RING:
+        rc = conn_set_ring(vm, arg0, arch_regs_arg(&vm->regs, 1));
+        break;
+    case HV_OP_CONN_SET_STATE:
+        rc = hypercall_conn_set_state(vm, arg0);
         break;
     default:
         rc = -HV_ENOSYS;

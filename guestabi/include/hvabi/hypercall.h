@@ -12,6 +12,7 @@
  *                        blocking, VFP
  *   <hvabi/evtchn.h>     event channels
  *   <hvabi/grant.h>      grants: sharing frames with another guest
+ *   <hvabi/conn.h>       device connections held by the monitor
  * Including this header includes them all. Operation numbers are unique
  * across them; HV_OP_COUNT is below. The calling convention (trap, number
  * in r12, status in r0) is in <hvabi/abi.h>. Guest-to-guest wire
@@ -21,6 +22,7 @@
 #define HVABI_HYPERCALL_H
 
 #include "abi.h"
+#include "conn.h"
 #include "console.h"
 #include "evtchn.h"
 #include "grant.h"
@@ -63,6 +65,7 @@
 #define HV_FEAT_EVTCHN 9        /* HV_OP_EVTCHN_*, HV_OP_CONSOLE_READ */
 #define HV_FEAT_VFP 10          /* VFP/NEON for guests, HV_OP_VFP */
 #define HV_FEAT_GRANT 11        /* HV_OP_GRANT_* */
+#define HV_FEAT_CONN 12         /* HV_OP_CONN_* */
 
 /*
  * HV_OP_YIELD: give up the rest of the time slice.
@@ -113,6 +116,6 @@ struct hv_vm_info {
 HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
 
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 33
+#define HV_OP_COUNT 37
 
 #endif /* HVABI_HYPERCALL_H */
