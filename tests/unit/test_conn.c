@@ -21,6 +21,7 @@
 #include "hv/irqchip.h"
 #include "hv/manifest.h"
 #include "hv/sched.h"
+#include "hv/selfcheck.h"
 #include "hv/timer.h"
 #include "hv/timer_dev.h"
 #include "unit.h"
@@ -575,6 +576,33 @@ TEST(conn, stop_of_a_side_never_attached_raises_nothing)
     guest_stop(back, 0, false); /* shut down: stays stopped */
     EXPECT_EQ(cn_events(front), 0u);
     EXPECT_EQ(cn_info(front, 0).peer_state, HV_CONN_DOWN);
+}
+
+TEST(conn, selfcheck_checks_the_records)
+{
+    cn_setup(true);
+    cn_connect();
+    struct selfcheck_result r;
+    EXPECT_TRUE(selfcheck_run(&r));
+    guest_stop(back, 2, false);
+    EXPECT_TRUE(selfcheck_run(&r));
+    /* Records as only a monitor bug could leave them. */
+    struct conn *c = (struct conn *)conn_at(0); /* the test's licence */
+    c->side[1].state = HV_CONN_READY; /* attached, its guest stopped */
+    c->side[1].port = 3;
+    EXPECT_FALSE(selfcheck_run(&r));
+    EXPECT_STREQ(r.what, "connection 0: side of guest 2 in state 2 with "
+                         "port 3");
+    c->side[1].state = HV_CONN_DOWN;
+    c->side[1].port = 0;
+    EXPECT_TRUE(selfcheck_run(&r));
+    c->side[0].state = 7;
+    EXPECT_FALSE(selfcheck_run(&r));
+    c->side[0].state = HV_CONN_DOWN; /* port still set */
+    EXPECT_FALSE(selfcheck_run(&r));
+    c->side[0].port = 0;
+    EXPECT_FALSE(selfcheck_run(&r));
+    EXPECT_STREQ(r.what, "connection 0: a ring without its frontend");
 }
 
 /* --- Through the hypercalls ----------------------------------------------- */
