@@ -115,6 +115,8 @@ int32_t conn_query(const struct vm *vm, uint32_t index,
         if (role == HV_CONN_BACKEND) {
             memcpy(out->device, c->dev->device, sizeof(out->device));
         }
+        out->backend_info_len = c->info_len;
+        memcpy(out->backend_info, c->info, c->info_len);
         return HV_OK;
     }
     return -HV_ERANGE;
@@ -139,6 +141,28 @@ int32_t conn_set_ring(struct vm *vm, uint32_t id, uint32_t ref)
         return -HV_EINVAL;
     }
     c->ring_ref = ref;
+    return HV_OK;
+}
+
+int32_t conn_set_info(struct vm *vm, uint32_t id, const void *info,
+                      uint32_t len)
+{
+    unsigned int role;
+    struct conn *c = conn_find(vm, id, &role);
+
+    CHECK(len <= HV_CONN_INFO_MAX);
+    if (!c) {
+        return -HV_ENOENT;
+    }
+    if (role != HV_CONN_BACKEND) {
+        return -HV_EPERM;
+    }
+    if (c->side[role].state != HV_CONN_INIT) {
+        return -HV_EBUSY;
+    }
+    memset(c->info, 0, sizeof(c->info));
+    memcpy(c->info, info, len);
+    c->info_len = len;
     return HV_OK;
 }
 

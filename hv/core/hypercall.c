@@ -323,6 +323,22 @@ static int32_t hypercall_conn_query(struct vm *vm, uint32_t index)
     return vm_copy_to_guest(vm, out, &info, sizeof(info));
 }
 
+static int32_t hypercall_conn_set_info(struct vm *vm, uint32_t id)
+{
+    gvaddr_t src = gva_init(arch_regs_arg(&vm->regs, 1));
+    uint32_t len = arch_regs_arg(&vm->regs, 2);
+    uint8_t info[HV_CONN_INFO_MAX];
+
+    if (len > HV_CONN_INFO_MAX) {
+        return -HV_E2BIG;
+    }
+    int32_t rc = vm_copy_from_guest(vm, info, src, len);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    return conn_set_info(vm, id, info, len);
+}
+
 static int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
 {
     uint32_t peer;
@@ -489,6 +505,9 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         break;
     case HV_OP_CONN_SET_STATE:
         rc = hypercall_conn_set_state(vm, arg0);
+        break;
+    case HV_OP_CONN_SET_INFO:
+        rc = hypercall_conn_set_info(vm, arg0);
         break;
     default:
         rc = -HV_ENOSYS;

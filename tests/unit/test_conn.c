@@ -334,7 +334,8 @@ TEST(conn, query_enumerates_each_guests_side)
     EXPECT_EQ(i.ring_ref, HV_CONN_NO_RING);
     EXPECT_EQ(i.port, 0u);
     EXPECT_EQ(i.peer_attaches, 0u);
-    EXPECT_EQ(i.reserved, 0u);
+    EXPECT_EQ(i.backend_info_len, 0u);
+    EXPECT_EQ(i.backend_info[0], 0u);
     EXPECT_STREQ(i.device, ""); /* the backend's business */
     struct hv_conn_info o;
     EXPECT_EQ(conn_query(front, 1, &o), -HV_ERANGE);
@@ -432,6 +433,29 @@ TEST(conn, ring_must_be_a_live_writable_grant_to_the_backend)
     EXPECT_EQ(conn_at(0)->ring_ref, HV_CONN_NO_RING);
     uint32_t ref = cn_publish();
     EXPECT_EQ(cn_info(back, 0).ring_ref, ref);
+}
+
+TEST(conn, backend_publishes_its_description)
+{
+    cn_setup(true);
+    static const uint8_t blob[HV_CONN_INFO_MAX] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    EXPECT_EQ(conn_set_info(back, 0, blob, 8), -HV_EBUSY); /* DOWN */
+    EXPECT_EQ(cn_set(back, 0, HV_CONN_INIT), HV_OK);
+    EXPECT_EQ(conn_set_info(front, 0, blob, 8), -HV_EPERM);
+    EXPECT_EQ(conn_set_info(other, 0, blob, 8), -HV_ENOENT);
+    EXPECT_EQ(conn_set_info(back, 0, blob, HV_CONN_INFO_MAX), HV_OK);
+    EXPECT_EQ(conn_set_info(back, 0, blob + 1, 3), HV_OK); /* replaces */
+    struct hv_conn_info i = cn_info(front, 0);
+    EXPECT_EQ(i.backend_info_len, 3u);
+    EXPECT_EQ(i.backend_info[0], 2u);
+    EXPECT_EQ(i.backend_info[2], 4u);
+    EXPECT_EQ(i.backend_info[3], 0u); /* the rest cleared */
+    EXPECT_EQ(cn_set(back, 0, HV_CONN_READY), HV_OK);
+    EXPECT_EQ(conn_set_info(back, 0, blob, 8), -HV_EBUSY);
+    /* It stays while the backend is down. */
+    guest_stop(back, 2, false);
+    EXPECT_EQ(cn_info(front, 0).backend_info_len, 3u);
+    EXPECT_EQ(cn_info(front, 0).backend_info[1], 3u);
 }
 
 TEST(conn, attaching_binds_one_channel_and_changes_raise_the_peer)
@@ -642,6 +666,20 @@ TEST(conn, hypercalls)
     EXPECT_EQ(cn_call(back, HV_OP_CONN_SET_RING, 0, (uint32_t)ref), -HV_EPERM);
     EXPECT_EQ(cn_call(other, HV_OP_CONN_SET_STATE, 0, HV_CONN_INIT),
               -HV_ENOENT);
+
+    /* The backend's description: length, then the bytes, then rules. */
+    uint32_t *blob = unit_vm_mem(back, gva + 0x100);
+    blob[0] = 0x12345678u;
+    back->regs.r[2] = HV_CONN_INFO_MAX + 1;
+    EXPECT_EQ(cn_call(back, HV_OP_CONN_SET_INFO, 0, gva + 0x100), -HV_E2BIG);
+    back->regs.r[2] = 4;
+    EXPECT_EQ(cn_call(back, HV_OP_CONN_SET_INFO, 0, 0x1000), -HV_EFAULT);
+    back->regs.r[2] = 4;
+    EXPECT_EQ(cn_call(back, HV_OP_CONN_SET_INFO, 0, gva + 0x100), HV_OK);
+    front->regs.r[2] = 4;
+    EXPECT_EQ(cn_call(front, HV_OP_CONN_SET_INFO, 0, gva + 0x100), -HV_EPERM);
+    EXPECT_EQ(cn_info(front, 0).backend_info_len, 4u);
+    EXPECT_EQ(cn_info(front, 0).backend_info[0], 0x78u);
 
     EXPECT_EQ(cn_call(front, HV_OP_FEATURES, 0, 0), HV_OK);
     EXPECT_TRUE(front->regs.r[1] & (1u << HV_FEAT_CONN));

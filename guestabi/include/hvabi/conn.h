@@ -48,6 +48,11 @@
  * (HV_EINVAL while the peer is down: harmless, the peer reads the ring
  * when it attaches).
  *
+ * The backend describes its device to the frontend (for block, a struct
+ * hv_blkif_info of <hvabi/io/blkif.h>: capacity, features) with
+ * HV_OP_CONN_SET_INFO before going READY; the monitor keeps the bytes
+ * without reading them.
+ *
  * What survives a side's stop: the record, the other side's state and
  * port, and, when the backend stops, the frontend's ring grant and ref
  * (the requests stay in the ring; a restarted backend attaches again and
@@ -79,6 +84,8 @@
 
 /* Bytes of the backend's device name, NUL included. */
 #define HV_CONN_DEVICE_MAX 32
+/* Bytes the backend may publish about its device (HV_OP_CONN_SET_INFO). */
+#define HV_CONN_INFO_MAX 32
 
 struct hv_conn_info {
     uint32_t id;            /* OUT: connection id, for the other operations */
@@ -93,11 +100,14 @@ struct hv_conn_info {
                              * the backend, or HV_CONN_NO_RING */
     uint32_t port;          /* OUT: the caller's event port, 0 while DOWN */
     uint32_t peer_attaches; /* OUT: times the peer went DOWN -> INIT */
-    uint32_t reserved;      /* OUT: 0 */
+    uint32_t backend_info_len;       /* OUT: bytes of backend_info, 0 .. 32 */
     char device[HV_CONN_DEVICE_MAX]; /* OUT: backend only: the manifest's
                                       * backend-device; empty otherwise */
+    uint8_t backend_info[HV_CONN_INFO_MAX]; /* OUT: what the backend
+                                             * published (HV_OP_CONN_SET_INFO);
+                                             * block: struct hv_blkif_info */
 };
-HV_STATIC_ASSERT(sizeof(struct hv_conn_info) == 80, hv_conn_info_size);
+HV_STATIC_ASSERT(sizeof(struct hv_conn_info) == 112, hv_conn_info_size);
 
 /*
  * HV_OP_CONN_QUERY: describe one connection of this guest.
@@ -107,8 +117,8 @@ HV_STATIC_ASSERT(sizeof(struct hv_conn_info) == 80, hv_conn_info_size);
  *            aligned, writable by the guest
  *   OUT  r0  0; the structure is filled in
  *   ERRORS
+ *        HV_EINVAL  the address is not 4-byte aligned (checked first)
  *        HV_ERANGE  no connection with that index (the end of the list)
- *        HV_EINVAL  the address is not 4-byte aligned
  *        HV_EFAULT  the structure is not entirely writable by the guest
  */
 #define HV_OP_CONN_QUERY 34
@@ -151,5 +161,26 @@ HV_STATIC_ASSERT(sizeof(struct hv_conn_info) == 80, hv_conn_info_size);
  * is dropped too); CLOSING -> INIT keeps them.
  */
 #define HV_OP_CONN_SET_STATE 36
+
+/*
+ * HV_OP_CONN_SET_INFO: publish what the backend offers.
+ *
+ *   IN   r0  connection id
+ *        r1  guest virtual address of the bytes
+ *        r2  length, 0 .. HV_CONN_INFO_MAX
+ *   OUT  r0  0; the frontend sees the bytes in its query (backend_info)
+ *   ERRORS
+ *        HV_ENOENT  no connection with that id has this guest as a side
+ *        HV_EPERM   this guest is the connection's frontend
+ *        HV_EBUSY   the backend's state is not HV_CONN_INIT
+ *        HV_E2BIG   length above HV_CONN_INFO_MAX
+ *        HV_EFAULT  the bytes are not readable by the guest
+ *
+ * The bytes replace any published before and stay, also while the
+ * backend is down (a restarted backend publishes them again). The
+ * frontend checks them (hv_blkif_check_info for block): the monitor
+ * does not read them.
+ */
+#define HV_OP_CONN_SET_INFO 37
 
 #endif /* HVABI_CONN_H */

@@ -116,6 +116,6 @@ struct hv_vm_info {
 HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
 
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 37
+#define HV_OP_COUNT 38
 
 #endif /* HVABI_HYPERCALL_H */

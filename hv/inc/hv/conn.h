@@ -22,6 +22,8 @@ struct conn {
     const struct manifest_device *dev; /* NULL: the slot is unused */
     struct conn_side side[2];
     uint32_t ring_ref; /* HV_CONN_NO_RING until the frontend publishes */
+    uint32_t info_len; /* bytes of info the backend published */
+    uint8_t info[HV_CONN_INFO_MAX];
 };
 
 /** The records of the manifest's @count @devices (kept, not copied). */
@@ -31,6 +33,9 @@ HV_MUST_CHECK int32_t conn_query(const struct vm *vm, uint32_t index,
                                  struct hv_conn_info *out);
 /** HV_OP_CONN_SET_RING. */
 HV_MUST_CHECK int32_t conn_set_ring(struct vm *vm, uint32_t id, uint32_t ref);
+/** HV_OP_CONN_SET_INFO, the bytes copied in already (@len checked). */
+HV_MUST_CHECK int32_t conn_set_info(struct vm *vm, uint32_t id,
+                                    const void *info, uint32_t len);
 /** HV_OP_CONN_SET_STATE; *@peer_state gets the peer's state on success. */
 HV_MUST_CHECK int32_t conn_set_state(struct vm *vm, uint32_t id, uint32_t state,
                                      uint32_t *peer_state);

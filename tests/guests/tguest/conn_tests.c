@@ -82,6 +82,7 @@ struct cn_front {
     uint32_t frame_ref[CN_FRAMES];
     uint32_t backend_downs; /* times it saw the backend DOWN */
     volatile struct hv_vcpu_shared *shared;
+    struct hv_blkif_info dev; /* what the backend published */
 };
 
 static struct cn_front fe;
@@ -141,6 +142,12 @@ static void cn_front_connect(void)
     }
     hv_timer_set(0);
     ASSERT_EQ(rc, 0);
+    /* What the backend offers: checked like anything from the peer. */
+    cn_query(&fe.info);
+    ASSERT_EQ(fe.info.backend_info_len, sizeof(fe.dev));
+    memcpy(&fe.dev, fe.info.backend_info, sizeof(fe.dev));
+    ASSERT_EQ(hv_blkif_check_info(&fe.dev), HV_BLKIF_OK);
+    EXPECT_EQ(fe.dev.sector_size, fe.info.sector_size);
     hv_printf("frontend: connected after %lu events from the backend, "
               "backend %s\n",
               (unsigned long)port_events,
@@ -270,7 +277,8 @@ TEST(conn, block_roundtrip)
         memset(cn_frames[2 + i], 0, 4096);
         ids[i] = cn_front_put(HV_BLKIF_OP_READ, 32 + 8 * i, 2 + i, 4096);
     }
-    uint32_t bad = cn_front_put(HV_BLKIF_OP_READ, CN_DISK_SECTORS - 4, 6,
+    EXPECT_EQ(fe.dev.sectors, (uint64_t)CN_DISK_SECTORS);
+    uint32_t bad = cn_front_put(HV_BLKIF_OP_READ, fe.dev.sectors - 4, 6,
                                 4096); /* past the end */
     cn_front_push();
     cn_front_collect(5);
@@ -403,7 +411,8 @@ int conn_role_blkback(void)
     hv_printf("blkback: serving %s to guest %lu, frontend %s\n", info.device,
               (unsigned long)info.peer_id,
               info.peer_state == HV_CONN_DOWN ? "down" : "waiting");
-    if (hv_conn_set_state(info.id, HV_CONN_INIT, &peer_state) != 0) {
+    if (hv_conn_set_state(info.id, HV_CONN_INIT, &peer_state) != 0 ||
+        hv_conn_set_info(info.id, &dev, sizeof(dev)) != 0) {
         return 2;
     }
     while (info.ring_ref == HV_CONN_NO_RING ||
