@@ -349,6 +349,27 @@ static int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
     return rc;
 }
 
+/*
+ * The connection calls, and unknown numbers. Not inlined: kept out of
+ * hypercall_handle, whose layout the hot calls (IRET, events) pay for.
+ */
+__attribute__((noinline)) static int32_t
+hypercall_conn(struct vm *vm, uint32_t op, uint32_t arg0)
+{
+    switch (op) {
+    case HV_OP_CONN_QUERY:
+        return hypercall_conn_query(vm, arg0);
+    case HV_OP_CONN_SET_RING:
+        return conn_set_ring(vm, arg0, arch_regs_arg(&vm->regs, 1));
+    case HV_OP_CONN_SET_STATE:
+        return hypercall_conn_set_state(vm, arg0);
+    case HV_OP_CONN_SET_INFO:
+        return hypercall_conn_set_info(vm, arg0);
+    default:
+        return -HV_ENOSYS;
+    }
+}
+
 static int32_t hypercall_vfp(struct vm *vm, uint32_t op)
 {
     if (!arch_vfp_present()) {
@@ -497,20 +518,8 @@ struct arch_regs *hypercall_handle(struct vm *vm)
     case HV_OP_GRANT_COPY:
         rc = hypercall_grant_copy(vm);
         break;
-    case HV_OP_CONN_QUERY:
-        rc = hypercall_conn_query(vm, arg0);
-        break;
-    case HV_OP_CONN_SET_RING:
-        rc = conn_set_ring(vm, arg0, arch_regs_arg(&vm->regs, 1));
-        break;
-    case HV_OP_CONN_SET_STATE:
-        rc = hypercall_conn_set_state(vm, arg0);
-        break;
-    case HV_OP_CONN_SET_INFO:
-        rc = hypercall_conn_set_info(vm, arg0);
-        break;
     default:
-        rc = -HV_ENOSYS;
+        rc = hypercall_conn(vm, op, arg0);
         break;
     }
     hypercall_status(vm, rc);
