@@ -16,6 +16,7 @@
 #include "hv/board.h"
 #include "hv/clock.h"
 #include "hv/config.h"
+#include "hv/conn.h"
 #include "hv/console.h"
 #include "hv/driver.h"
 #include "hv/evtchn.h"
@@ -187,6 +188,7 @@ noreturn void boot_start(const struct boot_params *p)
     }
     boot_check_assignments(&boot_board, &boot_manifest);
     vm_pool_init();
+    conn_init(boot_manifest.devices, boot_manifest.device_count);
     for (unsigned int i = 0; i < boot_manifest.count; i++) {
         if (!vm_create(&boot_manifest.guests[i])) {
             boot_fail("guest '%s' could not be created",

@@ -7,6 +7,7 @@
  */
 #include "hv/evtchn.h"
 
+#include "hv/check.h"
 #include "hv/irqchip.h"
 #include "hv/vcpu.h"
 
@@ -51,6 +52,17 @@ void evtchn_release_vm(struct vm *vm)
     }
 }
 
+int32_t evtchn_open(struct vm *vm, uint32_t remote_id)
+{
+    CHECK(remote_id != vm->id && remote_id >= 1 && remote_id <= HV_MAX_VMS);
+    int32_t port = evtchn_alloc_port(vm);
+    if (port >= 0) {
+        vm->ports[port].kind = EVTCHN_UNBOUND;
+        vm->ports[port].remote_id = (uint8_t)remote_id;
+    }
+    return port;
+}
+
 int32_t evtchn_alloc_unbound(struct vm *vm, uint32_t remote_id)
 {
     if (remote_id == vm->id) {
@@ -59,12 +71,7 @@ int32_t evtchn_alloc_unbound(struct vm *vm, uint32_t remote_id)
     if (!vm_by_id(remote_id)) {
         return -HV_ENOENT;
     }
-    int32_t port = evtchn_alloc_port(vm);
-    if (port >= 0) {
-        vm->ports[port].kind = EVTCHN_UNBOUND;
-        vm->ports[port].remote_id = (uint8_t)remote_id;
-    }
-    return port;
+    return evtchn_open(vm, remote_id);
 }
 
 int32_t evtchn_bind_interdomain(struct vm *vm, uint32_t remote_id,

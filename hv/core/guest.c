@@ -3,8 +3,8 @@
  * A guest's life after boot: how it ends (stop, restart or halt the
  * system, by its manifest policy), restarting it when its backoff is
  * over, the halting rules, and resuming the next guest. Above the
- * scheduler (who runs next), event channels and the self-check, which it
- * calls in order.
+ * scheduler (who runs next), event channels, device connections and the
+ * self-check, which it calls in order.
  */
 #include "hv/guest.h"
 
@@ -14,6 +14,7 @@
 #include "hv/check.h"
 #include "hv/clock.h"
 #include "hv/config.h"
+#include "hv/conn.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
 #include "hv/sched.h"
@@ -155,6 +156,7 @@ static void guest_end(struct vm *vm, uint32_t exit_code, bool faulted,
     }
     vm->state = VM_STOPPED;
     evtchn_release_vm(vm);
+    conn_release_vm(vm); /* its peers see it DOWN; the records stay */
     vm->exit_code = exit_code;
     vm_release(vm);
     vm->life.restarts = d.restarts;

@@ -9,6 +9,7 @@
 #include "hv/arch.h"
 #include "hv/check.h"
 #include "hv/clock.h"
+#include "hv/conn.h"
 #include "hv/console.h"
 #include "hv/evtchn.h"
 #include "hv/grant.h"
@@ -25,7 +26,7 @@ static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
         (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO) | (1u << HV_FEAT_MMU) |
         (1u << HV_FEAT_VCPU) | (1u << HV_FEAT_TIMER) | (1u << HV_FEAT_CACHE) |
         (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT) |
-        (1u << HV_FEAT_VM_KILL),
+        (1u << HV_FEAT_VM_KILL) | (1u << HV_FEAT_CONN),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)
@@ -327,6 +328,68 @@ static int32_t hypercall_vm_kill(struct vm *vm, uint32_t id, uint32_t how)
     return HV_OK;
 }
 
+static int32_t hypercall_conn_query(struct vm *vm, uint32_t index)
+{
+    gvaddr_t out = gva_init(arch_regs_arg(&vm->regs, 1));
+    struct hv_conn_info info;
+
+    if (!IS_ALIGNED(gva_addr(out), 4u)) {
+        return -HV_EINVAL;
+    }
+    int32_t rc = conn_query(vm, index, &info);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    return vm_copy_to_guest(vm, out, &info, sizeof(info));
+}
+
+static int32_t hypercall_conn_set_info(struct vm *vm, uint32_t id)
+{
+    gvaddr_t src = gva_init(arch_regs_arg(&vm->regs, 1));
+    uint32_t len = arch_regs_arg(&vm->regs, 2);
+    uint8_t info[HV_CONN_INFO_MAX];
+
+    if (len > HV_CONN_INFO_MAX) {
+        return -HV_E2BIG;
+    }
+    int32_t rc = vm_copy_from_guest(vm, info, src, len);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    return conn_set_info(vm, id, info, len);
+}
+
+static int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
+{
+    uint32_t peer;
+    int32_t rc = conn_set_state(vm, id, arch_regs_arg(&vm->regs, 1), &peer);
+    if (rc == HV_OK) {
+        arch_regs_set_result(&vm->regs, 1, peer);
+    }
+    return rc;
+}
+
+/*
+ * The connection calls, and unknown numbers. Not inlined: kept out of
+ * hypercall_handle, whose layout the hot calls (IRET, events) pay for.
+ */
+__attribute__((noinline)) static int32_t
+hypercall_conn(struct vm *vm, uint32_t op, uint32_t arg0)
+{
+    switch (op) {
+    case HV_OP_CONN_QUERY:
+        return hypercall_conn_query(vm, arg0);
+    case HV_OP_CONN_SET_RING:
+        return conn_set_ring(vm, arg0, arch_regs_arg(&vm->regs, 1));
+    case HV_OP_CONN_SET_STATE:
+        return hypercall_conn_set_state(vm, arg0);
+    case HV_OP_CONN_SET_INFO:
+        return hypercall_conn_set_info(vm, arg0);
+    default:
+        return -HV_ENOSYS;
+    }
+}
+
 static int32_t hypercall_vfp(struct vm *vm, uint32_t op)
 {
     if (!arch_vfp_present()) {
@@ -479,7 +542,7 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         rc = hypercall_vm_kill(vm, arg0, arch_regs_arg(&vm->regs, 1));
         break;
     default:
-        rc = -HV_ENOSYS;
+        rc = hypercall_conn(vm, op, arg0);
         break;
     }
     hypercall_status(vm, rc);

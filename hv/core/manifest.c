@@ -4,7 +4,10 @@
  *
  *   / { compatible = "hv,manifest";
  *       guests { <name> { compatible = "hv,guest"; image = "<entry>";
- *                         memory-size = <bytes>; ... }; }; };
+ *                         memory-size = <bytes>; ... }; };
+ *       devices { <name> { compatible = "hv,block"; frontend = "<guest>";
+ *                          backend = "<guest>"; backend-device = "...";
+ *                          ... }; }; };
  *
  * Checking is strict: an unknown property is refused, because a typo that
  * silently falls back to a default is worse than an error.
@@ -453,12 +456,148 @@ static bool manifest_guest(const void *fdt, int guests, int node,
     return assign_parse(fdt, node, &cfg->hw, err, err_size);
 }
 
+static const char *const manifest_device_props[] = {
+    "compatible", "frontend",    "backend", "backend-device",
+    "read-only",  "sector-size", NULL,
+};
+
+/* The id of the guest named by string property @prop of @node. */
+static bool manifest_device_guest(const void *fdt, int node, const char *prop,
+                                  const struct manifest *m, uint32_t *id,
+                                  char *err, size_t err_size)
+{
+    const char *s;
+
+    if (!fdt_util_string(fdt, node, prop, &s, HV_VM_NAME_MAX - 1, WHAT, err,
+                         err_size)) {
+        return false;
+    }
+    if (!s) {
+        return manifest_fail(fdt, node, prop, "is missing", err, err_size);
+    }
+    for (unsigned int i = 0; i < m->count; i++) {
+        if (strcmp(m->guests[i].name, s) == 0) {
+            *id = i + 1; /* guests get ids in manifest order */
+            return true;
+        }
+    }
+    char problem[80];
+    snprintf(problem, sizeof(problem),
+             "names \"%s\", which is no guest of "
+             "/guests",
+             s);
+    return manifest_fail(fdt, node, prop, problem, err, err_size);
+}
+
+/* One device of /devices: a connection between two guests. */
+static bool manifest_device(const void *fdt, int node, struct manifest *m,
+                            struct manifest_device *d, char *err,
+                            size_t err_size)
+{
+    int prop;
+    const char *name = fdt_get_name(fdt, node, NULL);
+    const char *s;
+
+    memset(d, 0, sizeof(*d));
+    if (name[0] == '\0' || strlen(name) >= HV_VM_NAME_MAX) {
+        return manifest_fail(fdt, node, NULL,
+                             "device name must be 1 to 15 characters", err,
+                             err_size);
+    }
+    strcpy(d->name, name);
+    fdt_for_each_property_offset (prop, fdt, node) {
+        const char *pname;
+        bool known = false;
+        fdt_getprop_by_offset(fdt, prop, &pname, NULL);
+        for (const char *const *k = manifest_device_props; *k; k++) {
+            known |= strcmp(*k, pname) == 0;
+        }
+        if (!known) {
+            return manifest_fail(fdt, node, pname,
+                                 "is not a device property (misspelt?)", err,
+                                 err_size);
+        }
+    }
+    if (fdt_node_check_compatible(fdt, node, "hv,block") != 0) {
+        return manifest_fail(fdt, node, "compatible", "must be \"hv,block\"",
+                             err, err_size);
+    }
+    d->kind = HV_CONN_KIND_BLOCK;
+    if (!manifest_device_guest(fdt, node, "frontend", m, &d->frontend, err,
+                               err_size) ||
+        !manifest_device_guest(fdt, node, "backend", m, &d->backend, err,
+                               err_size)) {
+        return false;
+    }
+    if (d->frontend == d->backend) {
+        return manifest_fail(fdt, node, "backend",
+                             "names the frontend: a device connects two "
+                             "guests",
+                             err, err_size);
+    }
+    if (!fdt_util_string(fdt, node, "backend-device", &s,
+                         HV_CONN_DEVICE_MAX - 1, WHAT, err, err_size)) {
+        return false;
+    }
+    if (!s || s[0] == '\0') {
+        return manifest_fail(fdt, node, "backend-device", "is missing", err,
+                             err_size);
+    }
+    strcpy(d->device, s);
+    int len;
+    if (fdt_getprop(fdt, node, "read-only", &len)) {
+        if (len != 0) {
+            return manifest_fail(fdt, node, "read-only", "takes no value", err,
+                                 err_size);
+        }
+        d->flags |= HV_CONN_READONLY;
+    }
+    d->sector_size = 512;
+    if (!manifest_u32(fdt, node, "sector-size", false, &d->sector_size, err,
+                      err_size)) {
+        return false;
+    }
+    if (d->sector_size < 512 || d->sector_size > 4096 ||
+        (d->sector_size & (d->sector_size - 1)) != 0) {
+        return manifest_fail(fdt, node, "sector-size",
+                             "must be 512, 1024, 2048 or 4096", err, err_size);
+    }
+    return true;
+}
+
+/* The optional /devices node, after the guests it names. */
+static bool manifest_devices(const void *fdt, struct manifest *m, char *err,
+                             size_t err_size)
+{
+    int node;
+    int devices = fdt_subnode_offset(fdt, 0, "devices");
+
+    if (devices < 0) {
+        return true;
+    }
+    fdt_for_each_subnode (node, fdt, devices) {
+        if (m->device_count == HV_MAX_CONNS) {
+            snprintf(err, err_size,
+                     WHAT ": /devices: more than %u devices (HV_MAX_CONNS)",
+                     (unsigned)HV_MAX_CONNS);
+            return false;
+        }
+        if (!manifest_device(fdt, node, m, &m->devices[m->device_count], err,
+                             err_size)) {
+            return false;
+        }
+        m->device_count++;
+    }
+    return true;
+}
+
 bool manifest_parse(const void *fdt, const struct pkg *pkg,
                     struct manifest *manifest, char *err, size_t err_size)
 {
     int node;
 
     manifest->count = 0;
+    manifest->device_count = 0;
     if (fdt_node_check_compatible(fdt, 0, "hv,manifest") != 0) {
         snprintf(err, err_size,
                  WHAT ": root node: property 'compatible' "
@@ -489,5 +628,5 @@ bool manifest_parse(const void *fdt, const struct pkg *pkg,
         snprintf(err, err_size, WHAT ": /guests declares no guest");
         return false;
     }
-    return true;
+    return manifest_devices(fdt, manifest, err, err_size);
 }

@@ -21,6 +21,7 @@
 #include "hv/arch.h"
 #include "hv/clock.h"
 #include "hv/config.h"
+#include "hv/conn.h"
 #include "hv/console.h"
 #include "hv/grant.h"
 #include "hv/pt.h"
@@ -731,6 +732,40 @@ static bool sc_ports(struct sc_ctx *c)
     return true;
 }
 
+/*
+ * The device connections: known states; a side is attached (not DOWN,
+ * with a port) only while its guest lives; a ring only while the
+ * frontend is attached.
+ */
+static bool sc_conns(struct sc_ctx *c)
+{
+    const struct conn *k;
+
+    for (uint32_t id = 0; (k = conn_at(id)) != NULL; id++) {
+        for (unsigned int role = 0; role < 2; role++) {
+            const struct conn_side *s = &k->side[role];
+            uint32_t guest =
+                role == HV_CONN_FRONTEND ? k->dev->frontend : k->dev->backend;
+            if (s->state > HV_CONN_CLOSING ||
+                (s->state == HV_CONN_DOWN) != (s->port == 0) ||
+                s->port >= HV_EVTCHN_PORTS ||
+                (s->state != HV_CONN_DOWN && !vm_by_id(guest))) {
+                return sc_fail(c,
+                               "connection %u: side of guest %u in state %u "
+                               "with port %u",
+                               (unsigned)id, (unsigned)guest,
+                               (unsigned)s->state, (unsigned)s->port);
+            }
+        }
+        if (k->ring_ref != HV_CONN_NO_RING &&
+            k->side[HV_CONN_FRONTEND].state == HV_CONN_DOWN) {
+            return sc_fail(c, "connection %u: a ring without its frontend",
+                           (unsigned)id);
+        }
+    }
+    return true;
+}
+
 bool selfcheck_run(struct selfcheck_result *out)
 {
     struct sc_ctx c;
@@ -753,8 +788,8 @@ bool selfcheck_run(struct selfcheck_result *out)
             sc_ports(&c);
         }
     }
-    if (out->ok && sc_grants(&c) && sc_unowned(&c)) {
-        sc_asids(&c);
+    if (out->ok && sc_grants(&c) && sc_unowned(&c) && sc_asids(&c)) {
+        sc_conns(&c);
     }
     return out->ok;
 }

@@ -4,6 +4,7 @@
 #include <arch/fake.h>
 #include <stdio.h>
 
+#include "hv/conn.h"
 #include "hv/mem.h"
 #include "hv/pt.h"
 #include "hv/sched.h"
@@ -19,6 +20,7 @@ void unit_vm_setup(void)
     mem_init(pa_init(FAKE_RAM_BASE), FAKE_RAM_SIZE);
     pt_init(pa_init(FAKE_RAM_BASE), FAKE_RAM_SIZE);
     vm_pool_init();
+    conn_init(NULL, 0); /* no device connections */
     sched_set_current(NULL);
     fake_console_capture();
 }

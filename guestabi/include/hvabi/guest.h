@@ -266,6 +266,32 @@ static HV_INLINE int32_t hv_grant_copy(const struct hv_grant_copy *ops,
                    done, 0, 0);
 }
 
+static HV_INLINE int32_t hv_conn_query(uint32_t index,
+                                       struct hv_conn_info *info)
+{
+    return hv_call(HV_OP_CONN_QUERY, index, (uint32_t)(uintptr_t)info, 0, 0, 0,
+                   0, 0);
+}
+
+static HV_INLINE int32_t hv_conn_set_ring(uint32_t id, uint32_t ref)
+{
+    return hv_call(HV_OP_CONN_SET_RING, id, ref, 0, 0, 0, 0, 0);
+}
+
+static HV_INLINE int32_t hv_conn_set_info(uint32_t id, const void *info,
+                                          uint32_t len)
+{
+    return hv_call(HV_OP_CONN_SET_INFO, id, (uint32_t)(uintptr_t)info, len, 0,
+                   0, 0, 0);
+}
+
+/* *peer_state (may be NULL) gets the peer's state on success. */
+static HV_INLINE int32_t hv_conn_set_state(uint32_t id, uint32_t state,
+                                           uint32_t *peer_state)
+{
+    return hv_call(HV_OP_CONN_SET_STATE, id, state, 0, 0, peer_state, 0, 0);
+}
+
 #endif /* __arm__ */
 
 #endif /* HVABI_GUEST_H */

@@ -13,6 +13,7 @@
  *                        blocking, VFP
  *   <hvabi/evtchn.h>     event channels
  *   <hvabi/grant.h>      grants: sharing frames with another guest
+ *   <hvabi/conn.h>       device connections held by the monitor
  * Including this header includes them all. Operation numbers are unique
  * across them; HV_OP_COUNT is below. The calling convention (trap, number
  * in r12, status in r0) is in <hvabi/abi.h>. Guest-to-guest wire
@@ -22,6 +23,7 @@
 #define HVABI_HYPERCALL_H
 
 #include "abi.h"
+#include "conn.h"
 #include "console.h"
 #include "evtchn.h"
 #include "grant.h"
@@ -65,6 +67,7 @@
 #define HV_FEAT_VFP 10          /* VFP/NEON for guests, HV_OP_VFP */
 #define HV_FEAT_GRANT 11        /* HV_OP_GRANT_* */
 #define HV_FEAT_VM_KILL 12      /* HV_OP_VM_KILL */
+#define HV_FEAT_CONN 13         /* HV_OP_CONN_* */
 
 /*
  * HV_OP_YIELD: give up the rest of the time slice.
@@ -145,6 +148,6 @@ HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
 #define HV_VM_KILL_SHUTDOWN 1
 
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 34
+#define HV_OP_COUNT 38
 
 #endif /* HVABI_HYPERCALL_H */

@@ -23,6 +23,10 @@
 #define HV_GRANT_ENTRIES 128u
 #define HV_GRANT_MAPS 128u
 
+/* Device connections the manifest may name (conn.c): records held for the
+ * life of the system. */
+#define HV_MAX_CONNS 16u
+
 /* A guest's time slice is its weight (1 .. HV_WEIGHT_MAX) times this. */
 #define HV_TIME_SLICE_UNIT_NS 1000000ull
 #define HV_WEIGHT_DEFAULT 10u /* 10 ms */

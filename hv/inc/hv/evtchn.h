@@ -8,6 +8,12 @@
 /** Disconnects every port of a stopping guest; peers become unbound. */
 void evtchn_release_vm(struct vm *vm);
 
+/**
+ * A port of @vm open for guest @remote_id (another possible id) to bind,
+ * whether that guest runs now or not (device connections: a late or
+ * restarting peer); the port or -HV_ENOMEM.
+ */
+HV_MUST_CHECK int32_t evtchn_open(struct vm *vm, uint32_t remote_id);
 HV_MUST_CHECK int32_t evtchn_alloc_unbound(struct vm *vm, uint32_t remote_id);
 HV_MUST_CHECK int32_t evtchn_bind_interdomain(struct vm *vm, uint32_t remote_id,
                                               uint32_t remote_port);

@@ -1019,6 +1019,28 @@ static void fz_one(struct hcfuzz_io *io)
             fz_unexpected(io, "unknown VFP operation accepted");
         }
         break;
+    case HV_OP_CONN_QUERY:
+        a0 = fz_chance(2) ? fz_below(4) : fz_int();
+        a1 = fz_virt_out();
+        fz_call(io, op, a0, a1, 0, 0);
+        /* The fuzz system names no device: misaligned, or the end. */
+        fz_expect(io, 0, E_INVAL | E_RANGE,
+                  (a1 & 3u) != 0 ? -HV_EINVAL : -HV_ERANGE);
+        break;
+    case HV_OP_CONN_SET_RING:
+    case HV_OP_CONN_SET_STATE:
+        a0 = fz_chance(2) ? fz_below(4) : fz_int();
+        fz_call(io, op, a0, fz_chance(2) ? fz_below(6) : fz_int(), 0, 0);
+        fz_expect(io, 0, E_NOENT, -HV_ENOENT);
+        break;
+    case HV_OP_CONN_SET_INFO:
+        a0 = fz_chance(2) ? fz_below(4) : fz_int();
+        a1 = fz_virt();
+        a2 = fz_chance(2) ? fz_below(HV_CONN_INFO_MAX + 8) : fz_int();
+        fz_call(io, op, a0, a1, a2, 0);
+        fz_expect(io, 0, E_2BIG | E_FAULT | E_NOENT,
+                  a2 > HV_CONN_INFO_MAX ? -HV_E2BIG : 0);
+        break;
     default: /* a number the ABI does not have */
         op = fz_chance(2) ? HV_OP_COUNT + fz_below(16) : fz_int();
         if (op < HV_OP_COUNT) {

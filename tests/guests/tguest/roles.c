@@ -11,6 +11,8 @@
  *   granter  peer=ID    grants ID two frames (grant_tests.c), then yields
  *   bench    n=N        measures hypercall, switch, page-table, syscall
  *                       and event costs
+ *   blkback  [delay_ms=T] [crash=N]   the backend of the first device
+ *                       connection, a RAM disk (conn_tests.c)
  *   echo     peer=ID    opens event port 1 for ID, echoes one event
  *   storm    peer=ID    sends events to ID as fast as it can
  *   vfp_holder          keeps a pattern in d0-d31 across switches
@@ -224,6 +226,7 @@ int vfp_role_holder(void);
 int evtchn_role_storm(void);
 int hcfuzz_role(const struct hv_start_info *si);
 int grant_role_granter(void);
+int conn_role_blkback(void);
 uint64_t grant_bench(uint32_t peer, uint32_t n, uint64_t *copy_ns,
                      uint64_t *memcpy_ns);
 
@@ -427,6 +430,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "granter") == 0) {
         return grant_role_granter();
+    }
+    if (strcmp(role, "blkback") == 0) {
+        return conn_role_blkback();
     }
     if (strcmp(role, "echo") == 0) {
         return evtchn_role_echo();

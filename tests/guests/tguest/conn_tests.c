@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device connections on the real monitor (<hvabi/conn.h>) carrying the
+ * block protocol (<hvabi/io/ring.h>, <hvabi/io/blkif.h>): the tests here
+ * are the frontend, the role "blkback" the backend, serving a RAM disk
+ * (tests/systems/conn-block.dts).
+ *
+ * The frontend goes INIT, grants its ring page to the backend, publishes
+ * it, goes READY and waits (without error) until the backend is READY,
+ * then CONNECTED. Data frames are granted per frame; the backend maps
+ * the ring (HV_OP_GRANT_MAP) and copies data with HV_OP_GRANT_COPY.
+ *
+ * The RAM disk starts as a pattern of (sector, byte) in every life of the
+ * backend, so reads are checkable across its restarts.
+ */
+#include <hvabi/guest.h>
+#include <hvabi/io/blkif.h>
+#include <hvabi/mmu.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "hvtest.h"
+
+#define CN_ATTR (HV_L2_SMALL | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) | HV_L2_NG)
+#define CN_ATTR_RW (CN_ATTR | HV_L2_AP(HV_AP_RW))
+#define CN_DISK_SECTORS 128u /* 64 KiB */
+#define CN_FRAMES 8u
+#define CN_TIMEOUT_NS 10000000000ull /* 10 s */
+
+static uint8_t cn_ring_page[4096] __attribute__((aligned(4096)));
+static uint8_t cn_frames[CN_FRAMES][4096] __attribute__((aligned(4096)));
+static uint8_t cn_shared_page[4096] __attribute__((aligned(4096)));
+
+static uint32_t cn_pa(const void *p)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    return (uint32_t)(uintptr_t)p - si->mem_base + si->mem_phys;
+}
+
+/* The initial L2 entry of @va (<hvabi/start_info.h>). */
+static uint32_t cn_pte_of(const void *va)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    uint32_t index = ((uint32_t)(uintptr_t)va - si->mem_base) >> 12;
+    return si->pt_l2_first + (index / 512) * 4096u + HV_MMU_L2_HW_OFFSET +
+           (index % 512) * 4u;
+}
+
+static uint8_t cn_pattern(uint32_t sector, uint32_t byte)
+{
+    return (uint8_t)(sector * 7u + byte * 13u + 1u);
+}
+
+/* Events accumulate in the shared page; nobody takes upcalls. */
+static volatile struct hv_vcpu_shared *cn_register(void)
+{
+    volatile struct hv_vcpu_shared *sh = (volatile void *)cn_shared_page;
+    sh->events_masked = 1;
+    if (hv_vcpu_register(cn_pa(cn_shared_page)) != 0) {
+        hvtest_error("cannot register the shared page");
+    }
+    return sh;
+}
+
+static void cn_query(struct hv_conn_info *info)
+{
+    if (hv_conn_query(0, info) != 0) {
+        hvtest_error("no connection");
+    }
+}
+
+/* --- The frontend --------------------------------------------------------- */
+
+struct cn_front {
+    struct hv_conn_info info;
+    struct hv_blkif_sring *sring;
+    struct hv_ring_front ring;
+    struct hv_ring_ids ids;
+    uint8_t ops[HV_BLKIF_RING_SIZE];
+    int32_t status[HV_BLKIF_RING_SIZE];
+    uint32_t answered[HV_BLKIF_RING_SIZE]; /* responses per id */
+    uint32_t frame_ref[CN_FRAMES];
+    uint32_t backend_downs; /* times it saw the backend DOWN */
+    volatile struct hv_vcpu_shared *shared;
+    struct hv_blkif_info dev; /* what the backend published */
+};
+
+static struct cn_front fe;
+
+/* Sets up the ring and connects; waits for a late backend. */
+static void cn_front_connect(void)
+{
+    uint32_t peer_state;
+
+    fe.shared = cn_register();
+    cn_query(&fe.info);
+    ASSERT_EQ(fe.info.role, HV_CONN_FRONTEND);
+    ASSERT_EQ(fe.info.kind, HV_CONN_KIND_BLOCK);
+    EXPECT_EQ(fe.info.sector_size, 512u);
+    EXPECT_EQ(fe.info.state, HV_CONN_DOWN);
+    EXPECT_EQ(fe.info.ring_ref, HV_CONN_NO_RING);
+    EXPECT_EQ(fe.info.device[0], 0); /* the backend's business */
+    ASSERT_EQ(hv_conn_set_state(fe.info.id, HV_CONN_READY, 0), -HV_EINVAL);
+    ASSERT_EQ(hv_conn_set_state(fe.info.id, HV_CONN_INIT, &peer_state), 0);
+
+    memset(cn_ring_page, 0, sizeof(cn_ring_page));
+    fe.sring = (struct hv_blkif_sring *)cn_ring_page;
+    ASSERT_EQ(hv_blkif_front_init(&fe.ring, fe.sring), 0);
+    ASSERT_EQ(hv_ring_ids_init(&fe.ids, HV_BLKIF_RING_SIZE), 0);
+    int32_t ref = hv_grant_access(cn_pa(cn_ring_page), fe.info.peer_id, 0);
+    ASSERT_TRUE(ref >= 0);
+    for (uint32_t i = 0; i < CN_FRAMES; i++) {
+        int32_t r = hv_grant_access(cn_pa(cn_frames[i]), fe.info.peer_id, 0);
+        ASSERT_TRUE(r >= 0);
+        fe.frame_ref[i] = (uint32_t)r;
+    }
+    ASSERT_EQ(hv_conn_set_ring(fe.info.id, (uint32_t)ref), 0);
+    ASSERT_EQ(hv_conn_set_state(fe.info.id, HV_CONN_READY, &peer_state), 0);
+    cn_query(&fe.info);
+    EXPECT_EQ(fe.info.ring_ref, (uint32_t)ref);
+    ASSERT_TRUE(fe.info.port != 0);
+
+    /* A late backend is normal: wait for it, quietly, blocked until its
+     * state changes raise our port (a timer in case they never do). */
+    uint64_t start = hv_clock_read();
+    uint32_t port_events = 0;
+    int32_t rc;
+    while ((rc = hv_conn_set_state(fe.info.id, HV_CONN_CONNECTED,
+                                   &peer_state)) == -HV_EAGAIN) {
+        if (hv_clock_read() - start > CN_TIMEOUT_NS) {
+            hvtest_error("the backend never came");
+        }
+        hv_timer_set(hv_clock_read() + 1000000000ull);
+        while (fe.shared->events_pending == 0) {
+            hv_block();
+        }
+        uint32_t ev = __atomic_exchange_n(&fe.shared->events_pending, 0,
+                                          __ATOMIC_SEQ_CST);
+        if (ev & (1u << fe.info.port)) {
+            port_events++;
+        }
+    }
+    hv_timer_set(0);
+    ASSERT_EQ(rc, 0);
+    /* What the backend offers: checked like anything from the peer. */
+    cn_query(&fe.info);
+    ASSERT_EQ(fe.info.backend_info_len, sizeof(fe.dev));
+    memcpy(&fe.dev, fe.info.backend_info, sizeof(fe.dev));
+    ASSERT_EQ(hv_blkif_check_info(&fe.dev), HV_BLKIF_OK);
+    EXPECT_EQ(fe.dev.sector_size, fe.info.sector_size);
+    hv_printf("frontend: connected after %lu events from the backend, "
+              "backend %s\n",
+              (unsigned long)port_events,
+              peer_state == HV_CONN_CONNECTED ? "connected" : "ready");
+}
+
+static void cn_front_notify(void)
+{
+    int32_t rc = hv_evtchn_send(fe.info.port);
+    /* EINVAL while the backend is down: it reads the ring when back. */
+    if (rc != 0 && rc != -HV_EINVAL) {
+        EXPECT_EQ(rc, 0);
+    }
+}
+
+/* Queues one request on frame @frame; returns its id. */
+static uint32_t cn_front_put(uint8_t op, uint64_t sector, uint32_t frame,
+                             uint32_t bytes)
+{
+    struct hv_blkif_request req;
+    int32_t id = hv_ring_id_alloc(&fe.ids);
+
+    ASSERT_TRUE(id >= 0);
+    memset(&req, 0, sizeof(req));
+    req.id = (uint32_t)id;
+    req.operation = op;
+    req.sector = sector;
+    req.nr_sectors = bytes / HV_BLKIF_SECTOR_SIZE;
+    req.nr_segments = 1;
+    req.seg[0].gref = fe.frame_ref[frame];
+    req.seg[0].offset = 0;
+    req.seg[0].length = (uint16_t)bytes;
+    fe.ops[id] = op;
+    fe.status[id] = 1; /* not answered */
+    ASSERT_EQ(hv_blkif_put_request(&fe.ring, &req), 0);
+    return (uint32_t)id;
+}
+
+static void cn_front_push(void)
+{
+    if (hv_ring_front_push(&fe.ring)) {
+        cn_front_notify();
+    }
+}
+
+/* Takes responses until @count have come; every one checked. */
+static void cn_front_collect(uint32_t count)
+{
+    uint64_t start = hv_clock_read();
+    uint32_t got = 0;
+    uint32_t last_attaches = fe.info.peer_attaches;
+    bool down = false;
+
+    while (got < count) {
+        struct hv_blkif_response rsp;
+        int32_t rc = hv_blkif_get_response(&fe.ring, &rsp);
+        if (rc == 0) {
+            int32_t ok = hv_blkif_check_response(&rsp, &fe.ids, fe.ops);
+            ASSERT_EQ(ok, 0); /* outstanding, answered once */
+            fe.status[rsp.id] = rsp.status;
+            fe.answered[rsp.id]++;
+            got++;
+            continue;
+        }
+        ASSERT_EQ(rc, -HV_EAGAIN);
+        if (hv_ring_front_final_check(&fe.ring) > 0) {
+            continue;
+        }
+        if (hv_clock_read() - start > CN_TIMEOUT_NS) {
+            hvtest_error("responses missing");
+        }
+        /* The backend's state, for the record: its requests stay. */
+        struct hv_conn_info now;
+        cn_query(&now);
+        if (now.peer_state == HV_CONN_DOWN && !down) {
+            down = true;
+            fe.backend_downs++;
+            hv_printf("frontend: backend down, %lu requests wait in the "
+                      "ring\n",
+                      (unsigned long)(count - got));
+        } else if (now.peer_state != HV_CONN_DOWN && down) {
+            down = false;
+        }
+        if (now.peer_attaches != last_attaches) {
+            last_attaches = now.peer_attaches;
+            if (!down && fe.backend_downs == 0) {
+                fe.backend_downs++; /* came and went between two looks */
+            }
+        }
+        fe.info.peer_attaches = now.peer_attaches;
+        hv_yield();
+    }
+}
+
+static void cn_front_close(void)
+{
+    ASSERT_EQ(hv_conn_set_state(fe.info.id, HV_CONN_CLOSING, 0), 0);
+    ASSERT_EQ(hv_conn_set_state(fe.info.id, HV_CONN_DOWN, 0), 0);
+}
+
+/* hvtest-system: own */
+TEST(conn, block_roundtrip)
+{
+    uint32_t features = 0;
+    ASSERT_EQ(hv_features(0, &features), 0);
+    ASSERT_TRUE(features & (1u << HV_FEAT_CONN));
+    cn_front_connect();
+
+    /* Write 8 sectors, read them back into another frame. */
+    for (uint32_t i = 0; i < 4096; i++) {
+        cn_frames[0][i] = (uint8_t)(i * 31u + 5u);
+    }
+    memset(cn_frames[1], 0, 4096);
+    uint32_t w = cn_front_put(HV_BLKIF_OP_WRITE, 16, 0, 4096);
+    cn_front_push();
+    cn_front_collect(1);
+    EXPECT_EQ(fe.status[w], HV_BLKIF_OK);
+    uint32_t r = cn_front_put(HV_BLKIF_OP_READ, 16, 1, 4096);
+    cn_front_push();
+    cn_front_collect(1);
+    EXPECT_EQ(fe.status[r], HV_BLKIF_OK);
+    EXPECT_EQ(memcmp(cn_frames[0], cn_frames[1], 4096), 0);
+
+    /* Several in flight at once: untouched sectors hold the pattern. */
+    uint32_t ids[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        memset(cn_frames[2 + i], 0, 4096);
+        ids[i] = cn_front_put(HV_BLKIF_OP_READ, 32 + 8 * i, 2 + i, 4096);
+    }
+    EXPECT_EQ(fe.dev.sectors, (uint64_t)CN_DISK_SECTORS);
+    uint32_t bad = cn_front_put(HV_BLKIF_OP_READ, fe.dev.sectors - 4, 6,
+                                4096); /* past the end */
+    cn_front_push();
+    cn_front_collect(5);
+    for (uint32_t i = 0; i < 4; i++) {
+        EXPECT_EQ(fe.status[ids[i]], HV_BLKIF_OK);
+        for (uint32_t b = 0; b < 4096; b++) {
+            uint32_t sector = 32 + 8 * i + b / 512;
+            if (cn_frames[2 + i][b] != cn_pattern(sector, b % 512)) {
+                EXPECT_EQ(cn_frames[2 + i][b], cn_pattern(sector, b % 512));
+                break;
+            }
+        }
+    }
+    EXPECT_EQ(fe.status[bad], HV_BLKIF_EINVAL);
+    cn_front_close();
+    hv_puts("frontend: done\n");
+}
+
+/*
+ * conn.block_backend_restart: the backend (crash=N) crashes on purpose
+ * at its N-th request, after doing it and before answering; the monitor
+ * restarts it; the new life attaches to the same ring and replays. 24
+ * reads in flight: every one answered exactly once, with the right data.
+ */
+/* hvtest-system: own */
+TEST(conn, block_backend_restart)
+{
+    enum { N = 24 };
+    uint32_t ids[N];
+
+    cn_front_connect();
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t frame = i % CN_FRAMES;
+        ids[i] = cn_front_put(HV_BLKIF_OP_READ, 8 * (i % 16), frame, 512);
+    }
+    cn_front_push();
+    cn_front_collect(N);
+    for (uint32_t i = 0; i < N; i++) {
+        EXPECT_EQ(fe.status[ids[i]], HV_BLKIF_OK);
+        EXPECT_EQ(fe.answered[ids[i]], 1u);
+    }
+    /* The last read of each frame is what it holds: check those. */
+    for (uint32_t i = N - CN_FRAMES; i < N; i++) {
+        uint32_t sector = 8 * (i % 16);
+        for (uint32_t b = 0; b < 512; b++) {
+            if (cn_frames[i % CN_FRAMES][b] != cn_pattern(sector, b)) {
+                EXPECT_EQ(cn_frames[i % CN_FRAMES][b], cn_pattern(sector, b));
+                break;
+            }
+        }
+    }
+    struct hv_conn_info now;
+    cn_query(&now);
+    EXPECT_EQ(now.peer_attaches, 2u);
+    EXPECT_EQ(now.state, HV_CONN_CONNECTED);
+    hv_printf("frontend: %d requests answered once each, backend attached "
+              "%lu times\n",
+              N, (unsigned long)now.peer_attaches);
+    cn_front_close();
+}
+
+/* --- The backend ---------------------------------------------------------- */
+
+static uint8_t cn_disk[CN_DISK_SECTORS * 512];
+static uint8_t cn_ring_slot[4096] __attribute__((aligned(4096)));
+
+/* One segment between the disk and the frontend's frame. */
+static int32_t cn_back_copy(uint32_t peer, const struct hv_blkif_segment *seg,
+                            uint32_t disk_off, bool to_grant)
+{
+    static struct hv_grant_copy op;
+    uint32_t done;
+    op = (struct hv_grant_copy){peer,
+                                seg->gref,
+                                seg->offset,
+                                seg->length,
+                                (uint32_t)(uintptr_t)&cn_disk[disk_off],
+                                to_grant ? HV_GRANT_COPY_TO_GRANT : 0u};
+    return hv_grant_copy(&op, 1, &done);
+}
+
+static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
+{
+    uint32_t off = (uint32_t)req->sector * 512u;
+    for (uint32_t i = 0; i < req->nr_segments; i++) {
+        if (cn_back_copy(peer, &req->seg[i], off,
+                         req->operation == HV_BLKIF_OP_READ) != 0) {
+            return HV_BLKIF_EACCES;
+        }
+        off += req->seg[i].length;
+    }
+    return HV_BLKIF_OK;
+}
+
+/*
+ * Role "blkback [delay_ms=T] [crash=N]": the backend of connection 0. It
+ * waits T ms first (a late backend), and, in a life that starts on a
+ * fresh ring, crashes at its N-th request after doing it.
+ */
+int conn_role_blkback(void);
+int conn_role_blkback(void)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    struct hv_conn_info info;
+    struct hv_blkif_info dev = {CN_DISK_SECTORS, 512, 0, {0, 0}};
+    struct hv_ring_back b;
+    uint32_t delay_ms = 0, crash = 0, peer_state, served = 0;
+
+    hv_cmdline_get_u32(si->cmdline, "delay_ms", &delay_ms);
+    hv_cmdline_get_u32(si->cmdline, "crash", &crash);
+    for (uint32_t s = 0; s < CN_DISK_SECTORS; s++) {
+        for (uint32_t i = 0; i < 512; i++) {
+            cn_disk[s * 512 + i] = cn_pattern(s, i);
+        }
+    }
+    volatile struct hv_vcpu_shared *sh = cn_register();
+    if (delay_ms != 0) {
+        hv_timer_set(hv_clock_read() + (uint64_t)delay_ms * 1000000u);
+        while (!(sh->events_pending & HV_EVENT_TIMER)) {
+            hv_block();
+        }
+        __atomic_fetch_and(&sh->events_pending, ~HV_EVENT_TIMER,
+                           __ATOMIC_SEQ_CST);
+    }
+    cn_query(&info);
+    if (info.role != HV_CONN_BACKEND || strcmp(info.device, "ram0") != 0) {
+        hv_puts("blkback: not the backend of ram0\n");
+        return 1;
+    }
+    hv_printf("blkback: serving %s to guest %lu, frontend %s\n", info.device,
+              (unsigned long)info.peer_id,
+              info.peer_state == HV_CONN_DOWN ? "down" : "waiting");
+    if (hv_conn_set_state(info.id, HV_CONN_INIT, &peer_state) != 0 ||
+        hv_conn_set_info(info.id, &dev, sizeof(dev)) != 0) {
+        return 2;
+    }
+    while (info.ring_ref == HV_CONN_NO_RING ||
+           (info.peer_state != HV_CONN_READY &&
+            info.peer_state != HV_CONN_CONNECTED)) {
+        hv_yield();
+        cn_query(&info);
+    }
+    uint32_t pte = cn_pte_of(cn_ring_slot);
+    struct hv_mmu_update u = {pte, 0};
+    uint32_t done;
+    if (hv_mmu_update(&u, 1, &done) != 0 ||
+        hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)cn_ring_slot) != 0 ||
+        hv_grant_map(info.peer_id, info.ring_ref, pte, CN_ATTR_RW) != 0) {
+        hv_puts("blkback: cannot map the ring\n");
+        return 3;
+    }
+    struct hv_blkif_sring *sring = (struct hv_blkif_sring *)cn_ring_slot;
+    if (hv_blkif_back_attach(&b, sring) != 0) {
+        return 4;
+    }
+    bool replaying = hv_ring_load(&sring->hdr.rsp_prod) != 0;
+    if (replaying) {
+        hv_printf("blkback: attached again at response %lu, request %lu\n",
+                  (unsigned long)hv_ring_load(&sring->hdr.rsp_prod),
+                  (unsigned long)hv_ring_load(&sring->hdr.req_prod));
+    }
+    if (hv_conn_set_state(info.id, HV_CONN_READY, &peer_state) != 0 ||
+        hv_conn_set_state(info.id, HV_CONN_CONNECTED, &peer_state) != 0) {
+        return 5;
+    }
+    for (;;) {
+        struct hv_blkif_request req;
+        int32_t rc = hv_blkif_get_request(&b, &req);
+        if (rc == 0) {
+            struct hv_blkif_response rsp = {req.id,
+                                            req.operation,
+                                            {0, 0, 0},
+                                            hv_blkif_check_request(&req, &dev)};
+            if (rsp.status == HV_BLKIF_OK) {
+                rsp.status = cn_back_do(info.peer_id, &req);
+            }
+            served++;
+            if (crash != 0 && !replaying && served == crash) {
+                hv_printf("blkback: crashing at request %lu, done but not "
+                          "answered\n",
+                          (unsigned long)served);
+                volatile uintptr_t nowhere = 4;
+                return (int)*(volatile uint32_t *)nowhere;
+            }
+            hv_blkif_put_response(&b, &rsp);
+            if (hv_ring_back_push(&b)) {
+                (void)hv_evtchn_send(info.port);
+            }
+            continue;
+        }
+        if (rc != -HV_EAGAIN) {
+            hv_puts("blkback: broken ring\n");
+            return 6;
+        }
+        if (hv_ring_back_final_check(&b) > 0) {
+            continue;
+        }
+        cn_query(&info);
+        if (info.peer_state == HV_CONN_CLOSING ||
+            info.peer_state == HV_CONN_DOWN) {
+            break;
+        }
+        hv_yield();
+    }
+    /* The frontend has gone: unmap, then wait for its next life. */
+    hv_grant_unmap(pte);
+    hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)cn_ring_slot);
+    if (hv_conn_set_state(info.id, HV_CONN_CLOSING, &peer_state) != 0 ||
+        hv_conn_set_state(info.id, HV_CONN_INIT, &peer_state) != 0) {
+        return 7;
+    }
+    hv_printf("blkback: frontend closed after %lu requests\n",
+              (unsigned long)served);
+    for (;;) {
+        hv_yield();
+    }
+}
