@@ -262,6 +262,40 @@ static HV_IO_INLINE int hv_ring_notify_needed(uint32_t old, uint32_t prod,
     return (uint32_t)(prod - event) < (uint32_t)(prod - old);
 }
 
+/*
+ * Publishes this side's producer index: @prod (its private copy) into
+ * @shared_prod, remembered in @published. Returns 1 if the peer must be
+ * notified (its @peer_event lies in (old, new]), else 0. The two
+ * barriers are the whole protocol's; hv_ring_front_final_check and
+ * hv_ring_back_final_check have the mirror of the second.
+ */
+static HV_IO_INLINE int hv_ring_publish(volatile uint32_t *shared_prod,
+                                        uint32_t *published, uint32_t prod,
+                                        const volatile uint32_t *peer_event)
+{
+    uint32_t old = *published;
+
+    if (old == prod) {
+        return 0;
+    }
+    /* MB (release): the bytes stored into the slots are visible before
+     * the index that tells the peer to read them, and our copies out of
+     * the peer's slots consumed are done before it: once the peer sees
+     * the index it may write those slots again. A full DMB, not DMB
+     * ISHST, because that also orders those loads: ARMv7 lets an earlier
+     * load complete after a later store to another address. */
+    hv_ring_mb();
+    hv_ring_store(shared_prod, prod);
+    *published = prod;
+    /* MB: the index store is visible before the peer's event index is
+     * loaded (store then load: only a full barrier orders them).
+     * Otherwise the load could see the peer's old event index while the
+     * peer, having just re-armed it, reads our old index and sleeps: a
+     * lost wake-up. */
+    hv_ring_mb();
+    return hv_ring_notify_needed(old, prod, hv_ring_load(peer_event));
+}
+
 static HV_IO_INLINE int hv_ring_size_ok(uint32_t size, uint32_t req_size,
                                         uint32_t rsp_size)
 {
@@ -364,29 +398,8 @@ static HV_IO_INLINE int32_t hv_ring_front_put(struct hv_ring_front *f,
  */
 static HV_IO_INLINE int hv_ring_front_push(struct hv_ring_front *f)
 {
-    uint32_t old = f->req_prod;
-    uint32_t prod = f->req_prod_pvt;
-
-    if (old == prod) {
-        return 0;
-    }
-    /* MB (release): the request bytes stored into the slots are visible
-     * before the index that tells the backend to read them, and our copies
-     * out of the responses consumed are done before it: once the backend
-     * has read request i + size it may write response slot i again. A
-     * full DMB, not DMB ISHST, because that also orders those loads:
-     * ARMv7 lets an earlier load complete after a later store to another
-     * address. */
-    hv_ring_mb();
-    hv_ring_store(&f->sh->req_prod, prod);
-    f->req_prod = prod;
-    /* MB: the req_prod store is visible before req_event is loaded
-     * (store then load: only a full barrier orders them). Otherwise the
-     * load could see the backend's old req_event while the backend, having
-     * just re-armed it, reads our old req_prod and sleeps: a lost wake-up.
-     * The backend's final check has the mirror barrier. */
-    hv_ring_mb();
-    return hv_ring_notify_needed(old, prod, hv_ring_load(&f->sh->req_event));
+    return hv_ring_publish(&f->sh->req_prod, &f->req_prod, f->req_prod_pvt,
+                           &f->sh->req_event);
 }
 
 /*
@@ -580,25 +593,8 @@ static HV_IO_INLINE int32_t hv_ring_back_put(struct hv_ring_back *b,
  */
 static HV_IO_INLINE int hv_ring_back_push(struct hv_ring_back *b)
 {
-    uint32_t old = b->rsp_prod;
-    uint32_t prod = b->rsp_prod_pvt;
-
-    if (old == prod) {
-        return 0;
-    }
-    /* MB (release): the response bytes are visible before the index that
-     * covers them, and the copies out of the requests answered are done
-     * before it: once the frontend has read response i it may write a new
-     * request into slot i. A full DMB, not DMB ISHST, because that also
-     * orders those loads: ARMv7 lets an earlier load complete after a
-     * later store to another address. */
-    hv_ring_mb();
-    hv_ring_store(&b->sh->rsp_prod, prod);
-    b->rsp_prod = prod;
-    /* MB: the rsp_prod store before the rsp_event load (store then load),
-     * the mirror of hv_ring_front_final_check. */
-    hv_ring_mb();
-    return hv_ring_notify_needed(old, prod, hv_ring_load(&b->sh->rsp_event));
+    return hv_ring_publish(&b->sh->rsp_prod, &b->rsp_prod, b->rsp_prod_pvt,
+                           &b->sh->rsp_event);
 }
 
 /*
