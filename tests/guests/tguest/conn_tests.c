@@ -340,6 +340,63 @@ TEST(conn, block_backend_restart)
     cn_front_close();
 }
 
+/*
+ * conn.block_frontend_restart: the frontend (on-crash = "restart") writes
+ * a pattern of its own to sectors 40-47 in its first life and crashes on
+ * purpose; the backend unmaps the dead life's ring and waits. The second
+ * life (restarts == 1) attaches again (a new ring grant, CONN_SET_RING,
+ * READY, CONNECTED) and reads back what the first wrote: the RAM disk
+ * outlived the frontend.
+ */
+#define CN_FR_SECTOR 40u
+
+static uint8_t cn_fr_pattern(uint32_t i)
+{
+    return (uint8_t)(i * 29u + 3u) ^ 0xa5u; /* not cn_pattern's */
+}
+
+/* hvtest-system: own */
+TEST(conn, block_frontend_restart)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+
+    ASSERT_TRUE(si->restarts <= 1u);
+    cn_front_connect();
+    if (si->restarts == 0) {
+        for (uint32_t i = 0; i < 4096; i++) {
+            cn_frames[0][i] = cn_fr_pattern(i);
+        }
+        uint32_t w = cn_front_put(HV_BLKIF_OP_WRITE, CN_FR_SECTOR, 0, 4096);
+        cn_front_push();
+        cn_front_collect(1);
+        ASSERT_EQ(fe.status[w], HV_BLKIF_OK);
+        hv_printf("frontend: life 1 wrote sectors %lu-%lu, crashing\n",
+                  (unsigned long)CN_FR_SECTOR,
+                  (unsigned long)CN_FR_SECTOR + 7u);
+        /* Nothing is mapped at 4: a data abort, which the monitor
+         * restarts (on-crash = "restart"). */
+        volatile uintptr_t nowhere = 4;
+        (void)*(volatile uint32_t *)nowhere;
+        hvtest_error("still alive after the crash");
+    }
+    /* The second life: connected again on a ring of its own. */
+    memset(cn_frames[1], 0, 4096);
+    uint32_t r = cn_front_put(HV_BLKIF_OP_READ, CN_FR_SECTOR, 1, 4096);
+    cn_front_push();
+    cn_front_collect(1);
+    ASSERT_EQ(fe.status[r], HV_BLKIF_OK);
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < 4096; i++) {
+        bad += cn_frames[1][i] != cn_fr_pattern(i);
+    }
+    EXPECT_EQ(bad, 0u);
+    hv_printf("frontend: life 2 read back sectors %lu-%lu, %lu bytes "
+              "differ\n",
+              (unsigned long)CN_FR_SECTOR, (unsigned long)CN_FR_SECTOR + 7u,
+              (unsigned long)bad);
+    cn_front_close();
+}
+
 /* --- The backend ---------------------------------------------------------- */
 
 static uint8_t cn_disk[CN_DISK_SECTORS * 512];
@@ -376,7 +433,10 @@ static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
 /*
  * Role "blkback [delay_ms=T] [crash=N]": the backend of connection 0. It
  * waits T ms first (a late backend), and, in a life that starts on a
- * fresh ring, crashes at its N-th request after doing it.
+ * fresh ring, crashes at its N-th request after doing it. When the
+ * frontend leaves (closes, or dies: DOWN, or a new life attached) it
+ * unmaps the ring, goes CLOSING -> INIT and serves the next life on the
+ * ring that life publishes; the disk stays as it was.
  */
 int conn_role_blkback(void);
 int conn_role_blkback(void)
@@ -415,6 +475,8 @@ int conn_role_blkback(void)
         hv_conn_set_info(info.id, &dev, sizeof(dev)) != 0) {
         return 2;
     }
+    uint32_t lives = 0; /* frontend lives served */
+again:
     while (info.ring_ref == HV_CONN_NO_RING ||
            (info.peer_state != HV_CONN_READY &&
             info.peer_state != HV_CONN_CONNECTED)) {
@@ -443,6 +505,12 @@ int conn_role_blkback(void)
     if (hv_conn_set_state(info.id, HV_CONN_READY, &peer_state) != 0 ||
         hv_conn_set_state(info.id, HV_CONN_CONNECTED, &peer_state) != 0) {
         return 5;
+    }
+    uint32_t front_attaches = info.peer_attaches; /* this life's */
+    if (lives++ != 0) {
+        hv_printf("blkback: frontend back (life %lu), ring %lu mapped, "
+                  "serving again\n",
+                  (unsigned long)lives, (unsigned long)info.ring_ref);
     }
     for (;;) {
         struct hv_blkif_request req;
@@ -478,21 +546,26 @@ int conn_role_blkback(void)
         }
         cn_query(&info);
         if (info.peer_state == HV_CONN_CLOSING ||
-            info.peer_state == HV_CONN_DOWN) {
+            info.peer_state == HV_CONN_DOWN ||
+            info.peer_attaches != front_attaches) {
             break;
         }
         hv_yield();
     }
-    /* The frontend has gone: unmap, then wait for its next life. */
-    hv_grant_unmap(pte);
+    /* The frontend has gone (closed, or died): unmap, then wait for its
+     * next life, which publishes a new ring. */
+    if (hv_grant_unmap(pte) != 0) {
+        hv_puts("blkback: cannot unmap the ring\n");
+        return 7;
+    }
     hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)cn_ring_slot);
     if (hv_conn_set_state(info.id, HV_CONN_CLOSING, &peer_state) != 0 ||
         hv_conn_set_state(info.id, HV_CONN_INIT, &peer_state) != 0) {
-        return 7;
+        return 8;
     }
-    hv_printf("blkback: frontend closed after %lu requests\n",
+    hv_printf("blkback: frontend left after %lu requests, ring unmapped, "
+              "waiting for its next life\n",
               (unsigned long)served);
-    for (;;) {
-        hv_yield();
-    }
+    cn_query(&info);
+    goto again;
 }
