@@ -296,6 +296,49 @@ static HV_IO_INLINE int hv_ring_publish(volatile uint32_t *shared_prod,
     return hv_ring_notify_needed(old, prod, hv_ring_load(peer_event));
 }
 
+/*
+ * Reads the peer's producer index once and accepts it only if it moved
+ * forward from @seen (the last accepted) and not past @limit; wrap-safe,
+ * as all indexes are free-running. Returns the entries waiting after
+ * @cons, or -HV_ERANGE, which then stays in @error (the ring is broken).
+ */
+static HV_IO_INLINE int32_t hv_ring_accept(const volatile uint32_t *shared_prod,
+                                           uint32_t *seen, uint32_t limit,
+                                           uint32_t cons, int32_t *error)
+{
+    uint32_t prod;
+
+    if (*error) {
+        return *error;
+    }
+    prod = hv_ring_load(shared_prod);
+    if ((uint32_t)(prod - *seen) > (uint32_t)(limit - *seen)) {
+        *error = -HV_ERANGE;
+        return *error;
+    }
+    /* RMB: the index load comes before the loads of the slots it covers,
+     * so they cannot return what was there before the peer wrote them
+     * (the first MB of the peer's hv_ring_publish is the other half). */
+    hv_ring_rmb();
+    *seen = prod;
+    return (int32_t)(prod - cons);
+}
+
+/*
+ * Before sleeping: asks the peer to notify at index @cons + 1. The caller
+ * then polls again.
+ */
+static HV_IO_INLINE void hv_ring_rearm(volatile uint32_t *event, uint32_t cons)
+{
+    hv_ring_store(event, cons + 1);
+    /* MB: the event store is visible before the producer index is loaded
+     * again (store then load). Either the peer's hv_ring_publish sees the
+     * new event and notifies, or the reload sees its new index; without
+     * the barrier both could miss (the mirror of hv_ring_publish's second
+     * MB). */
+    hv_ring_mb();
+}
+
 static HV_IO_INLINE int hv_ring_size_ok(uint32_t size, uint32_t req_size,
                                         uint32_t rsp_size)
 {
@@ -409,23 +452,8 @@ static HV_IO_INLINE int hv_ring_front_push(struct hv_ring_front *f)
  */
 static HV_IO_INLINE int32_t hv_ring_front_poll(struct hv_ring_front *f)
 {
-    uint32_t prod;
-
-    if (f->error) {
-        return f->error;
-    }
-    prod = hv_ring_load(&f->sh->rsp_prod);
-    if ((uint32_t)(prod - f->rsp_prod) >
-        (uint32_t)(f->req_prod - f->rsp_prod)) {
-        f->error = -HV_ERANGE;
-        return f->error;
-    }
-    /* RMB: the rsp_prod load comes before the loads of the response slots
-     * it covers, so they cannot return what was there before the backend
-     * wrote them (the MB of hv_ring_back_push is the other half). */
-    hv_ring_rmb();
-    f->rsp_prod = prod;
-    return (int32_t)(prod - f->rsp_cons);
+    return hv_ring_accept(&f->sh->rsp_prod, &f->rsp_prod, f->req_prod,
+                          f->rsp_cons, &f->error);
 }
 
 /*
@@ -467,12 +495,7 @@ static HV_IO_INLINE int32_t hv_ring_front_final_check(struct hv_ring_front *f)
     if (n != 0) {
         return n;
     }
-    hv_ring_store(&f->sh->rsp_event, f->rsp_cons + 1);
-    /* MB: the rsp_event store is visible before rsp_prod is loaded again
-     * (store then load). Either the backend's push sees the new event and
-     * notifies, or this load sees its new rsp_prod; without the barrier
-     * both could miss. */
-    hv_ring_mb();
+    hv_ring_rearm(&f->sh->rsp_event, f->rsp_cons);
     return hv_ring_front_poll(f);
 }
 
@@ -518,23 +541,8 @@ static HV_IO_INLINE int32_t hv_ring_back_attach(
  */
 static HV_IO_INLINE int32_t hv_ring_back_poll(struct hv_ring_back *b)
 {
-    uint32_t prod;
-    uint32_t limit;
-
-    if (b->error) {
-        return b->error;
-    }
-    prod = hv_ring_load(&b->sh->req_prod);
-    limit = b->rsp_prod + b->size;
-    if ((uint32_t)(prod - b->req_prod) > (uint32_t)(limit - b->req_prod)) {
-        b->error = -HV_ERANGE;
-        return b->error;
-    }
-    /* RMB: the req_prod load comes before the loads of the request slots
-     * it covers (the MB of hv_ring_front_push is the other half). */
-    hv_ring_rmb();
-    b->req_prod = prod;
-    return (int32_t)(prod - b->req_cons);
+    return hv_ring_accept(&b->sh->req_prod, &b->req_prod, b->rsp_prod + b->size,
+                          b->req_cons, &b->error);
 }
 
 /*
@@ -609,10 +617,7 @@ static HV_IO_INLINE int32_t hv_ring_back_final_check(struct hv_ring_back *b)
     if (n != 0) {
         return n;
     }
-    hv_ring_store(&b->sh->req_event, b->req_cons + 1);
-    /* MB: the req_event store before req_prod is loaded again (store then
-     * load), the mirror of the one in hv_ring_front_push. */
-    hv_ring_mb();
+    hv_ring_rearm(&b->sh->req_event, b->req_cons);
     return hv_ring_back_poll(b);
 }
 
