@@ -43,7 +43,14 @@ TARGET = "arch/arm/include/asm/hv-pv.h"
 SHIM = os.path.join(ROOT, "tests", "tools", "linux-shim")
 GUESTABI_HEADERS = ["abi.h", "hypercall.h", "console.h", "clock.h",
                     "memory.h", "vcpu.h", "evtchn.h", "start_info.h",
-                    "mmu.h"]
+                    "mmu.h", "grant.h", "conn.h"]
+# Headers the kernel carries verbatim (kernel path -> guestabi path): the
+# wire protocols, whose code (rings, checks) must be the one hv tests.
+VERBATIM = {
+    "include/hvabi/abi.h": "abi.h",
+    "include/hvabi/io/ring.h": "io/ring.h",
+    "include/hvabi/io/blkif.h": "io/blkif.h",
+}
 
 # Linux constant -> the guestabi expression it must equal, for constants
 # the copy names differently (assembly cannot use offsetof).
@@ -78,6 +85,7 @@ APPENDED = {
 # Types of hv-pv.h that are the kernel's own.
 LINUX_OWN_TYPES = {
     "hv_vcpu_page": "the kernel's page-sized wrapper of hv_vcpu_shared",
+    "hv_grant_mapping": "pv-io.c's record of a granted frame it mapped",
 }
 
 
@@ -145,17 +153,17 @@ def file_hunks(text, path):
     return hunks
 
 
-def apply_hunks(content, hunks, where):
+def apply_hunks(content, hunks, where, target=TARGET):
     """Applies hunks exactly (context must match; the position may move,
     as patch allows). Returns the new list of lines."""
     for start, old, new, new_file in hunks:
         if new_file:
             if content is not None:
-                raise Broken("%s: creates %s, which exists" % (where, TARGET))
+                raise Broken("%s: creates %s, which exists" % (where, target))
             content = []
         if content is None:
             raise Broken("%s: changes %s before a patch creates it" %
-                         (where, TARGET))
+                         (where, target))
         want = max(start - 1, 0)
         found = None
         for delta in range(0, len(content) + 1):
@@ -168,20 +176,39 @@ def apply_hunks(content, hunks, where):
                 break
         if found is None:
             raise Broken("%s: a hunk for %s (line %d) does not apply" %
-                         (where, TARGET, start))
+                         (where, target, start))
         content = content[:found] + new + content[found + len(old):]
     return content
 
 
-def reconstruct(patches):
+def reconstruct(patches, target=TARGET):
     content = None
     for name in series_patches(patches):
         with open(os.path.join(patches, name)) as f:
-            hunks = file_hunks(f.read(), TARGET)
-        content = apply_hunks(content, hunks, name)
+            hunks = file_hunks(f.read(), target)
+        content = apply_hunks(content, hunks, name, target)
     if content is None:
-        raise Broken("no patch in %s creates %s" % (patches, TARGET))
+        raise Broken("no patch in %s creates %s" % (patches, target))
     return "\n".join(content)
+
+
+def verbatim_problems(patches, guestabi):
+    """The kernel's copies of VERBATIM headers that differ from guestabi,
+    each named with its first differing line."""
+    problems = []
+    for kpath, gpath in sorted(VERBATIM.items()):
+        kernel = reconstruct(patches, kpath).split("\n")
+        with open(os.path.join(guestabi, "hvabi", gpath)) as f:
+            ours = f.read().split("\n")
+        if ours and ours[-1] == "":
+            ours.pop()  # the final newline: the patch's lines have none
+        if kernel == ours:
+            continue
+        line = next((i for i, (a, b) in enumerate(zip(kernel, ours))
+                     if a != b), min(len(kernel), len(ours)))
+        problems.append("%s differs from guestabi's hvabi/%s from line %d"
+                        % (kpath, gpath, line + 1))
+    return problems
 
 
 def strip_comments(text):
@@ -254,6 +281,7 @@ def main():
 
     try:
         linux = reconstruct(args.patches)
+        copies = verbatim_problems(args.patches, args.guestabi)
     except (Broken, OSError) as e:
         print("linux_abi_check: %s" % e)
         return 2
@@ -393,6 +421,10 @@ def main():
           (TARGET, compared, fields_compared,
            len([t for t in linux_structs if t not in LINUX_OWN_TYPES]),
            len([n for n in macros if n in LINUX_OWN]), errors_compared))
+    for p in copies:
+        print("MISMATCH: " + p)
+    print("%d headers carried verbatim compared" % len(VERBATIM))
+    problems += copies
     if problems:
         print("FAILED: the Linux copy of the ABI disagrees with guestabi "
               "(generated files in %s)" % work)

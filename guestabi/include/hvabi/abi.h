@@ -32,7 +32,13 @@
 #ifndef HVABI_ABI_H
 #define HVABI_ABI_H
 
+#if defined(__KERNEL__) && defined(__linux__)
+/* A Linux guest kernel carries these headers verbatim (pvlinux-patches):
+ * it has no <stdint.h>, and <linux/types.h> defines the same types. */
+#include <linux/types.h>
+#else
 #include <stdint.h>
+#endif
 
 /*
  * Interface version. A guest built against MAJOR.MINOR runs on a monitor

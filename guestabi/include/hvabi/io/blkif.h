@@ -21,7 +21,13 @@
 #ifndef HVABI_IO_BLKIF_H
 #define HVABI_IO_BLKIF_H
 
+#if defined(__KERNEL__) && defined(__linux__)
+/* A Linux guest kernel carries these headers verbatim (pvlinux-patches):
+ * it has no <stdint.h>, and <linux/types.h> defines the same types. */
+#include <linux/types.h>
+#else
 #include <stdint.h>
+#endif
 
 #include "../abi.h"
 #include "ring.h"

@@ -7,6 +7,7 @@
 #ifndef LINUX_SHIM_TYPES_H
 #define LINUX_SHIM_TYPES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef uint8_t u8;
@@ -15,5 +16,6 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
+typedef uint32_t phys_addr_t; /* no LPAE on these guests */
 
 #endif /* LINUX_SHIM_TYPES_H */
