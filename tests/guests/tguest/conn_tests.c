@@ -397,6 +397,182 @@ TEST(conn, block_frontend_restart)
     cn_front_close();
 }
 
+/* --- Hostile frontends -----------------------------------------------------
+ */
+
+/*
+ * What a frontend may try against its backend (docs/io.md, "What each
+ * side checks"). Each test ends with a request done right, which must
+ * still work: the backend answered the bad ones with errors (or stopped
+ * using a ring the frontend broke) and is still serving.
+ */
+
+/* Queues @req as given (its id from the id table); returns the id. */
+static uint32_t cn_front_put_raw(struct hv_blkif_request *req)
+{
+    int32_t id = hv_ring_id_alloc(&fe.ids);
+
+    ASSERT_TRUE(id >= 0);
+    req->id = (uint32_t)id;
+    fe.ops[id] = req->operation;
+    fe.status[id] = 1;
+    ASSERT_EQ(hv_blkif_put_request(&fe.ring, req), 0);
+    return (uint32_t)id;
+}
+
+static struct hv_blkif_request cn_one_segment(uint8_t op, uint64_t sector,
+                                              uint32_t gref, uint32_t bytes)
+{
+    struct hv_blkif_request req;
+
+    memset(&req, 0, sizeof(req));
+    req.operation = op;
+    req.sector = sector;
+    req.nr_sectors = bytes / HV_BLKIF_SECTOR_SIZE;
+    req.nr_segments = 1;
+    req.seg[0].gref = gref;
+    req.seg[0].length = (uint16_t)bytes;
+    return req;
+}
+
+/* A write then a read of sectors 8-15 through frames 0 and 1. */
+static void cn_front_check_still_served(void)
+{
+    for (uint32_t i = 0; i < 4096; i++) {
+        cn_frames[0][i] = (uint8_t)(i * 17u + 9u);
+    }
+    memset(cn_frames[1], 0, 4096);
+    uint32_t w = cn_front_put(HV_BLKIF_OP_WRITE, 8, 0, 4096);
+    uint32_t r = cn_front_put(HV_BLKIF_OP_READ, 8, 1, 4096);
+    cn_front_push();
+    cn_front_collect(2);
+    EXPECT_EQ(fe.status[w], HV_BLKIF_OK);
+    EXPECT_EQ(fe.status[r], HV_BLKIF_OK);
+    EXPECT_EQ(memcmp(cn_frames[0], cn_frames[1], 4096), 0);
+}
+
+/*
+ * conn.hostile_requests: malformed requests are each answered with the
+ * documented error, nothing done: a grant the frontend never made, a
+ * read into a read-only grant, a range past the device, too many
+ * segments, a segment past its frame, a reserved field set, an unknown
+ * operation.
+ */
+/* hvtest-system: own */
+TEST(conn, hostile_requests)
+{
+    static uint8_t ro_frame[4096] __attribute__((aligned(4096)));
+    struct hv_blkif_request req;
+    enum { CASES = 7 };
+    uint32_t ids[CASES];
+    int32_t want[CASES];
+    const char *what[CASES];
+    uint32_t n = 0;
+
+    cn_front_connect();
+    int32_t ro =
+        hv_grant_access(cn_pa(ro_frame), fe.info.peer_id, HV_GRANT_READONLY);
+    ASSERT_TRUE(ro >= 0);
+
+    req = cn_one_segment(HV_BLKIF_OP_READ, 0, 100, 4096);
+    what[n] = "a grant never made", want[n] = HV_BLKIF_EACCES;
+    ids[n++] = cn_front_put_raw(&req);
+    req = cn_one_segment(HV_BLKIF_OP_READ, 0, (uint32_t)ro, 4096);
+    what[n] = "a read into a read-only grant", want[n] = HV_BLKIF_EACCES;
+    ids[n++] = cn_front_put_raw(&req);
+    req =
+        cn_one_segment(HV_BLKIF_OP_WRITE, fe.dev.sectors, fe.frame_ref[0], 512);
+    what[n] = "a range past the device", want[n] = HV_BLKIF_EINVAL;
+    ids[n++] = cn_front_put_raw(&req);
+    req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+    req.nr_segments = HV_BLKIF_MAX_SEGMENTS + 1;
+    what[n] = "too many segments", want[n] = HV_BLKIF_EINVAL;
+    ids[n++] = cn_front_put_raw(&req);
+    req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 1024);
+    req.seg[0].offset = 3584; /* 3584 + 1024 > 4096 */
+    what[n] = "a segment past its frame", want[n] = HV_BLKIF_EINVAL;
+    ids[n++] = cn_front_put_raw(&req);
+    req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+    req.reserved1 = 1;
+    what[n] = "a reserved field set", want[n] = HV_BLKIF_EINVAL;
+    ids[n++] = cn_front_put_raw(&req);
+    req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+    req.operation = 77;
+    what[n] = "an unknown operation", want[n] = HV_BLKIF_ENOTSUP;
+    ids[n++] = cn_front_put_raw(&req);
+    ASSERT_EQ(n, (uint32_t)CASES);
+
+    cn_front_push();
+    cn_front_collect(CASES);
+    for (uint32_t i = 0; i < CASES; i++) {
+        if (fe.status[ids[i]] != want[i]) {
+            hv_printf("frontend: %s answered %ld, not %ld\n", what[i],
+                      (long)fe.status[ids[i]], (long)want[i]);
+        }
+        EXPECT_EQ(fe.status[ids[i]], want[i]);
+        EXPECT_EQ(fe.answered[ids[i]], 1u);
+    }
+    cn_front_check_still_served();
+    EXPECT_EQ(hv_grant_end((uint32_t)ro), 0);
+    hv_printf("frontend: %d malformed requests refused, still served\n", CASES);
+    cn_front_close();
+}
+
+/*
+ * conn.hostile_notify_storm: thousands of notifications with nothing in
+ * the ring cost the backend only wake-ups; it then serves as before.
+ */
+/* hvtest-system: own */
+TEST(conn, hostile_notify_storm)
+{
+    cn_front_connect();
+    for (uint32_t i = 0; i < 20000; i++) {
+        cn_front_notify();
+    }
+    cn_front_check_still_served();
+    hv_puts("frontend: 20000 notifications, still served\n");
+    cn_front_close();
+}
+
+/*
+ * conn.hostile_ring_index: the frontend publishes a request producer
+ * index past the ring (more requests than slots). The backend must take
+ * the ring as broken, answer nothing from it and keep running; once the
+ * frontend sets up a new ring (CLOSING, DOWN, INIT, READY, CONNECTED) it
+ * is served again.
+ */
+/* hvtest-system: own */
+TEST(conn, hostile_ring_index)
+{
+    uint32_t peer_state;
+
+    cn_front_connect();
+    cn_front_check_still_served();
+    uint32_t prod = hv_ring_load(&fe.sring->hdr.req_prod);
+    hv_ring_store(&fe.sring->hdr.req_prod, prod + HV_BLKIF_RING_SIZE + 5);
+    cn_front_notify();
+    /* Give the backend time to see it; nothing may come back. */
+    uint64_t until = hv_clock_read() + 100000000ull;
+    while (hv_clock_read() < until) {
+        hv_yield();
+    }
+    EXPECT_EQ(hv_ring_load(&fe.sring->hdr.rsp_prod), prod);
+    struct hv_conn_info now;
+    cn_query(&now);
+    EXPECT_EQ(now.peer_state, HV_CONN_CONNECTED); /* alive, not serving */
+
+    /* A new ring, as a frontend recovering from a broken one does. */
+    ASSERT_EQ(hv_conn_set_state(fe.info.id, HV_CONN_CLOSING, &peer_state), 0);
+    ASSERT_EQ(hv_conn_set_state(fe.info.id, HV_CONN_DOWN, &peer_state), 0);
+    for (uint32_t i = 0; i < CN_FRAMES; i++) {
+        EXPECT_EQ(hv_grant_end(fe.frame_ref[i]), 0);
+    }
+    cn_front_connect();
+    cn_front_check_still_served();
+    hv_puts("frontend: broken ring refused, served again on a new ring\n");
+    cn_front_close();
+}
+
 /* --- The backend ---------------------------------------------------------- */
 
 static uint8_t cn_disk[CN_DISK_SECTORS * 512];
@@ -512,9 +688,10 @@ again:
                   "serving again\n",
                   (unsigned long)lives, (unsigned long)info.ring_ref);
     }
+    bool broken = false;
     for (;;) {
         struct hv_blkif_request req;
-        int32_t rc = hv_blkif_get_request(&b, &req);
+        int32_t rc = broken ? -HV_ERANGE : hv_blkif_get_request(&b, &req);
         if (rc == 0) {
             struct hv_blkif_response rsp = {req.id,
                                             req.operation,
@@ -537,11 +714,14 @@ again:
             }
             continue;
         }
-        if (rc != -HV_EAGAIN) {
-            hv_puts("blkback: broken ring\n");
-            return 6;
+        if (rc != -HV_EAGAIN && !broken) {
+            /* A hostile or corrupted frontend: serve nothing more on
+             * this ring, wait for the frontend to set up a new one. */
+            hv_puts("blkback: broken ring (the frontend's index is out of "
+                    "range), waiting for the frontend to reconnect\n");
+            broken = true;
         }
-        if (hv_ring_back_final_check(&b) > 0) {
+        if (!broken && hv_ring_back_final_check(&b) > 0) {
             continue;
         }
         cn_query(&info);
