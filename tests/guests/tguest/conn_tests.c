@@ -573,6 +573,72 @@ TEST(conn, hostile_ring_index)
     cn_front_close();
 }
 
+/*
+ * conn.hostile_backend: against role=blkback evil=E (bootargs of both say
+ * E): the first request is answered properly; the second one's response
+ * is refused: an id never issued (E=1) or already answered (E=2) fails
+ * hv_blkif_check_response, a response producer past every request (E=3)
+ * breaks the ring (-HV_ERANGE) for good. Nothing is taken from the lie.
+ */
+/* hvtest-system: own */
+TEST(conn, hostile_backend)
+{
+    const struct hv_start_info *si = hvtest_start_info();
+    uint32_t evil = 0;
+    struct hv_blkif_response rsp;
+    int32_t rc;
+
+    ASSERT_TRUE(hv_cmdline_get_u32(si->cmdline, "evil", &evil));
+    cn_front_connect();
+    uint32_t first = cn_front_put(HV_BLKIF_OP_READ, 0, 0, 512);
+    cn_front_push();
+    cn_front_collect(1);
+    EXPECT_EQ(fe.status[first], HV_BLKIF_OK);
+
+    /* Two in flight: a duplicate needs an id still outstanding to copy. */
+    uint32_t second = cn_front_put(HV_BLKIF_OP_READ, 8, 1, 512);
+    uint32_t third = cn_front_put(HV_BLKIF_OP_READ, 16, 2, 512);
+    cn_front_push();
+    int32_t refused = 0;
+    for (uint32_t got = 0; got < 2 && refused == 0;) {
+        uint64_t start = hv_clock_read();
+        while ((rc = hv_blkif_get_response(&fe.ring, &rsp)) == -HV_EAGAIN) {
+            if (hv_clock_read() - start > CN_TIMEOUT_NS) {
+                hvtest_error("the hostile backend never answered");
+            }
+            hv_yield();
+        }
+        if (rc != 0) {
+            refused = rc; /* the ring itself is broken */
+            break;
+        }
+        got++;
+        rc = hv_blkif_check_response(&rsp, &fe.ids, fe.ops);
+        if (rc != 0) {
+            refused = rc;
+            hv_printf("frontend: refused a response with id %lu (%s)\n",
+                      (unsigned long)rsp.id,
+                      rc == -HV_ERANGE ? "never issued" : "answered already");
+        } else {
+            fe.status[rsp.id] = rsp.status;
+        }
+    }
+    if (evil == 3) {
+        EXPECT_EQ(refused, -HV_ERANGE);
+        EXPECT_EQ(hv_blkif_get_response(&fe.ring, &rsp), -HV_ERANGE);
+        EXPECT_EQ(fe.status[second], 1); /* still outstanding */
+        hv_puts("frontend: refused a response producer past the requests\n");
+    } else if (evil == 1) {
+        EXPECT_EQ(refused, -HV_ERANGE);
+        EXPECT_EQ(fe.status[second], 1);
+    } else {
+        EXPECT_EQ(refused, -HV_ENOENT);
+        EXPECT_EQ(fe.status[second], HV_BLKIF_OK); /* the honest one */
+    }
+    EXPECT_EQ(fe.status[third], 1);
+    cn_front_close();
+}
+
 /* --- The backend ---------------------------------------------------------- */
 
 static uint8_t cn_disk[CN_DISK_SECTORS * 512];
@@ -606,8 +672,27 @@ static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
     return HV_BLKIF_OK;
 }
 
+/* The lie a hostile backend (evil=E) tells in @rsp. */
+static void cn_back_misbehave(uint32_t evil, struct hv_blkif_sring *sring,
+                              struct hv_blkif_response *rsp, uint32_t last_id)
+{
+    (void)sring;
+    if (evil == 1) {
+        rsp->id = 200; /* never issued: the ring has 32 ids */
+    } else if (evil == 2) {
+        rsp->id = last_id; /* answered already */
+    }
+    hv_printf("blkback: hostile (evil=%lu): answering request %lu\n",
+              (unsigned long)evil, (unsigned long)rsp->id);
+}
+
 /*
- * Role "blkback [delay_ms=T] [crash=N]": the backend of connection 0. It
+ * Role "blkback [delay_ms=T] [crash=N] [evil=E]": the backend of
+ * connection 0. With evil=E it is a hostile backend from its second
+ * request on (docs/io.md, "What each side checks"): E=1 answers with an
+ * id never issued, E=2 answers a request with the id of the one before
+ * (a duplicate), E=3 publishes a response producer index past every
+ * request. It
  * waits T ms first (a late backend), and, in a life that starts on a
  * fresh ring, crashes at its N-th request after doing it. When the
  * frontend leaves (closes, or dies: DOWN, or a new life attached) it
@@ -621,10 +706,12 @@ int conn_role_blkback(void)
     struct hv_conn_info info;
     struct hv_blkif_info dev = {CN_DISK_SECTORS, 512, 0, {0, 0}};
     struct hv_ring_back b;
-    uint32_t delay_ms = 0, crash = 0, peer_state, served = 0;
+    uint32_t delay_ms = 0, crash = 0, evil = 0, peer_state, served = 0;
+    uint32_t last_id = 0;
 
     hv_cmdline_get_u32(si->cmdline, "delay_ms", &delay_ms);
     hv_cmdline_get_u32(si->cmdline, "crash", &crash);
+    hv_cmdline_get_u32(si->cmdline, "evil", &evil);
     for (uint32_t s = 0; s < CN_DISK_SECTORS; s++) {
         for (uint32_t i = 0; i < 512; i++) {
             cn_disk[s * 512 + i] = cn_pattern(s, i);
@@ -708,8 +795,19 @@ again:
                 volatile uintptr_t nowhere = 4;
                 return (int)*(volatile uint32_t *)nowhere;
             }
+            uint32_t id = rsp.id;
+            if (evil != 0 && served >= (evil == 2 ? 3u : 2u)) {
+                cn_back_misbehave(evil, sring, &rsp, last_id);
+            }
+            last_id = id;
             hv_blkif_put_response(&b, &rsp);
             if (hv_ring_back_push(&b)) {
+                (void)hv_evtchn_send(info.port);
+            }
+            if (evil == 3 && served >= 2) {
+                /* After the push, which would overwrite it. */
+                hv_ring_store(&sring->hdr.rsp_prod,
+                              hv_ring_load(&sring->hdr.req_prod) + 7u);
                 (void)hv_evtchn_send(info.port);
             }
             continue;
