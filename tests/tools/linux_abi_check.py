@@ -61,6 +61,7 @@ ALIASES = {
     "HV_VCPU_USER_TLS": "offsetof(struct hv_vcpu_shared, user_tls)",
     "HV_VCPU_EVENTS_PENDING": "offsetof(struct hv_vcpu_shared, events_pending)",
     "HV_ABI_MAJOR_NEEDED": "HV_ABI_VERSION_MAJOR",
+    "HV_START_INFO_WORDS": "sizeof(struct hv_start_info) / 4",
 }
 # Linux constants related to guestabi by an inequality, not equality:
 # the kernel runs on any monitor of the same major version whose minor is
@@ -77,11 +78,7 @@ LINUX_OWN = {
 # Fields guestabi appended to the end of a struct that the kernel's copy
 # may leave out (the kernel does not read them): a minor version may
 # append, never move, so the copy stays a prefix of the struct.
-APPENDED = {
-    "hv_start_info": {
-        "restarts": "0.5: the restart count, not read by the kernel yet",
-    },
-}
+APPENDED = {}
 # Types of hv-pv.h that are the kernel's own.
 LINUX_OWN_TYPES = {
     "hv_vcpu_page": "the kernel's page-sized wrapper of hv_vcpu_shared",

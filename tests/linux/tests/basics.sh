@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# basics: uname, /proc/cpuinfo, /proc/interrupts, the mounts, a file in /tmp.
+# basics: uname, /proc/cpuinfo, /proc/interrupts, the mounts, hv's
+# /sys/hypervisor/hv, a file in /tmp.
 . /usr/share/hvtest/common.sh
 
 step "uname"
@@ -23,6 +24,13 @@ cat /proc/mounts
 for m in "/proc proc" "/sys sysfs" "/tmp tmpfs" "/dev devtmpfs"; do
     grep -q " $m " /proc/mounts || fail "no '$m' mount in /proc/mounts"
 done
+
+step "/sys/hypervisor/hv"
+id=$(cat /sys/hypervisor/hv/vm_id) || fail "no /sys/hypervisor/hv/vm_id"
+restarts=$(cat /sys/hypervisor/hv/restarts) || fail "no /sys/hypervisor/hv/restarts"
+echo "guest id $id, restarted $restarts times"
+[ "$id" -ge 1 ] && [ "$id" -le 8 ] || fail "guest id $id is not 1-8"
+[ "$restarts" = 0 ] || fail "a first life says it was restarted $restarts times"
 
 step "a file in /tmp"
 f=/tmp/basics.$$

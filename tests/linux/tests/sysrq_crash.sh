@@ -5,7 +5,7 @@
 . /usr/share/hvtest/common.sh
 
 [ -w /proc/sysrq-trigger ] || fail "no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)"
-echo "sysrq_crash: echo c > /proc/sysrq-trigger"
+echo "sysrq_crash: life $(cat /sys/hypervisor/hv/restarts), echo c > /proc/sysrq-trigger"
 sync
 echo c > /proc/sysrq-trigger
 sleep 2
