@@ -72,6 +72,7 @@ SHT_DYNSYM, SHT_DYNAMIC = 11, 6
 SHT_GNU_VERDEF, SHT_GNU_VERNEED, SHT_GNU_VERSYM = (0x6ffffffd, 0x6ffffffe,
                                                     0x6fffffff)
 PT_INTERP, DT_NULL, DT_NEEDED, SHN_UNDEF = 3, 0, 1, 0
+DT_RPATH, DT_RUNPATH = 15, 29
 STT_NAMES = {0: "NOTYPE", 1: "OBJECT", 2: "FUNC", 3: "SECTION", 4: "FILE",
              5: "COMMON", 6: "TLS", 10: "IFUNC"}
 STB_GLOBAL = 1
@@ -147,6 +148,11 @@ class Elf:
         return None
 
     def needed(self):
+        return self.dynamic_strings(DT_NEEDED)
+
+    def dynamic_strings(self, want):
+        """The strings of the dynamic section's WANT entries (DT_NEEDED,
+        DT_RUNPATH...), in order."""
         out = []
         entry = "qQ" if self.wide else "iI"
         for i in self.of_type(SHT_DYNAMIC):
@@ -155,9 +161,15 @@ class Elf:
                 tag, val = self.unpack(entry, pos)
                 if tag == DT_NULL:
                     break
-                if tag == DT_NEEDED:
+                if tag == want:
                     out.append(self.string(link, val))
         return out
+
+    def search_path(self):
+        """The directories of DT_RUNPATH, or else DT_RPATH (colon lists)."""
+        paths = self.dynamic_strings(DT_RUNPATH) or \
+            self.dynamic_strings(DT_RPATH)
+        return [d for p in paths for d in p.split(":") if d]
 
     def versions(self):
         """Version index -> (name, from verdef)."""
@@ -438,3 +450,81 @@ def files_of(rootfs):
                 out.append("./" + os.path.relpath(path, rootfs))
     return sorted(out)
 
+
+
+# --- A root file system's dynamic linking, checked ----------------------------
+# The directories the Debian armhf loader searches by default (no
+# ld.so.cache in the images: ldconfig never ran in them).
+DEFAULT_LIB_DIRS = ["/lib/" + MULTIARCH, "/usr/lib/" + MULTIARCH, "/lib",
+                    "/usr/lib"]
+
+
+def resolve_in(root, path, hops=40):
+    """PATH (absolute, inside the file system at ROOT) with every symbolic
+    link followed as the guest would, ROOT its /; the host path, or None
+    if it leads nowhere (or loops)."""
+    parts = [p for p in path.split("/") if p and p != "."]
+    done = []
+    while parts:
+        name = parts.pop(0)
+        if name == "..":
+            if done:
+                done.pop()
+            continue
+        host = os.path.join(root, *(done + [name]))
+        if os.path.islink(host):
+            hops -= 1
+            if hops < 0:
+                return None
+            target = os.readlink(host)
+            if target.startswith("/"):
+                done = []
+            parts = [p for p in target.split("/") if p and p != "."] + parts
+            continue
+        if not os.path.lexists(host):
+            return None
+        done.append(name)
+    return os.path.join(root, *done)
+
+
+def check_dynamic_linking(root):
+    """Every ELF file under ROOT: an ARM one, its program interpreter
+    present, every NEEDED library found where the loader would look (its
+    own DT_RUNPATH/DT_RPATH with $ORIGIN, then DEFAULT_LIB_DIRS), links
+    followed inside ROOT. Returns (number of ELF files, the problems as
+    "path: what" lines)."""
+    problems, count = [], 0
+    for f in files_of(root):
+        path = os.path.join(root, f)
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"\x7fELF":
+                continue
+        rel = "/" + os.path.normpath(f)
+        try:
+            elf = Elf(path)
+            needed, dirs, interp = elf.needed(), elf.search_path(), \
+                elf.interp()
+        except (ElfError, IndexError) as e:
+            problems.append("%s: broken ELF file (%s)" % (rel, e))
+            continue
+        count += 1
+        if elf.machine != EM_ARM:
+            problems.append("%s: not an ARM ELF file (%s)" % (
+                rel, MACHINES.get(elf.machine, "machine %d" % elf.machine)))
+            continue
+        if interp and not resolve_in(root, interp):
+            problems.append("%s: its loader %s is missing" % (rel, interp))
+        origin = os.path.dirname(rel)
+        dirs = [d.replace("$ORIGIN", origin).replace("${ORIGIN}", origin)
+                for d in dirs]
+        for lib in needed:
+            if "/" in lib:
+                found = resolve_in(root, lib)
+            else:
+                found = next((r for r in (resolve_in(root, d + "/" + lib)
+                                          for d in dirs + DEFAULT_LIB_DIRS)
+                              if r and os.path.isfile(r)), None)
+            if not found:
+                problems.append("%s: NEEDED %s not found (searched %s)" % (
+                    rel, lib, ":".join(dirs + DEFAULT_LIB_DIRS)))
+    return count, problems
