@@ -14,7 +14,12 @@
 #   hvtest_fsck=DEV      an unmounted ext4 file system to e2fsck -fn (the
 #                        second root, p3); none by default
 # Needs CONFIG_AIO in the kernel (io_setup) and O_DIRECT on the device.
+#
+# busybox-static's shell runs its own applets before anything on PATH
+# (mke2fs is one): e2fsprogs' programs are called by their paths.
 . /usr/share/hvtest/common.sh
+MKE2FS=/sbin/mke2fs
+E2FSCK=/sbin/e2fsck
 
 scratch=/dev/hvblk1
 fsck_dev=""
@@ -27,8 +32,9 @@ done
 
 command -v fio >/dev/null ||
     fail "no fio: this test runs from the disk image (boot with hvroot=)"
-command -v e2fsck >/dev/null || fail "no e2fsck in the image"
-command -v mke2fs >/dev/null || fail "no mke2fs in the image"
+for prog in $MKE2FS $E2FSCK; do
+    [ -x $prog ] && [ ! -L $prog ] || fail "no $prog (e2fsprogs) in the image"
+done
 echo "root: $(awk '$2 == "/" { r = $1 " (" $3 ")" } END { print r }' /proc/mounts)"
 
 mounted() {
@@ -87,7 +93,7 @@ run_fio "fio verify_only" --verify_only
 
 if [ "$scratch" != file ]; then
     step "ext4 on $scratch: mke2fs, files, umount, e2fsck -fn, remount"
-    run "mke2fs" mke2fs -q -F -t ext4 "$scratch"
+    run "mke2fs" $MKE2FS -q -F -t ext4 "$scratch"
     mkdir -p /mnt/scratch
     run "mount $scratch" mount -t ext4 "$scratch" /mnt/scratch
     dd if=/dev/urandom of=/tmp/disk_fio.data bs=64k count=64 2>/dev/null ||
@@ -98,7 +104,7 @@ if [ "$scratch" != file ]; then
         echo "file $i" > "/mnt/scratch/d/f$i" || exit 1
     done || fail "cannot write 300 small files"
     run "umount" umount /mnt/scratch
-    run "e2fsck -fn $scratch" e2fsck -fn "$scratch"
+    run "e2fsck -fn $scratch" $E2FSCK -fn "$scratch"
     run "mount $scratch again" mount -t ext4 -o ro "$scratch" /mnt/scratch
     got=$(sha256sum < /mnt/scratch/disk_fio.data)
     n=$(ls /mnt/scratch/d | wc -l)
@@ -112,6 +118,6 @@ if [ -n "$fsck_dev" ]; then
     step "e2fsck -fn $fsck_dev"
     [ -b "$fsck_dev" ] || fail "no device $fsck_dev (hvtest_fsck=)"
     mounted "$fsck_dev" && fail "$fsck_dev is mounted"
-    run "e2fsck -fn $fsck_dev" e2fsck -fn "$fsck_dev"
+    run "e2fsck -fn $fsck_dev" $E2FSCK -fn "$fsck_dev"
 fi
 echo "disk_fio: OK"
