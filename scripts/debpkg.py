@@ -12,6 +12,10 @@ Debian armhf packages and the ELF files in them.
                           the list changed)
   Elf(PATH)               machine, loader, NEEDED entries, dynamic
                           symbols (read with struct)
+  check_dynamic_linking(ROOT)
+                          every ELF file under ROOT: ARM, its loader and
+                          NEEDED libraries where the armhf loader finds
+                          them (links followed inside ROOT)
   copy, copy_tree, files_of, find_lib, sha256, run
 
 Python 3, standard library only.
