@@ -253,8 +253,24 @@ def feed_input(proc, args):
     return args.input.encode().decode("unicode_escape").encode()
 
 
+def sd_drive(path):
+    """QEMU arguments attaching raw image PATH as the board's SD card (the
+    PL181 MMCI). QEMU 7.2 refuses an SD image whose size is not a power
+    of two: say so here, with the size, rather than by QEMU's exit."""
+    size = os.path.getsize(path)  # OSError if missing
+    if size == 0 or size & (size - 1):
+        raise ValueError("--sd %s: %d bytes; an SD card image must be a "
+                         "power of two in size (truncate -s 64M)" %
+                         (path, size))
+    if "," in path:
+        raise ValueError("--sd %s: a ',' in the path confuses -drive" % path)
+    return ["-drive", "if=sd,format=raw,file=%s" % os.path.abspath(path)]
+
+
 def boot(args, image):
     cmd = [args.qemu] + BOARDS[args.board] + QEMU_COMMON
+    if args.sd:
+        cmd += sd_drive(args.sd)
     cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
     if args.dirty_boot:
         loader = RAM_BASE[args.board] + 0x8000
@@ -448,12 +464,17 @@ def main():
                    help="hvpack must refuse the image with a line matching "
                    "RE; nothing is booted")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--sd", metavar="FILE",
+                   help="raw image attached as the SD card (power-of-two "
+                        "size)")
     args = p.parse_args()
 
     work = os.path.join(args.work_dir, args.name)
     os.makedirs(work, exist_ok=True)
     try:
         image = build_image(args, work)
+        if args.sd:
+            sd_drive(args.sd)  # refused before QEMU starts
         if args.expect_pack_error:
             return judge_pack_refusal(args, image)
     except (RuntimeError, ValueError, OSError, IndexError) as e:

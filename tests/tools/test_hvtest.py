@@ -151,4 +151,23 @@ with tempfile.TemporaryDirectory() as tmp:
     check("--image without =FILE is an ERROR naming it",
           rc == 2 and "--image wants NAME=FILE: 'dtb-x'" in out, out)
 
+# --- --sd -------------------------------------------------------------------
+with tempfile.TemporaryDirectory() as tmp:
+    card = os.path.join(tmp, "sd.img")
+    with open(card, "wb") as f:
+        f.truncate(1 << 20)
+    drive = hvtest.sd_drive(card)
+    check("--sd attaches a power-of-two image as the SD card",
+          drive == ["-drive", "if=sd,format=raw,file=%s" % card], drive)
+    with open(card, "ab") as f:
+        f.write(b"x")
+    try:
+        hvtest.sd_drive(card)
+        refused = ""
+    except ValueError as e:
+        refused = str(e)
+    check("--sd refuses an image QEMU would (size not a power of two)",
+          "must be a power of two" in refused and "1048577" in refused,
+          refused)
+
 finish()

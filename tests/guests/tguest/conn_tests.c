@@ -27,6 +27,23 @@
 #define CN_FRAMES 8u
 #define CN_TIMEOUT_NS 10000000000ull /* 10 s */
 
+/*
+ * How long the frontend waits for the backend to come, and for responses:
+ * 10 s, or backend_wait_s=S from the command line (a Linux driver domain
+ * boots, and boots again after a crash, before it serves).
+ */
+static uint64_t cn_timeout_ns(void)
+{
+    uint32_t s = 0;
+
+    if (hv_cmdline_get_u32(hvtest_start_info()->cmdline, "backend_wait_s",
+                           &s) &&
+        s != 0) {
+        return (uint64_t)s * 1000000000ull;
+    }
+    return CN_TIMEOUT_NS;
+}
+
 static uint8_t cn_ring_page[4096] __attribute__((aligned(4096)));
 static uint8_t cn_frames[CN_FRAMES][4096] __attribute__((aligned(4096)));
 static uint8_t cn_shared_page[4096] __attribute__((aligned(4096)));
@@ -127,7 +144,7 @@ static void cn_front_connect(void)
     int32_t rc;
     while ((rc = hv_conn_set_state(fe.info.id, HV_CONN_CONNECTED,
                                    &peer_state)) == -HV_EAGAIN) {
-        if (hv_clock_read() - start > CN_TIMEOUT_NS) {
+        if (hv_clock_read() - start > cn_timeout_ns()) {
             hvtest_error("the backend never came");
         }
         hv_timer_set(hv_clock_read() + 1000000000ull);
@@ -216,7 +233,7 @@ static void cn_front_collect(uint32_t count)
         if (hv_ring_front_final_check(&fe.ring) > 0) {
             continue;
         }
-        if (hv_clock_read() - start > CN_TIMEOUT_NS) {
+        if (hv_clock_read() - start > cn_timeout_ns()) {
             hvtest_error("responses missing");
         }
         /* The backend's state, for the record: its requests stay. */
