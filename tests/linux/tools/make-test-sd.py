@@ -12,7 +12,9 @@ two), an MBR partition table with
   p2  sectors 4096-end (type 0x83), zeros.
 
 No root, no external tool: the table is written here, byte by byte.
-Usage: make-test-sd.py OUT.img [OUT2.img ...] (each a fresh image)."""
+Usage: make-test-sd.py OUT.img [OUT2.img ...] (each a fresh image; the
+directories are made)."""
+import os
 import struct
 import sys
 
@@ -47,6 +49,7 @@ def main():
         sys.exit(__doc__)
     mbr, p1 = image()
     for out in sys.argv[1:]:
+        os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
         with open(out, "wb") as f:
             f.write(mbr)
             f.seek(P1_START * 512)
