@@ -105,11 +105,37 @@ struct cn_front {
 static struct cn_front fe;
 
 /* Sets up the ring and connects; waits for a late backend. */
+static void cn_front_attach(void);
+
+/* Sleeps @ms milliseconds on the virtual timer. */
+static void cn_sleep_ms(volatile struct hv_vcpu_shared *sh, uint32_t ms)
+{
+    hv_timer_set(hv_clock_read() + (uint64_t)ms * 1000000u);
+    while (!(sh->events_pending & HV_EVENT_TIMER)) {
+        hv_block();
+    }
+    __atomic_fetch_and(&sh->events_pending, ~HV_EVENT_TIMER, __ATOMIC_SEQ_CST);
+}
+
+/* Registers, waits front_delay_ms=T if given, connects. */
 static void cn_front_connect(void)
+{
+    uint32_t delay_ms = 0;
+
+    fe.shared = cn_register();
+    hv_cmdline_get_u32(hvtest_start_info()->cmdline, "front_delay_ms",
+                       &delay_ms);
+    if (delay_ms != 0) {
+        cn_sleep_ms(fe.shared, delay_ms);
+    }
+    cn_front_attach();
+}
+
+/* From DOWN: a fresh ring, published; waits for the backend. */
+static void cn_front_attach(void)
 {
     uint32_t peer_state;
 
-    fe.shared = cn_register();
     cn_query(&fe.info);
     ASSERT_EQ(fe.info.role, HV_CONN_FRONTEND);
     ASSERT_EQ(fe.info.kind, HV_CONN_KIND_BLOCK);
@@ -540,6 +566,57 @@ TEST(conn, block_ops)
     EXPECT_EQ(cn_frames[5][3584], 0x77);
     EXPECT_EQ(hv_grant_end((uint32_t)ro), 0);
     hv_puts("frontend: operations done\n");
+    cn_front_close();
+}
+
+/*
+ * conn.block_hostile_ring: a frontend that breaks its ring (req_prod far
+ * past what the ring can hold) loses only its own connection: the
+ * backend answers nothing more on it. After closing and connecting again
+ * on a fresh ring it is served again. Run beside another frontend of the
+ * same backend, which must not notice (linux.blkback_hostile_frontend).
+ */
+/* hvtest-system: own */
+TEST(conn, block_hostile_ring)
+{
+    uint32_t wait_ms = 1500;
+
+    cn_front_connect();
+    memset(cn_frames[0], 0xaa, 4096);
+    uint32_t r = cn_front_put(HV_BLKIF_OP_READ, 0, 0, 4096);
+    cn_front_push();
+    cn_front_collect(1);
+    ASSERT_EQ(fe.status[r], HV_BLKIF_OK);
+
+    /* Three requests, published with a req_prod 1000 past them. */
+    for (uint32_t i = 0; i < 3; i++) {
+        cn_front_put(HV_BLKIF_OP_READ, 8 * i, 1 + i, 4096);
+    }
+    uint32_t rsp_before = hv_ring_load(&fe.sring->hdr.rsp_prod);
+    hv_ring_mb();
+    hv_ring_store(&fe.sring->hdr.req_prod, fe.ring.req_prod_pvt + 1000);
+    cn_front_notify();
+    hv_printf("frontend: ring broken on purpose (req_prod %lu + 1000)\n",
+              (unsigned long)fe.ring.req_prod_pvt);
+    hv_cmdline_get_u32(hvtest_start_info()->cmdline, "hostile_wait_ms",
+                       &wait_ms);
+    cn_sleep_ms(fe.shared, wait_ms);
+    EXPECT_EQ(hv_ring_load(&fe.sring->hdr.rsp_prod), rsp_before);
+    hv_printf(
+        "frontend: %lu responses on the broken ring after %lu ms\n",
+        (unsigned long)(hv_ring_load(&fe.sring->hdr.rsp_prod) - rsp_before),
+        (unsigned long)wait_ms);
+
+    /* Close, connect again on a fresh ring: served. */
+    cn_front_close();
+    cn_front_attach();
+    memset(cn_frames[0], 0xaa, 4096);
+    r = cn_front_put(HV_BLKIF_OP_READ, 0, 0, 4096);
+    cn_front_push();
+    cn_front_collect(1);
+    EXPECT_EQ(fe.status[r], HV_BLKIF_OK);
+    EXPECT_TRUE(cn_frames[0][0] != 0xaa);
+    hv_puts("frontend: served again on a fresh ring\n");
     cn_front_close();
 }
 
