@@ -431,7 +431,8 @@ static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
 }
 
 /*
- * Role "blkback [delay_ms=T] [crash=N]": the backend of connection 0. It
+ * Role "blkback [delay_ms=T] [crash=N] [features=F]": the backend of
+ * connection 0 (read-only if the manifest says so). It
  * waits T ms first (a late backend), and, in a life that starts on a
  * fresh ring, crashes at its N-th request after doing it. When the
  * frontend leaves (closes, or dies: DOWN, or a new life attached) it
@@ -449,6 +450,11 @@ int conn_role_blkback(void)
 
     hv_cmdline_get_u32(si->cmdline, "delay_ms", &delay_ms);
     hv_cmdline_get_u32(si->cmdline, "crash", &crash);
+    /* features=F: what the RAM disk offers besides reads and writes
+     * (HV_BLKIF_F_FLUSH 2, _FUA 4, _DISCARD 8: a RAM disk has no cache,
+     * so flush and FUA are no-ops and discard keeps the data). */
+    hv_cmdline_get_u32(si->cmdline, "features", &dev.features);
+    dev.features &= HV_BLKIF_F_FLUSH | HV_BLKIF_F_FUA | HV_BLKIF_F_DISCARD;
     for (uint32_t s = 0; s < CN_DISK_SECTORS; s++) {
         for (uint32_t i = 0; i < 512; i++) {
             cn_disk[s * 512 + i] = cn_pattern(s, i);
@@ -468,9 +474,14 @@ int conn_role_blkback(void)
         hv_puts("blkback: not the backend of ram0\n");
         return 1;
     }
-    hv_printf("blkback: serving %s to guest %lu, frontend %s\n", info.device,
-              (unsigned long)info.peer_id,
-              info.peer_state == HV_CONN_DOWN ? "down" : "waiting");
+    if (info.flags & HV_CONN_READONLY) {
+        dev.features |= HV_BLKIF_F_READ_ONLY; /* the manifest's read-only */
+    }
+    hv_printf("blkback: serving %s to guest %lu, frontend %s, features "
+              "%#lx\n",
+              info.device, (unsigned long)info.peer_id,
+              info.peer_state == HV_CONN_DOWN ? "down" : "waiting",
+              (unsigned long)dev.features);
     if (hv_conn_set_state(info.id, HV_CONN_INIT, &peer_state) != 0 ||
         hv_conn_set_info(info.id, &dev, sizeof(dev)) != 0) {
         return 2;
