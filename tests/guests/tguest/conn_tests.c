@@ -431,8 +431,9 @@ static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
 }
 
 /*
- * Role "blkback [delay_ms=T] [crash=N] [features=F]": the backend of
- * connection 0 (read-only if the manifest says so). It
+ * Role "blkback [delay_ms=T] [crash=N] [features=F] [evil_id=N]
+ * [evil_prod=N]": the backend of connection 0 (read-only if the manifest
+ * says so; hostile once at request N with evil_*, above). It
  * waits T ms first (a late backend), and, in a life that starts on a
  * fresh ring, crashes at its N-th request after doing it. When the
  * frontend leaves (closes, or dies: DOWN, or a new life attached) it
@@ -447,6 +448,7 @@ int conn_role_blkback(void)
     struct hv_blkif_info dev = {CN_DISK_SECTORS, 512, 0, {0, 0}};
     struct hv_ring_back b;
     uint32_t delay_ms = 0, crash = 0, peer_state, served = 0;
+    uint32_t evil_id = 0, evil_prod = 0;
 
     hv_cmdline_get_u32(si->cmdline, "delay_ms", &delay_ms);
     hv_cmdline_get_u32(si->cmdline, "crash", &crash);
@@ -454,6 +456,11 @@ int conn_role_blkback(void)
      * (HV_BLKIF_F_FLUSH 2, _FUA 4, _DISCARD 8: a RAM disk has no cache,
      * so flush and FUA are no-ops and discard keeps the data). */
     hv_cmdline_get_u32(si->cmdline, "features", &dev.features);
+    /* A hostile backend, once, at its N-th request: evil_id=N answers it
+     * with an id never issued, evil_prod=N answers it and publishes a
+     * rsp_prod beyond the requests (the frontend must refuse both). */
+    hv_cmdline_get_u32(si->cmdline, "evil_id", &evil_id);
+    hv_cmdline_get_u32(si->cmdline, "evil_prod", &evil_prod);
     dev.features &= HV_BLKIF_F_FLUSH | HV_BLKIF_F_FUA | HV_BLKIF_F_DISCARD;
     for (uint32_t s = 0; s < CN_DISK_SECTORS; s++) {
         for (uint32_t i = 0; i < 512; i++) {
@@ -542,8 +549,21 @@ again:
                 volatile uintptr_t nowhere = 4;
                 return (int)*(volatile uint32_t *)nowhere;
             }
+            if (evil_id != 0 && served == evil_id) {
+                hv_printf("blkback: evil: request %lu answered as id %#lx\n",
+                          (unsigned long)served, 0xbad0ul + req.id);
+                rsp.id = 0xbad0u + req.id;
+            }
             hv_blkif_put_response(&b, &rsp);
             if (hv_ring_back_push(&b)) {
+                (void)hv_evtchn_send(info.port);
+            }
+            if (evil_prod != 0 && served == evil_prod) {
+                hv_printf("blkback: evil: rsp_prod %lu published after "
+                          "request %lu\n",
+                          (unsigned long)(b.rsp_prod + 7u),
+                          (unsigned long)served);
+                hv_ring_store(&sring->hdr.rsp_prod, b.rsp_prod + 7u);
                 (void)hv_evtchn_send(info.port);
             }
             continue;
