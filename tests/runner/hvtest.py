@@ -253,7 +253,7 @@ def feed_input(proc, args):
     return args.input.encode().decode("unicode_escape").encode()
 
 
-def sd_drive(path):
+def sd_drive(path, snapshot=False):
     """QEMU arguments attaching raw image PATH as the board's SD card (the
     PL181 MMCI). QEMU 7.2 refuses an SD image whose size is not a power
     of two: say so here, with the size, rather than by QEMU's exit."""
@@ -264,13 +264,16 @@ def sd_drive(path):
                          (path, size))
     if "," in path:
         raise ValueError("--sd %s: a ',' in the path confuses -drive" % path)
-    return ["-drive", "if=sd,format=raw,file=%s" % os.path.abspath(path)]
+    drive = "if=sd,format=raw,file=%s" % os.path.abspath(path)
+    # snapshot: writes go to a temporary overlay QEMU drops at exit, so
+    # tests running in parallel share one built card image unchanged.
+    return ["-drive", drive + (",snapshot=on" if snapshot else "")]
 
 
 def boot(args, image):
     cmd = [args.qemu] + BOARDS[args.board] + QEMU_COMMON
     if args.sd:
-        cmd += sd_drive(args.sd)
+        cmd += sd_drive(args.sd, args.sd_snapshot)
     cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
     if args.dirty_boot:
         loader = RAM_BASE[args.board] + 0x8000
@@ -467,6 +470,9 @@ def main():
     p.add_argument("--sd", metavar="FILE",
                    help="raw image attached as the SD card (power-of-two "
                         "size)")
+    p.add_argument("--sd-snapshot", action="store_true",
+                   help="the guests' writes to the --sd image are dropped "
+                        "at exit (QEMU's snapshot=on): the file is unchanged")
     args = p.parse_args()
 
     work = os.path.join(args.work_dir, args.name)

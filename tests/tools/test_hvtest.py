@@ -159,6 +159,10 @@ with tempfile.TemporaryDirectory() as tmp:
     drive = hvtest.sd_drive(card)
     check("--sd attaches a power-of-two image as the SD card",
           drive == ["-drive", "if=sd,format=raw,file=%s" % card], drive)
+    drive = hvtest.sd_drive(card, snapshot=True)
+    check("--sd-snapshot keeps the image unchanged (QEMU's snapshot=on)",
+          drive == ["-drive", "if=sd,format=raw,file=%s,snapshot=on" % card],
+          drive)
     with open(card, "ab") as f:
         f.write(b"x")
     try:

@@ -861,8 +861,9 @@ TEST(conn, hostile_notify_storm)
 }
 
 /*
- * conn.hostile_backend: against role=blkback evil=E (bootargs of both say
- * E): the first request is answered properly; the second one's response
+ * conn.hostile_backend: against role=blkback lying at its second or third
+ * request (evil=E here; E=1: evil_id=2, E=2: evil_dup=3, E=3: evil_prod=2
+ * there): the first request is answered properly; the second one's response
  * is refused: an id never issued (E=1) or already answered (E=2) fails
  * hv_blkif_check_response, a response producer past every request (E=3)
  * breaks the ring (-HV_ERANGE) for good. Nothing is taken from the lie.
@@ -913,7 +914,8 @@ TEST(conn, hostile_backend)
     if (evil == 3) {
         EXPECT_EQ(refused, -HV_ERANGE);
         EXPECT_EQ(hv_blkif_get_response(&fe.ring, &rsp), -HV_ERANGE);
-        EXPECT_EQ(fe.status[second], 1); /* still outstanding */
+        /* The second is answered before the lie: taken or not, as the
+         * frontend read rsp_prod before or after the jump. */
         hv_puts("frontend: refused a response producer past the requests\n");
     } else if (evil == 1) {
         EXPECT_EQ(refused, -HV_ERANGE);
@@ -959,27 +961,11 @@ static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
     return HV_BLKIF_OK;
 }
 
-/* The lie a hostile backend (evil=E) tells in @rsp. */
-static void cn_back_misbehave(uint32_t evil, struct hv_blkif_sring *sring,
-                              struct hv_blkif_response *rsp, uint32_t last_id)
-{
-    (void)sring;
-    if (evil == 1) {
-        rsp->id = 200; /* never issued: the ring has 32 ids */
-    } else if (evil == 2) {
-        rsp->id = last_id; /* answered already */
-    }
-    hv_printf("blkback: hostile (evil=%lu): answering request %lu\n",
-              (unsigned long)evil, (unsigned long)rsp->id);
-}
-
 /*
- * Role "blkback [delay_ms=T] [crash=N] [evil=E]": the backend of
- * connection 0. With evil=E it is a hostile backend from its second
- * request on (docs/io.md, "What each side checks"): E=1 answers with an
- * id never issued, E=2 answers a request with the id of the one before
- * (a duplicate), E=3 publishes a response producer index past every
- * request. It
+ * Role "blkback [delay_ms=T] [crash=N] [features=F] [evil_id=N]
+ * [evil_prod=N] [evil_dup=N]": the backend of connection 0 (read-only if
+ * the manifest says so; hostile once at request N with evil_*, below).
+ * It
  * waits T ms first (a late backend), and, in a life that starts on a
  * fresh ring, crashes at its N-th request after doing it. When the
  * frontend leaves (closes, or dies: DOWN, or a new life attached) it
@@ -993,12 +979,24 @@ int conn_role_blkback(void)
     struct hv_conn_info info;
     struct hv_blkif_info dev = {CN_DISK_SECTORS, 512, 0, {0, 0}};
     struct hv_ring_back b;
-    uint32_t delay_ms = 0, crash = 0, evil = 0, peer_state, served = 0;
-    uint32_t last_id = 0;
+    uint32_t delay_ms = 0, crash = 0, peer_state, served = 0;
+    uint32_t evil_id = 0, evil_prod = 0, evil_dup = 0, last_id = 0;
 
     hv_cmdline_get_u32(si->cmdline, "delay_ms", &delay_ms);
     hv_cmdline_get_u32(si->cmdline, "crash", &crash);
-    hv_cmdline_get_u32(si->cmdline, "evil", &evil);
+    /* features=F: what the RAM disk offers besides reads and writes
+     * (HV_BLKIF_F_FLUSH 2, _FUA 4, _DISCARD 8: a RAM disk has no cache,
+     * so flush and FUA are no-ops and discard keeps the data). */
+    hv_cmdline_get_u32(si->cmdline, "features", &dev.features);
+    /* A hostile backend, once, at its N-th request: evil_id=N answers it
+     * with an id never issued, evil_prod=N answers it and publishes a
+     * rsp_prod beyond the requests (the frontend must refuse both). */
+    hv_cmdline_get_u32(si->cmdline, "evil_id", &evil_id);
+    hv_cmdline_get_u32(si->cmdline, "evil_prod", &evil_prod);
+    /* evil_dup=N answers request N with the id of request N - 1 (a
+     * duplicate of an id still outstanding when both were in flight). */
+    hv_cmdline_get_u32(si->cmdline, "evil_dup", &evil_dup);
+    dev.features &= HV_BLKIF_F_FLUSH | HV_BLKIF_F_FUA | HV_BLKIF_F_DISCARD;
     for (uint32_t s = 0; s < CN_DISK_SECTORS; s++) {
         for (uint32_t i = 0; i < 512; i++) {
             cn_disk[s * 512 + i] = cn_pattern(s, i);
@@ -1018,9 +1016,14 @@ int conn_role_blkback(void)
         hv_puts("blkback: not the backend of ram0\n");
         return 1;
     }
-    hv_printf("blkback: serving %s to guest %lu, frontend %s\n", info.device,
-              (unsigned long)info.peer_id,
-              info.peer_state == HV_CONN_DOWN ? "down" : "waiting");
+    if (info.flags & HV_CONN_READONLY) {
+        dev.features |= HV_BLKIF_F_READ_ONLY; /* the manifest's read-only */
+    }
+    hv_printf("blkback: serving %s to guest %lu, frontend %s, features "
+              "%#lx\n",
+              info.device, (unsigned long)info.peer_id,
+              info.peer_state == HV_CONN_DOWN ? "down" : "waiting",
+              (unsigned long)dev.features);
     if (hv_conn_set_state(info.id, HV_CONN_INIT, &peer_state) != 0 ||
         hv_conn_set_info(info.id, &dev, sizeof(dev)) != 0) {
         return 2;
@@ -1082,19 +1085,29 @@ again:
                 volatile uintptr_t nowhere = 4;
                 return (int)*(volatile uint32_t *)nowhere;
             }
-            uint32_t id = rsp.id;
-            if (evil != 0 && served >= (evil == 2 ? 3u : 2u)) {
-                cn_back_misbehave(evil, sring, &rsp, last_id);
+            if (evil_id != 0 && served == evil_id) {
+                hv_printf("blkback: evil: request %lu answered as id %#lx\n",
+                          (unsigned long)served, 0xbad0ul + req.id);
+                rsp.id = 0xbad0u + req.id;
+            }
+            uint32_t id = req.id;
+            if (evil_dup != 0 && served == evil_dup) {
+                hv_printf("blkback: evil: request %lu answered as id %lu, "
+                          "the one before's\n",
+                          (unsigned long)served, (unsigned long)last_id);
+                rsp.id = last_id;
             }
             last_id = id;
             hv_blkif_put_response(&b, &rsp);
             if (hv_ring_back_push(&b)) {
                 (void)hv_evtchn_send(info.port);
             }
-            if (evil == 3 && served >= 2) {
-                /* After the push, which would overwrite it. */
-                hv_ring_store(&sring->hdr.rsp_prod,
-                              hv_ring_load(&sring->hdr.req_prod) + 7u);
+            if (evil_prod != 0 && served == evil_prod) {
+                hv_printf("blkback: evil: rsp_prod %lu published after "
+                          "request %lu\n",
+                          (unsigned long)(b.rsp_prod + 7u),
+                          (unsigned long)served);
+                hv_ring_store(&sring->hdr.rsp_prod, b.rsp_prod + 7u);
                 (void)hv_evtchn_send(info.port);
             }
             continue;

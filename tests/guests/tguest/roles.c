@@ -28,10 +28,11 @@
  *                       memory, then crashes (data abort), shuts down
  *                       with code C or spins until killed; for the
  *                       monitor's restart policy
- *   killer   target=ID expect=ok|eperm kills=N gap_ms=T   HV_OP_VM_KILL:
- *                       with expect=ok, kills ID as a crash every T ms,
- *                       N times, checking the errors around it; with
- *                       expect=eperm, checks that it may not
+ *   killer   target=ID expect=ok|eperm kills=N gap_ms=T sleep=0|1
+ *                       HV_OP_VM_KILL: with expect=ok, kills ID as a crash
+ *                       every T ms, N times, checking the errors around
+ *                       it (busy between kills, or blocked with sleep=1);
+ *                       with expect=eperm, checks that it may not
  */
 #include <stdbool.h>
 #include <string.h>
@@ -355,10 +356,12 @@ static int role_killer(const struct hv_start_info *si)
     uint32_t target = 0;
     uint32_t kills = 1;
     uint32_t gap_ms = 200;
+    uint32_t sleep = 0;
     char expect[8] = "ok";
     hv_cmdline_get_u32(si->cmdline, "target", &target);
     hv_cmdline_get_u32(si->cmdline, "kills", &kills);
     hv_cmdline_get_u32(si->cmdline, "gap_ms", &gap_ms);
+    hv_cmdline_get_u32(si->cmdline, "sleep", &sleep);
     hv_cmdline_get(si->cmdline, "expect", expect, sizeof(expect));
     bool ok = true;
 
@@ -379,6 +382,13 @@ static int role_killer(const struct hv_start_info *si)
         uint64_t start = hv_clock_read();
         for (uint32_t k = 1; ok && k <= kills; k++) {
             uint64_t due = start + (uint64_t)k * gap_ms * 1000000u;
+            if (sleep) {
+                /* Blocked until due: the CPU stays with the others. */
+                hv_timer_set(due);
+                while (hv_clock_read() < due) {
+                    hv_block();
+                }
+            }
             while (hv_clock_read() < due) {
                 role_busy(1000); /* preempted, not yielding: few switches */
             }

@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# blk_giveup: the backend crashes in a stream of writes and comes back
+# only after hvblk.giveup_s (1 s here, on the kernel command line): the
+# held request fails (EIO, logged), the frontend closes its side so that
+# the late backend cannot replay it, and connects again on a fresh ring;
+# the disk then works again.
+. /usr/share/hvtest/common.sh
+. /usr/share/hvtest/blk.sh
+
+step "the device"
+[ "$(cat /sys/module/hvblk/parameters/giveup_s)" = 1 ] ||
+    fail "hvblk.giveup_s is $(cat /sys/module/hvblk/parameters/giveup_s), not 1"
+blk_wait hvblk0
+blk_read hvblk0 /tmp/pristine
+
+step "writes through the crash: the held one fails after 1 s"
+dd if=/dev/urandom of=/tmp/p1 bs=4096 count=$BLK_BLOCKS 2>/dev/null
+if dd if=/tmp/p1 of=/dev/hvblk0 bs=4096 oflag=direct 2>/tmp/dd.err; then
+    fail "every write succeeded: the backend did not stay away"
+fi
+cat /tmp/dd.err
+grep -q 'Input/output error' /tmp/dd.err || fail "the write did not fail with EIO"
+dmesg | grep -q 'hvblk0: gave up on the backend after 1 s: 1 requests failed' ||
+    fail "no give-up line for hvblk0"
+
+step "the late backend: connected again on a new ring"
+i=0
+while [ "$(dmesg | grep -c 'hvblk0: 128 sectors of 512 bytes')" -lt 2 ]; do
+    i=$((i + 1))
+    [ $i -le 300 ] || fail "hvblk0 did not connect again in 30 s"
+    sleep 0.1
+done
+dmesg | grep hvblk0
+dd if=/dev/urandom of=/tmp/p2 bs=32768 count=2 2>/dev/null
+run "write" dd if=/tmp/p2 of=/dev/hvblk0 bs=32768 oflag=direct
+dd if=/dev/hvblk0 of=/tmp/r2 bs=32768 iflag=direct 2>/dev/null
+run "compare" cmp /tmp/p2 /tmp/r2
+echo "blk_giveup: OK"
