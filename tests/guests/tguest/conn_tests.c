@@ -981,6 +981,7 @@ int conn_role_blkback(void)
     struct hv_ring_back b;
     uint32_t delay_ms = 0, crash = 0, peer_state, served = 0;
     uint32_t evil_id = 0, evil_prod = 0, evil_dup = 0, last_id = 0;
+    bool lying = false;
 
     hv_cmdline_get_u32(si->cmdline, "delay_ms", &delay_ms);
     hv_cmdline_get_u32(si->cmdline, "crash", &crash);
@@ -1102,11 +1103,16 @@ again:
             if (hv_ring_back_push(&b)) {
                 (void)hv_evtchn_send(info.port);
             }
-            if (evil_prod != 0 && served == evil_prod) {
-                hv_printf("blkback: evil: rsp_prod %lu published after "
-                          "request %lu\n",
-                          (unsigned long)(b.rsp_prod + 7u),
-                          (unsigned long)served);
+            /* The lie again after every later push, which would
+             * otherwise correct it before the frontend looks. */
+            if (evil_prod != 0 && (served == evil_prod || lying)) {
+                if (!lying) {
+                    lying = true; /* until this ring's frontend leaves */
+                    hv_printf("blkback: evil: rsp_prod %lu published after "
+                              "request %lu\n",
+                              (unsigned long)(b.rsp_prod + 7u),
+                              (unsigned long)served);
+                }
                 hv_ring_store(&sring->hdr.rsp_prod, b.rsp_prod + 7u);
                 (void)hv_evtchn_send(info.port);
             }
@@ -1131,7 +1137,8 @@ again:
         hv_yield();
     }
     /* The frontend has gone (closed, or died): unmap, then wait for its
-     * next life, which publishes a new ring. */
+     * next life, which publishes a new ring (and is told the truth). */
+    lying = false;
     if (hv_grant_unmap(pte) != 0) {
         hv_puts("blkback: cannot unmap the ring\n");
         return 7;
