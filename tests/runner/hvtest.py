@@ -170,8 +170,16 @@ def build_image(args, work):
     with open(manifest_src, "w") as f:
         f.write(dts)
     manifest = os.path.join(work, "manifest.dtb")
-    run([args.dtc, "-q", "-I", "dts", "-O", "dtb", "-o", manifest,
-         manifest_src], "dtc (manifest)")
+    # The copy compiles in the work directory: /include/ resolves as from
+    # the manifest's own directory, then from its board/<board>/ (what
+    # differs between boards, like the build's README system).
+    includes = []
+    if args.manifest_dts is not None:
+        here = os.path.dirname(os.path.abspath(args.manifest_dts))
+        includes = ["-i", here, "-i", os.path.join(here, "board", args.board)]
+    run([args.dtc, "-q"] + includes + ["-I", "dts", "-O", "dtb", "-o",
+                                      manifest, manifest_src],
+        "dtc (manifest)")
     board_dtb = args.board_dtb
     if board_dtb.endswith(".dts"):
         board_dtb = os.path.join(work, "board.dtb")
