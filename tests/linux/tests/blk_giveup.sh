@@ -25,12 +25,7 @@ dmesg | grep -q 'hvblk0: gave up on the backend after 1 s: 1 requests failed' ||
     fail "no give-up line for hvblk0"
 
 step "the late backend: connected again on a new ring"
-i=0
-while [ "$(dmesg | grep -c 'hvblk0: 128 sectors of 512 bytes')" -lt 2 ]; do
-    i=$((i + 1))
-    [ $i -le 300 ] || fail "hvblk0 did not connect again in 30 s"
-    sleep 0.1
-done
+blk_wait_connects hvblk0 2
 dmesg | grep hvblk0
 dd if=/dev/urandom of=/tmp/p2 bs=32768 count=2 2>/dev/null
 run "write" dd if=/tmp/p2 of=/dev/hvblk0 bs=32768 oflag=direct

@@ -11,9 +11,7 @@
 . /usr/share/hvtest/blk.sh
 
 step "the device"
-blk_wait hvblk0
-blk_read hvblk0 /tmp/pristine
-[ "$(md5 /tmp/pristine)" = $BLK_PRISTINE ] || fail "the disk is not the backend's pattern"
+blk_pristine hvblk0
 
 step "writes: the backend breaks the ring"
 dd if=/dev/urandom of=/tmp/p1 bs=4096 count=$BLK_BLOCKS 2>/dev/null
@@ -29,12 +27,7 @@ dmesg | grep -q 'hvblk0: gave up on the backend after 1 s: 1 requests failed' ||
     fail "no give-up line for hvblk0"
 
 step "connected again on a new ring"
-i=0
-while [ "$(dmesg | grep -c 'hvblk0: 128 sectors of 512 bytes')" -lt 2 ]; do
-    i=$((i + 1))
-    [ $i -le 300 ] || fail "hvblk0 did not connect again in 30 s"
-    sleep 0.1
-done
+blk_wait_connects hvblk0 2
 dd if=/dev/urandom of=/tmp/p2 bs=4096 count=$BLK_BLOCKS 2>/dev/null
 run "write" dd if=/tmp/p2 of=/dev/hvblk0 bs=4096 oflag=direct
 blk_read hvblk0 /tmp/r2

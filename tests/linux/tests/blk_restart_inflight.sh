@@ -9,9 +9,7 @@
 . /usr/share/hvtest/blk.sh
 
 step "the device"
-blk_wait hvblk0
-blk_read hvblk0 /tmp/pristine
-[ "$(md5 /tmp/pristine)" = $BLK_PRISTINE ] || fail "the disk is not the backend's pattern"
+blk_pristine hvblk0
 
 step "4 readers x 3 passes, 4 KiB O_DIRECT, through the crash"
 for r in 0 1 2 3; do

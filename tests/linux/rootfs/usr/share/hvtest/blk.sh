@@ -53,3 +53,23 @@ blk_no_errors() {
         fail "the kernel logged an I/O error"
     fi
 }
+
+# blk_pristine DEV: waits for DEV and checks it holds the backend's
+# pattern (read whole into /tmp/pristine).
+blk_pristine() {
+    blk_wait "$1"
+    blk_read "$1" /tmp/pristine
+    [ "$(md5 /tmp/pristine)" = $BLK_PRISTINE ] ||
+        fail "the disk is not the backend's pattern"
+}
+
+# blk_wait_connects DEV N: waits (up to 30 s) until the frontend has
+# logged DEV's connection N times (a reconnection on a new ring).
+blk_wait_connects() {
+    _i=0
+    while [ "$(dmesg | grep -c "$1: $BLK_SECTORS sectors of 512 bytes")" -lt "$2" ]; do
+        _i=$((_i + 1))
+        [ $_i -le 300 ] || fail "$1 did not connect again in 30 s"
+        sleep 0.1
+    done
+}
