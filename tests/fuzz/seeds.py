@@ -66,8 +66,15 @@ def main():
     for path in args.dts:
         name = os.path.splitext(os.path.basename(path))[0]
         if path.endswith(".dts"):
-            blob = subprocess.run([args.dtc, "-q", "-I", "dts", "-O", "dtb",
-                                   path], check=True,
+            # A system file's /include/ resolves from its directory and
+            # its board/<board>/ (tests/systems/linux.dts): one board's
+            # variant is as good a seed as another's.
+            here = os.path.dirname(os.path.abspath(path))
+            includes = ["-i", here,
+                        "-i", os.path.join(here, "board", "vexpress-a9")]
+            blob = subprocess.run([args.dtc, "-q"] + includes +
+                                  ["-I", "dts", "-O", "dtb", path],
+                                  check=True,
                                   stdout=subprocess.PIPE).stdout
         else:
             with open(path, "rb") as f:
