@@ -77,48 +77,6 @@ static void vm_write_start_info(struct vm *vm, uint8_t *mem,
     si->restarts = vm->life.total;
 }
 
-/*
- * Zero @size bytes at @p (both 16-byte aligned: guest memory comes in
- * 1 MiB granules). The C library's memset goes a byte at a time, which
- * made zeroing a 64 MiB guest most of the monitor's boot time. The empty
- * asm keeps the compiler from turning the loop back into a memset call.
- */
-static void vm_zero_words(void *p, uint32_t size)
-{
-    uint32_t *w = p;
-    for (uint32_t i = 0; i < size / 4u; i += 4) {
-        w[i] = 0;
-        w[i + 1] = 0;
-        w[i + 2] = 0;
-        w[i + 3] = 0;
-        __asm__ volatile("" ::: "memory");
-    }
-}
-
-/*
- * memcpy for guest memory: a word at a time when both ends are
- * word-aligned (upcall and IRET frames, MMU batches, guest images), the
- * C library's byte-by-byte memcpy for the rest. It had made a third of a
- * system call and much of the monitor's boot.
- */
-static void vm_copy_bytes(void *dst, const void *src, uint32_t len)
-{
-    uint32_t words = 0;
-    if ((((uintptr_t)dst | (uintptr_t)src) & 3u) == 0) {
-        uint32_t *d = dst;
-        const uint32_t *s = src;
-        words = len / 4u;
-        for (uint32_t i = 0; i < words; i++) {
-            d[i] = s[i];
-            __asm__ volatile("" ::: "memory"); /* not a memcpy call again */
-        }
-    }
-    if (len > words * 4u) {
-        memcpy((uint8_t *)dst + words * 4u, (const uint8_t *)src + words * 4u,
-               len - words * 4u);
-    }
-}
-
 /* Undoes a vm_load that failed after allocating memory; the slot goes
  * back to @state (free, or stopped for a restart). */
 static void vm_free_failed(struct vm *vm, enum vm_state state)
@@ -191,11 +149,10 @@ static bool vm_load(struct vm *vm, const struct vm_config *config,
         return false;
     }
     /* A guest never sees what an earlier guest left in this memory. */
-    vm_zero_words(mem, vm->mem_size);
-    vm_copy_bytes(mem + config->image_offset, config->image,
-                  config->image_size);
+    memset(mem, 0, vm->mem_size);
+    memcpy(mem + config->image_offset, config->image, config->image_size);
     if (config->dtb) {
-        vm_copy_bytes(mem + config->dtb_offset, config->dtb, config->dtb_size);
+        memcpy(mem + config->dtb_offset, config->dtb, config->dtb_size);
     }
 
     struct pt_initial pt;
@@ -340,9 +297,9 @@ static int32_t vm_copy(struct vm *vm, uint32_t gva, uint8_t *buf, uint32_t len,
         }
         uint8_t *p = arch_mm_phys_ptr(pa, chunk);
         if (to_guest) {
-            vm_copy_bytes(p, buf, chunk);
+            memcpy(p, buf, chunk);
         } else {
-            vm_copy_bytes(buf, p, chunk);
+            memcpy(buf, p, chunk);
         }
         gva += chunk;
         buf += chunk;
