@@ -186,21 +186,55 @@ int32_t evtchn_unmask(struct vm *vm, uint32_t port)
     return HV_OK;
 }
 
+/*
+ * The guest and port that last took each interrupt: a device interrupt
+ * (the SD card's, one per 64 bytes a read moves) would otherwise search
+ * every guest's ports each time. Only a hint: checked against the port
+ * before use, so a port closed or a guest gone since needs no update here.
+ */
+#define EVTCHN_IRQ_HINTS 1020u /* GIC IDs 0-1019 */
+static struct {
+    uint8_t vm_index;
+    uint8_t port; /* 0: none */
+} evtchn_irq_hint[EVTCHN_IRQ_HINTS];
+_Static_assert(HV_MAX_VMS <= 256 && HV_EVTCHN_PORTS <= 256,
+               "evtchn_irq_hint holds guest indexes and ports in a byte");
+
+static bool evtchn_irq_port_live(struct vm *vm, unsigned int port, uint32_t irq)
+{
+    return (vm->state == VM_RUNNABLE || vm->state == VM_BLOCKED) &&
+           vm->ports[port].kind == EVTCHN_IRQ && vm->ports[port].irq == irq;
+}
+
+static void evtchn_deliver_irq(struct vm *vm, unsigned int port, uint32_t irq)
+{
+    /* Level-triggered devices keep asserting until the guest has served
+     * them: off until HV_OP_EVTCHN_UNMASK. */
+    if (irqchip) {
+        irqchip->disable(irq);
+    }
+    vcpu_raise(vm, 1u << port);
+}
+
 bool evtchn_route_irq(uint32_t irq)
 {
+    if (irq < EVTCHN_IRQ_HINTS && evtchn_irq_hint[irq].port != 0) {
+        struct vm *vm = vm_by_index(evtchn_irq_hint[irq].vm_index);
+        unsigned int port = evtchn_irq_hint[irq].port;
+        if (evtchn_irq_port_live(vm, port, irq)) {
+            evtchn_deliver_irq(vm, port, irq);
+            return true;
+        }
+    }
     for (unsigned int v = 0; v < HV_MAX_VMS; v++) {
         struct vm *vm = vm_by_index(v);
-        if (vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) {
-            continue;
-        }
         for (unsigned int i = 1; i < HV_EVTCHN_PORTS; i++) {
-            if (vm->ports[i].kind == EVTCHN_IRQ && vm->ports[i].irq == irq) {
-                /* Level-triggered devices keep asserting until the guest
-                 * has served them: off until HV_OP_EVTCHN_UNMASK. */
-                if (irqchip) {
-                    irqchip->disable(irq);
+            if (evtchn_irq_port_live(vm, i, irq)) {
+                if (irq < EVTCHN_IRQ_HINTS) {
+                    evtchn_irq_hint[irq].vm_index = (uint8_t)v;
+                    evtchn_irq_hint[irq].port = (uint8_t)i;
                 }
-                vcpu_raise(vm, 1u << i);
+                evtchn_deliver_irq(vm, i, irq);
                 return true;
             }
         }

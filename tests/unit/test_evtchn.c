@@ -327,6 +327,32 @@ TEST(evtchn, bind_irq_route_unmask)
     EXPECT_EQ(evtchn_unmask(alpha, 1), -HV_EINVAL);
 }
 
+/* evtchn_route_irq remembers where an interrupt went last; the port
+ * closed, bound again elsewhere, or its guest stopped, it must follow. */
+TEST(evtchn, route_follows_rebinding)
+{
+    ev_setup();
+    alpha->state = VM_BLOCKED;
+    ASSERT_EQ(evtchn_bind_irq(alpha, IRQ_A), 1);
+    EXPECT_TRUE(evtchn_route_irq(IRQ_A));
+    EXPECT_EQ(ev_shared(alpha)->events_pending, 1u << 1);
+    EXPECT_TRUE(evtchn_route_irq(IRQ_A)); /* the remembered port */
+    EXPECT_EQ(evtchn_close(alpha, 1), HV_OK);
+
+    /* Port 1 reused for something else, the interrupt bound at port 2. */
+    ASSERT_EQ(evtchn_bind_virq(alpha, HV_VIRQ_CONSOLE), 1);
+    ASSERT_EQ(evtchn_bind_irq(alpha, IRQ_A), 2);
+    ev_shared(alpha)->events_pending = 0;
+    EXPECT_TRUE(evtchn_route_irq(IRQ_A));
+    EXPECT_EQ(ev_shared(alpha)->events_pending, 1u << 2);
+
+    /* The guest stopped: nothing is delivered to its freed memory. */
+    guest_stop(alpha, 0, false);
+    ev_shared(alpha)->events_pending = 0;
+    EXPECT_FALSE(evtchn_route_irq(IRQ_A));
+    EXPECT_EQ(ev_shared(alpha)->events_pending, 0u);
+}
+
 TEST(evtchn, release_vm_disconnects_peers)
 {
     uint32_t pa, pb;

@@ -23,6 +23,7 @@
 #   hvtest_scratch=DEV   the raw scratch device (default /dev/hvblk1, the
 #                        SD card's p2; natively /dev/mmcblk0p2)
 #   hvtest_fio_s=S       guest seconds of each fio run (default 3)
+#   hvtest_blk_only=A,B  only the benchmarks named (a profile of one)
 . /usr/share/hvtest/common.sh
 # fio's up-front mappings exceed the heuristic overcommit check in a
 # 64 MiB guest (see disk_fio.sh).
@@ -30,10 +31,12 @@ echo 1 > /proc/sys/vm/overcommit_memory
 
 scratch=/dev/hvblk1
 fio_s=3
+only=""
 for word in $(cat /proc/cmdline); do
     case $word in
     hvtest_scratch=*) scratch=${word#hvtest_scratch=} ;;
     hvtest_fio_s=*) fio_s=${word#hvtest_fio_s=} ;;
+    hvtest_blk_only=*) only=${word#hvtest_blk_only=} ;;
     esac
 done
 command -v fio >/dev/null ||
@@ -87,9 +90,16 @@ now_ns() {
 [ -n "$(now_ns)" ] || fail "no 'now at N nsecs' in /proc/timer_list"
 
 # dd_bench NAME ARGS...: dd, timed with now_ns around it.
+# wanted NAME: true unless hvtest_blk_only= names others (a profile of
+# one benchmark).
+wanted() {
+    [ -z "$only" ] || echo ",$only," | grep -q ",$1,"
+}
+
 dd_bench() {
     name=$1
     shift
+    wanted "$name" || return 0
     echo "+ dd $*"
     snap
     t0=$(now_ns)
@@ -107,6 +117,7 @@ dd_bench() {
 # KiB, KiB/s, IOPS and runtime (ms), 47-50 the writes'.
 fio_bench() {
     name=$1
+    wanted "$name" || return 0
     echo "+ fio $2 4k, $fio_s s"
     snap
     out=$(fio --name="$name" --filename="$scratch" --rw="$2" --bs=4k \
