@@ -29,10 +29,16 @@
  *                       with code C or spins until killed; for the
  *                       monitor's restart policy
  *   killer   target=ID expect=ok|eperm kills=N gap_ms=T sleep=0|1
+ *            confirm=0|1 start_ms=S
  *                       HV_OP_VM_KILL: with expect=ok, kills ID as a crash
- *                       every T ms, N times, checking the errors around
- *                       it (busy between kills, or blocked with sleep=1);
- *                       with expect=eperm, checks that it may not
+ *                       every T ms (the first at S + T), N times, checking
+ *                       the errors around
+ *                       it (busy between kills, or blocked with sleep=1;
+ *                       confirm=0: no second kill expecting ENOENT, which
+ *                       a restart quicker than this guest's next turn
+ *                       would answer, on a busy system, by a kill of the
+ *                       new life); with expect=eperm, checks that it may
+ *                       not
  */
 #include <stdbool.h>
 #include <string.h>
@@ -357,11 +363,15 @@ static int role_killer(const struct hv_start_info *si)
     uint32_t kills = 1;
     uint32_t gap_ms = 200;
     uint32_t sleep = 0;
+    uint32_t confirm = 1;
+    uint32_t start_ms = 0;
     char expect[8] = "ok";
     hv_cmdline_get_u32(si->cmdline, "target", &target);
     hv_cmdline_get_u32(si->cmdline, "kills", &kills);
     hv_cmdline_get_u32(si->cmdline, "gap_ms", &gap_ms);
     hv_cmdline_get_u32(si->cmdline, "sleep", &sleep);
+    hv_cmdline_get_u32(si->cmdline, "confirm", &confirm);
+    hv_cmdline_get_u32(si->cmdline, "start_ms", &start_ms);
     hv_cmdline_get(si->cmdline, "expect", expect, sizeof(expect));
     bool ok = true;
 
@@ -379,7 +389,7 @@ static int role_killer(const struct hv_start_info *si)
         ok &= killer_expect("itself", hv_vm_kill(si->vm_id, HV_VM_KILL_CRASH),
                             -HV_EINVAL);
         ok &= killer_expect("id 0", hv_vm_kill(0, HV_VM_KILL_CRASH), -HV_EPERM);
-        uint64_t start = hv_clock_read();
+        uint64_t start = hv_clock_read() + (uint64_t)start_ms * 1000000u;
         for (uint32_t k = 1; ok && k <= kills; k++) {
             uint64_t due = start + (uint64_t)k * gap_ms * 1000000u;
             if (sleep) {
@@ -394,6 +404,13 @@ static int role_killer(const struct hv_start_info *si)
             }
             ok &= killer_expect("of a running target",
                                 hv_vm_kill(target, HV_VM_KILL_CRASH), HV_OK);
+            if (!confirm) {
+                if (ok) {
+                    hv_printf("killer: killed guest %lu (kill %lu)\n",
+                              (unsigned long)target, (unsigned long)k);
+                }
+                continue;
+            }
             /* Stopped now, waiting for its restart. */
             ok &=
                 killer_expect("of a stopped target",
