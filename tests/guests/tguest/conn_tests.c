@@ -117,18 +117,26 @@ static void cn_sleep_ms(volatile struct hv_vcpu_shared *sh, uint32_t ms)
     __atomic_fetch_and(&sh->events_pending, ~HV_EVENT_TIMER, __ATOMIC_SEQ_CST);
 }
 
-/* Registers, waits front_delay_ms=T if given, connects. */
+/*
+ * Registers, waits front_delay_ms=T if given, connects; then waits
+ * connected_delay_ms=C if given (so that its I/O comes while another
+ * frontend of the same backend is busy being hostile).
+ */
 static void cn_front_connect(void)
 {
-    uint32_t delay_ms = 0;
+    uint32_t delay_ms = 0, connected_ms = 0;
+    const char *cmdline = hvtest_start_info()->cmdline;
 
     fe.shared = cn_register();
-    hv_cmdline_get_u32(hvtest_start_info()->cmdline, "front_delay_ms",
-                       &delay_ms);
+    hv_cmdline_get_u32(cmdline, "front_delay_ms", &delay_ms);
     if (delay_ms != 0) {
         cn_sleep_ms(fe.shared, delay_ms);
     }
     cn_front_attach();
+    hv_cmdline_get_u32(cmdline, "connected_delay_ms", &connected_ms);
+    if (connected_ms != 0) {
+        cn_sleep_ms(fe.shared, connected_ms);
+    }
 }
 
 /* From DOWN: a fresh ring, published; waits for the backend. */
@@ -778,85 +786,530 @@ static void cn_front_check_still_served(void)
 }
 
 /*
+ * How long a hostile frontend keeps at it: hostile_ms=T of monitor time
+ * from the command line (at least one pass when 0 or absent), so that
+ * another frontend of the same backend does its I/O meanwhile.
+ */
+static uint64_t cn_hostile_ns(void)
+{
+    uint32_t ms = 0;
+
+    hv_cmdline_get_u32(hvtest_start_info()->cmdline, "hostile_ms", &ms);
+    return (uint64_t)ms * 1000000ull;
+}
+
+/*
  * conn.hostile_requests: malformed requests are each answered with the
- * documented error, nothing done: a grant the frontend never made, a
- * read into a read-only grant, a range past the device, too many
- * segments, a segment past its frame, a reserved field set, an unknown
- * operation.
+ * documented error, nothing done: grants the frontend does not hold for
+ * the backend (never made, ended, out of range, made to another guest),
+ * a read into a read-only grant, a range past the device and one that
+ * wraps, a segment count of 0 and of 12, segments past their frame,
+ * misaligned, empty or not adding up to nr_sectors, a reserved field
+ * set, an unknown operation. With hostile_ms=T the whole batch is sent
+ * again and again for T ms (beside another frontend:
+ * linux.blkback_hostile_requests).
  */
 /* hvtest-system: own */
 TEST(conn, hostile_requests)
 {
     static uint8_t ro_frame[4096] __attribute__((aligned(4096)));
     struct hv_blkif_request req;
-    enum { CASES = 7 };
+    enum { CASES = 16 };
     uint32_t ids[CASES];
     int32_t want[CASES];
     const char *what[CASES];
-    uint32_t n = 0;
+    uint32_t n = 0, batches = 0;
 
     cn_front_connect();
     int32_t ro =
         hv_grant_access(cn_pa(ro_frame), fe.info.peer_id, HV_GRANT_READONLY);
     ASSERT_TRUE(ro >= 0);
-
-    req = cn_one_segment(HV_BLKIF_OP_READ, 0, 100, 4096);
-    what[n] = "a grant never made", want[n] = HV_BLKIF_EACCES;
-    ids[n++] = cn_front_put_raw(&req);
-    req = cn_one_segment(HV_BLKIF_OP_READ, 0, (uint32_t)ro, 4096);
-    what[n] = "a read into a read-only grant", want[n] = HV_BLKIF_EACCES;
-    ids[n++] = cn_front_put_raw(&req);
-    req =
-        cn_one_segment(HV_BLKIF_OP_WRITE, fe.dev.sectors, fe.frame_ref[0], 512);
-    what[n] = "a range past the device", want[n] = HV_BLKIF_EINVAL;
-    ids[n++] = cn_front_put_raw(&req);
-    req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
-    req.nr_segments = HV_BLKIF_MAX_SEGMENTS + 1;
-    what[n] = "too many segments", want[n] = HV_BLKIF_EINVAL;
-    ids[n++] = cn_front_put_raw(&req);
-    req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 1024);
-    req.seg[0].offset = 3584; /* 3584 + 1024 > 4096 */
-    what[n] = "a segment past its frame", want[n] = HV_BLKIF_EINVAL;
-    ids[n++] = cn_front_put_raw(&req);
-    req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
-    req.reserved1 = 1;
-    what[n] = "a reserved field set", want[n] = HV_BLKIF_EINVAL;
-    ids[n++] = cn_front_put_raw(&req);
-    req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
-    req.operation = 77;
-    what[n] = "an unknown operation", want[n] = HV_BLKIF_ENOTSUP;
-    ids[n++] = cn_front_put_raw(&req);
-    ASSERT_EQ(n, (uint32_t)CASES);
-
-    cn_front_push();
-    cn_front_collect(CASES);
-    for (uint32_t i = 0; i < CASES; i++) {
-        if (fe.status[ids[i]] != want[i]) {
-            hv_printf("frontend: %s answered %ld, not %ld\n", what[i],
-                      (long)fe.status[ids[i]], (long)want[i]);
-        }
-        EXPECT_EQ(fe.status[ids[i]], want[i]);
-        EXPECT_EQ(fe.answered[ids[i]], 1u);
+    /* A frame granted to a guest that is neither this one nor the
+     * backend, and one granted to the backend and ended again. */
+    uint32_t other = 1;
+    while (other == hvtest_start_info()->vm_id || other == fe.info.peer_id) {
+        other++;
     }
+    int32_t elsewhere = hv_grant_access(cn_pa(cn_frames[6]), other, 0);
+    ASSERT_TRUE(elsewhere >= 0);
+    int32_t ended = hv_grant_access(cn_pa(cn_frames[7]), fe.info.peer_id, 0);
+    ASSERT_TRUE(ended >= 0);
+    ASSERT_EQ(hv_grant_end((uint32_t)ended), 0);
+
+    uint64_t start = hv_clock_read();
+    hv_printf("frontend: malformed requests begin\n");
+    do {
+        n = 0;
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, 100, 4096);
+        what[n] = "a grant never made", want[n] = HV_BLKIF_EACCES;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, (uint32_t)ended, 4096);
+        what[n] = "a grant ended", want[n] = HV_BLKIF_EACCES;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_WRITE, 0, 0xffffffffu, 4096);
+        what[n] = "a grant reference out of range", want[n] = HV_BLKIF_EACCES;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_WRITE, 0, (uint32_t)elsewhere, 4096);
+        what[n] = "a grant made to another guest", want[n] = HV_BLKIF_EACCES;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, (uint32_t)ro, 4096);
+        what[n] = "a read into a read-only grant", want[n] = HV_BLKIF_EACCES;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_WRITE, fe.dev.sectors, fe.frame_ref[0],
+                             512);
+        what[n] = "a range past the device", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, ~(uint64_t)7, fe.frame_ref[0],
+                             4096);
+        what[n] = "a range that wraps", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+        req.nr_segments = HV_BLKIF_MAX_SEGMENTS + 1;
+        what[n] = "too many segments", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+        req.nr_segments = 0;
+        what[n] = "no segment", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 1024);
+        req.seg[0].offset = 3584; /* 3584 + 1024 > 4096 */
+        what[n] = "a segment past its frame", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 8192);
+        what[n] = "a segment longer than a frame", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+        req.seg[0].offset = 100;
+        what[n] = "a misaligned segment", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+        req.seg[0].length = 0;
+        req.nr_sectors = 0;
+        what[n] = "an empty segment", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+        req.nr_sectors = 8;
+        what[n] = "segments not adding up", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+        req.reserved1 = 1;
+        what[n] = "a reserved field set", want[n] = HV_BLKIF_EINVAL;
+        ids[n++] = cn_front_put_raw(&req);
+        req = cn_one_segment(HV_BLKIF_OP_READ, 0, fe.frame_ref[0], 512);
+        req.operation = 77;
+        what[n] = "an unknown operation", want[n] = HV_BLKIF_ENOTSUP;
+        ids[n++] = cn_front_put_raw(&req);
+        ASSERT_EQ(n, (uint32_t)CASES);
+
+        memset(cn_frames[0], 0x3c, 4096);
+        memset(cn_frames[6], 0x3d, 4096);
+        memset(ro_frame, 0x3e, 4096);
+        cn_front_push();
+        cn_front_collect(CASES);
+        for (uint32_t i = 0; i < CASES; i++) {
+            if (fe.status[ids[i]] != want[i]) {
+                hv_printf("frontend: %s answered %ld, not %ld\n", what[i],
+                          (long)fe.status[ids[i]], (long)want[i]);
+            }
+            EXPECT_EQ(fe.status[ids[i]], want[i]);
+            EXPECT_EQ(fe.answered[ids[i]], 1u);
+            fe.answered[ids[i]] = 0;
+        }
+        /* Nothing done: no frame written (the read-only one, the other
+         * guest's, the one a refused read named). */
+        uint32_t changed = 0;
+        for (uint32_t i = 0; i < 4096; i++) {
+            changed += (cn_frames[0][i] != 0x3c) + (cn_frames[6][i] != 0x3d) +
+                       (ro_frame[i] != 0x3e);
+        }
+        EXPECT_EQ(changed, 0u);
+        batches++;
+    } while (hv_clock_read() - start < cn_hostile_ns());
     cn_front_check_still_served();
     EXPECT_EQ(hv_grant_end((uint32_t)ro), 0);
+    EXPECT_EQ(hv_grant_end((uint32_t)elsewhere), 0);
+    hv_printf("frontend: %lu batches in %lu ms\n", (unsigned long)batches,
+              (unsigned long)((hv_clock_read() - start) / 1000000u));
     hv_printf("frontend: %d malformed requests refused, still served\n", CASES);
     cn_front_close();
 }
 
 /*
- * conn.hostile_notify_storm: thousands of notifications with nothing in
- * the ring cost the backend only wake-ups; it then serves as before.
+ * conn.hostile_notify_storm: notifications as fast as the frontend can
+ * send them, 20000 with nothing in the ring, then reads (of sectors
+ * 8-15, written first) each sent with a notification after another
+ * until it is answered. They cost the backend only wake-ups: it answers
+ * every read right and then serves as before. With hostile_ms=T it
+ * storms for T ms (beside another frontend, which the backend must keep
+ * serving: linux.blkback_hostile_storm).
  */
 /* hvtest-system: own */
 TEST(conn, hostile_notify_storm)
 {
+    uint32_t sends = 0, busy_sends = 0, reads = 0, bad = 0;
+
     cn_front_connect();
-    for (uint32_t i = 0; i < 20000; i++) {
-        cn_front_notify();
-    }
+    cn_front_check_still_served(); /* sectors 8-15: frame 0's bytes */
+    uint64_t start = hv_clock_read();
+    hv_printf("frontend: storm begins\n");
+    do {
+        for (uint32_t i = 0; i < 20000; i++) {
+            cn_front_notify();
+        }
+        sends += 20000;
+        for (uint32_t k = 0; k < 16; k++) {
+            struct hv_blkif_response rsp;
+            int32_t rc;
+            uint64_t t0 = hv_clock_read();
+
+            memset(cn_frames[2], 0xee, 4096);
+            uint32_t id = cn_front_put(HV_BLKIF_OP_READ, 8, 2, 4096);
+            cn_front_push();
+            while ((rc = hv_blkif_get_response(&fe.ring, &rsp)) == -HV_EAGAIN) {
+                cn_front_notify();
+                busy_sends++;
+                if (hv_clock_read() - t0 > cn_timeout_ns()) {
+                    hvtest_error("a read was never answered in the storm");
+                }
+            }
+            ASSERT_EQ(rc, 0);
+            ASSERT_EQ(hv_blkif_check_response(&rsp, &fe.ids, fe.ops), 0);
+            ASSERT_EQ(rsp.id, id);
+            EXPECT_EQ(rsp.status, HV_BLKIF_OK);
+            bad += memcmp(cn_frames[2], cn_frames[0], 4096) != 0;
+            reads++;
+        }
+    } while (hv_clock_read() - start < cn_hostile_ns());
+    EXPECT_EQ(bad, 0u);
+    hv_printf("frontend: storm over after %lu ms: %lu notifications, %lu of "
+              "them with a read in flight, %lu reads, %lu wrong\n",
+              (unsigned long)((hv_clock_read() - start) / 1000000u),
+              (unsigned long)(sends + busy_sends), (unsigned long)busy_sends,
+              (unsigned long)reads, (unsigned long)bad);
     cn_front_check_still_served();
-    hv_puts("frontend: 20000 notifications, still served\n");
+    hv_puts("frontend: notification storm, still served\n");
+    cn_front_close();
+}
+
+/*
+ * conn.hostile_rewrite: the frontend rewrites a request in its slot while
+ * the backend may be reading it: right after publishing it, and over and
+ * over until it is answered (so also after the backend consumed it). The
+ * backend must act on one copy, the one it checked: the response matches
+ * that copy or is an error, and nothing outside what a checked copy
+ * names is touched. The slot alternates between the request as first
+ * written (A) and a rewritten one (E), word by word (a copy may mix
+ * them: each mix is a request the backend checks like any other). Modes,
+ * one per round in turn:
+ *   sector   reads of sectors 16-23 into frame 0, E reads past the device
+ *   count    E has 11 segments (frames 2-4), their total not nr_sectors
+ *   segment  E's segment is 3584 + 4096 bytes of its frame
+ *   grant    E names frame 1 instead of frame 0: both allowed
+ *   all      E does all of the above at once
+ *   wsector  a write of frame 0 to sectors 32-39, E to 40-47
+ *   wgrant   E names a grant never made
+ *   wall     E writes past the device from a grant never made, 11 segs
+ * Checked each round: a read answered OK filled frame 0 (or, where E
+ * names it, frame 1) with sectors 16-23 and nothing else; refused, it
+ * touched no frame; a write answered OK wrote its data to sectors 32-39
+ * (or, where E names them, 40-47) and nowhere else; refused, it wrote
+ * nothing (read back each round). Frames 2-4 (E's extra segments) are
+ * never written. rounds=N (default 48), and at least hostile_ms=T.
+ * expect_caught=1: the backend is known to use what it did not check
+ * (role=blkback evil_reread=1): the test passes only if it sees that.
+ */
+enum {
+    CN_RW_SECTOR,
+    CN_RW_COUNT,
+    CN_RW_SEGMENT,
+    CN_RW_GRANT,
+    CN_RW_ALL,
+    CN_RW_WSECTOR,
+    CN_RW_WGRANT,
+    CN_RW_WALL,
+    CN_RW_MODES
+};
+static const char *const cn_rw_names[CN_RW_MODES] = {
+    "sector", "count", "segment", "grant", "all", "wsector", "wgrant", "wall"};
+#define CN_RW_READ_AT 16u  /* read modes: sectors 16-23 */
+#define CN_RW_WRITE_AT 32u /* write modes: 32-39, and 40-47 for E */
+#define CN_RW_WORDS (sizeof(struct hv_blkif_request) / 4u)
+
+static uint8_t cn_rw_byte(uint32_t seed, uint32_t i)
+{
+    return (uint8_t)(seed * 73u + i * 7u + (i >> 8) * 3u + 1u);
+}
+
+static bool cn_rw_is(const uint8_t *frame, uint32_t seed)
+{
+    for (uint32_t i = 0; i < 4096; i++) {
+        if (frame[i] != cn_rw_byte(seed, i)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool cn_rw_filled(const uint8_t *frame, uint8_t fill)
+{
+    for (uint32_t i = 0; i < 4096; i++) {
+        if (frame[i] != fill) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A one-frame write or read done right; its status. */
+static int32_t cn_rw_honest(uint8_t op, uint64_t sector, uint32_t frame)
+{
+    uint32_t id = cn_front_put(op, sector, frame, 4096);
+    cn_front_push();
+    cn_front_collect(1);
+    return fe.status[id];
+}
+
+/* Seeds of what sectors 32-39 and 40-47 hold (-1: unknown). */
+static int32_t cn_rw_held[2];
+
+/* Reads back sectors 32-47: which seeds they hold (-1: neither known). */
+static void cn_rw_read_back(int32_t got[2], uint32_t seed)
+{
+    for (uint32_t k = 0; k < 2; k++) {
+        ASSERT_EQ(cn_rw_honest(HV_BLKIF_OP_READ, CN_RW_WRITE_AT + 8 * k, 5),
+                  HV_BLKIF_OK);
+        got[k] = cn_rw_is(cn_frames[5], seed) ? (int32_t)seed
+                 : cn_rw_is(cn_frames[5], (uint32_t)cn_rw_held[k])
+                     ? cn_rw_held[k]
+                     : -1;
+    }
+}
+
+/* hvtest-system: own */
+TEST(conn, hostile_rewrite)
+{
+    const char *cmdline = hvtest_start_info()->cmdline;
+    struct hv_blkif_request a, e;
+    uint32_t rounds = 48, expect_caught = 0;
+    uint32_t as_first = 0, as_rewritten = 0, refused = 0, wrong = 0;
+    uint32_t toggles = 0;
+
+    hv_cmdline_get_u32(cmdline, "rounds", &rounds);
+    hv_cmdline_get_u32(cmdline, "expect_caught", &expect_caught);
+    cn_front_connect();
+    ASSERT_TRUE(fe.dev.sectors >= 64);
+    /* What the reads read, and what sectors 32-47 hold to begin with. */
+    for (uint32_t i = 0; i < 4096; i++) {
+        cn_frames[0][i] = cn_rw_byte(1, i);
+        cn_frames[1][i] = cn_rw_byte(2, i);
+        cn_frames[2][i] = cn_rw_byte(3, i);
+    }
+    ASSERT_EQ(cn_rw_honest(HV_BLKIF_OP_WRITE, CN_RW_READ_AT, 0), HV_BLKIF_OK);
+    ASSERT_EQ(cn_rw_honest(HV_BLKIF_OP_WRITE, CN_RW_WRITE_AT, 1), HV_BLKIF_OK);
+    ASSERT_EQ(cn_rw_honest(HV_BLKIF_OP_WRITE, CN_RW_WRITE_AT + 8, 2),
+              HV_BLKIF_OK);
+    cn_rw_held[0] = 2;
+    cn_rw_held[1] = 3;
+
+    uint64_t start = hv_clock_read();
+    hv_printf("frontend: rewriting requests in flight begins\n");
+    for (uint32_t round = 0;
+         round < rounds || hv_clock_read() - start < cn_hostile_ns(); round++) {
+        uint32_t mode = round % CN_RW_MODES;
+        uint32_t how = (round / CN_RW_MODES) % 3;
+        bool write = mode >= CN_RW_WSECTOR;
+        uint32_t seed = 100u + round; /* this round's write data */
+        uint8_t fill = (uint8_t)(0xc1u + round % 8u);
+
+        /* Frames: 0 the request's, 1 the rewritten grant's, 2-4 the
+         * rewritten extra segments'. */
+        if (write) {
+            for (uint32_t i = 0; i < 4096; i++) {
+                cn_frames[0][i] = cn_rw_byte(seed, i);
+            }
+        } else {
+            memset(cn_frames[0], fill, 4096);
+        }
+        for (uint32_t f = 1; f <= 4; f++) {
+            memset(cn_frames[f], fill, 4096);
+        }
+        a = cn_one_segment(write ? HV_BLKIF_OP_WRITE : HV_BLKIF_OP_READ,
+                           write ? CN_RW_WRITE_AT : CN_RW_READ_AT,
+                           fe.frame_ref[0], 4096);
+        for (uint32_t s = 1; s < HV_BLKIF_MAX_SEGMENTS; s++) {
+            a.seg[s] =
+                (struct hv_blkif_segment){fe.frame_ref[2 + s % 3], 0, 4096};
+        }
+        uint32_t idx = fe.ring.req_prod_pvt;
+        uint32_t id = cn_front_put_raw(&a); /* sets a.id */
+        e = a;
+        if (mode == CN_RW_SECTOR || mode == CN_RW_ALL || mode == CN_RW_WALL) {
+            e.sector = fe.dev.sectors - 4;
+        }
+        if (mode == CN_RW_COUNT || mode == CN_RW_ALL || mode == CN_RW_WALL) {
+            e.nr_segments = HV_BLKIF_MAX_SEGMENTS;
+        }
+        if (mode == CN_RW_SEGMENT || mode == CN_RW_ALL) {
+            e.seg[0].offset = 3584;
+        }
+        if (mode == CN_RW_GRANT || mode == CN_RW_ALL) {
+            e.seg[0].gref = fe.frame_ref[1];
+        }
+        if (mode == CN_RW_WSECTOR) {
+            e.sector = CN_RW_WRITE_AT + 8;
+        }
+        if (mode == CN_RW_WGRANT || mode == CN_RW_WALL) {
+            e.seg[0].gref = 100; /* never made */
+        }
+        volatile uint32_t *slot =
+            (volatile uint32_t *)&fe.sring->req[idx % HV_BLKIF_RING_SIZE];
+        uint32_t wa[CN_RW_WORDS], we[CN_RW_WORDS];
+        memcpy(wa, &a, sizeof(a));
+        memcpy(we, &e, sizeof(e));
+
+        /* Published as A; then E at once (how 0, 2) or after letting the
+         * backend run (how 1); then A and E in turn until answered
+         * (how 0, 1: spinning for 2 ms, which the monitor preempts at
+         * any word, then one rewrite per yield), or E held (how 2). */
+        hv_ring_front_push(&fe.ring);
+        cn_front_notify();
+        if (how == 1) {
+            hv_yield();
+        }
+        bool now_e = true;
+        for (uint32_t w = 0; w < CN_RW_WORDS; w++) {
+            if (wa[w] != we[w]) {
+                slot[w] = we[w];
+            }
+        }
+        struct hv_blkif_response rsp;
+        int32_t rc;
+        uint64_t t0 = hv_clock_read();
+        while ((rc = hv_blkif_get_response(&fe.ring, &rsp)) == -HV_EAGAIN) {
+            if (hv_clock_read() - t0 > cn_timeout_ns()) {
+                hvtest_error("a rewritten request was never answered");
+            }
+            if (how == 2) {
+                hv_yield();
+                continue;
+            }
+            now_e = !now_e;
+            for (uint32_t w = 0; w < CN_RW_WORDS; w++) {
+                if (wa[w] != we[w]) {
+                    slot[w] = now_e ? we[w] : wa[w];
+                }
+            }
+            toggles++;
+            if (hv_clock_read() - t0 > 2000000u) {
+                hv_yield();
+            }
+        }
+        ASSERT_EQ(rc, 0);
+        ASSERT_EQ(hv_blkif_check_response(&rsp, &fe.ids, fe.ops), 0);
+        ASSERT_EQ(rsp.id, id);
+
+        /* The outcome: one copy's, checked, or nothing at all. */
+        bool ok = rsp.status == HV_BLKIF_OK;
+        bool good, first = false;
+        const char *why = "";
+        if (!write) {
+            bool f0 = cn_rw_is(cn_frames[0], 1);
+            bool f0_untouched = cn_rw_filled(cn_frames[0], fill);
+            bool f1 = cn_rw_is(cn_frames[1], 1);
+            bool f1_untouched = cn_rw_filled(cn_frames[1], fill);
+            bool extras = cn_rw_filled(cn_frames[2], fill) &&
+                          cn_rw_filled(cn_frames[3], fill) &&
+                          cn_rw_filled(cn_frames[4], fill);
+            bool e_grant = mode == CN_RW_GRANT || mode == CN_RW_ALL;
+            if (!extras) {
+                good = false, why = "a frame of the rewritten segments written";
+            } else if (ok) {
+                good = (f0 && f1_untouched) || (e_grant && f1 && f0_untouched);
+                first = f0;
+                why = "answered OK, but not with sectors 16-23 in one frame";
+            } else {
+                good = rsp.status == HV_BLKIF_EINVAL && mode != CN_RW_GRANT &&
+                       f0_untouched && f1_untouched;
+                why = "refused, but not as malformed, or a frame written";
+            }
+        } else {
+            int32_t got[2];
+            bool e_elsewhere = mode == CN_RW_WSECTOR;
+            bool src = cn_rw_is(cn_frames[0], seed);
+            cn_rw_read_back(got, seed);
+            bool as_a = got[0] == (int32_t)seed && got[1] == cn_rw_held[1];
+            bool as_e = got[0] == cn_rw_held[0] && got[1] == (int32_t)seed;
+            bool none = got[0] == cn_rw_held[0] && got[1] == cn_rw_held[1];
+            if (!src) {
+                good = false, why = "the write's own frame written";
+            } else if (ok) {
+                good = as_a || (e_elsewhere && as_e);
+                first = as_a;
+                why = "answered OK, but its data not in sectors 32-39 (or "
+                      "40-47 where rewritten) alone";
+            } else {
+                good = none && mode != CN_RW_WSECTOR &&
+                       (rsp.status == HV_BLKIF_EINVAL ||
+                        rsp.status == HV_BLKIF_EACCES);
+                why = "refused, but not as malformed or for its grant, or "
+                      "data written";
+            }
+            cn_rw_held[0] = got[0];
+            cn_rw_held[1] = got[1];
+            if (got[0] < 0 || got[1] < 0) {
+                /* Unknown data: write what the next round expects. */
+                for (uint32_t i = 0; i < 4096; i++) {
+                    cn_frames[5][i] = cn_rw_byte(seed + 1000u, i);
+                }
+                for (uint32_t k = 0; k < 2; k++) {
+                    ASSERT_EQ(cn_rw_honest(HV_BLKIF_OP_WRITE,
+                                           CN_RW_WRITE_AT + 8 * k, 5),
+                              HV_BLKIF_OK);
+                    cn_rw_held[k] = (int32_t)(seed + 1000u);
+                }
+            }
+        }
+        if (!good) {
+            if (wrong < 8) {
+                hv_printf("frontend: round %lu (%s, how %lu): %s (status "
+                          "%ld)\n",
+                          (unsigned long)round, cn_rw_names[mode],
+                          (unsigned long)how, why, (long)rsp.status);
+            }
+            wrong++;
+        } else if (!ok) {
+            refused++;
+        } else if (first) {
+            as_first++;
+        } else {
+            as_rewritten++;
+        }
+    }
+    uint32_t done = as_first + as_rewritten + refused + wrong;
+    hv_printf("frontend: %lu requests rewritten in flight (%lu rewrites) in "
+              "%lu ms: %lu done as first written, %lu as rewritten, %lu "
+              "refused, %lu wrong\n",
+              (unsigned long)done, (unsigned long)toggles,
+              (unsigned long)((hv_clock_read() - start) / 1000000u),
+              (unsigned long)as_first, (unsigned long)as_rewritten,
+              (unsigned long)refused, (unsigned long)wrong);
+    if (expect_caught) {
+        /* The backend double-fetches on purpose: this is the proof that
+         * the checks above see it. */
+        EXPECT_TRUE(wrong > 0);
+        if (wrong > 0) {
+            hv_puts("frontend: caught the backend using what it did not "
+                    "check\n");
+        }
+    } else {
+        EXPECT_EQ(wrong, 0u);
+    }
+    /* Sectors 16-23 still hold what was written first. */
+    memset(cn_frames[6], 0, 4096);
+    ASSERT_EQ(cn_rw_honest(HV_BLKIF_OP_READ, CN_RW_READ_AT, 6), HV_BLKIF_OK);
+    EXPECT_TRUE(cn_rw_is(cn_frames[6], 1));
+    cn_front_check_still_served();
+    hv_puts("frontend: rewritten requests done, still served\n");
     cn_front_close();
 }
 
@@ -951,7 +1404,14 @@ static int32_t cn_back_copy(uint32_t peer, const struct hv_blkif_segment *seg,
 static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
 {
     uint32_t off = (uint32_t)req->sector * 512u;
+    if (req->sector >= CN_DISK_SECTORS ||
+        req->nr_segments > HV_BLKIF_MAX_SEGMENTS) {
+        return HV_BLKIF_EIO; /* unchecked (evil_reread): not past the disk */
+    }
     for (uint32_t i = 0; i < req->nr_segments; i++) {
+        if (off + req->seg[i].length > sizeof(cn_disk)) {
+            return HV_BLKIF_EIO;
+        }
         if (cn_back_copy(peer, &req->seg[i], off,
                          req->operation == HV_BLKIF_OP_READ) != 0) {
             return HV_BLKIF_EACCES;
@@ -963,10 +1423,9 @@ static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
 
 /*
  * Role "blkback [delay_ms=T] [crash=N] [features=F] [evil_id=N]
- * [evil_prod=N] [evil_dup=N]": the backend of connection 0 (read-only if
- * the manifest says so; hostile once at request N with evil_*, below).
- * It
- * waits T ms first (a late backend), and, in a life that starts on a
+ * [evil_prod=N] [evil_dup=N] [evil_reread=1]": the backend of connection 0
+ * (read-only if the manifest says so; hostile once at request N with evil_*,
+ * below). It waits T ms first (a late backend), and, in a life that starts on a
  * fresh ring, crashes at its N-th request after doing it. When the
  * frontend leaves (closes, or dies: DOWN, or a new life attached) it
  * unmaps the ring, goes CLOSING -> INIT and serves the next life on the
@@ -981,6 +1440,7 @@ int conn_role_blkback(void)
     struct hv_ring_back b;
     uint32_t delay_ms = 0, crash = 0, peer_state, served = 0;
     uint32_t evil_id = 0, evil_prod = 0, evil_dup = 0, last_id = 0;
+    uint32_t evil_reread = 0;
     bool lying = false;
 
     hv_cmdline_get_u32(si->cmdline, "delay_ms", &delay_ms);
@@ -997,6 +1457,9 @@ int conn_role_blkback(void)
     /* evil_dup=N answers request N with the id of request N - 1 (a
      * duplicate of an id still outstanding when both were in flight). */
     hv_cmdline_get_u32(si->cmdline, "evil_dup", &evil_dup);
+    /* evil_reread=1 uses each request as it is in the ring after checking
+     * its copy (a double fetch: conn.hostile_rewrite must catch it). */
+    hv_cmdline_get_u32(si->cmdline, "evil_reread", &evil_reread);
     dev.features &= HV_BLKIF_F_FLUSH | HV_BLKIF_F_FUA | HV_BLKIF_F_DISCARD;
     for (uint32_t s = 0; s < CN_DISK_SECTORS; s++) {
         for (uint32_t i = 0; i < 512; i++) {
@@ -1075,6 +1538,14 @@ again:
                                             req.operation,
                                             {0, 0, 0},
                                             hv_blkif_check_request(&req, &dev)};
+            if (rsp.status == HV_BLKIF_OK && evil_reread) {
+                /* A double fetch, on purpose: checked one copy, let the
+                 * frontend run, use the slot as it is now. */
+                hv_yield();
+                hv_ring_copy_in(
+                    &req, &sring->req[(b.req_cons - 1u) % HV_BLKIF_RING_SIZE],
+                    sizeof(req));
+            }
             if (rsp.status == HV_BLKIF_OK) {
                 rsp.status = cn_back_do(info.peer_id, &req);
             }

@@ -11,8 +11,10 @@
  *   granter  peer=ID    grants ID two frames (grant_tests.c), then yields
  *   bench    n=N        measures hypercall, switch, page-table, syscall
  *                       and event costs
- *   blkback  [delay_ms=T] [crash=N]   the backend of the first device
- *                       connection, a RAM disk (conn_tests.c)
+ *   blkback  [delay_ms=T] [crash=N] [features=F] [evil_id=N]
+ *            [evil_prod=N] [evil_dup=N] [evil_reread=1]   the backend
+ *                       of the first device connection, a RAM disk,
+ *                       honest or hostile (conn_tests.c)
  *   echo     peer=ID    opens event port 1 for ID, echoes one event
  *   storm    peer=ID    sends events to ID as fast as it can
  *   vfp_holder          keeps a pattern in d0-d31 across switches
