@@ -59,7 +59,7 @@ done
 # time): the root check below would fail on fio's removed files. A clock
 # at a plausible date avoids that false alarm.
 if [ "$(date +%s)" -lt 946684800 ]; then
-    run "set the clock" date -u -s "2026-01-01 00:00:00" >/dev/null
+    date -u -s "2026-01-01 00:00:00" >/dev/null || fail "cannot set the clock"
     echo "clock set to $(date -u '+%Y-%m-%d %H:%M:%S') (no RTC: it started at 1970)"
 fi
 echo "root: $(awk '$2 == "/" { r = $1 " (" $3 ")" } END { print r }' /proc/mounts)"
