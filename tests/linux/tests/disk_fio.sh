@@ -27,6 +27,7 @@
 # busybox-static's shell runs its own applets before anything on PATH
 # (mke2fs is one): e2fsprogs' programs are called by their paths.
 . /usr/share/hvtest/common.sh
+. /usr/share/hvtest/fio.sh
 MKE2FS=/sbin/mke2fs
 # fio maps its libraries (librados, libceph-common: large zero-filled
 # data) and shared-memory pools up front, more than the heuristic
@@ -109,18 +110,7 @@ run_fio() {
         --iodepth=8 --ioengine=libaio --direct=1 --numjobs=$JOBS --thread \
         --verify=crc32c --verify_fatal=1 --randrepeat=1 --group_reporting \
         $target "$@"
-    echo "+ $*"
-    "$@" >"$log" 2>&1
-    rc=$?
-    cat "$log"
-    if grep -q "io_setup.*\(Function not implemented\|ENOSYS\)\|io_queue_init" \
-        "$log"; then
-        fail "$what: no AIO in the kernel (io_setup: CONFIG_AIO)"
-    fi
-    bad=$(grep -m 1 -i "verify: bad\|bad magic\|crc32c.*wanted\|verify failed" "$log")
-    [ -z "$bad" ] || fail "$what: $bad"
-    [ $rc = 0 ] || fail "$what: fio exit status $rc ($(grep -m 1 -i 'error\|err=' "$log"))"
-    grep -q "err= *0" "$log" || fail "$what: no 'err= 0' in fio's report"
+    fio_checked "$what" "$log" "$@"
 }
 
 step "fio: random 4k writes, crc32c, read back and verified"

@@ -18,6 +18,7 @@
 #                        /dev/hvblk1, the SD card's p2)
 #   hvtest_soak_s=S      guest seconds of writing (default 60)
 . /usr/share/hvtest/common.sh
+. /usr/share/hvtest/fio.sh
 # fio's up-front mappings exceed the heuristic overcommit check in a
 # 64 MiB guest (see disk_fio.sh).
 echo 1 > /proc/sys/vm/overcommit_memory
@@ -49,14 +50,7 @@ soak_fio() {
         --ioengine=libaio --direct=1 --verify=crc32c --verify_fatal=1 \
         --randrepeat=1 --group_reporting --output-format=terse,normal \
         --terse-version=3 "$@"
-    echo "+ $*"
-    "$@" >"$log" 2>&1
-    rc=$?
-    cat "$log"
-    bad=$(grep -m 1 -i "verify: bad\|bad magic\|crc32c.*wanted\|verify failed" "$log")
-    [ -z "$bad" ] || fail "$what: $bad"
-    [ $rc = 0 ] || fail "$what: fio exit status $rc ($(grep -m 1 -i 'error\|err=' "$log"))"
-    grep -q "err= *0" "$log" || fail "$what: no 'err= 0' in fio's report"
+    fio_checked "$what" "$log" "$@"
 }
 
 step "fio: random 4k writes verified as they go, $soak_s s"
