@@ -45,8 +45,9 @@ static void string_copy_words(uint32_t *d, const uint32_t *s, size_t n)
 
 static void string_copy_forward(uint8_t *d, const uint8_t *s, size_t n)
 {
-    /* Words only when both ends can reach word alignment together. */
-    if (n >= 16 && (((uintptr_t)d ^ (uintptr_t)s) & 3u) == 0) {
+    /* Words when both ends can reach word alignment together: hypercall
+     * arguments of 8 bytes and up are copied that way too. */
+    if (n >= 4 && (((uintptr_t)d ^ (uintptr_t)s) & 3u) == 0) {
         while (((uintptr_t)d & 3u) != 0) {
             *d++ = *s++;
             n--;
