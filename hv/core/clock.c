@@ -9,23 +9,33 @@
 
 static uint64_t (*clock_read)(void);
 static uint32_t clock_hz;
+static uint32_t clock_ns_per_tick; /* 0: the rate does not divide 1 s */
+
+/* Worked out when a counter is chosen, not on every read: the test is a
+ * division, and this runs on every switch and timer path. */
+static uint32_t clock_exact_ns_per_tick(uint32_t hz)
+{
+    return hz != 0 && 1000000000u % hz == 0 ? 1000000000u / hz : 0;
+}
+
+static uint64_t clock_convert(uint64_t ticks, uint32_t hz, uint32_t ns_per_tick)
+{
+    if (ns_per_tick != 0) {
+        return ticks * ns_per_tick;
+    }
+    return clock_ticks_to_ns(ticks, hz);
+}
 
 void clock_set_source(const struct timer_dev *dev)
 {
     clock_read = dev ? dev->counter : NULL;
     clock_hz = dev ? dev->hz : 0;
-}
-
-static uint64_t clock_convert(uint64_t ticks, uint32_t hz)
-{
-    if (hz != 0 && 1000000000u % hz == 0) {
-        return ticks * (1000000000u / hz);
-    }
-    return clock_ticks_to_ns(ticks, hz);
+    clock_ns_per_tick = clock_exact_ns_per_tick(clock_hz);
 }
 
 static uint64_t (*clock_guest_read)(void);
 static uint32_t clock_guest_rate;
+static uint32_t clock_guest_ns_per_tick;
 static paddr_t clock_guest_pa;
 static uint32_t clock_guest_reg;
 
@@ -33,6 +43,7 @@ void clock_set_guest_counter(const struct timer_dev *dev)
 {
     clock_guest_read = dev ? dev->counter : NULL;
     clock_guest_rate = dev ? dev->hz : 0;
+    clock_guest_ns_per_tick = clock_exact_ns_per_tick(clock_guest_rate);
     clock_guest_pa = dev ? dev->guest_page : pa_init(0);
     clock_guest_reg = dev ? dev->guest_offset : 0;
 }
@@ -51,7 +62,9 @@ void clock_guest_now(uint64_t *ns, uint32_t *ticks)
 {
     uint64_t t = clock_guest_read ? clock_guest_read() : 0;
     *ticks = (uint32_t)t;
-    *ns = clock_guest_rate ? clock_convert(t, clock_guest_rate) : 0;
+    *ns = clock_guest_rate
+              ? clock_convert(t, clock_guest_rate, clock_guest_ns_per_tick)
+              : 0;
 }
 
 paddr_t clock_guest_page(void)
@@ -80,5 +93,5 @@ uint64_t clock_now_ns(void)
     if (!clock_read) {
         return 0;
     }
-    return clock_convert(clock_read(), clock_hz);
+    return clock_convert(clock_read(), clock_hz, clock_ns_per_tick);
 }

@@ -14,9 +14,10 @@
 #include "hv/console.h"
 #include "hv/pt.h"
 
+/* Only once registered (vm->vcpu_shared not 0). */
 static struct hv_vcpu_shared *vcpu_shared(const struct vm *vm)
 {
-    return arch_mm_phys_ptr(vm->vcpu_shared, sizeof(struct hv_vcpu_shared));
+    return vm->vcpu_shared_va;
 }
 
 int32_t vcpu_register(struct vm *vm, paddr_t pa)
@@ -32,6 +33,7 @@ int32_t vcpu_register(struct vm *vm, paddr_t pa)
         pt_clear_shared(vm, vm->vcpu_shared);
     }
     vm->vcpu_shared = pa;
+    vm->vcpu_shared_va = arch_mm_vcpu_page(vm->id - 1, pa);
     vcpu_update_time(vm);
     struct hv_vcpu_shared *shared = vcpu_shared(vm);
     shared->events_pending = 0;
@@ -133,7 +135,6 @@ int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind, uint32_t address,
         };
         return -HV_EFAULT;
     }
-    shared = vcpu_shared(vm); /* the copy may have remapped the slot */
     shared->events_masked = 1;
     uint32_t entry = vm->callbacks[kind];
     arch_regs_init(&vm->regs, entry, frame_va, frame_va);

@@ -223,6 +223,11 @@ bool vm_recreate(struct vm *vm)
 void vm_release(struct vm *vm)
 {
     arch_mm_vm_free(vm);
+    /* Its shared page goes with its memory: an event raised for it from
+     * now on is dropped, never written to memory that is not its own. */
+    arch_mm_vcpu_page_drop(vm->id - 1);
+    vm->vcpu_shared = pa_init(0);
+    vm->vcpu_shared_va = NULL;
     arch_vfp_vm_free(vm);
     pt_release_vm(vm);
     /* A granule holding a frame another guest still maps stays allocated

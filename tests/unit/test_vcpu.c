@@ -708,3 +708,30 @@ TEST(vcpu, update_time)
     EXPECT_EQ(vc_shared(beta)->time_ns, 0u);
     clock_set_guest_counter(NULL);
 }
+
+/*
+ * The shared page stays mapped for the monitor while other pages come
+ * and go (every trap reads it without a remap), and the mapping ends with
+ * the guest: an event raised for a stopped guest is dropped, not written
+ * to memory it no longer owns.
+ */
+TEST(vcpu, shared_page_mapping_lasts_and_ends_with_the_guest)
+{
+    vc_setup();
+    struct hv_vcpu_shared *sh = vc_shared(alpha);
+
+    for (uint32_t off = 0; off < MIB; off += 4096) {
+        (void)arch_mm_phys_ptr(pa_add(alpha->mem_pa, off), 4);
+    }
+    vcpu_raise(alpha, 1u << 5);
+    EXPECT_EQ(sh->events_pending, 1u << 5);
+    EXPECT_TRUE(alpha->vcpu_shared_va != NULL);
+
+    guest_stop(alpha, 0, false);
+    EXPECT_EQ(pa_addr(alpha->vcpu_shared), 0u);
+    EXPECT_TRUE(alpha->vcpu_shared_va == NULL);
+    uint32_t before = sh->events_pending;
+    vcpu_raise(alpha, 1u << 6);
+    EXPECT_EQ(sh->events_pending, before);
+    EXPECT_EQ(vcpu_block(alpha), -HV_EPERM);
+}

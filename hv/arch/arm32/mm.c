@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hv/arch.h"
+#include "hv/check.h"
 #include "hv/console.h"
 #include "hv/vm.h"
 #include <hvabi/mmu.h>
@@ -34,6 +35,10 @@ uint32_t hv_boot_l1[L1_ENTRIES]
 static uint32_t mm_temp_l2[256]
     __attribute__((aligned(1024), section(".bss.pgtable")));
 #define MM_TEMP_PAGES 4u /* arch_mm_phys_ptr maps at most 16 KiB */
+/* Slots 4 .. 4 + HV_MAX_VMS - 1: each guest's vCPU shared page, kept. */
+#define MM_VCPU_SLOT(vm_index) (MM_TEMP_PAGES + (vm_index))
+_Static_assert(MM_VCPU_SLOT(HV_MAX_VMS) <= 128u,
+               "vCPU page slots run into the hashed single-page slots");
 /* Small page, PL1 read/write, normal write-back, never executable. */
 #define PAGE_MONITOR_NORMAL                                                    \
     (HV_L2_SMALL | HV_L2_XN | HV_L2_TEXCB(HV_TEXCB_NORMAL_WBWA) |              \
@@ -92,6 +97,33 @@ static void mm_temp_map(uint32_t slot, uint32_t frame)
         dsb();
     }
     isb();
+}
+
+static void mm_temp_unmap(uint32_t slot)
+{
+    if (mm_temp_l2[slot] == 0) {
+        return;
+    }
+    mm_temp_l2[slot] = 0;
+    mm_clean_range(&mm_temp_l2[slot], sizeof(mm_temp_l2[slot]));
+    cp15_write_tlbimva(HV_TEMP_VA + slot * 4096u);
+    dsb();
+    isb();
+}
+
+void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa)
+{
+    uint32_t slot = MM_VCPU_SLOT(vm_index);
+
+    CHECK(vm_index < HV_MAX_VMS && IS_ALIGNED(pa_addr(pa), 4096u));
+    mm_temp_map(slot, (uint32_t)pa_addr(pa));
+    return (void *)(uintptr_t)(HV_TEMP_VA + slot * 4096u);
+}
+
+void arch_mm_vcpu_page_drop(unsigned int vm_index)
+{
+    CHECK(vm_index < HV_MAX_VMS);
+    mm_temp_unmap(MM_VCPU_SLOT(vm_index));
 }
 
 /*

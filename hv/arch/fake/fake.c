@@ -40,6 +40,9 @@
 static int fake_ram_fd = -1;
 static uint8_t *fake_ram;
 static uint8_t *fake_slot;
+/* arch_mm_vcpu_page's pages, one per guest slot, inaccessible while
+ * dropped: a core that kept the pointer past the drop faults here. */
+static uint8_t *fake_vcpu_pages;
 static bool fake_phys_direct; /* fake_set_phys_direct */
 
 static char *fake_out;
@@ -124,11 +127,22 @@ static void fake_mem_init(void)
                      fake_ram_fd, 0);
     void *slot = mmap(NULL, FAKE_SLOT_SIZE, PROT_NONE,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (ram == MAP_FAILED || slot == MAP_FAILED) {
+    void *vcpu_pages = mmap(NULL, HV_MAX_VMS * FAKE_PAGE, PROT_NONE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ram == MAP_FAILED || slot == MAP_FAILED || vcpu_pages == MAP_FAILED) {
         fake_die("cannot map fake RAM");
     }
     fake_ram = ram;
     fake_slot = slot;
+    fake_vcpu_pages = vcpu_pages;
+}
+
+static void fake_vcpu_page_unmap(unsigned int vm_index)
+{
+    if (mmap(fake_vcpu_pages + vm_index * FAKE_PAGE, FAKE_PAGE, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+        fake_die("cannot unmap a vCPU page slot");
+    }
 }
 
 void fake_reset(void)
@@ -137,6 +151,9 @@ void fake_reset(void)
      * clears it); poisoning makes a missing clear visible. */
     fake_mem_init();
     fake_slot_unmap();
+    for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
+        fake_vcpu_page_unmap(i);
+    }
     fake_phys_direct = false;
     memset(fake_ram, 0xa5, FAKE_RAM_SIZE);
     fake_output_clear();
@@ -518,6 +535,32 @@ size_t arch_mm_boot_reach(paddr_t pa)
         return 0;
     }
     return FAKE_RAM_SIZE - (a - FAKE_RAM_BASE);
+}
+
+void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa)
+{
+    uintptr_t a = pa_addr(pa);
+
+    if (vm_index >= HV_MAX_VMS || (a & (FAKE_PAGE - 1)) != 0 ||
+        !fake_in_ram(a, FAKE_PAGE)) {
+        fake_die("arch_mm_vcpu_page: a bad slot, or not a page of fake RAM");
+    }
+    fake_mem_init();
+    uint8_t *page = fake_vcpu_pages + vm_index * FAKE_PAGE;
+    if (mmap(page, FAKE_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+             fake_ram_fd, (off_t)(a - FAKE_RAM_BASE)) == MAP_FAILED) {
+        fake_die("cannot map a vCPU page slot");
+    }
+    return page;
+}
+
+void arch_mm_vcpu_page_drop(unsigned int vm_index)
+{
+    if (vm_index >= HV_MAX_VMS) {
+        fake_die("arch_mm_vcpu_page_drop: a bad slot");
+    }
+    fake_mem_init();
+    fake_vcpu_page_unmap(vm_index);
 }
 
 void *arch_mm_phys_ptr(paddr_t pa, size_t size)

@@ -97,6 +97,15 @@ size_t arch_mm_boot_reach(paddr_t pa);
  */
 void *arch_mm_phys_ptr(paddr_t pa, size_t size);
 /**
+ * A lasting monitor pointer to the 4 KiB page at @pa (page-aligned) for
+ * guest slot @vm_index (id - 1): its vCPU shared page, which every trap
+ * reads. Other mappings do not disturb it; it holds until the next call
+ * for the same slot or arch_mm_vcpu_page_drop.
+ */
+void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa);
+/** Ends @vm_index's arch_mm_vcpu_page mapping (its guest is released). */
+void arch_mm_vcpu_page_drop(unsigned int vm_index);
+/**
  * Copies @size bytes of guest RAM from @src to @dst, each range inside
  * one 4 KiB page (ends arch_mm_phys_ptr's last pointer).
  */

@@ -125,6 +125,7 @@ struct vm {
     uint32_t active_asid; /* its ASID (pt_asid_of), 1 .. 255 */
     enum vm_mode mode;
     paddr_t vcpu_shared; /* struct hv_vcpu_shared, 0 until registered */
+    struct hv_vcpu_shared *vcpu_shared_va; /* arch_mm_vcpu_page's */
     uint32_t callbacks[HV_UPCALL_COUNT];
     uint64_t timer_deadline; /* HV_OP_TIMER_SET, 0 if disarmed */
     uint32_t weight;
