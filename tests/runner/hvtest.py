@@ -396,6 +396,13 @@ def evaluate(args, text, code, timed_out):
         elif seen != int(said[-1].group(1)):
             outcomes.append(("FAILURE", "%d lines match %r, %r says %s" % (
                 seen, pattern, report, said[-1].group(1))))
+    for pattern, limit in args.at_most:
+        said = [m for m in map(re.compile(pattern).search, lines) if m]
+        if not said:
+            outcomes.append(("FAILURE", "no line matching %r" % pattern))
+        elif int(said[-1].group(1)) > int(limit):
+            outcomes.append(("FAILURE", "%s: %s, over its budget of %s" % (
+                said[-1].group(0), said[-1].group(1), limit)))
     if not outcomes:
         outcomes.append(("SUCCESS", "all expectations met"))
     worst = max(outcomes, key=lambda o: SEVERITY.index(o[0]))
@@ -468,6 +475,10 @@ def main():
                    metavar=("REGEX", "REPORT"),
                    help="as many lines match REGEX as the number in group "
                    "1 of the last line matching REPORT")
+    p.add_argument("--at-most", nargs=2, action="append", default=[],
+                   metavar=("REGEX", "LIMIT"),
+                   help="the number in group 1 of the last line matching "
+                   "REGEX is at most LIMIT (a budget)")
     p.add_argument("--input", help="text typed on the console (\\n ok)")
     p.add_argument("--input-after", default="ready for input",
                    help="console text to wait for before typing")

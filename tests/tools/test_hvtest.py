@@ -7,6 +7,7 @@ node), and the hvpack command a manifest file gives (the images it
 names, --image NAME=FILE with a .dts compiled), through a fake hvpack
 that refuses with its arguments (--expect-pack-error).
 Usage: test_hvtest.py [DTC]. Exit 0 if every check passes."""
+import argparse
 import os
 import re
 import subprocess
@@ -177,5 +178,25 @@ with tempfile.TemporaryDirectory() as tmp:
     check("--sd refuses an image QEMU would (size not a power of two)",
           "must be a power of two" in refused and "1048577" in refused,
           refused)
+
+# --- --at-most: a figure the guest prints stays within its budget --------
+def budget(text, *limits):
+    args = argparse.Namespace(
+        at_most=list(limits), count=[], expect=[], forbid=[],
+        expect_exit=None, interleave=None, ratio=None, result_exit=True,
+        result_from=None, timeout=10)
+    return hvtest.evaluate(args, text, 0, False)
+
+
+BENCH_OUT = "[bench] bench: syscall_bounce_ns 1224\n[bench] bench: x_ns 9\n"
+SYSCALL = r"bench: syscall_bounce_ns (\d+)$"
+result, why = budget(BENCH_OUT, (SYSCALL, "1224"))
+check("--at-most: a figure at its budget passes", result == "SUCCESS", why)
+result, why = budget(BENCH_OUT, (SYSCALL, "1223"))
+check("--at-most: a figure over its budget fails, naming both",
+      result == "FAILURE" and "1224" in str(why) and "1223" in str(why), why)
+result, why = budget(BENCH_OUT, (r"bench: event_delivery_ns (\d+)$", "9"))
+check("--at-most: a figure never printed fails",
+      result == "FAILURE" and "no line matching" in str(why), why)
 
 finish()
