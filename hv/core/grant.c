@@ -215,6 +215,8 @@ bool grant_release_granter(uint32_t granter)
     struct grant_entry *t = grant_tables[granter - 1];
     bool stale = false;
 
+    grant_next_free[granter - 1] = 0; /* a next life starts from ref 0 */
+
     for (uint32_t ref = 0; ref < HV_GRANT_ENTRIES; ref++) {
         if (!(t[ref].flags & GRANT_LIVE)) {
             continue; /* free, or an orphan of an earlier life */

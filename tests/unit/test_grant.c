@@ -139,6 +139,34 @@ TEST(grant, access_checks_arguments)
     gr_selfcheck_ok();
 }
 
+/*
+ * A grant takes the first free entry from just past the last one given
+ * (frontends end grants in about the order they made them: no scan of
+ * the live ones), wrapping; a granter's next life starts from ref 0.
+ */
+TEST(grant, refs_given_round_from_the_last)
+{
+    gr_setup();
+    EXPECT_EQ(gr_grant(0x1000, beta->id, 0), 0);
+    EXPECT_EQ(gr_grant(0x2000, beta->id, 0), 1);
+    EXPECT_EQ(gr_grant(0x3000, beta->id, 0), 2);
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_END, 0, 0, 0, 0), HV_OK);
+    EXPECT_EQ(gr_grant(0x1000, beta->id, 0), 3); /* not 0: past the last */
+    for (uint32_t i = 4; i < HV_GRANT_ENTRIES; i++) {
+        EXPECT_EQ(gr_grant(0x3000, beta->id, 0), (int32_t)i);
+    }
+    EXPECT_EQ(gr_grant(0x3000, beta->id, 0), 0); /* wrapped to the free one */
+    EXPECT_EQ(gr_grant(0x3000, beta->id, 0), -HV_ENOMEM);
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_END, 2, 0, 0, 0), HV_OK);
+    EXPECT_EQ(gr_grant(0x3000, beta->id, 0), 2);
+    gr_selfcheck_ok();
+    /* What a stop does to the table: the next life's first ref is 0. */
+    grant_release_granter(alpha->id);
+    EXPECT_EQ(gr_grant(0x1000, beta->id, 0), 0);
+    EXPECT_EQ(gr_grant(0x2000, beta->id, 0), 1);
+    gr_selfcheck_ok();
+}
+
 TEST(grant, map_not_granted)
 {
     gr_setup();
