@@ -39,6 +39,9 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
 noreturn void arch_exception_monitor_fault(struct arch_regs *frame,
                                            uint32_t kind);
 
+/* cpu.c: the DACR value for @vm's current virtual mode. */
+uint32_t arm32_dacr_of(const struct vm *vm);
+
 /* mm.c: the boot table's temporary slot and identity-map bounds. */
 void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa);
 

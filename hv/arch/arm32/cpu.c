@@ -87,9 +87,14 @@ void arch_vcpu_switch(struct vm *prev, struct vm *next)
     arch_vfp_switch(next);
 }
 
+uint32_t arm32_dacr_of(const struct vm *vm)
+{
+    return vm->mode == VM_MODE_USER ? DACR_VUSER : DACR_VKERNEL;
+}
+
 void arch_vcpu_mode_changed(struct vm *vm)
 {
-    cp15_write_dacr(vm->mode == VM_MODE_USER ? DACR_VUSER : DACR_VKERNEL);
+    cp15_write_dacr(arm32_dacr_of(vm));
     isb();
 }
 

@@ -111,6 +111,34 @@ static void mm_temp_unmap(uint32_t slot)
     isb();
 }
 
+#define PAR_F (1u << 0)  /* the translation faulted */
+#define PAR_SS (1u << 1) /* a supersection: PA bits 39:32 elsewhere */
+
+int32_t arch_mm_translate_user(const struct vm *vm, uint32_t va, bool write,
+                               paddr_t *pa)
+{
+    /* Only while @vm's view is the CPU's: its L1, its ASID (TLB entries
+     * are tagged with it) and its mode's domains. */
+    if ((cp15_read_ttbr0() & ~(HV_MMU_L1_SIZE - 1)) !=
+            (uint32_t)pa_addr(vm->active_l1) ||
+        (cp15_read_contextidr() & 0xffu) != vm->active_asid ||
+        cp15_read_dacr() != arm32_dacr_of(vm)) {
+        return -HV_ENOSYS;
+    }
+    if (write) {
+        cp15_write_ats1cuw(va);
+    } else {
+        cp15_write_ats1cur(va);
+    }
+    isb();
+    uint32_t par = cp15_read_par();
+    if (par & (PAR_F | PAR_SS)) {
+        return -HV_EFAULT;
+    }
+    *pa = pa_init((par & ~0xfffu) | (va & 0xfffu));
+    return HV_OK;
+}
+
 void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa)
 {
     uint32_t slot = MM_VCPU_SLOT(vm_index);

@@ -537,6 +537,16 @@ size_t arch_mm_boot_reach(paddr_t pa)
     return FAKE_RAM_SIZE - (a - FAKE_RAM_BASE);
 }
 
+int32_t arch_mm_translate_user(const struct vm *vm, uint32_t va, bool write,
+                               paddr_t *pa)
+{
+    (void)vm;
+    (void)va;
+    (void)write;
+    (void)pa;
+    return -HV_ENOSYS; /* no MMU here: the core walks the tables */
+}
+
 void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa)
 {
     uintptr_t a = pa_addr(pa);

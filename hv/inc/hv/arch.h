@@ -97,6 +97,15 @@ size_t arch_mm_boot_reach(paddr_t pa);
  */
 void *arch_mm_phys_ptr(paddr_t pa, size_t size);
 /**
+ * Translates @va as @vm's own code would reach it now, by the CPU: its
+ * loaded tables, its virtual mode's domains and PL0 permissions (@write:
+ * for a write). HV_OK with *@pa, -HV_EFAULT if that access would fault,
+ * -HV_ENOSYS if the CPU cannot answer for @vm (another guest's tables or
+ * domains loaded, or no such operation): the caller walks the tables.
+ */
+int32_t arch_mm_translate_user(const struct vm *vm, uint32_t va, bool write,
+                               paddr_t *pa);
+/**
  * A lasting monitor pointer to the 4 KiB page at @pa (page-aligned) for
  * guest slot @vm_index (id - 1): its vCPU shared page, which every trap
  * reads. Other mappings do not disturb it; it holds until the next call

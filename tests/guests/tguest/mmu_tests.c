@@ -263,6 +263,58 @@ TEST(hostile, map_other_guest)
     let_others_run();
 }
 
+/*
+ * Hypercall buffers are reached with this guest's own rights, whichever
+ * way the monitor translates them (the CPU's VA-to-PA operation for the
+ * guest whose tables are loaded, or its own walk): a page readable but
+ * not writable at PL0, one writable only at PL1 (the validator allows
+ * such mappings, even of table frames) and a read-only view of our own
+ * L2 are refused as HV_OP_VM_INFO's output (nothing written) and, the
+ * PL1-only one, as HV_OP_MMU_UPDATE's input.
+ */
+/* hvtest-system: witness-first */
+TEST(hostile, hypercall_buffers_by_permission)
+{
+    uint8_t *page = mmu_pages[2];
+    uint32_t pa = va_to_pa(page);
+    uint32_t l2 = si()->pt_l2_first;
+    struct hv_mmu_update *req = (struct hv_mmu_update *)(void *)page;
+    uint32_t done;
+
+    /* The request a readable page carries: mmu_pages[3], as it is. */
+    req->ptr = pte_of(mmu_pages[3]);
+    req->val = PTE_RW(va_to_pa(mmu_pages[3]));
+    memset(page + 64, 0x5a, 64);
+    /* PL0 read-only: a source, not a destination. */
+    ASSERT_EQ(update1(pte_of(page), PTE_RO(pa)), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)page), 0);
+    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(void *)(page + 64)), -HV_EFAULT);
+    EXPECT_EQ(page[64], 0x5a);
+    EXPECT_EQ(page[64 + 39], 0x5a);
+    EXPECT_EQ(hv_mmu_update(req, 1, &done), 0);
+    EXPECT_EQ(done, 1u);
+    /* Writable at PL1 only: neither. */
+    ASSERT_EQ(update1(pte_of(page), pa | PTE_NORMAL | HV_L2_AP(HV_AP_PL1_RW)),
+              0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)page), 0);
+    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(void *)(page + 64)), -HV_EFAULT);
+    EXPECT_EQ(hv_mmu_update(req, 1, &done), -HV_EFAULT);
+    /* Our own L2, read-only, as a destination. */
+    ASSERT_EQ(update1(pte_of(page), PTE_RO(l2)), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)page), 0);
+    uint32_t before = *(volatile uint32_t *)(page + HV_MMU_L2_HW_OFFSET);
+    EXPECT_EQ(
+        hv_vm_info((struct hv_vm_info *)(void *)(page + HV_MMU_L2_HW_OFFSET)),
+        -HV_EFAULT);
+    EXPECT_EQ(*(volatile uint32_t *)(page + HV_MMU_L2_HW_OFFSET), before);
+    /* Back to normal: the same calls work. */
+    ASSERT_EQ(update1(pte_of(page), PTE_RW(pa)), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, (uint32_t)(uintptr_t)page), 0);
+    EXPECT_EQ(hv_vm_info((struct hv_vm_info *)(void *)(page + 64)), 0);
+    EXPECT_EQ(hv_mmu_update(req, 1, &done), 0);
+    let_others_run();
+}
+
 /* hvtest-system: witness-first */
 TEST(hostile, map_own_tables_writable)
 {
