@@ -82,10 +82,10 @@ void arch_mm_boot_init(uint32_t load_pa, uint32_t bss_pa)
     mm_clean_range(entry, sizeof(*entry));
 }
 
-/* Points temp slot @slot at the frame @frame; no-op if it already is. */
-static void mm_temp_map(uint32_t slot, uint32_t frame)
+/* Sets temp slot @slot's entry to @entry (0: unmapped); no-op if it
+ * already is. A slot that was mapped loses its TLB entry. */
+static void mm_temp_set(uint32_t slot, uint32_t entry)
 {
-    uint32_t entry = frame | PAGE_MONITOR_NORMAL;
     if (mm_temp_l2[slot] == entry) {
         return;
     }
@@ -99,16 +99,10 @@ static void mm_temp_map(uint32_t slot, uint32_t frame)
     isb();
 }
 
-static void mm_temp_unmap(uint32_t slot)
+/* Points temp slot @slot at the frame @frame. */
+static void mm_temp_map(uint32_t slot, uint32_t frame)
 {
-    if (mm_temp_l2[slot] == 0) {
-        return;
-    }
-    mm_temp_l2[slot] = 0;
-    mm_clean_range(&mm_temp_l2[slot], sizeof(mm_temp_l2[slot]));
-    cp15_write_tlbimva(HV_TEMP_VA + slot * 4096u);
-    dsb();
-    isb();
+    mm_temp_set(slot, frame | PAGE_MONITOR_NORMAL);
 }
 
 #define PAR_F (1u << 0)  /* the translation faulted */
@@ -151,7 +145,7 @@ void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa)
 void arch_mm_vcpu_page_drop(unsigned int vm_index)
 {
     CHECK(vm_index < HV_MAX_VMS);
-    mm_temp_unmap(MM_VCPU_SLOT(vm_index));
+    mm_temp_set(MM_VCPU_SLOT(vm_index), 0);
 }
 
 /*
