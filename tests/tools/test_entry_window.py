@@ -11,8 +11,18 @@ against the rules of hv/arch/arm32/entry.S:
   vec_dabt must recognise exactly those four addresses (its literals),
   so an asynchronous abort landing there becomes the guest's.
 
-QEMU cannot raise an asynchronous abort, so this is checked on the
-binary. Exit 0 if every check passes."""
+And the rules of hv/arch/arm32/fastpath.S:
+
+- every STRT and LDRT (guest memory reached with the guest's rights)
+  lies between a fast_uaccess_<name>_start and _end label, and
+  uaccess_fixup (where vec_dabt sends an abort in SVC mode) tests each
+  such range, so a fault there falls back to the C path, never panics;
+- every return to a guest (RFE) has CLREX in the six instructions
+  before it (nothing after it touches the exclusive monitor).
+
+QEMU cannot raise an asynchronous abort, and a missing range would only
+show on a hostile guest's fault, so this is checked on the binary. Exit 0
+if every check passes."""
 import os
 import re
 import subprocess
@@ -89,6 +99,43 @@ def main():
           "entry windows", loaded == window,
           "loads %s, window %s" % (sorted(hex(a) for a in loaded),
                                    sorted(hex(a) for a in window if a)))
+
+    # Guest accesses: inside a fixup range, and every range tested.
+    ranges = {}
+    for name, addr in symbols.items():
+        m = re.match(r"fast_uaccess_(\w+)_start$", name)
+        if m and "fast_uaccess_%s_end" % m.group(1) in symbols:
+            ranges[m.group(1)] = (addr,
+                                  symbols["fast_uaccess_%s_end" % m.group(1)])
+    check("fastpath.S has its STRT/LDRT ranges", len(ranges) >= 2,
+          sorted(ranges))
+    for addr in order:
+        text = insns[addr][1]
+        if re.match(r"(ldr|str)(b|h)?t\b", text):
+            inside = [n for n, (lo, hi) in ranges.items() if lo <= addr < hi]
+            check("%08x %s is in a fixup range" % (addr, text), inside != [])
+    fixup = symbols.get("uaccess_fixup")
+    check("uaccess_fixup is in the image", fixup is not None)
+    tested = set()
+    if fixup is not None:
+        for addr in order[order.index(fixup):]:
+            if addr != fixup and addr in symbols.values():
+                break
+            m = re.search(r"ldr\s+r[01], \[pc, #-?\d+\]\s+@ ([0-9a-f]+)",
+                          insns[addr][1])
+            if m:
+                tested.add(insns[int(m.group(1), 16)][0])
+    for name, (lo, hi) in sorted(ranges.items()):
+        check("uaccess_fixup tests the range %s" % name,
+              lo in tested and hi in tested,
+              "%08x-%08x" % (lo, hi))
+
+    # Every return to a guest clears the exclusive monitor first.
+    for i, addr in enumerate(order):
+        if re.match(r"rfe", insns[addr][1]):
+            before = [insns[a][1] for a in order[max(0, i - 6):i]]
+            check("%08x rfe: clrex just before" % addr,
+                  any(t.startswith("clrex") for t in before), before)
 
     finish()
 

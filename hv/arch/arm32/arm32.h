@@ -38,6 +38,15 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
                                           uint32_t kind);
 noreturn void arch_exception_monitor_fault(struct arch_regs *frame,
                                            uint32_t kind);
+/* exception.c, called by fastpath.S: a hypercall from virtual kernel
+ * mode (other than the IRET it handles itself). */
+struct arch_regs *arch_exception_hypercall(struct arch_regs *frame);
+
+/* The DACR in virtual kernel mode: monitor, guest kernel and guest user
+ * domains; in virtual user mode the guest kernel domain is turned off
+ * (HV_DACR_VALUE: <arch/layout.h>; the domains: <hvabi/mmu.h>). */
+#define ARM32_DACR_VKERNEL HV_DACR_VALUE
+#define ARM32_DACR_VUSER (HV_DACR_VALUE & ~(3u << (2 * HV_MMU_DOMAIN_KERNEL)))
 
 /* cpu.c: the DACR value for @vm's current virtual mode. */
 uint32_t arm32_dacr_of(const struct vm *vm);

@@ -64,10 +64,6 @@ void arch_wait_for_interrupt(void)
     __asm__ volatile("wfi");
 }
 
-/* Kernel mode: monitor, guest kernel and guest user domains; user mode:
- * the guest kernel domain is turned off. */
-#define DACR_VKERNEL HV_DACR_VALUE
-#define DACR_VUSER (HV_DACR_VALUE & ~(3u << (2 * HV_MMU_DOMAIN_KERNEL)))
 _Static_assert(HV_DACR_VALUE == (HV_DACR_CLIENT(HV_MMU_DOMAIN_MONITOR) |
                                  HV_DACR_CLIENT(HV_MMU_DOMAIN_KERNEL) |
                                  HV_DACR_CLIENT(HV_MMU_DOMAIN_USER)),
@@ -89,7 +85,7 @@ void arch_vcpu_switch(struct vm *prev, struct vm *next)
 
 uint32_t arm32_dacr_of(const struct vm *vm)
 {
-    return vm->mode == VM_MODE_USER ? DACR_VUSER : DACR_VKERNEL;
+    return vm->mode == VM_MODE_USER ? ARM32_DACR_VUSER : ARM32_DACR_VKERNEL;
 }
 
 void arch_vcpu_mode_changed(struct vm *vm)

@@ -75,8 +75,7 @@ vec_svc:        /* lr = instruction after the SVC: the return address */
     cpsid   aif
     srsdb   sp!, #PSR_MODE_SVC
     save_frame
-    mov     r1, #EXC_SVC
-    b       exception_common
+    b       fast_svc                    /* fastpath.S; else exception_common */
 
 vec_pabt:       /* lr = faulting instruction + 4 */
     cpsid   aif
@@ -84,8 +83,7 @@ vec_pabt:       /* lr = faulting instruction + 4 */
     srsdb   sp!, #PSR_MODE_SVC
     cps     #PSR_MODE_SVC
     save_frame
-    mov     r1, #EXC_PABT
-    b       exception_common
+    b       fast_pabt                   /* fastpath.S; else exception_common */
 
 /*
  * vec_dabt: lr = faulting (or, asynchronous, interrupted) instruction + 8.
@@ -106,7 +104,7 @@ vec_dabt:
     cmp     lr, r1
     ldrne   r1, =vec_svc
     cmpne   lr, r1
-    bne     dabt_frame                  /* the monitor's own: a panic */
+    bne     uaccess_fixup               /* a fast path's, or a panic */
     cps     #PSR_MODE_SVC
     mov     r1, lr                      /* after the guest's SVC */
     mrs     r0, spsr                    /* the guest's CPSR */
@@ -147,8 +145,30 @@ dabt_frame:
     srsdb   sp!, #PSR_MODE_SVC
     cps     #PSR_MODE_SVC
     save_frame
-    mov     r1, #EXC_DABT
-    b       exception_common
+    b       fast_dabt                   /* fastpath.S; else exception_common */
+
+/*
+ * uaccess_fixup: an abort in SVC mode outside the entry window. If its
+ * instruction is one of fastpath.S's STRT/LDRT ranges, resume at that
+ * path's fixup in SVC mode (SPSR_abt holds its CPSR), r0 and r1 restored;
+ * any other is the monitor's own fault. In: ABT mode, lr = the aborted
+ * instruction, r0 and r1 in entry_abt_scratch.
+ */
+uaccess_fixup:
+    ldr     r0, =fast_uaccess_upcall_start
+    ldr     r1, =fast_uaccess_upcall_end
+    cmp     lr, r0
+    cmphs   r1, lr
+    ldrhi   lr, =fast_upcall_fixup
+    bhi     1f
+    ldr     r0, =fast_uaccess_iret_start
+    ldr     r1, =fast_uaccess_iret_end
+    cmp     lr, r0
+    cmphs   r1, lr
+    ldrhi   lr, =fast_iret_fixup
+    bls     dabt_frame                  /* the monitor's own: a panic */
+1:  ldmia   sp, {r0, r1}
+    movs    pc, lr
 
 vec_irq:        /* lr = interrupted instruction + 4 */
     cpsid   aif
@@ -182,6 +202,7 @@ vec_reserved:
  * exception_common: r0 = frame, r1 = kind. A frame from USR mode is a
  * guest's; anything else is the monitor's own fault.
  */
+    .global exception_common
 exception_common:
     ldr     r2, [r0, #ARCH_REGS_CPSR]
     and     r2, r2, #PSR_MODE_MASK

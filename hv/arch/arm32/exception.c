@@ -220,19 +220,35 @@ static struct arch_regs *exception_handle(struct arch_regs *frame,
     }
 }
 
-struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
-                                          uint32_t kind)
+/* @next, or if every guest left waits for an event (@next is NULL), the
+ * first to be woken: sleep until an interrupt (they stay masked; the GIC
+ * is polled) makes one runnable. */
+static inline struct arch_regs *exception_next(struct arch_regs *next)
 {
-    struct arch_regs *next = exception_handle(frame, kind);
-
-    /* Every guest left waits for an event: sleep until an interrupt (they
-     * stay masked; the GIC is polled) makes one runnable. */
     while (!next) {
         arch_wait_for_interrupt();
         irq_handle();
         next = guest_resume();
     }
     return next;
+}
+
+struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
+                                          uint32_t kind)
+{
+    return exception_next(exception_handle(frame, kind));
+}
+
+struct arch_regs *arch_exception_hypercall(struct arch_regs *frame)
+{
+    struct vm *vm = sched_current();
+
+    if (frame != &vm->regs) {
+        dlog("PANIC: hypercall frame %p is not the running guest's",
+             (void *)frame);
+        arch_halt(HV_HALT_PANIC);
+    }
+    return exception_next(hypercall_handle(vm));
 }
 
 noreturn void arch_exception_monitor_fault(struct arch_regs *frame,

@@ -92,6 +92,32 @@ program user_syscall_loop
     svc     #0
 user_syscall_loop_end:
 
+/* SVC with r12 = HV_OP_IRET and r0 = r1: a system call all the same. */
+program user_svc_iret_number
+    mov     r0, r1
+    mov     r12, #14
+    svc     #0
+    mov     r7, #1
+    svc     #0
+user_svc_iret_number_end:
+
+/* Syscall 42 with r4-r12 set to 0x44..0xcc (r7 = 42), then exits. */
+program user_syscall_filled
+    mov     r0, #1
+    mov     r4, #0x44
+    mov     r5, #0x55
+    mov     r6, #0x66
+    mov     r7, #42
+    mov     r8, #0x88
+    mov     r9, #0x99
+    mov     r10, #0xaa
+    mov     r11, #0xbb
+    mov     r12, #0xcc
+    svc     #0
+    mov     r7, #1
+    svc     #0
+user_syscall_filled_end:
+
 /*
  * vk_entry: the test kernel's single upcall entry point.
  * In (from the monitor): sp = r0 = the frame, r1 = fault address,
@@ -107,3 +133,18 @@ vk_entry:
 vk_kernel_load:
     ldr     r0, [r1]
     bx      lr
+
+/*
+ * vk_entry_regs: an upcall entry that first records r4-r12 as the
+ * monitor left them (vk_upcall_regs[0..8]), then goes on as vk_entry.
+ * Uses the word below the frame (sp = r0 = the frame) for one register.
+ */
+    .global vk_entry_regs
+vk_entry_regs:
+    str     r4, [sp, #-4]
+    ldr     r4, =vk_upcall_regs
+    stmib   r4, {r5-r12}
+    ldr     r5, [sp, #-4]
+    str     r5, [r4]
+    b       vk_entry
+    .ltorg

@@ -30,7 +30,12 @@ extern const uint8_t user_read_tls[], user_read_tls_end[];
 extern const uint8_t user_write_tls[], user_write_tls_end[];
 extern const uint8_t user_syscall_loop[], user_syscall_loop_end[];
 extern const uint8_t user_count[], user_count_end[];
+extern const uint8_t user_svc_iret_number[], user_svc_iret_number_end[];
+extern const uint8_t user_syscall_filled[], user_syscall_filled_end[];
 extern void vk_entry(void);
+extern void vk_entry_regs(void);
+/* r4-r12 as the last upcall to vk_entry_regs found them (user.S). */
+uint32_t vk_upcall_regs[9];
 extern uint32_t vk_kernel_load(uint32_t unused, uint32_t addr);
 
 /* What ended the last user run, and counters. */
@@ -52,6 +57,9 @@ static struct {
 static uint8_t vk_shared_page[4096] __attribute__((aligned(4096)));
 static uint8_t vk_stack[8192] __attribute__((aligned(8)));
 static uint8_t vk_user[3][4096] __attribute__((aligned(4096)));
+/* Pages the hostile tests remap: a view of another frame, an edge. */
+static uint8_t vk_view[4096] __attribute__((aligned(4096)));
+static uint8_t vk_edge[2][4096] __attribute__((aligned(4096)));
 static volatile uint32_t vk_kernel_secret = 0x5ec2e7;
 
 static struct hv_vcpu_shared *vk_shared(void)
@@ -117,20 +125,29 @@ void vk_upcall(struct hv_frame *f, uint32_t addr, uint32_t status,
     longjmp(vk.back, 1);
 }
 
+static struct hv_callbacks vk_callbacks;
+
+/* The system call upcall goes to @entry from now on. */
+static void vk_set_syscall_entry(void (*entry)(void))
+{
+    vk_callbacks.entry[HV_UPCALL_SYSCALL] = (uint32_t)(uintptr_t)entry;
+    ASSERT_EQ(hv_vcpu_callbacks(&vk_callbacks), 0);
+}
+
 static void vk_setup(void)
 {
-    static struct hv_callbacks cb;
+    struct hv_callbacks *cb = &vk_callbacks;
     static int done;
     if (done) {
         return; /* the benchmarks set up once for several runs */
     }
     done = 1;
     for (unsigned int i = 0; i < HV_UPCALL_COUNT; i++) {
-        cb.entry[i] = (uint32_t)(uintptr_t)vk_entry;
+        cb->entry[i] = (uint32_t)(uintptr_t)vk_entry;
     }
     ASSERT_EQ(hv_vcpu_register(va_to_pa(vk_shared_page)), 0);
     vk_shared()->kernel_sp = (uint32_t)(uintptr_t)(vk_stack + sizeof(vk_stack));
-    ASSERT_EQ(hv_vcpu_callbacks(&cb), 0);
+    ASSERT_EQ(hv_vcpu_callbacks(cb), 0);
 
     /* User space: one L2 (vk_user[0]) with code (read-only to the user)
      * and a stack page, in the user domain at USER_BASE. */
@@ -151,8 +168,12 @@ static void vk_setup(void)
     hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
 }
 
-/* Runs a user program until it exits or an upcall ends it. */
-static void vk_run(const uint8_t *start, const uint8_t *end, uint32_t r1)
+/*
+ * Runs a user program until it exits or an upcall ends it, entering it
+ * with @cpsr at @pc (the program is at USER_CODE).
+ */
+static void vk_run_as(const uint8_t *start, const uint8_t *end, uint32_t r1,
+                      uint32_t cpsr, uint32_t pc)
 {
     static struct hv_frame frame;
 
@@ -161,14 +182,19 @@ static void vk_run(const uint8_t *start, const uint8_t *end, uint32_t r1)
                        (uint32_t)(end - start)),
               0);
     memset(&frame, 0, sizeof(frame));
-    frame.pc = USER_CODE;
+    frame.pc = pc;
     frame.sp = USER_STACK_TOP;
     frame.r[1] = r1;
-    frame.cpsr = HV_VCPSR_USER;
+    frame.cpsr = cpsr;
     if (setjmp(vk.back) == 0) {
         int32_t rc = hv_iret(&frame);
         hvtest_fail(__FILE__, __LINE__, "hv_iret returned", (uint32_t)rc, 0, 1);
     }
+}
+
+static void vk_run(const uint8_t *start, const uint8_t *end, uint32_t r1)
+{
+    vk_run_as(start, end, r1, HV_VCPSR_USER, USER_CODE);
 }
 
 TEST(vmode, syscall_bounce)
@@ -283,7 +309,121 @@ TEST(vmode, shared_page_cannot_be_a_table)
     EXPECT_EQ(hv_vcpu_register(0x10000000u), -HV_EPERM);
 }
 
+/*
+ * The syscall upcall enters the kernel with r0 = sp = the frame, r1 = the
+ * pc after the SVC, r2 = 0, r3 = the kind and every other register 0:
+ * nothing of the monitor's (its pointers) and nothing of the user's,
+ * whose registers are all in the frame.
+ */
+TEST(vmode, upcall_registers_hold_nothing_of_the_monitor)
+{
+    vk_setup();
+    memset(vk_upcall_regs, 0xee, sizeof(vk_upcall_regs));
+    vk_set_syscall_entry(vk_entry_regs);
+    vk_run(user_syscall_filled, user_syscall_filled_end, 0);
+    vk_set_syscall_entry(vk_entry);
+    EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+    for (unsigned int i = 0; i < 9; i++) {
+        EXPECT_EQ(vk_upcall_regs[i], 0u);
+    }
+    /* The exit's frame: the user's registers, as it left them. */
+    EXPECT_EQ(vk.frame.r[4], 0x44u);
+    EXPECT_EQ(vk.frame.r[6], 0x66u);
+    EXPECT_EQ(vk.frame.r[12], 0xccu);
+    EXPECT_EQ(vk.frame.r[0], 101u);
+    EXPECT_EQ(vk.frame.orig_r0, 101u);
+    EXPECT_EQ(vk.addr, vk.frame.pc);
+    EXPECT_EQ(vk.status, 0u);
+}
+
+/* In virtual user mode r12 = HV_OP_IRET means nothing: a system call. */
+TEST(vmode, user_svc_with_iret_number_is_a_syscall)
+{
+    vk_setup();
+    vk.syscalls = 0;
+    /* r0: a frame that would be valid, had it been an IRET. */
+    vk_run(user_svc_iret_number, user_svc_iret_number_end,
+           USER_STACK_TOP - (uint32_t)sizeof(struct hv_frame));
+    EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+    EXPECT_EQ(vk.syscalls, 1u);
+    EXPECT_EQ(vk.frame.r[0], (uint32_t)-38);
+    EXPECT_EQ(vk.frame.r[12], 14u);
+    EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_MODE_MASK, HV_VCPSR_USER);
+}
+
+/*
+ * An event already pending when the kernel returns to user mode with
+ * events unmasked is delivered at once: the user program has not run one
+ * instruction (no wake-up lost until the next interrupt).
+ */
+TEST(vmode, event_due_on_iret_to_user)
+{
+    vk_setup();
+    vk.events = 0;
+    vk.stop_on_event = 1;
+    vk_shared()->events_masked = 1;
+    ASSERT_EQ(hv_timer_set(1), 0); /* due now: pending at once */
+    EXPECT_EQ(vk_shared()->events_pending & HV_EVENT_TIMER, HV_EVENT_TIMER);
+    vk_run(user_count, user_count_end, 0);
+    vk.stop_on_event = 0;
+    EXPECT_EQ(vk.kind, HV_UPCALL_EVENT);
+    EXPECT_EQ(vk.events, 1u);
+    EXPECT_EQ(vk.frame.pc, USER_CODE);
+    EXPECT_EQ(vk.frame.r[0], 0u);
+    EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_MODE_MASK, HV_VCPSR_USER);
+}
+
 /* --- Attacks on the return path --------------------------------------- */
+
+#define PSR_IT_BITS 0x0600fc00u
+
+/*
+ * A frame's CPSR may carry IT bits (ARM state: meaningless) and its pc
+ * a misaligned address: the monitor clears the one and aligns the other
+ * before the return, as ARMv7 leaves both UNPREDICTABLE.
+ */
+/* hvtest-system: witness-last */
+TEST(hostile, iret_frame_sanitized)
+{
+    vk_setup();
+    vk_run_as(user_syscall, user_syscall_end, 0, HV_VCPSR_USER | PSR_IT_BITS,
+              USER_CODE + 2);
+    EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+    EXPECT_EQ(vk.frame.r[0], 101u);
+    EXPECT_EQ(vk.frame.pc, USER_CODE + 5 * 4);
+    EXPECT_EQ(vk.frame.cpsr & PSR_IT_BITS, 0u);
+}
+
+/*
+ * HV_OP_IRET reads its frame with the guest's own (PL0) rights: not from
+ * a page only PL1 may read, nor from one that ends in an unmapped page.
+ * Each fails with HV_EFAULT and changes nothing; the caller carries on.
+ */
+/* hvtest-system: witness-last */
+TEST(hostile, iret_frame_by_permission)
+{
+    vk_setup();
+    struct hv_frame good = {.pc = USER_CODE, .cpsr = HV_VCPSR_USER};
+    uint32_t view = va_to_pa(vk_view);
+    uint32_t edge = va_to_pa(vk_edge[1]);
+    memcpy(vk_view, &good, sizeof(good));
+    ASSERT_EQ(
+        vk_update(pte_of(vk_view), view | PTE_NORMAL | HV_L2_AP(HV_AP_PL1_RW)),
+        0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    EXPECT_EQ(hv_iret((const struct hv_frame *)(void *)vk_view), -HV_EFAULT);
+    ASSERT_EQ(vk_update(pte_of(vk_view), PTE_RW(view)), 0);
+
+    /* Ten words on a mapped page, eight on an unmapped one. */
+    uint8_t *straddle = vk_edge[1] - 40;
+    memcpy(straddle, &good, 40);
+    ASSERT_EQ(vk_update(pte_of(vk_edge[1]), 0), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    EXPECT_EQ(hv_iret((const struct hv_frame *)(void *)straddle), -HV_EFAULT);
+    ASSERT_EQ(vk_update(pte_of(vk_edge[1]), PTE_RW(edge)), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    EXPECT_EQ(vk_shared()->mode, HV_VCPSR_KERNEL);
+}
 
 /* hvtest-system: witness-last */
 TEST(hostile, cache_ops_on_foreign_addresses)
@@ -347,6 +487,40 @@ TEST(fault, bad_kernel_stack)
 {
     vk_setup();
     vk_shared()->kernel_sp = 0xfe001000u;
+    vk_run(user_syscall, user_syscall_end, 0);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
+
+/*
+ * The upcall frame is written with the guest's own (PL0) rights: a
+ * kernel sp in a page the guest may read but only PL1 may write (here a
+ * view of its own L2 table, which the validator allows) cannot be
+ * written: the guest is stopped, its table untouched.
+ */
+/* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0x[0-9a-f]*fb8 */
+TEST(fault, upcall_frame_onto_own_page_table)
+{
+    vk_setup();
+    ASSERT_EQ(
+        vk_update(pte_of(vk_view), PTE_RO(hvtest_start_info()->pt_l2_first)),
+        0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    vk_shared()->kernel_sp = (uint32_t)(uintptr_t)vk_view + 4096;
+    vk_run(user_syscall, user_syscall_end, 0);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
+
+/* A frame that starts on a writable page and ends on an unmapped one:
+ * stopped as well, after the first words went to the writable page. */
+/* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0x[0-9a-f]*fd8 */
+TEST(fault, upcall_frame_half_writable)
+{
+    vk_setup();
+    ASSERT_EQ(vk_update(pte_of(vk_edge[1]), 0), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    vk_shared()->kernel_sp = (uint32_t)(uintptr_t)vk_edge[1] + 32;
     vk_run(user_syscall, user_syscall_end, 0);
     hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
                 1);

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The two hottest monitor paths in assembly: a system call from virtual
+ * user mode reflected to the guest kernel (the syscall upcall), and
+ * HV_OP_IRET back. Each handles the common case and leaves everything
+ * else, untouched, to the C path (exception_common with EXC_SVC), which
+ * stays the reference: vcpu_upcall and vcpu_iret in hv/core/vcpu.c. What
+ * the fast paths do is exactly what those do in the cases they take.
+ *
+ * Guest memory is reached only with STRT and LDRT, after the DACR is the
+ * guest kernel's: the access is checked with the guest's own (PL0)
+ * permissions, so a frame aimed at memory the guest may not write (a
+ * page table, mapped for PL1 only) faults instead of being written. A
+ * fault there is not the monitor's: vec_dabt finds the instruction
+ * between a fast_uaccess_*_start and _end label (uaccess_fixup in
+ * entry.S), resumes at the path's fixup, and the C path runs from the
+ * unchanged saved registers; it meets the same fault in its own way and
+ * reports it. tests/tools/test_entry_window.py checks that every STRT
+ * and LDRT in the monitor is inside such a range.
+ *
+ * Values read from guest memory are untrusted: the IRET frame's CPSR is
+ * checked as vcpu_iret checks it and sanitized as arch_regs_sanitize
+ * does; nothing from the frame is used as a monitor address. IRQs stay
+ * masked, as in all of the monitor, for the few dozen instructions the
+ * paths take; a pending one is taken as soon as the guest runs again.
+ *
+ * After a fast return, vm->regs holds the new sp, lr, pc and cpsr, but
+ * r0-r12 only as they were at the trap: the guest is running, and its
+ * next exception stores all of them before anything reads them.
+ */
+#include <arch/layout.h>
+#include <arch/offsets.h>
+
+#include "arm32.h"
+#include "psr.h"
+
+    .text
+    .arm
+
+/*
+ * fast_svc: from vec_svc, after save_frame.
+ * In:  r0 = sp = the saved registers of the context that made the SVC
+ *      (a guest's vm->regs if it came from USR mode); r1-r12 still as
+ *      that context had them (and saved); SPSR its CPSR; A, I, F masked.
+ * Out: the guest runs again (never returns), or exception_common with
+ *      r0 = the frame and r1 = EXC_SVC.
+ */
+    .global fast_svc
+fast_svc:
+    mrs     r1, spsr                    /* the CPSR SRS saved */
+    tst     r1, #0xf                    /* 0 in USR mode alone */
+    bne     fast_svc_slow               /* the monitor's own: a panic */
+    ldrb    r2, [r0, #VM_REGS_MODE]
+    ldr     r3, [r0, #VM_REGS_SHARED_VA]
+    cmp     r2, #VM_MODE_USER_VALUE
+    bne     fast_iret                   /* r12 is still the guest's */
+
+/*
+ * A system call in virtual user mode: the upcall below with kind
+ * HV_UPCALL_SYSCALL, address the pc after the SVC, status 0.
+ */
+    ldr     r4, [r0, #VM_REGS_UPCALL_ENTRIES + 4 * ABI_UPCALL_SYSCALL]
+    ldr     r1, [r0, #ARCH_REGS_PC]
+    mov     r2, #0
+    mov     r11, #ABI_UPCALL_SYSCALL
+    mov     r12, #EXC_SVC
+    b       fast_upcall_user
+
+/*
+ * fast_dabt, fast_pabt: from vec_dabt and vec_pabt, after save_frame.
+ * In: r0 = sp = the saved registers of the aborted context; A, I, F
+ * masked; r1-r12, lr free. A guest's abort in virtual user mode becomes
+ * the upcall below, with the fault's address and status registers.
+ * Out: as fast_svc's, with EXC_DABT or EXC_PABT for the C path.
+ */
+    .global fast_dabt
+fast_dabt:
+    mov     r12, #EXC_DABT
+    mov     r11, #ABI_UPCALL_DATA_ABORT
+    mrc     p15, 0, r1, c6, c0, 0       /* DFAR */
+    mrc     p15, 0, r2, c5, c0, 0       /* DFSR */
+    b       1f
+    .global fast_pabt
+fast_pabt:
+    mov     r12, #EXC_PABT
+    mov     r11, #ABI_UPCALL_PREFETCH_ABORT
+    mrc     p15, 0, r1, c6, c0, 2       /* IFAR */
+    mrc     p15, 0, r2, c5, c0, 1       /* IFSR */
+1:  ldr     r3, [r0, #ARCH_REGS_CPSR]
+    tst     r3, #0xf                    /* 0 in USR mode alone */
+    bne     fast_slow                   /* the monitor's own: a panic */
+    ldrb    r5, [r0, #VM_REGS_MODE]
+    ldr     r3, [r0, #VM_REGS_SHARED_VA]
+    add     r4, r0, #VM_REGS_UPCALL_ENTRIES
+    cmp     r5, #VM_MODE_USER_VALUE
+    bne     fast_slow
+    ldr     r4, [r4, r11, lsl #2]
+
+/*
+ * The upcall from virtual user mode, as vcpu_upcall: a frame on the
+ * kernel stack the guest registered, events masked, the entry called
+ * with r0 = sp = the frame, r1 = address, r2 = status, r3 = the kind,
+ * every other register 0. Slow path if the guest registered no shared
+ * page or no entry (C stops it), or has no room below its kernel sp.
+ * In: r0 = sp = vm->regs, r1 = address, r2 = status, r3 = the shared
+ *     page (or 0), r4 = the entry (or 0), r11 = the upcall kind,
+ *     r12 = the exception kind for the C path.
+ */
+fast_upcall_user:
+    cmp     r3, #0
+    cmpne   r4, #0
+    beq     fast_slow
+    ldr     r5, =fast_upcall_args       /* kept for the entry and the fixup */
+    stmia   r5, {r1, r2, r11, r12}
+    ldr     r5, [r3, #SHARED_KERNEL_SP]
+    ldr     r8, [r3, #SHARED_EVENTS_MASKED]
+    ldr     r6, [r0, #ARCH_REGS_CPSR]
+    ldr     r7, =ABI_VCPSR_FLAGS
+    cmp     r5, #FRAME_SIZE
+    blo     fast_slow
+    sub     r5, r5, #FRAME_SIZE
+    bic     r5, r5, #7                  /* r5: the frame's address */
+    and     r6, r6, r7
+    orr     r6, r6, #ABI_VCPSR_USER
+    cmp     r8, #0
+    orrne   r6, r6, #ABI_VCPSR_I        /* r6: the frame's virtual CPSR */
+    /* Written as the guest kernel would write it: its domain on. */
+    ldr     r7, =ARM32_DACR_VKERNEL_VALUE
+    mcr     p15, 0, r7, c3, c0, 0
+    isb
+    mov     lr, r0                      /* reads vm->regs */
+    mov     r7, r5                      /* writes the frame */
+    .global fast_uaccess_upcall_start
+fast_uaccess_upcall_start:
+    ldmia   lr!, {r1, r2, r8-r12}       /* r0-r6 */
+    strt    r1, [r7], #4
+    strt    r2, [r7], #4
+    strt    r8, [r7], #4
+    strt    r9, [r7], #4
+    strt    r10, [r7], #4
+    strt    r11, [r7], #4
+    strt    r12, [r7], #4
+    ldmia   lr!, {r1, r2, r8-r12}       /* r7-r12, sp */
+    strt    r1, [r7], #4
+    strt    r2, [r7], #4
+    strt    r8, [r7], #4
+    strt    r9, [r7], #4
+    strt    r10, [r7], #4
+    strt    r11, [r7], #4
+    strt    r12, [r7], #4
+    ldmia   lr, {r1, r2}                /* lr, pc */
+    strt    r1, [r7], #4
+    strt    r2, [r7], #4
+    strt    r6, [r7], #4                /* cpsr */
+    ldr     r1, [r0]
+    strt    r1, [r7]                    /* orig_r0 */
+    .global fast_uaccess_upcall_end
+fast_uaccess_upcall_end:
+    /* Virtual kernel mode, events masked. */
+    mov     r1, #VM_MODE_KERNEL_VALUE
+    mov     r2, #ABI_VCPSR_KERNEL
+    mov     r8, #1
+    strb    r1, [r0, #VM_REGS_MODE]
+    str     r2, [r3, #SHARED_MODE]
+    str     r8, [r3, #SHARED_EVENTS_MASKED]
+    /* The entry's registers (arch_regs_init): ARM or, with bit 0 of the
+     * entry set, Thumb; USR mode, F masked. */
+    and     r8, r4, #1
+    bic     r7, r4, #1
+    mov     r9, #(PSR_MODE_USR | PSR_F)
+    orr     r9, r9, r8, lsl #5          /* PSR_T */
+    mov     r6, #0
+    add     r10, r0, #ARCH_REGS_SP
+    stmia   r10, {r5, r6, r7, r9}       /* sp, lr, pc, cpsr */
+    ldmia   r10, {sp, lr}^
+    ldr     r1, =fast_upcall_args       /* (no banked register after LDM^) */
+    add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
+    add     lr, r0, #ARCH_REGS_PC
+    ldmia   r1, {r1, r2, r3}            /* address, status, kind */
+    mov     r0, r5
+    ldr     r4, =fast_zeroes
+    ldmia   r4, {r4-r12}
+    clrex
+    rfeia   lr
+
+/*
+ * HV_OP_IRET from virtual kernel mode, as vcpu_iret: r0 = the frame's
+ * address. The frame is read whole into fast_iret_frame before anything
+ * changes. Slow path: another hypercall, no shared page, a frame not
+ * word-aligned, a CPSR vcpu_iret refuses (it returns HV_EINVAL), or an
+ * event due on the way back (C delivers it).
+ * In: r0 = sp = vm->regs, r3 = vm->vcpu_shared_va.
+ */
+fast_iret:
+    cmp     r12, #ABI_OP_IRET           /* the hypercall number */
+    bne     fast_hypercall
+    ldr     lr, [r0]                    /* the frame's address */
+    cmp     r3, #0
+    beq     fast_svc_slow
+    tst     lr, #3
+    bne     fast_svc_slow
+    ldr     r11, =fast_iret_frame
+    .global fast_uaccess_iret_start
+fast_uaccess_iret_start:
+    ldrt    r1, [lr], #4                /* r0-r6 */
+    ldrt    r2, [lr], #4
+    ldrt    r4, [lr], #4
+    ldrt    r5, [lr], #4
+    ldrt    r6, [lr], #4
+    ldrt    r7, [lr], #4
+    ldrt    r8, [lr], #4
+    stmia   r11!, {r1, r2, r4-r8}
+    ldrt    r1, [lr], #4                /* r7-r12 */
+    ldrt    r2, [lr], #4
+    ldrt    r4, [lr], #4
+    ldrt    r5, [lr], #4
+    ldrt    r6, [lr], #4
+    ldrt    r7, [lr], #4
+    stmia   r11, {r1, r2, r4-r7}
+    ldrt    r4, [lr], #4                /* sp */
+    ldrt    r5, [lr], #4                /* lr */
+    ldrt    r6, [lr], #4                /* pc */
+    ldrt    r7, [lr]                    /* cpsr */
+    .global fast_uaccess_iret_end
+fast_uaccess_iret_end:
+    /* Only the flags, a mode of 0x10 or 0x13 and I. */
+    ldr     r8, =ABI_VCPSR_NOT_ALLOWED
+    and     r9, r7, #ABI_VCPSR_MODE_MASK
+    tst     r7, r8
+    bne     fast_svc_slow
+    ubfx    r10, r7, #7, #1             /* events_masked: the frame's I */
+    cmp     r10, #0
+    ldreq   r8, [r3, #SHARED_EVENTS_PENDING]
+    movne   r8, #0
+    cmp     r8, #0
+    bne     fast_svc_slow
+    cmp     r9, #ABI_VCPSR_USER
+    beq     1f
+    cmp     r9, #ABI_VCPSR_KERNEL
+    bne     fast_svc_slow
+    str     r9, [r3, #SHARED_MODE]      /* stays in kernel mode */
+    b       2f
+1:  /* Into virtual user mode: its TLS, the guest kernel's domain off.
+     * The exception return below synchronises both writes. */
+    mov     r1, #VM_MODE_USER_VALUE
+    ldr     r2, [r3, #SHARED_USER_TLS]
+    ldr     r8, =ARM32_DACR_VUSER_VALUE
+    strb    r1, [r0, #VM_REGS_MODE]
+    str     r9, [r3, #SHARED_MODE]
+    str     r2, [r0, #VM_REGS_TPIDRURO]
+    mcr     p15, 0, r2, c13, c0, 3
+    mcr     p15, 0, r8, c3, c0, 0
+2:  str     r10, [r3, #SHARED_EVENTS_MASKED]
+    /* arch_regs_sanitize: the flags, USR mode, F set; no IT bits in ARM
+     * state; pc aligned to the state. */
+    ldr     r8, =ABI_VCPSR_FLAGS
+    and     r7, r7, r8
+    orr     r7, r7, #(PSR_MODE_USR | PSR_F)
+    tst     r7, #PSR_T
+    bicne   r6, r6, #1
+    biceq   r6, r6, #3
+    ldreq   r8, =PSR_IT_MASK
+    biceq   r7, r7, r8
+    add     r10, r0, #ARCH_REGS_SP
+    stmia   r10, {r4-r7}                /* sp, lr, pc, cpsr */
+    ldmia   r10, {sp, lr}^
+    ldr     r12, =fast_iret_frame       /* (no banked register after LDM^) */
+    add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
+    add     lr, r0, #ARCH_REGS_PC
+    ldmia   r12, {r0-r12}
+    clrex
+    rfeia   lr
+
+/*
+ * Any other hypercall from virtual kernel mode: to C on the monitor
+ * stack, past the exception dispatch (r0 = the frame, as it expects).
+ */
+fast_hypercall:
+    ldr     sp, =(hv_stack + HV_STACK_SIZE)
+    bl      arch_exception_hypercall    /* returns regs to resume in r0 */
+    b       arch_resume_guest
+
+/*
+ * The fixups (uaccess_fixup in entry.S resumes here in SVC mode, with
+ * every register but lr as at the fault). Nothing was committed: the
+ * upcall changed only the DACR, put back for virtual user mode, and,
+ * by faulting, the data fault registers, put back for a data abort's
+ * C path to read.
+ */
+    .global fast_upcall_fixup
+fast_upcall_fixup:
+    ldr     r1, =ARM32_DACR_VUSER_VALUE
+    mcr     p15, 0, r1, c3, c0, 0
+    isb
+    ldr     r12, =fast_upcall_args
+    ldmia   r12, {r1, r2, r3, r12}      /* address, status, kind, EXC_* */
+    cmp     r12, #EXC_DABT
+    mcreq   p15, 0, r1, c6, c0, 0       /* DFAR */
+    mcreq   p15, 0, r2, c5, c0, 0       /* DFSR */
+    b       fast_slow
+    .global fast_iret_fixup
+fast_iret_fixup:
+fast_svc_slow:
+    mov     r12, #EXC_SVC
+/* The C path: r12 = the exception kind; the frame is at sp. */
+fast_slow:
+    mov     r0, sp
+    mov     r1, r12
+    b       exception_common
+    .ltorg
+
+    .section .rodata
+    .align  2
+fast_zeroes:
+    .space  9 * 4
+
+    .bss
+    .align  2
+/* The upcall's address, status and kind, and the C path's EXC_* kind. */
+fast_upcall_args:
+    .space  4 * 4
+/* The IRET frame's r0-r12, read before anything is changed. */
+fast_iret_frame:
+    .space  13 * 4
