@@ -96,6 +96,18 @@ int32_t vcpu_iret(struct vm *vm, gvaddr_t frame_va)
     return HV_OK;
 }
 
+/* Stores by the CPU with the guest's rights where it can (a faulting
+ * store leaves a partial frame, which the stopped guest never sees). */
+static int32_t vcpu_write_frame(struct vm *vm, uint32_t va,
+                                const struct hv_frame *frame)
+{
+    int32_t rc = arch_mm_write_user(vm, va, frame, sizeof(*frame));
+    if (rc != -HV_ENOSYS) {
+        return rc;
+    }
+    return vm_copy_to_guest(vm, gva_init(va), frame, sizeof(*frame));
+}
+
 bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind)
 {
     return pa_addr(vm->vcpu_shared) != 0 && vm->callbacks[kind] != 0;
@@ -123,8 +135,7 @@ int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind, uint32_t address,
     if (from_user) {
         vcpu_set_mode(vm, VM_MODE_KERNEL);
     }
-    if (sp < sizeof(frame) || vm_copy_to_guest(vm, gva_init(frame_va), &frame,
-                                               sizeof(frame)) != HV_OK) {
+    if (sp < sizeof(frame) || vcpu_write_frame(vm, frame_va, &frame) != HV_OK) {
         *failed = (struct fault_info){
             .kind = "upcall failed",
             .detail = "its kernel stack is not writable",

@@ -49,6 +49,14 @@ def disassemble(elf):
             addr = int(m.group(1), 16)
             insns[addr] = (int(m.group(2), 16), m.group(3).strip())
             order.append(addr)
+    # objdump labels an address with one name: aliases (a range's start
+    # at a function's entry) come from the symbol table.
+    out = subprocess.run(["arm-none-eabi-nm", elf], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tT":
+            symbols.setdefault(parts[2], int(parts[0], 16))
     return insns, symbols, order
 
 

@@ -48,6 +48,10 @@ struct arch_regs *arch_exception_hypercall(struct arch_regs *frame);
 #define ARM32_DACR_VKERNEL HV_DACR_VALUE
 #define ARM32_DACR_VUSER (HV_DACR_VALUE & ~(3u << (2 * HV_MMU_DOMAIN_KERNEL)))
 
+/* fastpath.S: @words words from @src to the guest's @va with STRT (the
+ * guest's view loaded); HV_OK, or -HV_EFAULT when a store faulted. */
+int32_t arm32_copy_to_user(uint32_t va, const void *src, uint32_t words);
+
 /* cpu.c: the DACR value for @vm's current virtual mode. */
 uint32_t arm32_dacr_of(const struct vm *vm);
 

@@ -166,6 +166,12 @@ uaccess_fixup:
     cmp     lr, r0
     cmphs   r1, lr
     ldrhi   lr, =fast_iret_fixup
+    bhi     1f
+    ldr     r0, =fast_uaccess_copy_start
+    ldr     r1, =fast_uaccess_copy_end
+    cmp     lr, r0
+    cmphs   r1, lr
+    ldrhi   lr, =fast_copy_fixup
     bls     dabt_frame                  /* the monitor's own: a panic */
 1:  ldmia   sp, {r0, r1}
     movs    pc, lr

@@ -281,6 +281,31 @@ fast_hypercall:
     b       arch_resume_guest
 
 /*
+ * arm32_copy_to_user(uint32_t va, const void *src, uint32_t words): for
+ * arch_mm_write_user, called from C with the guest's view loaded.
+ * In:  r0 = guest address, r1 = source, both word-aligned; r2 = words,
+ *      at least 1.
+ * Out: r0 = 0, or -HV_EFAULT if a store faulted (fast_copy_fixup: the
+ *      words before it were written). Clobbers r1-r3 (AAPCS).
+ */
+    .global arm32_copy_to_user
+arm32_copy_to_user:
+    .global fast_uaccess_copy_start
+fast_uaccess_copy_start:
+1:  ldr     r3, [r1], #4
+    strt    r3, [r0], #4
+    subs    r2, r2, #1
+    bne     1b
+    .global fast_uaccess_copy_end
+fast_uaccess_copy_end:
+    mov     r0, #0
+    bx      lr
+    .global fast_copy_fixup
+fast_copy_fixup:                        /* lr is still the caller's */
+    mvn     r0, #(ABI_EFAULT - 1)
+    bx      lr
+
+/*
  * The fixups (uaccess_fixup in entry.S resumes here in SVC mode, with
  * every register but lr as at the fault). Nothing was committed: the
  * upcall changed only the DACR, put back for virtual user mode, and,

@@ -108,15 +108,20 @@ static void mm_temp_map(uint32_t slot, uint32_t frame)
 #define PAR_F (1u << 0)  /* the translation faulted */
 #define PAR_SS (1u << 1) /* a supersection: PA bits 39:32 elsewhere */
 
+/* @vm's view is the CPU's: its L1, its ASID (TLB entries are tagged with
+ * it) and its mode's domains. */
+static bool mm_view_is(const struct vm *vm)
+{
+    return (cp15_read_ttbr0() & ~(HV_MMU_L1_SIZE - 1)) ==
+               (uint32_t)pa_addr(vm->active_l1) &&
+           (cp15_read_contextidr() & 0xffu) == vm->active_asid &&
+           cp15_read_dacr() == arm32_dacr_of(vm);
+}
+
 int32_t arch_mm_translate_user(const struct vm *vm, uint32_t va, bool write,
                                paddr_t *pa)
 {
-    /* Only while @vm's view is the CPU's: its L1, its ASID (TLB entries
-     * are tagged with it) and its mode's domains. */
-    if ((cp15_read_ttbr0() & ~(HV_MMU_L1_SIZE - 1)) !=
-            (uint32_t)pa_addr(vm->active_l1) ||
-        (cp15_read_contextidr() & 0xffu) != vm->active_asid ||
-        cp15_read_dacr() != arm32_dacr_of(vm)) {
+    if (!mm_view_is(vm)) {
         return -HV_ENOSYS;
     }
     if (write) {
@@ -131,6 +136,17 @@ int32_t arch_mm_translate_user(const struct vm *vm, uint32_t va, bool write,
     }
     *pa = pa_init((par & ~0xfffu) | (va & 0xfffu));
     return HV_OK;
+}
+
+int32_t arch_mm_write_user(const struct vm *vm, uint32_t va, const void *src,
+                           uint32_t len)
+{
+    if (((va | len | (uint32_t)(uintptr_t)src) & 3u) != 0 || len == 0 ||
+        !mm_view_is(vm)) {
+        return -HV_ENOSYS;
+    }
+    /* STRT: the store is checked with PL0's rights (fastpath.S). */
+    return arm32_copy_to_user(va, src, len / 4);
 }
 
 void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa)

@@ -11,6 +11,7 @@
 #include <arch/layout.h>
 #include <arch/regs.h>
 #include <arch/vm.h>
+#include <hvabi/abi.h>
 #include <hvabi/hypercall.h>
 #include <hvabi/mmu.h>
 #include <hvabi/vcpu.h>
@@ -77,6 +78,7 @@ void offsets(void)
     DEFINE(FRAME_SIZE, sizeof(struct hv_frame));
     DEFINE(FRAME_SP, offsetof(struct hv_frame, sp));
     DEFINE(ABI_OP_IRET, HV_OP_IRET);
+    DEFINE(ABI_EFAULT, HV_EFAULT);
     DEFINE(ABI_UPCALL_SYSCALL, HV_UPCALL_SYSCALL);
     DEFINE(ABI_UPCALL_DATA_ABORT, HV_UPCALL_DATA_ABORT);
     DEFINE(ABI_UPCALL_PREFETCH_ABORT, HV_UPCALL_PREFETCH_ABORT);

@@ -547,6 +547,16 @@ int32_t arch_mm_translate_user(const struct vm *vm, uint32_t va, bool write,
     return -HV_ENOSYS; /* no MMU here: the core walks the tables */
 }
 
+int32_t arch_mm_write_user(const struct vm *vm, uint32_t va, const void *src,
+                           uint32_t len)
+{
+    (void)vm;
+    (void)va;
+    (void)src;
+    (void)len;
+    return -HV_ENOSYS; /* no MMU here: the core copies by translation */
+}
+
 void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa)
 {
     uintptr_t a = pa_addr(pa);

@@ -106,6 +106,16 @@ void *arch_mm_phys_ptr(paddr_t pa, size_t size);
 int32_t arch_mm_translate_user(const struct vm *vm, uint32_t va, bool write,
                                paddr_t *pa);
 /**
+ * Writes @len bytes from @src to @va as @vm's own code would store them
+ * now (its tables, its virtual mode's domains, PL0 permissions), a word
+ * at a time: for an upcall frame. HV_OK; -HV_EFAULT if a store faulted
+ * (the words before it are written); -HV_ENOSYS if the CPU cannot do it
+ * for @vm (another guest's view loaded, @va or @len not word-aligned, no
+ * such access): the caller copies through a translation instead.
+ */
+int32_t arch_mm_write_user(const struct vm *vm, uint32_t va, const void *src,
+                           uint32_t len);
+/**
  * A lasting monitor pointer to the 4 KiB page at @pa (page-aligned) for
  * guest slot @vm_index (id - 1): its vCPU shared page, which every trap
  * reads. Other mappings do not disturb it; it holds until the next call

@@ -29,6 +29,11 @@ program user_read_kernel
     svc     #0
 user_read_kernel_end:
 
+/* Jumps to r1 (a kernel address): a prefetch abort there. */
+program user_jump_kernel
+    bx      r1
+user_jump_kernel_end:
+
 /* Tries HV_OP_SHUTDOWN: must arrive as a system call. */
 program user_hypercall
     mov     r12, #4

@@ -23,6 +23,7 @@
 extern const uint8_t user_syscall[], user_syscall_end[];
 extern const uint8_t user_read_kernel[], user_read_kernel_end[];
 extern const uint8_t user_hypercall[], user_hypercall_end[];
+extern const uint8_t user_jump_kernel[], user_jump_kernel_end[];
 extern const uint8_t user_privileged[], user_privileged_end[];
 extern const uint8_t user_undefined[], user_undefined_end[];
 extern const uint8_t user_spin[], user_spin_end[];
@@ -221,6 +222,21 @@ TEST(vmode, user_reads_kernel_memory)
     EXPECT_EQ(vk.frame.pc, USER_CODE);
     EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_MODE_MASK, HV_VCPSR_USER);
     EXPECT_TRUE(vk.frame.r[0] != vk_kernel_secret);
+}
+
+/* Fetching kernel code from user mode: a prefetch abort upcall with the
+ * address and the frame at it. */
+TEST(vmode, user_jumps_into_kernel)
+{
+    vk_setup();
+    uint32_t target = (uint32_t)(uintptr_t)vk_kernel_load;
+    vk_run(user_jump_kernel, user_jump_kernel_end, target);
+    EXPECT_EQ(vk.kind, HV_UPCALL_PREFETCH_ABORT);
+    EXPECT_EQ(vk.addr, target);
+    EXPECT_EQ(vk.status & 0xdu, 0x9u); /* domain fault, section or page */
+    EXPECT_EQ(vk.frame.pc, target);
+    EXPECT_EQ(vk.frame.r[1], target);
+    EXPECT_EQ(vk.frame.cpsr & HV_VCPSR_MODE_MASK, HV_VCPSR_USER);
 }
 
 TEST(vmode, user_hypercall_is_a_syscall)
@@ -508,6 +524,24 @@ TEST(fault, upcall_frame_onto_own_page_table)
     ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
     vk_shared()->kernel_sp = (uint32_t)(uintptr_t)vk_view + 4096;
     vk_run(user_syscall, user_syscall_end, 0);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
+
+/* The same for an event upcall, which the C path makes (an interrupt
+ * while user code runs): its frame store faults, the guest stops. */
+/* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0x[0-9a-f]*fb8 */
+TEST(fault, event_frame_onto_own_page_table)
+{
+    vk_setup();
+    ASSERT_EQ(
+        vk_update(pte_of(vk_view), PTE_RO(hvtest_start_info()->pt_l2_first)),
+        0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    vk_shared()->kernel_sp = (uint32_t)(uintptr_t)vk_view + 4096;
+    vk.stop_on_event = 1;
+    ASSERT_EQ(hv_timer_set(hv_clock_read() + 2000000ull), 0);
+    vk_run(user_spin, user_spin_end, 0);
     hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
                 1);
 }
