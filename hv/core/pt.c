@@ -332,14 +332,36 @@ static uint32_t pt_with_ng(bool l1, uint32_t desc)
 }
 
 /* Checks every entry and takes its reference; undoes all on failure. */
+/*
+ * The first index from @i on whose entry is not 0, else @count. Most of a
+ * table is 0 (valid, and holding no reference): eight entries are tested
+ * at once where they can be, a third of the instructions of one by one
+ * on the 4,096 entries of an L1, which every pin and unpin scans.
+ */
+static uint32_t pt_next_used(const uint32_t *table, uint32_t i, uint32_t count)
+{
+    while (i < count) {
+        if ((i & 7u) == 0 && count - i >= 8) {
+            const uint32_t *t = table + i;
+            if ((t[0] | t[1] | t[2] | t[3] | t[4] | t[5] | t[6] | t[7]) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        if (table[i] != 0) {
+            return i;
+        }
+        i++;
+    }
+    return count;
+}
+
 static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
                            uint32_t count)
 {
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = pt_next_used(table, 0, count); i < count;
+         i = pt_next_used(table, i + 1, count)) {
         int32_t rc;
-        if (table[i] == 0) {
-            continue; /* most of a table: valid, and holds no reference */
-        }
         if (l1 && pt_window_index(i)) {
             rc = table[i] == 0 ? HV_OK : -HV_EINVAL;
         } else {
@@ -411,8 +433,9 @@ static inline void pt_drop_l2(struct vm *vm, uint32_t entry_pa, uint32_t old)
 static void pt_drop_all(struct vm *vm, bool l1, uint32_t *table, uint32_t count,
                         uint32_t table_pa)
 {
-    for (uint32_t i = 0; i < count; i++) {
-        if (table[i] != 0 && !(l1 && pt_window_index(i))) {
+    for (uint32_t i = pt_next_used(table, 0, count); i < count;
+         i = pt_next_used(table, i + 1, count)) {
+        if (!(l1 && pt_window_index(i))) {
             pt_ref_apply(pt_ref_of(l1, table[i]), -1);
             if (!l1 && grant_holds_maps(vm->id) &&
                 pt_is_grant_map(vm, table[i])) {

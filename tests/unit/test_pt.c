@@ -1043,6 +1043,34 @@ TEST(pt, unpin_drops_references)
     EXPECT_EQ(pin_l2(vm, L1A), HV_OK);
 }
 
+/*
+ * Pin and unpin skip empty entries eight at a time: an entry at any
+ * position around a group of eight, and the last, is still taken, given
+ * back and, if bad, refused.
+ */
+TEST(pt, pin_sees_entries_at_every_position)
+{
+    struct vm *vm = pt_test_vm();
+    const uint32_t x = G + 0x40000;
+    static const uint32_t at[] = {0, 7, 8, 9, 15, 16, 255, 256, 263, 504, 511};
+    uint32_t *l2 = hw(L2A);
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(at); i++) {
+        l2[at[i]] = page_rw(x);
+    }
+    ASSERT_EQ(pin_l2(vm, L2A), HV_OK);
+    EXPECT_EQ(counts(x).writable_refs, (uint32_t)ARRAY_SIZE(at));
+    EXPECT_EQ(unpin(vm, L2A), HV_OK);
+    EXPECT_EQ(counts(x).writable_refs, 0u);
+    for (unsigned int i = 0; i < ARRAY_SIZE(at); i++) {
+        l2[at[i]] = page_rw(FAKE_RAM_BASE); /* not the guest's */
+        EXPECT_EQ(pin_l2(vm, L2A), -HV_EPERM);
+        EXPECT_EQ(counts(L2A).type, 0u);
+        EXPECT_EQ(counts(x).writable_refs, 0u);
+        l2[at[i]] = page_rw(x);
+    }
+}
+
 TEST(pt, unpin_errors)
 {
     struct vm *vm = pt_test_vm();
