@@ -154,25 +154,20 @@ dabt_frame:
  * any other is the monitor's own fault. In: ABT mode, lr = the aborted
  * instruction, r0 and r1 in entry_abt_scratch.
  */
+/* If lr is in [\start, \end), resume at \fixup (at 1: below). */
+.macro fixup_range start, end, fixup
+    ldr     r0, =\start
+    ldr     r1, =\end
+    cmp     lr, r0
+    cmphs   r1, lr
+    ldrhi   lr, =\fixup
+    bhi     1f
+.endm
 uaccess_fixup:
-    ldr     r0, =fast_uaccess_upcall_start
-    ldr     r1, =fast_uaccess_upcall_end
-    cmp     lr, r0
-    cmphs   r1, lr
-    ldrhi   lr, =fast_upcall_fixup
-    bhi     1f
-    ldr     r0, =fast_uaccess_iret_start
-    ldr     r1, =fast_uaccess_iret_end
-    cmp     lr, r0
-    cmphs   r1, lr
-    ldrhi   lr, =fast_iret_fixup
-    bhi     1f
-    ldr     r0, =fast_uaccess_copy_start
-    ldr     r1, =fast_uaccess_copy_end
-    cmp     lr, r0
-    cmphs   r1, lr
-    ldrhi   lr, =fast_copy_fixup
-    bls     dabt_frame                  /* the monitor's own: a panic */
+    fixup_range fast_uaccess_upcall_start, fast_uaccess_upcall_end, fast_upcall_fixup
+    fixup_range fast_uaccess_iret_start, fast_uaccess_iret_end, fast_iret_fixup
+    fixup_range fast_uaccess_copy_start, fast_uaccess_copy_end, fast_copy_fixup
+    b       dabt_frame                  /* the monitor's own: a panic */
 1:  ldmia   sp, {r0, r1}
     movs    pc, lr
 

@@ -508,6 +508,18 @@ TEST(fault, bad_kernel_stack)
                 1);
 }
 
+/* Upcalls from user mode get a kernel stack at the top of vk_view, made
+ * a PL0-read-only (PL1-writable) view of our own first L2 table. */
+static void vk_kernel_stack_on_table_view(void)
+{
+    vk_setup();
+    ASSERT_EQ(
+        vk_update(pte_of(vk_view), PTE_RO(hvtest_start_info()->pt_l2_first)),
+        0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    vk_shared()->kernel_sp = (uint32_t)(uintptr_t)vk_view + 4096;
+}
+
 /*
  * The upcall frame is written with the guest's own (PL0) rights: a
  * kernel sp in a page the guest may read but only PL1 may write (here a
@@ -517,12 +529,7 @@ TEST(fault, bad_kernel_stack)
 /* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0x[0-9a-f]*fb8 */
 TEST(fault, upcall_frame_onto_own_page_table)
 {
-    vk_setup();
-    ASSERT_EQ(
-        vk_update(pte_of(vk_view), PTE_RO(hvtest_start_info()->pt_l2_first)),
-        0);
-    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
-    vk_shared()->kernel_sp = (uint32_t)(uintptr_t)vk_view + 4096;
+    vk_kernel_stack_on_table_view();
     vk_run(user_syscall, user_syscall_end, 0);
     hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
                 1);
@@ -533,12 +540,7 @@ TEST(fault, upcall_frame_onto_own_page_table)
 /* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0x[0-9a-f]*fb8 */
 TEST(fault, event_frame_onto_own_page_table)
 {
-    vk_setup();
-    ASSERT_EQ(
-        vk_update(pte_of(vk_view), PTE_RO(hvtest_start_info()->pt_l2_first)),
-        0);
-    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
-    vk_shared()->kernel_sp = (uint32_t)(uintptr_t)vk_view + 4096;
+    vk_kernel_stack_on_table_view();
     vk.stop_on_event = 1;
     ASSERT_EQ(hv_timer_set(hv_clock_read() + 2000000ull), 0);
     vk_run(user_spin, user_spin_end, 0);
