@@ -16,7 +16,7 @@
 
 #define START_INFO_SIZE 4096u
 
-static struct vm vm_pool[HV_MAX_VMS];
+struct vm vm_pool[HV_MAX_VMS];
 
 void vm_pool_init(void)
 {
@@ -30,11 +30,6 @@ struct vm *vm_by_id(uint32_t id)
     }
     struct vm *vm = &vm_pool[id - 1];
     return vm->state == VM_RUNNABLE || vm->state == VM_BLOCKED ? vm : NULL;
-}
-
-struct vm *vm_by_index(unsigned int index)
-{
-    return index < HV_MAX_VMS ? &vm_pool[index] : NULL;
 }
 
 static struct vm *vm_alloc_slot(void)

@@ -33,7 +33,14 @@ struct vm *vm_by_id(uint32_t id);
  * frees its memory. Stopping it is guest_stop's (guest.h).
  */
 void vm_release(struct vm *vm);
-struct vm *vm_by_index(unsigned int index);
+/* The guest pool; vm_by_index is inline for the loops over it on the
+ * timer and scheduling paths. */
+extern struct vm vm_pool[HV_MAX_VMS];
+/** The pool slot @index (0 .. HV_MAX_VMS - 1), whatever its state. */
+static inline struct vm *vm_by_index(unsigned int index)
+{
+    return index < HV_MAX_VMS ? &vm_pool[index] : NULL;
+}
 /**
  * Checks that every page of [@gva, @gva + @len) of the running guest @vm
  * is accessible to its USR-mode code (for @write or read), without
