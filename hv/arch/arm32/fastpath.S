@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The two hottest monitor paths in assembly: a system call from virtual
- * user mode reflected to the guest kernel (the syscall upcall), and
- * HV_OP_IRET back. Each handles the common case and leaves everything
- * else, untouched, to the C path (exception_common with EXC_SVC), which
- * stays the reference: vcpu_upcall and vcpu_iret in hv/core/vcpu.c. What
- * the fast paths do is exactly what those do in the cases they take.
+ * The hottest monitor paths in assembly: an exception in virtual user
+ * mode reflected to the guest kernel as an upcall (a system call, a data
+ * or prefetch abort), and HV_OP_IRET back. Each handles the common case
+ * and leaves everything else, untouched, to the C path (exception_common
+ * with the exception's kind), which stays the reference: vcpu_upcall and
+ * vcpu_iret in hv/core/vcpu.c. What the fast paths do is exactly what
+ * those do in the cases they take. Also here: the other hypercalls' way
+ * into C past the exception dispatch, and arm32_copy_to_user, with which
+ * the C path stores its own upcall frames.
  *
  * Guest memory is reached only with STRT and LDRT, after the DACR is the
  * guest kernel's: the access is checked with the guest's own (PL0)
@@ -16,7 +19,7 @@
  * entry.S), resumes at the path's fixup, and the C path runs from the
  * unchanged saved registers; it meets the same fault in its own way and
  * reports it. tests/tools/test_entry_window.py checks that every STRT
- * and LDRT in the monitor is inside such a range.
+ * and LDRT in the monitor is inside such a range that it tests.
  *
  * Values read from guest memory are untrusted: the IRET frame's CPSR is
  * checked as vcpu_iret checks it and sanitized as arch_regs_sanitize
@@ -42,8 +45,9 @@
  * In:  r0 = sp = the saved registers of the context that made the SVC
  *      (a guest's vm->regs if it came from USR mode); r1-r12 still as
  *      that context had them (and saved); SPSR its CPSR; A, I, F masked.
- * Out: the guest runs again (never returns), or exception_common with
- *      r0 = the frame and r1 = EXC_SVC.
+ * Out: the guest runs again (never returns); or a hypercall other than
+ *      HV_OP_IRET from virtual kernel mode goes to arch_exception_hypercall;
+ *      or exception_common with r0 = the frame and r1 = EXC_SVC.
  */
     .global fast_svc
 fast_svc:
