@@ -24,8 +24,10 @@
  *        address for aborts (DFAR/IFAR), the instruction's address for an
  *        undefined instruction, the address after the SVC for a system
  *        call, 0 for an event; r2 = the fault status for aborts (DFSR/IFSR
- *        format), else 0; r3 = the enum hv_upcall kind; in ARM state, or
- *        Thumb if bit 0 of the entry point is set.
+ *        format), else 0; r3 = the enum hv_upcall kind; r4-r12 and lr
+ *        0 (nothing of the monitor's; the interrupted registers are all
+ *        in the frame); in ARM state, or Thumb if bit 0 of the entry
+ *        point is set.
  *   If the frame cannot be written (the kernel stack is not mapped
  *   writable) the guest is stopped: it would fault forever.
  *
