@@ -38,6 +38,12 @@ static int fdt_util_check_tags(const void *fdt)
         if (next < 0) {
             return next;
         }
+        /* A property whose length is negative as an int (0xfffffff4, say)
+         * steps this libfdt back onto the same tag or before it: a loop
+         * for ever (dt_fuzz found it). Every tag moves forward. */
+        if (next <= offset && tag != FDT_END) {
+            return -FDT_ERR_BADSTRUCTURE;
+        }
         switch (tag) {
         case FDT_BEGIN_NODE:
             if (depth == 0 && offset != 0) {
