@@ -108,15 +108,15 @@ def regcount(text):
 
 def closure(funcs, starts, roots, stop=None):
     seen = set()
-    todo = [r for r in roots if r in funcs]
-    while todo:
-        f = todo.pop()
+    pending = [r for r in roots if r in funcs]
+    while pending:
+        f = pending.pop()
         if f in seen:
             continue
         seen.add(f)
         for c in callees(funcs[f], starts):
             if c in funcs and c not in seen and not (stop and stop.match(c)):
-                todo.append(c)
+                pending.append(c)
     return seen
 
 
