@@ -278,6 +278,9 @@ static bool guest_deliver_events(struct vm *vm)
 {
     struct fault_info failed;
 
+    /* The arch's fast way enters the guest and does not come back; if
+     * it cannot, vcpu_upcall does the same or finds why not. */
+    arch_vcpu_upcall_event(vm);
     if (vcpu_upcall(vm, HV_UPCALL_EVENT, 0, 0, &failed) == HV_OK) {
         return true;
     }

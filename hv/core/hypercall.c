@@ -20,6 +20,12 @@
 #include "hv/sched.h"
 #include "hv/timer.h"
 
+/*
+ * The handlers below with locals of their own are HV_NOINLINE: inlined,
+ * their locals would grow hypercall_handle's frame, which every
+ * hypercall, HV_OP_VERSION included, sets up and tears down.
+ */
+
 /* HV_FEAT_VFP is added at run time: it depends on the core. */
 static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
     (1u << HV_FEAT_CONSOLE_WRITE) | (1u << HV_FEAT_YIELD) |
@@ -34,7 +40,28 @@ static void hypercall_status(struct vm *vm, int32_t status)
     arch_regs_set_result(&vm->regs, 0, (uint32_t)status);
 }
 
-static int32_t hypercall_console_write(struct vm *vm)
+/*
+ * The way back from a hypercall. In the common case the caller runs on
+ * with no event due, and its registers go back as the trap saved them,
+ * plus the results, without guest_resume's sanitizing: their CPSR is the
+ * SPSR of a trap taken from USR mode, which USR mode cannot have made
+ * unsafe (mode, A, I and F are beyond its reach, and ARM state has no IT
+ * bits), and their pc is the instruction after the SVC. So a handler
+ * that changes the caller's pc or CPSR (HV_OP_IRET, an upcall) must
+ * return guest_resume() itself, as HV_OP_IRET and HV_OP_SHUTDOWN do.
+ * Everything else (the caller blocked, yielded, stopped, or has an event
+ * to take) goes through guest_resume.
+ */
+static struct arch_regs *hypercall_return(struct vm *vm)
+{
+    if (vm == sched_running && vm->state == VM_RUNNABLE &&
+        !vcpu_events_due(vm)) {
+        return &vm->regs;
+    }
+    return guest_resume();
+}
+
+static HV_NOINLINE int32_t hypercall_console_write(struct vm *vm)
 {
     gvaddr_t buf = gva_init(arch_regs_arg(&vm->regs, 0));
     uint32_t len = arch_regs_arg(&vm->regs, 1);
@@ -55,7 +82,7 @@ static int32_t hypercall_console_write(struct vm *vm)
     return (int32_t)taken;
 }
 
-static int32_t hypercall_console_read(struct vm *vm)
+static HV_NOINLINE int32_t hypercall_console_read(struct vm *vm)
 {
     gvaddr_t buf = gva_init(arch_regs_arg(&vm->regs, 0));
     uint32_t size = arch_regs_arg(&vm->regs, 1);
@@ -77,7 +104,7 @@ static int32_t hypercall_console_read(struct vm *vm)
     return rc == HV_OK ? (int32_t)n : rc;
 }
 
-static int32_t hypercall_vm_info(struct vm *vm)
+static HV_NOINLINE int32_t hypercall_vm_info(struct vm *vm)
 {
     gvaddr_t out = gva_init(arch_regs_arg(&vm->regs, 0));
     struct hv_vm_info info;
@@ -147,7 +174,7 @@ static int32_t hypercall_mmu_switch(struct vm *vm)
     return HV_OK;
 }
 
-static int32_t hypercall_mmu_tlb(struct vm *vm)
+static HV_NOINLINE int32_t hypercall_mmu_tlb(struct vm *vm)
 {
     switch (arch_regs_arg(&vm->regs, 0)) {
     case HV_TLB_FLUSH_ALL:
@@ -177,7 +204,7 @@ static int32_t hypercall_mmu_tlb(struct vm *vm)
     }
 }
 
-static int32_t hypercall_cache(struct vm *vm)
+static HV_NOINLINE int32_t hypercall_cache(struct vm *vm)
 {
     uint32_t op = arch_regs_arg(&vm->regs, 0);
     uint32_t va = arch_regs_arg(&vm->regs, 1);
@@ -222,7 +249,7 @@ static int32_t hypercall_cache(struct vm *vm)
     return HV_OK;
 }
 
-static int32_t hypercall_grant_end(struct vm *vm, uint32_t ref)
+static HV_NOINLINE int32_t hypercall_grant_end(struct vm *vm, uint32_t ref)
 {
     uint32_t peer;
     int32_t rc = grant_end(vm, ref, &peer);
@@ -309,7 +336,8 @@ static int32_t hypercall_grant_copy(struct vm *vm)
 }
 
 /* HV_OP_VM_KILL: errors in the order <hvabi/hypercall.h> gives. */
-static int32_t hypercall_vm_kill(struct vm *vm, uint32_t id, uint32_t how)
+static HV_NOINLINE int32_t hypercall_vm_kill(struct vm *vm, uint32_t id,
+                                             uint32_t how)
 {
     if ((how != HV_VM_KILL_CRASH && how != HV_VM_KILL_SHUTDOWN) ||
         id == vm->id) {
@@ -328,7 +356,7 @@ static int32_t hypercall_vm_kill(struct vm *vm, uint32_t id, uint32_t how)
     return HV_OK;
 }
 
-static int32_t hypercall_conn_query(struct vm *vm, uint32_t index)
+static HV_NOINLINE int32_t hypercall_conn_query(struct vm *vm, uint32_t index)
 {
     gvaddr_t out = gva_init(arch_regs_arg(&vm->regs, 1));
     struct hv_conn_info info;
@@ -343,7 +371,7 @@ static int32_t hypercall_conn_query(struct vm *vm, uint32_t index)
     return vm_copy_to_guest(vm, out, &info, sizeof(info));
 }
 
-static int32_t hypercall_conn_set_info(struct vm *vm, uint32_t id)
+static HV_NOINLINE int32_t hypercall_conn_set_info(struct vm *vm, uint32_t id)
 {
     gvaddr_t src = gva_init(arch_regs_arg(&vm->regs, 1));
     uint32_t len = arch_regs_arg(&vm->regs, 2);
@@ -359,7 +387,7 @@ static int32_t hypercall_conn_set_info(struct vm *vm, uint32_t id)
     return conn_set_info(vm, id, info, len);
 }
 
-static int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
+static HV_NOINLINE int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
 {
     uint32_t peer;
     int32_t rc = conn_set_state(vm, id, arch_regs_arg(&vm->regs, 1), &peer);
@@ -390,7 +418,7 @@ hypercall_conn(struct vm *vm, uint32_t op, uint32_t arg0)
     }
 }
 
-static int32_t hypercall_vfp(struct vm *vm, uint32_t op)
+static HV_NOINLINE int32_t hypercall_vfp(struct vm *vm, uint32_t op)
 {
     if (!arch_vfp_present()) {
         return -HV_ENOSYS;
@@ -485,7 +513,7 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         rc = HV_OK; /* guest_resume delivers */
         break;
     case HV_OP_TIMER_SET:
-        vm->timer_deadline = (uint64_t)arch_regs_arg(&vm->regs, 1) << 32 | arg0;
+        vcpu_timer_arm(vm, (uint64_t)arch_regs_arg(&vm->regs, 1) << 32 | arg0);
         vcpu_check_timers();
         timer_reprogram();
         rc = HV_OK;
@@ -546,5 +574,5 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         break;
     }
     hypercall_status(vm, rc);
-    return guest_resume();
+    return hypercall_return(vm);
 }

@@ -108,11 +108,6 @@ static int32_t vcpu_write_frame(struct vm *vm, uint32_t va,
     return vm_copy_to_guest(vm, gva_init(va), frame, sizeof(*frame));
 }
 
-bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind)
-{
-    return pa_addr(vm->vcpu_shared) != 0 && vm->callbacks[kind] != 0;
-}
-
 int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind, uint32_t address,
                     uint32_t status, struct fault_info *failed)
 {
@@ -155,15 +150,6 @@ int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind, uint32_t address,
     return HV_OK;
 }
 
-bool vcpu_events_due(const struct vm *vm)
-{
-    if (!vcpu_can_upcall(vm, HV_UPCALL_EVENT)) {
-        return false;
-    }
-    const struct hv_vcpu_shared *shared = vcpu_shared(vm);
-    return !shared->events_masked && shared->events_pending != 0;
-}
-
 void vcpu_update_time(struct vm *vm)
 {
     if (pa_addr(vm->vcpu_shared) == 0) {
@@ -203,17 +189,40 @@ int32_t vcpu_block(struct vm *vm)
     return HV_OK;
 }
 
+/*
+ * The guests whose virtual timer may be armed, a bit per vm_pool index:
+ * the timer loops below, on every timer interrupt and HV_OP_TIMER_SET,
+ * visit these alone. A bit may outlive its deadline (a restarted guest's
+ * state is cleared): the loops drop it when they find the deadline 0.
+ */
+static uint32_t vcpu_timers_armed;
+_Static_assert(HV_MAX_VMS <= 32, "vcpu_timers_armed has a bit per guest");
+
+void vcpu_timer_arm(struct vm *vm, uint64_t deadline)
+{
+    vm->timer_deadline = deadline;
+    if (deadline != 0) {
+        vcpu_timers_armed |= 1u << (unsigned int)(vm - vm_pool);
+    }
+}
+
 void vcpu_check_timers(void)
 {
     uint64_t now = clock_now_ns();
 
-    for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
+    for (uint32_t armed = vcpu_timers_armed; armed != 0; armed &= armed - 1) {
+        unsigned int i = (unsigned int)__builtin_ctz(armed);
         struct vm *vm = vm_by_index(i);
+        if (vm->timer_deadline == 0) {
+            vcpu_timers_armed &= ~(1u << i);
+            continue;
+        }
         if ((vm->state != VM_RUNNABLE && vm->state != VM_BLOCKED) ||
-            vm->timer_deadline == 0 || vm->timer_deadline > now) {
+            vm->timer_deadline > now) {
             continue;
         }
         vm->timer_deadline = 0;
+        vcpu_timers_armed &= ~(1u << i);
         vcpu_raise(vm, HV_EVENT_TIMER);
     }
 }
@@ -222,8 +231,8 @@ uint64_t vcpu_next_deadline(uint64_t limit)
 {
     uint64_t next = limit;
 
-    for (unsigned int i = 0; i < HV_MAX_VMS; i++) {
-        const struct vm *vm = vm_by_index(i);
+    for (uint32_t armed = vcpu_timers_armed; armed != 0; armed &= armed - 1) {
+        const struct vm *vm = vm_by_index((unsigned int)__builtin_ctz(armed));
         if (vm->state != VM_FREE && vm->state != VM_STOPPED &&
             vm->timer_deadline != 0 && vm->timer_deadline < next) {
             next = vm->timer_deadline;

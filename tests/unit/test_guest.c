@@ -212,7 +212,7 @@ TEST(guest, restart_reloads_fresh_memory_keeping_id_and_name)
     *(uint8_t *)unit_vm_mem(alpha, base) = 0x55;
     *(uint32_t *)unit_vm_mem(alpha, base + 0x80000) = 0xfeedface;
     alpha->arch.tpidrurw = 7;
-    alpha->timer_deadline = 123456789;
+    vcpu_timer_arm(alpha, 123456789);
     alpha->callbacks[0] = base + 0x1000;
     int32_t port = evtchn_alloc_unbound(beta, alpha->id);
     ASSERT_TRUE(port > 0);

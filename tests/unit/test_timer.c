@@ -63,21 +63,21 @@ TEST(timer, slice_end_without_deadlines)
 TEST(timer, earliest_deadline_wins)
 {
     tm_setup();
-    alpha->timer_deadline = 5 * MS;
-    beta->timer_deadline = 3 * MS;
-    gamma_->timer_deadline = 20 * MS;
+    vcpu_timer_arm(alpha, 5 * MS);
+    vcpu_timer_arm(beta, 3 * MS);
+    vcpu_timer_arm(gamma_, 20 * MS);
     EXPECT_EQ(tm_reprogram(), 2 * MS);
-    beta->timer_deadline = 0; /* cancelled */
+    vcpu_timer_arm(beta, 0); /* cancelled */
     EXPECT_EQ(tm_reprogram(), 4 * MS);
-    alpha->timer_deadline = 0;
+    vcpu_timer_arm(alpha, 0);
     EXPECT_EQ(tm_reprogram(), 10 * MS); /* gamma's is after the slice */
-    gamma_->timer_deadline = 11 * MS;
+    vcpu_timer_arm(gamma_, 11 * MS);
     EXPECT_EQ(tm_reprogram(), 10 * MS);
-    gamma_->timer_deadline = 11 * MS - 1;
+    vcpu_timer_arm(gamma_, 11 * MS - 1);
     EXPECT_EQ(tm_reprogram(), 10 * MS - 1);
     /* The order of the guests does not matter. */
-    alpha->timer_deadline = 2 * MS;
-    beta->timer_deadline = 6 * MS;
+    vcpu_timer_arm(alpha, 2 * MS);
+    vcpu_timer_arm(beta, 6 * MS);
     EXPECT_EQ(tm_reprogram(), 1 * MS);
 }
 
@@ -86,37 +86,37 @@ TEST(timer, only_live_guests_count)
     tm_setup();
     /* A blocked guest waits for exactly this. */
     alpha->state = VM_BLOCKED;
-    alpha->timer_deadline = 4 * MS;
+    vcpu_timer_arm(alpha, 4 * MS);
     EXPECT_EQ(tm_reprogram(), 3 * MS);
-    alpha->timer_deadline = 0;
+    vcpu_timer_arm(alpha, 0);
 
-    gamma_->timer_deadline = 2 * MS;
+    vcpu_timer_arm(gamma_, 2 * MS);
     guest_stop(gamma_, 0, false);
     EXPECT_EQ(tm_reprogram(), 10 * MS);
 
     struct vm *unused = vm_by_index(HV_MAX_VMS - 1);
     ASSERT_EQ(unused->state, VM_FREE);
-    unused->timer_deadline = 2 * MS;
+    vcpu_timer_arm(unused, 2 * MS);
     EXPECT_EQ(tm_reprogram(), 10 * MS);
 
-    beta->timer_deadline = 9 * MS;
+    vcpu_timer_arm(beta, 9 * MS);
     EXPECT_EQ(tm_reprogram(), 8 * MS);
 }
 
 TEST(timer, zero_when_already_due)
 {
     tm_setup();
-    alpha->timer_deadline = 1 * MS; /* now */
+    vcpu_timer_arm(alpha, 1 * MS); /* now */
     EXPECT_EQ(tm_reprogram(), 0u);
-    alpha->timer_deadline = MS / 2; /* past */
+    vcpu_timer_arm(alpha, MS / 2); /* past */
     EXPECT_EQ(tm_reprogram(), 0u);
-    alpha->timer_deadline = 1; /* the earliest possible */
+    vcpu_timer_arm(alpha, 1); /* the earliest possible */
     EXPECT_EQ(tm_reprogram(), 0u);
-    alpha->timer_deadline = MS + 1;
+    vcpu_timer_arm(alpha, MS + 1);
     EXPECT_EQ(tm_reprogram(), 1u);
 
     /* The slice is over and nothing else is due. */
-    alpha->timer_deadline = 0;
+    vcpu_timer_arm(alpha, 0);
     tm_at_us(11000);
     EXPECT_EQ(tm_reprogram(), 0u);
     tm_at_us(50000);
@@ -131,9 +131,9 @@ TEST(timer, times_beyond_32_bits)
     tm_at_us(now_us);
     timer_start_slice(HV_WEIGHT_DEFAULT);
     EXPECT_EQ(tm_reprogram(), 10 * MS);
-    alpha->timer_deadline = now_us * 1000 + 3 * MS;
+    vcpu_timer_arm(alpha, now_us * 1000 + 3 * MS);
     EXPECT_EQ(tm_reprogram(), 3 * MS);
-    alpha->timer_deadline = now_us * 1000 - 5 * MS;
+    vcpu_timer_arm(alpha, now_us * 1000 - 5 * MS);
     EXPECT_EQ(tm_reprogram(), 0u);
 }
 
@@ -158,7 +158,7 @@ TEST(timer, no_device_no_call)
 {
     tm_setup();
     tick_timer = NULL;
-    alpha->timer_deadline = 2 * MS;
+    vcpu_timer_arm(alpha, 2 * MS);
     timer_reprogram();
     EXPECT_EQ(fake_timer_program_count(), 0u);
 }

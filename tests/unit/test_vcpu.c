@@ -643,13 +643,13 @@ TEST(vcpu, check_timers_fires_due_deadlines)
     fake_counter_set(10000); /* 10 ms at 1 MHz */
     clock_set_source(&fake_timer);
 
-    v[0]->timer_deadline = 5000000; /* past, and blocked */
+    vcpu_timer_arm(v[0], 5000000); /* past, and blocked */
     v[0]->state = VM_BLOCKED;
     vc_shared(v[0])->events_pending = 0x4;
-    v[1]->timer_deadline = 10000000; /* exactly now */
-    v[2]->timer_deadline = 10000001; /* a nanosecond ahead */
-    v[3]->timer_deadline = 2000000;  /* due, but no shared page */
-    v[4]->timer_deadline = 1000000;  /* due, but the guest stopped */
+    vcpu_timer_arm(v[1], 10000000); /* exactly now */
+    vcpu_timer_arm(v[2], 10000001); /* a nanosecond ahead */
+    vcpu_timer_arm(v[3], 2000000);  /* due, but no shared page */
+    vcpu_timer_arm(v[4], 1000000);  /* due, but the guest stopped */
     guest_stop(v[4], 0, false);
     vc_shared(v[4])->events_pending = 0;
 

@@ -18,6 +18,7 @@
 #define EXC_FIQ 6
 #define EXC_OTHER 7
 #define EXC_DABT_SVC_WINDOW 8 /* an abort rewound to the guest's SVC */
+#define EXC_EVENT 9 /* fastpath.S: arm32_upcall_event, never dispatched */
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -39,8 +40,11 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
 noreturn void arch_exception_monitor_fault(struct arch_regs *frame,
                                            uint32_t kind);
 /* exception.c, called by fastpath.S: a hypercall from virtual kernel
- * mode (other than the IRET it handles itself). */
+ * mode (other than the IRET it handles itself), checked against the
+ * running guest; and the wait, when no guest can run, for one that can
+ * (the registers to resume). */
 struct arch_regs *arch_exception_hypercall(struct arch_regs *frame);
+struct arch_regs *arm32_exception_wait(void);
 
 /* The DACR in virtual kernel mode: monitor, guest kernel and guest user
  * domains; in virtual user mode the guest kernel domain is turned off
@@ -51,6 +55,9 @@ struct arch_regs *arch_exception_hypercall(struct arch_regs *frame);
 /* fastpath.S: @words words from @src to the guest's @va with STRT (the
  * guest's view loaded); HV_OK, or -HV_EFAULT when a store faulted. */
 int32_t arm32_copy_to_user(uint32_t va, const void *src, uint32_t words);
+/* fastpath.S: the event upcall of @vm, which runs next with its view
+ * loaded; returns (-HV_EFAULT, nothing changed) only if it could not. */
+int32_t arm32_upcall_event(struct vm *vm);
 
 /* cpu.c: the DACR value for @vm's current virtual mode. */
 uint32_t arm32_dacr_of(const struct vm *vm);

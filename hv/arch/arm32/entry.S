@@ -236,10 +236,9 @@ arch_resume_guest:
     mov     lr, r0
     add     r0, lr, #ARCH_REGS_SP
     ldmia   r0, {sp, lr}^
-    nop
-    clrex
+    clrex                               /* also: no banked register right
+                                           after an LDM^ */
     add     sp, lr, #ARCH_REGS_SIZE
     ldmia   lr, {r0-r12}
-    add     lr, lr, #ARCH_REGS_PC
-    rfeia   lr
+    rfedb   sp                          /* pc and cpsr: the last two words */
     .ltorg

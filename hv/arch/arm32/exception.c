@@ -239,6 +239,11 @@ struct arch_regs *arch_exception_dispatch(struct arch_regs *frame,
     return exception_next(exception_handle(frame, kind));
 }
 
+struct arch_regs *arm32_exception_wait(void)
+{
+    return exception_next(NULL);
+}
+
 struct arch_regs *arch_exception_hypercall(struct arch_regs *frame)
 {
     struct vm *vm = sched_current();

@@ -55,7 +55,6 @@ fast_svc:
     tst     r1, #0xf                    /* 0 in USR mode alone */
     bne     fast_svc_slow               /* the monitor's own: a panic */
     ldrb    r2, [r0, #VM_REGS_MODE]
-    ldr     r3, [r0, #VM_REGS_SHARED_VA]
     cmp     r2, #VM_MODE_USER_VALUE
     bne     fast_iret                   /* r12 is still the guest's */
 
@@ -63,6 +62,7 @@ fast_svc:
  * A system call in virtual user mode: the upcall below with kind
  * HV_UPCALL_SYSCALL, address the pc after the SVC, status 0.
  */
+    ldr     r3, [r0, #VM_REGS_SHARED_VA]
     ldr     r4, [r0, #VM_REGS_UPCALL_ENTRIES + 4 * ABI_UPCALL_SYSCALL]
     ldr     r1, [r0, #ARCH_REGS_PC]
     mov     r2, #0
@@ -114,24 +114,33 @@ fast_upcall_user:
     cmp     r3, #0
     cmpne   r4, #0
     beq     fast_slow
-    ldr     r5, =fast_upcall_args       /* kept for the entry and the fixup */
-    stmia   r5, {r1, r2, r11, r12}
     ldr     r5, [r3, #SHARED_KERNEL_SP]
-    ldr     r8, [r3, #SHARED_EVENTS_MASKED]
-    ldr     r6, [r0, #ARCH_REGS_CPSR]
-    ldr     r7, =ABI_VCPSR_FLAGS
+    mov     r7, #ABI_VCPSR_USER
     cmp     r5, #FRAME_SIZE
     blo     fast_slow
+    /* Written as the guest kernel would write it: its domain on. */
+    ldr     r6, =ARM32_DACR_VKERNEL_VALUE
+    mcr     p15, 0, r6, c3, c0, 0
+    isb
+
+/*
+ * Both modes: the frame below r5, stored with STRT.
+ * In: as fast_upcall_user's, and r5 = the stack the frame goes below
+ *     (at least FRAME_SIZE), r7 = the virtual mode it is taken from
+ *     (ABI_VCPSR_USER or _KERNEL), the DACR the guest kernel's.
+ */
+fast_upcall_store:
+    ldr     r6, =fast_upcall_args       /* kept for the entry and the fixup */
+    stmia   r6, {r1, r2, r11, r12}
+    ldr     r8, [r3, #SHARED_EVENTS_MASKED]
+    ldr     r6, [r0, #ARCH_REGS_CPSR]
+    ldr     r9, =ABI_VCPSR_FLAGS
     sub     r5, r5, #FRAME_SIZE
     bic     r5, r5, #7                  /* r5: the frame's address */
-    and     r6, r6, r7
-    orr     r6, r6, #ABI_VCPSR_USER
+    and     r6, r6, r9
+    orr     r6, r6, r7
     cmp     r8, #0
     orrne   r6, r6, #ABI_VCPSR_I        /* r6: the frame's virtual CPSR */
-    /* Written as the guest kernel would write it: its domain on. */
-    ldr     r7, =ARM32_DACR_VKERNEL_VALUE
-    mcr     p15, 0, r7, c3, c0, 0
-    isb
     mov     lr, r0                      /* reads vm->regs */
     mov     r7, r5                      /* writes the frame */
     .global fast_uaccess_upcall_start
@@ -179,13 +188,48 @@ fast_uaccess_upcall_end:
     ldmia   r10, {sp, lr}^
     ldr     r1, =fast_upcall_args       /* (no banked register after LDM^) */
     add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
-    add     lr, r0, #ARCH_REGS_PC
     ldmia   r1, {r1, r2, r3}            /* address, status, kind */
     mov     r0, r5
     ldr     r4, =fast_zeroes
     ldmia   r4, {r4-r12}
     clrex
-    rfeia   lr
+    rfedb   sp                          /* pc, cpsr: the frame's last words */
+
+/*
+ * arm32_upcall_event(struct vm *vm): the event upcall, as vcpu_upcall
+ * with HV_UPCALL_EVENT, from C (arch_vcpu_upcall_event, for
+ * guest_resume). @vm runs next, its view is loaded, and an event is due
+ * (so its shared page and event entry are registered). Enters the guest
+ * and does not return; or, if the frame does not fit below the stack or
+ * a store of it faults, returns -HV_EFAULT with nothing changed, and the
+ * C path meets the same fault and reports it.
+ * In: r0 = vm (its saved registers come first: offsets.c), lr = the
+ *     caller, sp = the monitor stack. Out (only if declined): r0 =
+ *     -HV_EFAULT, r4-r11 and sp as they were (AAPCS).
+ */
+    .global arm32_upcall_event
+arm32_upcall_event:
+    push    {r4-r11, lr}
+    ldr     r1, =fast_event_caller_sp
+    str     sp, [r1]
+    ldr     r3, [r0, #VM_REGS_SHARED_VA]
+    ldr     r4, [r0, #VM_REGS_UPCALL_ENTRIES + 4 * ABI_UPCALL_EVENT]
+    ldrb    r5, [r0, #VM_REGS_MODE]
+    mov     r1, #0                      /* address */
+    mov     r2, #0                      /* status */
+    mov     r11, #ABI_UPCALL_EVENT
+    mov     r12, #EXC_EVENT
+    cmp     r5, #VM_MODE_USER_VALUE
+    beq     fast_upcall_user
+    /* From virtual kernel mode: below its own sp, its DACR already on. */
+    cmp     r3, #0
+    cmpne   r4, #0
+    beq     fast_event_decline
+    ldr     r5, [r0, #ARCH_REGS_SP]
+    mov     r7, #ABI_VCPSR_KERNEL
+    cmp     r5, #FRAME_SIZE
+    bhs     fast_upcall_store
+    b       fast_event_decline
 
 /*
  * HV_OP_IRET from virtual kernel mode, as vcpu_iret: r0 = the frame's
@@ -193,11 +237,12 @@ fast_uaccess_upcall_end:
  * changes. Slow path: another hypercall, no shared page, a frame not
  * word-aligned, a CPSR vcpu_iret refuses (it returns HV_EINVAL), or an
  * event due on the way back (C delivers it).
- * In: r0 = sp = vm->regs, r3 = vm->vcpu_shared_va.
+ * In: r0 = sp = vm->regs.
  */
 fast_iret:
     cmp     r12, #ABI_OP_IRET           /* the hypercall number */
     bne     fast_hypercall
+    ldr     r3, [r0, #VM_REGS_SHARED_VA]
     ldr     lr, [r0]                    /* the frame's address */
     cmp     r3, #0
     beq     fast_svc_slow
@@ -270,18 +315,31 @@ fast_uaccess_iret_end:
     ldmia   r10, {sp, lr}^
     ldr     r12, =fast_iret_frame       /* (no banked register after LDM^) */
     add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
-    add     lr, r0, #ARCH_REGS_PC
     ldmia   r12, {r0-r12}
     clrex
-    rfeia   lr
+    rfedb   sp                          /* pc, cpsr: the frame's last words */
 
 /*
- * Any other hypercall from virtual kernel mode: to C on the monitor
- * stack, past the exception dispatch (r0 = the frame, as it expects).
+ * Any other hypercall from virtual kernel mode: straight to
+ * hypercall_handle on the monitor stack, past the exception dispatch.
+ * In: r0 = sp = the frame, which is the running guest's struct vm (its
+ * registers come first: offsets.c); a frame of anyone else is a monitor
+ * bug, which arch_exception_hypercall reports. hypercall_handle returns
+ * the registers to resume, or NULL when no guest can run
+ * (arm32_exception_wait waits for one).
  */
 fast_hypercall:
     ldr     sp, =(hv_stack + HV_STACK_SIZE)
-    bl      arch_exception_hypercall    /* returns regs to resume in r0 */
+    ldr     r1, =sched_running
+    ldr     r1, [r1]
+    cmp     r0, r1
+    bne     1f
+    bl      hypercall_handle            /* r0 = the vm */
+    cmp     r0, #0
+    bne     arch_resume_guest
+    bl      arm32_exception_wait
+    b       arch_resume_guest
+1:  bl      arch_exception_hypercall    /* panics */
     b       arch_resume_guest
 
 /*
@@ -318,6 +376,10 @@ fast_copy_fixup:                        /* lr is still the caller's */
  */
     .global fast_upcall_fixup
 fast_upcall_fixup:
+    ldr     r12, =fast_upcall_args
+    ldr     r12, [r12, #12]             /* the C path's EXC_* kind */
+    cmp     r12, #EXC_EVENT
+    beq     fast_event_fixup
     ldr     r1, =ARM32_DACR_VUSER_VALUE
     mcr     p15, 0, r1, c3, c0, 0
     isb
@@ -333,9 +395,28 @@ fast_svc_slow:
     mov     r12, #EXC_SVC
 /* The C path: r12 = the exception kind; the frame is at sp. */
 fast_slow:
+    cmp     r12, #EXC_EVENT
+    beq     fast_event_decline
     mov     r0, sp
     mov     r1, r12
     b       exception_common
+
+/*
+ * arm32_upcall_event's way back to its caller: its frame faulted (the
+ * DACR back to what the guest's mode wants: r0 is still the vm), or it
+ * declined before changing anything.
+ */
+fast_event_fixup:
+    ldrb    r1, [r0, #VM_REGS_MODE]
+    cmp     r1, #VM_MODE_USER_VALUE
+    ldreq   r1, =ARM32_DACR_VUSER_VALUE
+    mcreq   p15, 0, r1, c3, c0, 0
+    isb
+fast_event_decline:
+    ldr     r1, =fast_event_caller_sp
+    ldr     sp, [r1]
+    mvn     r0, #(ABI_EFAULT - 1)
+    pop     {r4-r11, pc}
     .ltorg
 
     .section .rodata
@@ -348,6 +429,9 @@ fast_zeroes:
 /* The upcall's address, status and kind, and the C path's EXC_* kind. */
 fast_upcall_args:
     .space  4 * 4
+/* arm32_upcall_event's caller's sp, after it saved r4-r11 and lr. */
+fast_event_caller_sp:
+    .space  4
 /* The IRET frame's r0-r12, read before anything is changed. */
 fast_iret_frame:
     .space  13 * 4

@@ -149,6 +149,14 @@ int32_t arch_mm_write_user(const struct vm *vm, uint32_t va, const void *src,
     return arm32_copy_to_user(va, src, len / 4);
 }
 
+void arch_vcpu_upcall_event(struct vm *vm)
+{
+    /* STRT through the view the CPU has: only if it is @vm's. */
+    if (mm_view_is(vm)) {
+        (void)arm32_upcall_event(vm); /* back only if it could not */
+    }
+}
+
 void *arch_mm_vcpu_page(unsigned int vm_index, paddr_t pa)
 {
     uint32_t slot = MM_VCPU_SLOT(vm_index);

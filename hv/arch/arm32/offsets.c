@@ -45,6 +45,16 @@ _Static_assert(FRAME_AT(r, 0) && FRAME_AT(sp, 13) && FRAME_AT(lr, 14) &&
 /* fastpath.S loads and stores vm->mode as a byte (short enums here). */
 _Static_assert(sizeof(enum vm_mode) == 1, "fastpath.S: vm->mode is a byte");
 
+/* arch_resume_guest returns with RFEDB from just past the registers. */
+_Static_assert(offsetof(struct arch_regs, pc) == sizeof(struct arch_regs) - 8 &&
+                   offsetof(struct arch_regs, cpsr) ==
+                       sizeof(struct arch_regs) - 4,
+               "entry.S: pc and cpsr are the last two words");
+
+/* fastpath.S passes a guest's saved registers as its struct vm. */
+_Static_assert(offsetof(struct vm, regs) == 0,
+               "fastpath.S: struct vm starts with its registers");
+
 /* A field of struct vm, from its saved registers: what SVC sp points at. */
 #define VM_FROM_REGS(field)                                                    \
     (offsetof(struct vm, field) - offsetof(struct vm, regs))
@@ -82,6 +92,7 @@ void offsets(void)
     DEFINE(ABI_UPCALL_SYSCALL, HV_UPCALL_SYSCALL);
     DEFINE(ABI_UPCALL_DATA_ABORT, HV_UPCALL_DATA_ABORT);
     DEFINE(ABI_UPCALL_PREFETCH_ABORT, HV_UPCALL_PREFETCH_ABORT);
+    DEFINE(ABI_UPCALL_EVENT, HV_UPCALL_EVENT);
     DEFINE(ABI_VCPSR_USER, HV_VCPSR_USER);
     DEFINE(ABI_VCPSR_KERNEL, HV_VCPSR_KERNEL);
     DEFINE(ABI_VCPSR_I, HV_VCPSR_I);

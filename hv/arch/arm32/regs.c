@@ -21,29 +21,17 @@
 void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
                     uint32_t arg0)
 {
-    *regs = (struct arch_regs){0};
+    /* Field by field: a whole-struct initializer became a memset call,
+     * half the cost of an event upcall's C path. */
     regs->r[0] = arg0;
+#pragma GCC unroll 12
+    for (unsigned int i = 1; i < 13; i++) {
+        regs->r[i] = 0;
+    }
     regs->sp = sp;
+    regs->lr = 0;
     regs->pc = entry & ~1u;
     regs->cpsr = PSR_MODE_USR | PSR_F | ((entry & 1u) ? PSR_T : 0);
-}
-
-uint32_t arch_regs_hypercall_op(const struct arch_regs *regs)
-{
-    return regs->r[12];
-}
-
-uint32_t arch_regs_arg(const struct arch_regs *regs, unsigned int index)
-{
-    return index < 4 ? regs->r[index] : 0;
-}
-
-void arch_regs_set_result(struct arch_regs *regs, unsigned int index,
-                          uint32_t value)
-{
-    if (index < 4) {
-        regs->r[index] = value;
-    }
 }
 
 uint32_t arch_regs_pc(const struct arch_regs *regs)

@@ -30,9 +30,25 @@ static void string_copy_words(uint32_t *d, const uint32_t *s, size_t n)
     size_t blocks = n / sizeof(struct string_block);
 
 #if defined(__arm__)
-    /* One eight-register ldm/stm pair a block: four instructions with the
-     * loop, where GCC copies the struct below with eleven (two
+    /* One eight-register ldm/stm pair a block, four blocks a turn while
+     * four remain: 11 instructions per 128 bytes with the loop, about
+     * 360 for a 4 KiB grant copy, against 5 per 32 bytes one block a
+     * turn (GCC copies the struct below with eleven per block: two
      * four-register pairs and the address arithmetic between them). */
+    for (; blocks >= 4; blocks -= 4) {
+        __asm__ volatile("ldmia %0!, {r3-r10}\n\t"
+                         "stmia %1!, {r3-r10}\n\t"
+                         "ldmia %0!, {r3-r10}\n\t"
+                         "stmia %1!, {r3-r10}\n\t"
+                         "ldmia %0!, {r3-r10}\n\t"
+                         "stmia %1!, {r3-r10}\n\t"
+                         "ldmia %0!, {r3-r10}\n\t"
+                         "stmia %1!, {r3-r10}"
+                         : "+r"(s), "+r"(d)
+                         :
+                         : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
+                           "memory");
+    }
     for (size_t i = 0; i < blocks; i++) {
         __asm__ volatile("ldmia %0!, {r3-r10}\n\t"
                          "stmia %1!, {r3-r10}"

@@ -387,6 +387,12 @@ void arch_vcpu_mode_changed(struct vm *vm)
     vm->arch.mode_changes++;
 }
 
+/* No fast way here: the core's vcpu_upcall is what the tests run. */
+void arch_vcpu_upcall_event(struct vm *vm)
+{
+    (void)vm;
+}
+
 void arch_vcpu_set_user_tls(struct vm *vm, uint32_t value)
 {
     vm->arch.tpidruro = value;

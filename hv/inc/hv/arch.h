@@ -18,12 +18,8 @@ struct vm;
 /** Sets up registers to enter a guest at @entry in USR mode. */
 void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
                     uint32_t arg0);
-/** Hypercall number and arguments, per the guestabi convention. */
-uint32_t arch_regs_hypercall_op(const struct arch_regs *regs);
-uint32_t arch_regs_arg(const struct arch_regs *regs, unsigned int index);
-/** Sets result register @index (0 = status) of a hypercall. */
-void arch_regs_set_result(struct arch_regs *regs, unsigned int index,
-                          uint32_t value);
+/* arch_regs_hypercall_op, arch_regs_arg and arch_regs_set_result, the
+ * hypercall convention, are inline in <arch/regs.h>. */
 uint32_t arch_regs_pc(const struct arch_regs *regs);
 /** Whether ARM condition @cond (0-15) holds under the flags of @cpsr. */
 bool arch_regs_condition_passed(uint32_t cond, uint32_t cpsr);
@@ -47,6 +43,14 @@ void arch_vcpu_switch(struct vm *prev, struct vm *next);
 void arch_vcpu_mode_changed(struct vm *vm);
 /** Sets the user read-only thread register of @vm (running). */
 void arch_vcpu_set_user_tls(struct vm *vm, uint32_t value);
+/**
+ * Enters @vm's event upcall at once, as vcpu_upcall(HV_UPCALL_EVENT)
+ * would, and does not return, if the arch has a faster way and it
+ * succeeds. @vm runs next and has an event due. Returns, with nothing
+ * changed, otherwise (no fast way, the view not loaded, the frame does
+ * not fit or faults): then the caller takes vcpu_upcall's path.
+ */
+void arch_vcpu_upcall_event(struct vm *vm);
 
 /** Sets up @vm's floating-point state (enabled, registers zero). */
 void arch_vfp_vm_init(struct vm *vm);

@@ -30,6 +30,10 @@
  * drops it does not compile (-Werror). */
 #define HV_MUST_CHECK __attribute__((warn_unused_result))
 
+/* On a function the compiler would inline into a hot caller whose own
+ * stack frame (and so every call's entry and exit) would then grow. */
+#define HV_NOINLINE __attribute__((noinline))
+
 /** Reports a failed CHECK and halts the machine with HV_HALT_CHECK. */
 noreturn void check_fail(const char *file, unsigned int line, const char *cond);
 

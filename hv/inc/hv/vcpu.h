@@ -3,6 +3,8 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
+#include <hvabi/vcpu.h>
+
 #include "hv/vm.h"
 
 /** What a guest did wrong, for the one-line report when it is stopped. */
@@ -25,7 +27,10 @@ HV_MUST_CHECK int32_t vcpu_set_callbacks(struct vm *vm, gvaddr_t callbacks);
  */
 HV_MUST_CHECK int32_t vcpu_iret(struct vm *vm, gvaddr_t frame);
 /** True if @vm registered an entry point for @kind. */
-bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind);
+static inline bool vcpu_can_upcall(const struct vm *vm, enum hv_upcall kind)
+{
+    return pa_addr(vm->vcpu_shared) != 0 && vm->callbacks[kind] != 0;
+}
 /**
  * Enters @vm's kernel at its @kind entry with a frame of its current
  * state: HV_OK. If the frame cannot be written below its kernel stack,
@@ -41,6 +46,8 @@ void vcpu_update_time(struct vm *vm);
 void vcpu_raise(struct vm *vm, uint32_t events);
 /** HV_OP_BLOCK: @vm sleeps until an event is pending. */
 HV_MUST_CHECK int32_t vcpu_block(struct vm *vm);
+/** HV_OP_TIMER_SET: @vm's virtual timer fires at @deadline (0: never). */
+void vcpu_timer_arm(struct vm *vm, uint64_t deadline);
 /** Fires the virtual timers whose deadline has passed. */
 void vcpu_check_timers(void);
 /**
@@ -51,7 +58,15 @@ uint64_t vcpu_next_deadline(uint64_t limit);
 /**
  * True if @vm is to enter its event upcall before it runs on: it has
  * one, events are pending and not masked (guest_resume delivers).
+ * Inline: every hypercall's return asks.
  */
-bool vcpu_events_due(const struct vm *vm);
+static inline bool vcpu_events_due(const struct vm *vm)
+{
+    /* Nothing pending, the common answer, first. The page's address is
+     * NULL exactly while none is registered (vcpu_register, vm_release). */
+    const struct hv_vcpu_shared *shared = vm->vcpu_shared_va;
+    return shared != NULL && shared->events_pending != 0 &&
+           !shared->events_masked && vm->callbacks[HV_UPCALL_EVENT] != 0;
+}
 
 #endif /* HV_VCPU_H */

@@ -25,6 +25,9 @@
 
 static volatile uint32_t *sp804_regs;
 static uint32_t sp804_hz;
+/* Ticks per ns as a 0.32 fixed-point fraction, rounded up (hz < 1 GHz):
+ * the one-shot load without a run-time division (none on this core). */
+static uint32_t sp804_ticks_per_ns;
 static uint32_t sp804_last;
 static uint64_t sp804_high;
 
@@ -39,6 +42,8 @@ static void sp804_init(void *base, uint32_t hz)
 {
     sp804_regs = base;
     sp804_hz = hz;
+    sp804_ticks_per_ns =
+        (uint32_t)((((uint64_t)hz << 32) + 999999999u) / 1000000000u);
     *sp804_reg(T1 + CONTROL) = 0;
     *sp804_reg(T2 + CONTROL) = 0;
     *sp804_reg(T1 + INTCLR) = 1;
@@ -53,10 +58,11 @@ static void sp804_program_ns(uint64_t ns)
 {
     uint64_t ticks;
 
-    /* Usually well under 4 s away: 32-bit arithmetic then, since a 64-bit
-     * division is a slow library call on this core. */
-    if (ns < 0xffffffffu && sp804_hz == 1000000u) {
-        ticks = (uint32_t)ns / 1000u;
+    /* Usually well under 4 s away: one 32x32 multiply then. Rounded up,
+     * the fraction gives the exact quotient's floor or one more tick:
+     * never earlier than asked. */
+    if (ns <= 0xffffffffu && sp804_hz < 1000000000u) {
+        ticks = ((uint64_t)(uint32_t)ns * sp804_ticks_per_ns) >> 32;
     } else {
         ticks = ns / 1000u * sp804_hz / 1000000u;
     }
