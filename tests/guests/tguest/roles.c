@@ -227,6 +227,8 @@ static void bench_yield(uint32_t n)
  */
 uint64_t vmode_bench_syscall(uint32_t n);
 uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event);
+uint64_t vmode_bench_tick(uint32_t turns, uint32_t period_ns,
+                          uint64_t *without_ticks, uint32_t *ticks);
 uint64_t mmu_bench_update(uint32_t n, uint32_t batch);
 uint64_t mmu_bench_switch(uint32_t n);
 int vmode_role_masked_spinner(void);
@@ -270,6 +272,14 @@ static int role_bench(const struct hv_start_info *si)
     uint64_t base = 0;
     uint64_t with = vmode_bench_event(n, &base);
     bench_report("event_delivery", with ? with - base : 0, n);
+    /* 2.5 million turns of a 2-instruction user loop (5 ms), a tick
+     * every 25 us: about 200 ticks. */
+    uint32_t ticks = 0;
+    with = vmode_bench_tick(2500000u, 25000u, &base, &ticks);
+    hv_printf("bench: timer_ticks %lu in %lu ns (%lu without)\n",
+              (unsigned long)ticks, (unsigned long)with, (unsigned long)base);
+    bench_report("timer_tick", with > base ? with - base : 0,
+                 ticks ? ticks : 1);
     uint32_t granter = 0;
     if (hv_cmdline_get_u32(si->cmdline, "granter", &granter)) {
         uint64_t copy = 0;

@@ -72,6 +72,15 @@ program user_count
     b       1b
 user_count_end:
 
+/* Counts r1 down to 0 (two instructions a turn), then exits: work for
+ * the timer-tick benchmark. */
+program user_loop
+1:  subs    r1, r1, #1
+    bne     1b
+    mov     r7, #1
+    svc     #0
+user_loop_end:
+
 /* Exits with the value of TPIDRURO, which user mode can read. */
 program user_read_tls
     mrc     p15, 0, r0, c13, c0, 3
@@ -132,6 +141,31 @@ user_syscall_filled_end:
 vk_entry:
     bl      vk_upcall
 1:  b       1b
+
+/*
+ * vk_events_check_filled(sp): HV_OP_EVENTS_CHECK from kernel mode with
+ * r4-r11 = 0x44..0xbb and sp = @sp (0: its own), then back with every
+ * register as it was. An event due is delivered on the way back, with
+ * its frame below that sp.
+ */
+    .global vk_events_check_filled
+vk_events_check_filled:
+    push    {r4-r11, lr}
+    mov     r1, sp
+    cmp     r0, #0
+    movne   sp, r0
+    mov     r4, #0x44
+    mov     r5, #0x55
+    mov     r6, #0x66
+    mov     r7, #0x77
+    mov     r8, #0x88
+    mov     r9, #0x99
+    mov     r10, #0xaa
+    mov     r11, #0xbb
+    mov     r12, #15                    /* HV_OP_EVENTS_CHECK */
+    svc     #0
+    mov     sp, r1
+    pop     {r4-r11, pc}
 
 /* Kernel-mode load from r1 that the test expects to fault (fixup: +4). */
     .global vk_kernel_load

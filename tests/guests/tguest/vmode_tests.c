@@ -31,6 +31,7 @@ extern const uint8_t user_read_tls[], user_read_tls_end[];
 extern const uint8_t user_write_tls[], user_write_tls_end[];
 extern const uint8_t user_syscall_loop[], user_syscall_loop_end[];
 extern const uint8_t user_count[], user_count_end[];
+extern const uint8_t user_loop[], user_loop_end[];
 extern const uint8_t user_svc_iret_number[], user_svc_iret_number_end[];
 extern const uint8_t user_syscall_filled[], user_syscall_filled_end[];
 extern void vk_entry(void);
@@ -38,6 +39,7 @@ extern void vk_entry_regs(void);
 /* r4-r12 as the last upcall to vk_entry_regs found them (user.S). */
 uint32_t vk_upcall_regs[9];
 extern uint32_t vk_kernel_load(uint32_t unused, uint32_t addr);
+extern void vk_events_check_filled(uint32_t sp);
 
 /* What ended the last user run, and counters. */
 static struct {
@@ -51,6 +53,8 @@ static struct {
     uint32_t kernel_faults;
     uint32_t kernel_fault_addr;
     int stop_on_event;
+    int record_event_frame; /* if set, copy each event's frame here: */
+    struct hv_frame event_frame;
     /* If set, an event upcall from user mode goes here (never returns). */
     void (*user_event)(struct hv_frame *f);
 } vk;
@@ -99,6 +103,9 @@ void vk_upcall(struct hv_frame *f, uint32_t addr, uint32_t status,
 
     if (kind == HV_UPCALL_EVENT) {
         vk.events++;
+        if (vk.record_event_frame) {
+            vk.event_frame = *f;
+        }
         __atomic_fetch_and(&vk_shared()->events_pending, ~HV_EVENT_TIMER,
                            __ATOMIC_SEQ_CST);
         if (from_user && vk.user_event) {
@@ -311,6 +318,33 @@ TEST(vmode, events_wait_for_unmask)
     EXPECT_EQ(hv_events_check(), 0);
     EXPECT_EQ(vk.events, 1u); /* delivered before the call returned */
     EXPECT_EQ(vk_shared()->events_pending & HV_EVENT_TIMER, 0u);
+}
+
+/*
+ * An event due when a hypercall from kernel mode returns enters the
+ * upcall with a frame of the caller just below its sp: its registers,
+ * virtual kernel mode with events unmasked, and the pc after the SVC.
+ */
+TEST(vmode, event_from_kernel_frames_the_caller)
+{
+    vk_setup();
+    vk.events = 0;
+    vk.record_event_frame = 1;
+    vk_shared()->events_masked = 1;
+    ASSERT_EQ(hv_timer_set(1), 0);
+    vk_shared()->events_masked = 0;
+    vk_events_check_filled(0);
+    vk.record_event_frame = 0;
+    ASSERT_EQ(vk.events, 1u);
+    const struct hv_frame *f = &vk.event_frame;
+    for (unsigned int i = 4; i < 12; i++) {
+        EXPECT_EQ(f->r[i], 0x44u + (i - 4) * 0x11u);
+    }
+    EXPECT_EQ(f->r[12], (uint32_t)HV_OP_EVENTS_CHECK);
+    EXPECT_EQ(f->cpsr & (HV_VCPSR_MODE_MASK | HV_VCPSR_I), HV_VCPSR_KERNEL);
+    EXPECT_TRUE(f->pc > (uint32_t)(uintptr_t)vk_events_check_filled &&
+                f->pc < (uint32_t)(uintptr_t)vk_events_check_filled + 0x60u);
+    EXPECT_EQ(vk_shared()->events_masked, 0u); /* IRET put it back */
 }
 
 TEST(vmode, shared_page_cannot_be_a_table)
@@ -562,6 +596,23 @@ TEST(fault, upcall_frame_half_writable)
                 1);
 }
 
+/*
+ * The same from kernel mode with its sp in a page only PL1 may write
+ * (a view of its own L2 table): the frame store faults, the guest
+ * stops, its table untouched.
+ */
+/* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0x[0-9a-f]*fb8 */
+TEST(fault, event_frame_from_kernel_onto_own_page_table)
+{
+    vk_kernel_stack_on_table_view();
+    vk_shared()->events_masked = 1;
+    ASSERT_EQ(hv_timer_set(1), 0);
+    vk_shared()->events_masked = 0;
+    vk_events_check_filled((uint32_t)(uintptr_t)vk_view + 4096);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
+
 /* Roles for the benchmark and the masked-spinner attack. */
 int vmode_role_masked_spinner(void);
 int vmode_role_masked_spinner(void)
@@ -607,6 +658,55 @@ uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event)
     }
     uint64_t ns = hv_clock_read() - start;
     return vk.events == n ? ns : 0;
+}
+
+/*
+ * The timer tick, as Linux's: a user program runs, and the kernel's event
+ * upcall re-arms a one-shot timer @period_ns after the last deadline.
+ * The same program runs once without the timer; what the ticks added,
+ * per tick, is the hardware timer interrupt, the monitor's timer work,
+ * the event upcall from user mode, the handler (a few instructions),
+ * its HV_OP_TIMER_SET and its HV_OP_IRET back to user mode.
+ */
+static uint64_t vk_tick_deadline;
+static uint32_t vk_tick_period;
+static uint32_t vk_ticks;
+
+static void vk_tick(struct hv_frame *f)
+{
+    vk_ticks++;
+    vk_tick_deadline += vk_tick_period;
+    hv_timer_set(vk_tick_deadline);
+    hv_iret(f);
+}
+
+uint64_t vmode_bench_tick(uint32_t turns, uint32_t period_ns,
+                          uint64_t *without_ticks, uint32_t *ticks);
+uint64_t vmode_bench_tick(uint32_t turns, uint32_t period_ns,
+                          uint64_t *without_ticks, uint32_t *ticks)
+{
+    vk_setup();
+    vk_shared()->events_pending = 0;
+    vk_shared()->events_masked = 0;
+    uint64_t start = hv_clock_read();
+    vk_run(user_loop, user_loop_end, turns);
+    *without_ticks = hv_clock_read() - start;
+    int clean = vk.kind == HV_UPCALL_SYSCALL;
+
+    vk_ticks = 0;
+    vk_tick_period = period_ns;
+    vk.user_event = vk_tick;
+    start = hv_clock_read();
+    vk_tick_deadline = start + period_ns;
+    hv_timer_set(vk_tick_deadline);
+    vk_run(user_loop, user_loop_end, turns);
+    uint64_t ns = hv_clock_read() - start;
+    hv_timer_set(0);
+    vk.user_event = NULL;
+    vk_shared()->events_pending = 0;
+    *ticks = vk_ticks;
+    clean = clean && vk.kind == HV_UPCALL_SYSCALL;
+    return clean && vk_ticks > 0 ? ns : 0;
 }
 
 TEST(vmode, block_until_timer)
