@@ -30,6 +30,13 @@ echo "$out"
 t=$(echo "$out" | sed -n 's/^Time: *//p')
 [ -n "$t" ] || fail "no Time: line from hackbench"
 bench_line hackbench_pipe_g2_l20 1 "$t"
+# The same, five times longer: its time moves in steps of the 10 ms
+# tick's phase, which a longer run makes a smaller part of it.
+out=$(hackbench -p -g 2 -l 100) || fail "hackbench -p -g 2 -l 100 failed"
+echo "$out"
+t=$(echo "$out" | sed -n 's/^Time: *//p')
+[ -n "$t" ] || fail "no Time: line from hackbench -l 100"
+bench_line hackbench_pipe_g2_l100 1 "$t"
 
 # sysbench prints "total time: <seconds>s" and "total number of events".
 sysbench_line() {
