@@ -6,7 +6,9 @@
  * and leaves everything else, untouched, to the C path (exception_common
  * with the exception's kind), which stays the reference: vcpu_upcall and
  * vcpu_iret in hv/core/vcpu.c. What the fast paths do is exactly what
- * those do in the cases they take. Also here: the other hypercalls' way
+ * those do in the cases they take. Also here: the event upcall, which C
+ * calls when it delivers events (arm32_upcall_event: the same frame
+ * code, from virtual user or kernel mode), the other hypercalls' way
  * into C past the exception dispatch, and arm32_copy_to_user, with which
  * the C path stores its own upcall frames.
  *
