@@ -67,7 +67,10 @@ void guest_restart_due(void);
  * tried). NULL if no guest can run but some are blocked: the caller (the
  * arch's exception loop) waits for an interrupt, handles it and asks
  * again; never at boot, when every guest is runnable. Also NULL while a
- * restart is pending. Halts the machine when no guest is left.
+ * restart is pending. Halts the machine when no guest is left. Entering
+ * an event upcall may not return at all: the arch's fast way
+ * (arch_vcpu_upcall_event) resumes the guest itself, so a caller must
+ * have nothing left to do but resume what this returns.
  */
 struct arch_regs *guest_resume(void);
 
