@@ -21,9 +21,9 @@
 #include "hv/timer.h"
 
 /*
- * The handlers below with locals of their own are HV_NOINLINE: inlined,
- * their locals would grow hypercall_handle's frame, which every
- * hypercall, HV_OP_VERSION included, sets up and tears down.
+ * The handlers below marked HV_NOINLINE would, inlined, grow
+ * hypercall_handle's frame (each was checked with -fstack-usage), which
+ * every hypercall, HV_OP_VERSION included, sets up and tears down.
  */
 
 /* HV_FEAT_VFP is added at run time: it depends on the core. */
@@ -387,7 +387,7 @@ static HV_NOINLINE int32_t hypercall_conn_set_info(struct vm *vm, uint32_t id)
     return conn_set_info(vm, id, info, len);
 }
 
-static HV_NOINLINE int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
+static int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
 {
     uint32_t peer;
     int32_t rc = conn_set_state(vm, id, arch_regs_arg(&vm->regs, 1), &peer);
@@ -418,7 +418,7 @@ hypercall_conn(struct vm *vm, uint32_t op, uint32_t arg0)
     }
 }
 
-static HV_NOINLINE int32_t hypercall_vfp(struct vm *vm, uint32_t op)
+static int32_t hypercall_vfp(struct vm *vm, uint32_t op)
 {
     if (!arch_vfp_present()) {
         return -HV_ENOSYS;
