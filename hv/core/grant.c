@@ -50,9 +50,10 @@ int32_t grant_access(const struct vm *vm, paddr_t frame, uint32_t peer,
         return -HV_EPERM;
     }
     struct grant_entry *t = grant_tables[vm->id - 1];
+    uint32_t limit = vm->max_grants; /* the manifest's, <= HV_GRANT_ENTRIES */
     uint32_t ref = grant_next_free[vm->id - 1];
-    for (uint32_t tried = 0; tried < HV_GRANT_ENTRIES; tried++) {
-        if (ref >= HV_GRANT_ENTRIES) {
+    for (uint32_t tried = 0; tried < limit; tried++) {
+        if (ref >= limit) {
             ref = 0;
         }
         if ((t[ref].flags & (GRANT_LIVE | GRANT_ORPHAN)) != 0) {

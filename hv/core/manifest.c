@@ -36,6 +36,7 @@ static const char *const manifest_known_props[] = {
     "interrupts",
     "device-regions",
     "weight",
+    "max-grants",
     "physical-address",
     "image-offset",
     "device-tree",
@@ -50,6 +51,8 @@ static const char *const manifest_known_props[] = {
     "may-kill",
     NULL,
 };
+
+_Static_assert(HV_GRANT_ENTRIES == 512u, "max-grants' message names 512");
 
 static bool manifest_fail(const void *fdt, int node, const char *prop,
                           const char *problem, char *err, size_t err_size)
@@ -448,6 +451,17 @@ static bool manifest_guest(const void *fdt, int guests, int node,
         return manifest_fail(fdt, node, "weight",
                              "must be 1 to 100 (time slice in ms)", err,
                              err_size);
+    }
+    cfg->max_grants = HV_GRANT_ENTRIES;
+    if (!manifest_u32(fdt, node, "max-grants", false, &cfg->max_grants, err,
+                      err_size)) {
+        return false;
+    }
+    if (cfg->max_grants < 1 || cfg->max_grants > HV_GRANT_ENTRIES) {
+        return manifest_fail(fdt, node, "max-grants",
+                             "must be 1 to 512 (HV_GRANT_ENTRIES, the "
+                             "monitor's grant table)",
+                             err, err_size);
     }
     if (!manifest_policy(fdt, node, cfg, err, err_size) ||
         !manifest_may_kill(fdt, guests, node, cfg, err, err_size)) {

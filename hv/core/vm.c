@@ -118,6 +118,10 @@ static bool vm_load(struct vm *vm, const struct vm_config *config,
     vm->console_input = config->console_input;
     vm->may_kill = config->may_kill;
     vm->weight = config->weight ? config->weight : HV_WEIGHT_DEFAULT;
+    vm->max_grants =
+        config->max_grants != 0 && config->max_grants <= HV_GRANT_ENTRIES
+            ? config->max_grants
+            : HV_GRANT_ENTRIES;
     vm->irq_count = config->hw.irq_count;
     memcpy(vm->irqs, config->hw.irqs, sizeof(vm->irqs));
     vm->device_count = config->hw.device_count;

@@ -140,6 +140,31 @@ TEST(grant, access_checks_arguments)
 }
 
 /*
+ * The manifest's max-grants bounds the references a guest gets: past it
+ * HV_ENOMEM, as for a full table, and ending one makes room again.
+ */
+TEST(grant, max_grants_bounds_the_table)
+{
+    unit_vm_setup();
+    struct vm_config c = unit_vm_config("alpha", MIB);
+    c.max_grants = 3;
+    alpha = vm_create(&c);
+    ASSERT_TRUE(alpha != NULL);
+    beta = unit_vm_create("beta", 2 * MIB);
+    EXPECT_EQ(alpha->max_grants, 3u);
+    EXPECT_EQ(beta->max_grants, HV_GRANT_ENTRIES); /* config 0: the table */
+    EXPECT_EQ(gr_grant(0x1000, beta->id, 0), 0);
+    EXPECT_EQ(gr_grant(0x2000, beta->id, 0), 1);
+    EXPECT_EQ(gr_grant(0x3000, beta->id, 0), 2);
+    EXPECT_EQ(gr_grant(0x4000, beta->id, 0), -HV_ENOMEM);
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_END, 3, 0, 0, 0), -HV_EINVAL);
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_END, 1, 0, 0, 0), HV_OK);
+    EXPECT_EQ(gr_grant(0x4000, beta->id, 0), 1); /* reused, still below 3 */
+    EXPECT_EQ(gr_grant(0x5000, beta->id, 0), -HV_ENOMEM);
+    gr_selfcheck_ok();
+}
+
+/*
  * A grant takes the first free entry from just past the last one given
  * (frontends end grants in about the order they made them: no scan of
  * the live ones), wrapping; a granter's next life starts from ref 0.

@@ -976,6 +976,27 @@ TEST(manifest, policy_delay_cap_follows_a_longer_delay)
     EXPECT_EQ(mf.guests[0].policy.delay_max_ms, 20000u);
 }
 
+/* max-grants bounds a guest's grant references; absent: the whole table. */
+TEST(manifest, max_grants)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_prop(&s, "max-grants", NULL, 64);
+    ASSERT_TRUE(mf_parse(&s));
+    EXPECT_EQ(mf.guests[0].max_grants, 64u);
+    EXPECT_EQ(mf.guests[1].max_grants, HV_GRANT_ENTRIES);
+
+    s = mf_spec_default();
+    mf_prop(&s, "max-grants", NULL, 0);
+    MF_EXPECT_REFUSED(&s, "manifest: node /guests/ping: property 'max-grants' "
+                          "must be 1 to 512 (HV_GRANT_ENTRIES");
+    s = mf_spec_default();
+    mf_prop(&s, "max-grants", NULL, HV_GRANT_ENTRIES + 1);
+    MF_EXPECT_REFUSED(&s, "/guests/ping: property 'max-grants' must be 1 to");
+    s = mf_spec_default();
+    mf_prop(&s, "max-grants", "many", 0);
+    MF_EXPECT_REFUSED(&s, "/guests/ping: property 'max-grants'");
+}
+
 TEST(manifest, policy_bad_action)
 {
     struct mf_spec s = mf_spec_default();

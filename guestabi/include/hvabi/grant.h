@@ -33,7 +33,8 @@
  * A reference is valid for the one peer named; references of a guest
  * are numbered from 0 and reused after HV_OP_GRANT_END. Each guest may
  * have a fixed number of grants and of mappings of others' frames
- * (monitor configuration, 128 each by default); beyond, HV_ENOMEM.
+ * (monitor configuration: 512 grants and 128 mappings by default; the
+ * manifest's max-grants may give a guest fewer grants); beyond, HV_ENOMEM.
  */
 
 /* HV_OP_GRANT_ACCESS flags */

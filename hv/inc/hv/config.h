@@ -20,7 +20,7 @@
 
 /* Grants (grant.c): entries of each guest's grant table, and mappings of
  * other guests' frames each guest may hold. */
-#define HV_GRANT_ENTRIES 128u
+#define HV_GRANT_ENTRIES 512u
 #define HV_GRANT_MAPS 128u
 
 /* Device connections the manifest may name (conn.c): records held for the

@@ -65,6 +65,7 @@ struct vm_config {
     bool console_input;    /* gets console input (HV_VIRQ_CONSOLE) */
     uint32_t may_kill;     /* HV_OP_VM_KILL: bit id - 1 per guest it may end */
     uint32_t weight;       /* time slice in HV_TIME_SLICE_UNIT_NS */
+    uint32_t max_grants;   /* grant references 0 .. max_grants - 1 */
     struct vm_policy policy;
     struct assign hw; /* interrupts and device regions */
     char cmdline[HV_CMDLINE_MAX];
@@ -129,6 +130,7 @@ struct vm {
     uint32_t callbacks[HV_UPCALL_COUNT];
     uint64_t timer_deadline; /* HV_OP_TIMER_SET, 0 if disarmed */
     uint32_t weight;
+    uint32_t max_grants; /* the manifest's: grants it may hold at once */
     struct evtchn_port ports[HV_EVTCHN_PORTS];
     bool console_input;
     uint32_t may_kill; /* the manifest's: bit id - 1 per guest it may end */
