@@ -35,14 +35,15 @@ static struct hv_blkif_request rw(uint8_t op, uint64_t sector,
 
 TEST(blkif, ring_shape)
 {
-    EXPECT_EQ(sizeof(struct hv_blkif_sring), 64u + 32u * (112u + 12u));
-    EXPECT_EQ(HV_BLKIF_RING_SIZE, 32u);
-    EXPECT_EQ(HV_BLKIF_MAX_SEGMENTS * HV_BLKIF_FRAME_SIZE, 44u * 1024u);
+    EXPECT_EQ(sizeof(struct hv_blkif_sring), 64u + 16u * (240u + 12u));
+    EXPECT_EQ(sizeof(struct hv_blkif_sring), 4096u); /* the page, no slack */
+    EXPECT_EQ(HV_BLKIF_RING_SIZE, 16u);
+    EXPECT_EQ(HV_BLKIF_MAX_SEGMENTS * HV_BLKIF_FRAME_SIZE, 108u * 1024u);
 }
 
 TEST(blkif, good_requests_accepted)
 {
-    struct hv_blkif_request r = rw(HV_BLKIF_OP_READ, 0, 11);
+    struct hv_blkif_request r = rw(HV_BLKIF_OP_READ, 0, HV_BLKIF_MAX_SEGMENTS);
     EXPECT_EQ(hv_blkif_check_request(&r, &dev_all), HV_BLKIF_OK);
 
     r = rw(HV_BLKIF_OP_WRITE, 2048 - 8, 1);
@@ -113,9 +114,9 @@ TEST(blkif, bad_requests_refused)
     /* Segments. */
     r = rw(HV_BLKIF_OP_READ, 0, 0);
     REFUSED(r, dev_all, HV_BLKIF_EINVAL);
-    r = rw(HV_BLKIF_OP_READ, 0, 11);
-    r.nr_segments = 12;
-    r.nr_sectors = 12 * 8;
+    r = rw(HV_BLKIF_OP_READ, 0, HV_BLKIF_MAX_SEGMENTS);
+    r.nr_segments = HV_BLKIF_MAX_SEGMENTS + 1;
+    r.nr_sectors = (HV_BLKIF_MAX_SEGMENTS + 1) * 8;
     REFUSED(r, dev_all, HV_BLKIF_EINVAL);
     r = rw(HV_BLKIF_OP_READ, 0, 2);
     r.seg[1].length = 0;

@@ -50,8 +50,8 @@ SERIES_PLANTS = [
      "+\tu32 peer_state, state;",
      r"MISMATCH: struct hv_conn_info: hv-pv.h has fields"),
     ("a verbatim protocol header edited", "0013",
-     r"^\+#define HV_BLKIF_MAX_SEGMENTS 11u",
-     "+#define HV_BLKIF_MAX_SEGMENTS 12u",
+     r"^\+#define HV_BLKIF_MAX_SEGMENTS 27u",
+     "+#define HV_BLKIF_MAX_SEGMENTS 28u",
      r"MISMATCH: include/hvabi/io/blkif.h differs from guestabi's "
      r"hvabi/io/blkif.h from line \d+"),
     ("an assembly offset changed", "0003",

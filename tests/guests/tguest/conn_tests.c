@@ -631,13 +631,14 @@ TEST(conn, block_hostile_ring)
 /*
  * conn.block_backend_restart: the backend (crash=N) crashes on purpose
  * at its N-th request, after doing it and before answering; the monitor
- * restarts it; the new life attaches to the same ring and replays. 24
- * reads in flight: every one answered exactly once, with the right data.
+ * restarts it; the new life attaches to the same ring and replays. 16
+ * reads in flight (a full ring): every one answered exactly once, with
+ * the right data.
  */
 /* hvtest-system: own */
 TEST(conn, block_backend_restart)
 {
-    enum { N = 24 };
+    enum { N = HV_BLKIF_RING_SIZE };
     uint32_t ids[N];
 
     cn_front_connect();
@@ -1002,13 +1003,15 @@ TEST(conn, hostile_notify_storm)
  * them: each mix is a request the backend checks like any other). Modes,
  * one per round in turn:
  *   sector   reads of sectors 16-23 into frame 0, E reads past the device
- *   count    E has 11 segments (frames 2-4), their total not nr_sectors
+ *   count    E has HV_BLKIF_MAX_SEGMENTS segments (frames 2-4), their
+ *            total not nr_sectors
  *   segment  E's segment is 3584 + 4096 bytes of its frame
  *   grant    E names frame 1 instead of frame 0: both allowed
  *   all      E does all of the above at once
  *   wsector  a write of frame 0 to sectors 32-39, E to 40-47
  *   wgrant   E names a grant never made
- *   wall     E writes past the device from a grant never made, 11 segs
+ *   wall     E writes past the device from a grant never made, all
+ *            HV_BLKIF_MAX_SEGMENTS segments
  * Checked each round: a read answered OK filled frame 0 (or, where E
  * names it, frame 1) with sectors 16-23 and nothing else; refused, it
  * touched no frame; a write answered OK wrote its data to sectors 32-39

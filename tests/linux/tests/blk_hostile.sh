@@ -10,8 +10,9 @@
 # nothing completes twice.
 #
 # blk_hostile=pairs on the kernel command line: every write is 64 KiB,
-# which the frontend splits into two requests (11 + 5 segments) in
-# flight together, ids 0 and 1: consecutive requests always carry
+# which the block layer splits into two requests of 32 KiB
+# (max_sectors_kb 32 here; a request may hold 108 KiB) in flight
+# together, ids 0 and 1: consecutive requests always carry
 # different ids, so a response with the id of the request before is a
 # lie the frontend can see. (One 4 KiB write at a time, as without it,
 # reuses id 0 for every request: the "duplicate" is then the right id.)
@@ -24,6 +25,12 @@ grep -q 'blk_hostile=pairs' /proc/cmdline && pairs=true
 
 step "the device"
 blk_pristine hvblk0
+if $pairs; then
+    echo 32 > /sys/block/hvblk0/queue/max_sectors_kb ||
+        fail "cannot limit hvblk0's requests to 32 KiB"
+    [ "$(cat /sys/block/hvblk0/queue/max_sectors_kb)" = 32 ] ||
+        fail "hvblk0's max_sectors_kb is not 32"
+fi
 
 step "writes: the backend breaks the ring"
 dd if=/dev/urandom of=/tmp/p1 bs=4096 count=$BLK_BLOCKS 2>/dev/null

@@ -14,8 +14,10 @@ dmesg | grep -q "hvblk0: $BLK_SECTORS sectors of 512 bytes.* flush fua discard" 
     fail "hvblk0's connect line does not say flush fua discard"
 [ "$(cat /sys/block/hvblk0/queue/logical_block_size)" = 512 ] ||
     fail "logical block size $(cat /sys/block/hvblk0/queue/logical_block_size)"
-[ "$(cat /sys/block/hvblk0/queue/max_segments)" = 11 ] ||
+[ "$(cat /sys/block/hvblk0/queue/max_segments)" = 27 ] ||
     fail "max_segments $(cat /sys/block/hvblk0/queue/max_segments)"
+grep -q '\[none\]' /sys/block/hvblk0/queue/scheduler ||
+    fail "scheduler $(cat /sys/block/hvblk0/queue/scheduler), not none"
 [ "$(cat /sys/block/hvblk0/queue/write_cache)" = "write back" ] ||
     fail "write_cache: $(cat /sys/block/hvblk0/queue/write_cache)"
 [ "$(cat /sys/block/hvblk0/queue/fua)" = 1 ] || fail "no FUA"

@@ -34,8 +34,15 @@
 
 #define HV_BLKIF_SECTOR_SIZE 512u /* the unit of sector and nr_sectors */
 #define HV_BLKIF_FRAME_SIZE 4096u /* a granted data frame */
-#define HV_BLKIF_MAX_SEGMENTS 11u /* per request: 44 KiB */
-#define HV_BLKIF_RING_SIZE 32u    /* requests in flight on a one-page ring */
+/*
+ * A one-page ring holds 16 requests of up to 27 segments (108 KiB each,
+ * 1.7 MiB in flight), not 32 of 11 (44 KiB): every request costs both
+ * guests a pass through their block layers and the backend a device
+ * command, and measured per byte, fewer and larger requests win (docs/io.md,
+ * "Geometry"). 16 still covers a queue depth of 16 small requests.
+ */
+#define HV_BLKIF_MAX_SEGMENTS 27u /* per request: 108 KiB */
+#define HV_BLKIF_RING_SIZE 16u    /* requests in flight on a one-page ring */
 #define HV_BLKIF_RING_PAGE 4096u  /* bytes of the shared ring area */
 
 /* Operations. */
@@ -88,7 +95,7 @@ struct hv_blkif_request {
     uint32_t reserved1;  /* 0 */
     struct hv_blkif_segment seg[HV_BLKIF_MAX_SEGMENTS]; /* nr_segments used */
 };
-HV_STATIC_ASSERT(sizeof(struct hv_blkif_request) == 112, hv_blkif_req_size);
+HV_STATIC_ASSERT(sizeof(struct hv_blkif_request) == 240, hv_blkif_req_size);
 HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_request, operation) == 4,
                  hv_blkif_req_operation);
 HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_request, flags) == 5,
@@ -135,8 +142,8 @@ HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_info, features) == 12,
                  hv_blkif_info_features);
 
 /*
- * The ring: struct hv_blkif_sring (header, 32 request slots of 112 bytes,
- * 32 response slots of 12), and hv_blkif_front_init, hv_blkif_back_attach,
+ * The ring: struct hv_blkif_sring (header, 16 request slots of 240 bytes,
+ * 16 response slots of 12), and hv_blkif_front_init, hv_blkif_back_attach,
  * hv_blkif_put_request, hv_blkif_get_request, hv_blkif_put_response,
  * hv_blkif_get_response.
  */
@@ -144,9 +151,9 @@ HV_RING_DEFINE(hv_blkif, struct hv_blkif_request, struct hv_blkif_response,
                HV_BLKIF_RING_SIZE);
 HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_sring, req) == 64,
                  hv_blkif_sring_req);
-HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_sring, rsp) == 64 + 32 * 112,
+HV_STATIC_ASSERT(HV_IO_OFFSETOF(struct hv_blkif_sring, rsp) == 64 + 16 * 240,
                  hv_blkif_sring_rsp);
-HV_STATIC_ASSERT(sizeof(struct hv_blkif_sring) == 64 + 32 * (112 + 12),
+HV_STATIC_ASSERT(sizeof(struct hv_blkif_sring) == 64 + 16 * (240 + 12),
                  hv_blkif_sring_size);
 HV_STATIC_ASSERT(sizeof(struct hv_blkif_sring) <= HV_BLKIF_RING_PAGE,
                  hv_blkif_sring_fits);
@@ -255,7 +262,7 @@ static HV_IO_INLINE int32_t hv_blkif_check_request(
                 off + len > HV_BLKIF_FRAME_SIZE) {
                 return HV_BLKIF_EINVAL;
             }
-            total += len; /* at most 11 * 4096: no overflow */
+            total += len; /* at most 27 * 4096: no overflow */
         }
         if (total / HV_BLKIF_SECTOR_SIZE != req->nr_sectors) {
             return HV_BLKIF_EINVAL;
