@@ -106,7 +106,9 @@ static void console_out_make_room(uint32_t n)
 
 void console_drain(void)
 {
-    if (!console_uart) {
+    /* Every interrupt ends here (irq_handle's last, spurious ack): with
+     * nothing queued and the transmit interrupt off there is no work. */
+    if (!console_uart || (console_out_len == 0 && !console_tx_irq_on)) {
         return;
     }
     /* QEMU's PL011 never fills: the burst keeps a call's UART work
