@@ -5,6 +5,11 @@
 # the PV guest. Destroys the scratch device's contents.
 #   blk_seq_write_1M    dd 32 MiB of 1 MiB blocks, oflag=direct
 #   blk_seq_read_1M     dd the same back, iflag=direct
+#   blk_seq_write_1M_steady, blk_seq_read_1M_steady: the same 32 MiB as
+#                       the difference of a 40 MiB and an 8 MiB dd: what
+#                       one dd costs besides its I/O (the shell's fork
+#                       and exec, the faults of dd's 1 MiB buffer, the
+#                       timing helpers) cancels out
 #   blk_rand_read_4k    fio randread, 4 KiB, libaio, iodepth 8, direct
 #   blk_rand_write_4k   fio randwrite, the same
 # each as one line
@@ -48,7 +53,7 @@ dev=${scratch#/dev/}
 stat=/sys/class/block/$dev/stat
 [ -r "$stat" ] || fail "no $stat"
 sectors=$(cat "/sys/class/block/$dev/size")
-[ $((sectors / 2048)) -ge 32 ] || fail "$scratch has less than 32 MiB"
+[ $((sectors / 2048)) -ge 40 ] || fail "$scratch has less than 40 MiB"
 echo "root: $(awk '$2 == "/" { r = $1 " (" $3 ")" } END { print r }' /proc/mounts)"
 echo "scratch: $scratch, $((sectors / 2048)) MiB"
 
@@ -113,6 +118,26 @@ dd_bench() {
     echo "$blk"
 }
 
+# dd_steady NAME MiB ARGS...: the 32 MiB of NAME as a 40 MiB dd minus an
+# 8 MiB one (ARGS without count=), both timed like dd_bench.
+dd_steady() {
+    name=$1
+    shift
+    wanted "$name" || return 0
+    for mib in 8 40; do
+        echo "+ dd $* count=$mib"
+        t0=$(now_ns)
+        out=$(dd "$@" count=$mib 2>&1) || fail "$name: dd $* failed: $out"
+        t1=$(now_ns)
+        echo "$out" | grep -q "^$mib+0 records out" ||
+            fail "$name: dd did not copy $mib MiB"
+        eval "ns_$mib=$((t1 - t0))"
+    done
+    [ "$ns_40" -gt "$ns_8" ] || fail "$name: 40 MiB took no longer than 8"
+    awk -v n="$name" -v ns=$((ns_40 - ns_8)) 'BEGIN {
+        printf "BENCH %s 32 %.0f %.0f\n", n, ns, ns / 32 }'
+}
+
 # fio_bench NAME RW: fio's terse (v3) line: fields 6-9 are the reads'
 # KiB, KiB/s, IOPS and runtime (ms), 47-50 the writes'.
 fio_bench() {
@@ -142,6 +167,8 @@ fio_bench() {
 step "sequential: 32 MiB in 1 MiB blocks, O_DIRECT"
 dd_bench blk_seq_write_1M if=/dev/zero of="$scratch" bs=1M count=32 oflag=direct
 dd_bench blk_seq_read_1M if="$scratch" of=/dev/null bs=1M count=32 iflag=direct
+dd_steady blk_seq_write_1M_steady if=/dev/zero of="$scratch" bs=1M oflag=direct
+dd_steady blk_seq_read_1M_steady if="$scratch" of=/dev/null bs=1M iflag=direct
 step "random 4 KiB: fio libaio, iodepth 8, O_DIRECT, $fio_s s each"
 fio_bench blk_rand_read_4k randread
 fio_bench blk_rand_write_4k randwrite
