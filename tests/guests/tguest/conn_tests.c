@@ -1426,7 +1426,8 @@ static int32_t cn_back_do(uint32_t peer, const struct hv_blkif_request *req)
 
 /*
  * Role "blkback [delay_ms=T] [crash=N] [features=F] [evil_id=N]
- * [evil_prod=N] [evil_dup=N] [evil_reread=1]": the backend of connection 0
+ * [evil_prod=N] [evil_dup=N] [evil_reread=1] [evil_info=1]": the backend
+ * of connection 0
  * (read-only if the manifest says so; hostile once at request N with evil_*,
  * below). It waits T ms first (a late backend), and, in a life that starts on a
  * fresh ring, crashes at its N-th request after doing it. When the
@@ -1443,7 +1444,7 @@ int conn_role_blkback(void)
     struct hv_ring_back b;
     uint32_t delay_ms = 0, crash = 0, peer_state, served = 0;
     uint32_t evil_id = 0, evil_prod = 0, evil_dup = 0, last_id = 0;
-    uint32_t evil_reread = 0;
+    uint32_t evil_reread = 0, evil_info = 0;
     bool lying = false;
 
     hv_cmdline_get_u32(si->cmdline, "delay_ms", &delay_ms);
@@ -1463,6 +1464,10 @@ int conn_role_blkback(void)
     /* evil_reread=1 uses each request as it is in the ring after checking
      * its copy (a double fetch: conn.hostile_rewrite must catch it). */
     hv_cmdline_get_u32(si->cmdline, "evil_reread", &evil_reread);
+    /* evil_info=1: from its second life on (after a restart) it offers
+     * another device, half the capacity: a frontend must not take that
+     * for the disk it has. */
+    hv_cmdline_get_u32(si->cmdline, "evil_info", &evil_info);
     dev.features &= HV_BLKIF_F_FLUSH | HV_BLKIF_F_FUA | HV_BLKIF_F_DISCARD;
     for (uint32_t s = 0; s < CN_DISK_SECTORS; s++) {
         for (uint32_t i = 0; i < 512; i++) {
@@ -1485,6 +1490,11 @@ int conn_role_blkback(void)
     }
     if (info.flags & HV_CONN_READONLY) {
         dev.features |= HV_BLKIF_F_READ_ONLY; /* the manifest's read-only */
+    }
+    if (evil_info != 0 && si->restarts != 0) {
+        dev.sectors = CN_DISK_SECTORS / 2;
+        hv_printf("blkback: evil: life %lu offers %lu sectors\n",
+                  (unsigned long)si->restarts + 1, (unsigned long)dev.sectors);
     }
     hv_printf("blkback: serving %s to guest %lu, frontend %s, features "
               "%#lx\n",

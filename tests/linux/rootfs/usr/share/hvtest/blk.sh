@@ -73,3 +73,16 @@ blk_wait_connects() {
         sleep 0.1
     done
 }
+
+# blk_write_fails DEV WHY: fresh data (/tmp/p1), 4 KiB O_DIRECT writes to
+# DEV one at a time, must stop with an I/O error (dd's message in
+# /tmp/dd.err); WHY says what every write succeeding would mean.
+blk_write_fails() {
+    dd if=/dev/urandom of=/tmp/p1 bs=4096 count=$BLK_BLOCKS 2>/dev/null
+    if dd if=/tmp/p1 of=/dev/"$1" bs=4096 oflag=direct 2>/tmp/dd.err; then
+        fail "every write succeeded: $2"
+    fi
+    cat /tmp/dd.err
+    grep -q 'Input/output error' /tmp/dd.err ||
+        fail "the write did not fail with EIO"
+}
