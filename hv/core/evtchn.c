@@ -172,18 +172,48 @@ int32_t evtchn_bind_irq(struct vm *vm, uint32_t irq)
     return port;
 }
 
+/* False if @port (below HV_EVTCHN_PORTS) is not bound to an interrupt. */
+static bool evtchn_enable_irq(struct vm *vm, unsigned int port)
+{
+    if (vm->ports[port].kind != EVTCHN_IRQ) {
+        return false;
+    }
+    if (irqchip) {
+        irqchip->enable(vm->ports[port].irq);
+    }
+    return true;
+}
+
 int32_t evtchn_unmask(struct vm *vm, uint32_t port)
 {
     if (port >= HV_EVTCHN_PORTS) {
         return -HV_ERANGE;
     }
-    if (vm->ports[port].kind != EVTCHN_IRQ) {
-        return -HV_EINVAL;
+    return evtchn_enable_irq(vm, port) ? HV_OK : -HV_EINVAL;
+}
+
+/* Apart from evtchn_unmask_shared, whose early return (nothing asked,
+ * at every interrupt) then saves no registers. */
+static HV_NOINLINE void
+evtchn_unmask_ports(struct vm *vm, volatile struct hv_vcpu_shared *shared,
+                    uint32_t ports)
+{
+    shared->unmask_ports = 0;
+    while (ports != 0) {
+        unsigned int port = (unsigned int)__builtin_ctz(ports);
+        ports &= ports - 1;
+        /* A bit of a port not bound to an interrupt has nothing to undo,
+         * and no caller to tell. */
+        evtchn_enable_irq(vm, port);
     }
-    if (irqchip) {
-        irqchip->enable(vm->ports[port].irq);
+}
+
+void evtchn_unmask_shared(struct vm *vm)
+{
+    volatile struct hv_vcpu_shared *shared = vm->vcpu_shared_va;
+    if (shared != NULL && shared->unmask_ports != 0) {
+        evtchn_unmask_ports(vm, shared, shared->unmask_ports);
     }
-    return HV_OK;
 }
 
 /*

@@ -32,7 +32,8 @@ static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
         (1u << HV_FEAT_CLOCK) | (1u << HV_FEAT_VM_INFO) | (1u << HV_FEAT_MMU) |
         (1u << HV_FEAT_VCPU) | (1u << HV_FEAT_TIMER) | (1u << HV_FEAT_CACHE) |
         (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT) |
-        (1u << HV_FEAT_VM_KILL) | (1u << HV_FEAT_CONN),
+        (1u << HV_FEAT_VM_KILL) | (1u << HV_FEAT_CONN) |
+        (1u << HV_FEAT_UNMASK_PORTS),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)

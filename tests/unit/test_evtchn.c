@@ -327,6 +327,51 @@ TEST(evtchn, bind_irq_route_unmask)
     EXPECT_EQ(evtchn_unmask(alpha, 1), -HV_EINVAL);
 }
 
+/* unmask_ports in the shared page: HV_OP_EVTCHN_UNMASK without a trap. */
+TEST(evtchn, unmask_shared_word)
+{
+    ev_setup();
+    ASSERT_EQ(evtchn_bind_irq(alpha, IRQ_A), 1);
+    ASSERT_EQ(evtchn_alloc_unbound(alpha, beta->id), 2);
+    EXPECT_TRUE(evtchn_route_irq(IRQ_A));
+    EXPECT_FALSE(fake_gic_is_enabled(IRQ_A));
+
+    /* Nothing asked: nothing done. */
+    evtchn_unmask_shared(alpha);
+    EXPECT_FALSE(fake_gic_is_enabled(IRQ_A));
+    /* Another guest's word does not reach alpha's interrupt. */
+    ev_shared(beta)->unmask_ports = 1u << 1;
+    evtchn_unmask_shared(beta);
+    EXPECT_FALSE(fake_gic_is_enabled(IRQ_A));
+    EXPECT_EQ(ev_shared(beta)->unmask_ports, 0u);
+
+    /* Port 1 with ports that are no interrupt (the timer, an unbound
+     * port, free ports): port 1 is unmasked, the rest ignored, the word
+     * cleared. */
+    ev_shared(alpha)->unmask_ports = 0xffffffffu;
+    evtchn_unmask_shared(alpha);
+    EXPECT_TRUE(fake_gic_is_enabled(IRQ_A));
+    EXPECT_EQ(ev_shared(alpha)->unmask_ports, 0u);
+    EXPECT_EQ(alpha->ports[0].kind, EVTCHN_TIMER);
+    EXPECT_EQ(alpha->ports[2].kind, EVTCHN_UNBOUND);
+
+    /* Fires again; HV_OP_BLOCK takes the word before it sleeps. */
+    EXPECT_TRUE(evtchn_route_irq(IRQ_A));
+    EXPECT_FALSE(fake_gic_is_enabled(IRQ_A));
+    ev_shared(alpha)->events_pending = 0;
+    ev_shared(alpha)->unmask_ports = 1u << 1;
+    EXPECT_EQ(vcpu_block(alpha), HV_OK);
+    EXPECT_TRUE(fake_gic_is_enabled(IRQ_A));
+    EXPECT_EQ(ev_shared(alpha)->unmask_ports, 0u);
+    EXPECT_EQ(alpha->state, VM_BLOCKED);
+
+    /* A closed port's bit does not enable the interrupt again. */
+    EXPECT_EQ(evtchn_close(alpha, 1), HV_OK);
+    ev_shared(alpha)->unmask_ports = 1u << 1;
+    evtchn_unmask_shared(alpha);
+    EXPECT_FALSE(fake_gic_is_enabled(IRQ_A));
+}
+
 /* evtchn_route_irq remembers where an interrupt went last; the port
  * closed, bound again elsewhere, or its guest stopped, it must follow. */
 TEST(evtchn, route_follows_rebinding)

@@ -114,6 +114,19 @@
  *   ERRORS
  *        HV_ERANGE  port not below HV_EVTCHN_PORTS
  *        HV_EINVAL  the port is not bound to a physical interrupt
+ *
+ * Without a trap (since 0.7, feature HV_FEAT_UNMASK_PORTS): the guest
+ * sets bit n of unmask_ports in its shared vCPU page (<hvabi/vcpu.h>)
+ * instead, and the monitor does the unmask for every bit set, then
+ * clears the word, at the guest's next HV_OP_IRET or HV_OP_BLOCK, or at
+ * the next interrupt taken while the guest runs, whichever comes first.
+ * A device's interrupt handler that ends with HV_OP_IRET thus pays no
+ * hypercall of its own. Bits of ports not bound to a physical interrupt
+ * are cleared and ignored (there is no error to return). The monitor
+ * writes the word only to clear it, so a read-modify-write by the guest
+ * that a trap interrupts can at worst set again a bit already served:
+ * one unmask too many, which the level-triggered device answers with at
+ * most one more event.
  */
 #define HV_OP_EVTCHN_UNMASK 25
 

@@ -68,6 +68,7 @@
 #define HV_FEAT_GRANT 11        /* HV_OP_GRANT_* */
 #define HV_FEAT_VM_KILL 12      /* HV_OP_VM_KILL */
 #define HV_FEAT_CONN 13         /* HV_OP_CONN_* */
+#define HV_FEAT_UNMASK_PORTS 14 /* hv_vcpu_shared.unmask_ports (evtchn.h) */
 
 /*
  * HV_OP_YIELD: give up the rest of the time slice.

@@ -111,7 +111,7 @@ struct hv_vcpu_shared {
     uint32_t events_masked; /* non-zero: no event upcall (like CPSR.I) */
     uint32_t kernel_sp;     /* stack for upcalls from virtual user mode */
     uint32_t user_tls;      /* TPIDRURO on every return to user mode */
-    uint32_t reserved0;
+    uint32_t unmask_ports;  /* since 0.7: HV_OP_EVTCHN_UNMASK, deferred */
     /* Written by the monitor. */
     uint32_t events_pending; /* non-zero: an event upcall is due */
     uint32_t mode;           /* HV_VCPSR_USER or HV_VCPSR_KERNEL */

@@ -5,6 +5,7 @@
 #include "hv/arch.h"
 #include "hv/config.h"
 #include "hv/console.h"
+#include "hv/evtchn.h"
 #include "hv/fault.h"
 #include "hv/guest.h"
 #include "hv/hypercall.h"
@@ -170,6 +171,9 @@ static struct arch_regs *exception_handle(struct arch_regs *frame,
                                "no syscall entry registered",
                                HV_UPCALL_SYSCALL);
     case EXC_IRQ:
+        /* Before the interrupt is taken: it may be the one whose device
+         * the guest has just quieted. */
+        evtchn_unmask_shared(vm);
         irq_handle();
         return guest_resume();
     case EXC_DABT_SVC_WINDOW: /* an asynchronous abort before the SVC */

@@ -238,18 +238,23 @@ arm32_upcall_event:
  * address. The frame is read whole into fast_iret_frame before anything
  * changes. Slow path: another hypercall, no shared page, a frame not
  * word-aligned, a CPSR vcpu_iret refuses (it returns HV_EINVAL), or an
- * event due on the way back (C delivers it).
+ * event due on the way back (C delivers it). Unmasks the guest asked for
+ * in unmask_ports are done first (fast_iret_unmask).
  * In: r0 = sp = vm->regs.
  */
 fast_iret:
     cmp     r12, #ABI_OP_IRET           /* the hypercall number */
     bne     fast_hypercall
+fast_iret_again:
     ldr     r3, [r0, #VM_REGS_SHARED_VA]
     ldr     lr, [r0]                    /* the frame's address */
     cmp     r3, #0
     beq     fast_svc_slow
+    ldr     r1, [r3, #SHARED_UNMASK_PORTS]
     tst     lr, #3
     bne     fast_svc_slow
+    cmp     r1, #0
+    bne     fast_iret_unmask
     ldr     r11, =fast_iret_frame
     .global fast_uaccess_iret_start
 fast_uaccess_iret_start:
@@ -320,6 +325,21 @@ fast_uaccess_iret_end:
     ldmia   r12, {r0-r12}
     clrex
     rfedb   sp                          /* pc, cpsr: the frame's last words */
+
+/*
+ * The guest asked for unmasks in its shared page (a device interrupt it
+ * has served): evtchn_unmask_shared(vm) on the monitor stack, which
+ * clears the word, then the IRET from the start. Nothing of the guest's
+ * is live in registers: its r0 (the frame's address) is in vm->regs.
+ * In: r0 = sp = vm->regs.
+ */
+fast_iret_unmask:
+    ldr     sp, =(hv_stack + HV_STACK_SIZE)
+    mov     r4, r0                      /* kept across the call (AAPCS) */
+    bl      evtchn_unmask_shared
+    mov     r0, r4
+    mov     sp, r4
+    b       fast_iret_again
 
 /*
  * Any other hypercall from virtual kernel mode: straight to

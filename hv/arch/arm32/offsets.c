@@ -82,6 +82,7 @@ void offsets(void)
            offsetof(struct hv_vcpu_shared, events_masked));
     DEFINE(SHARED_KERNEL_SP, offsetof(struct hv_vcpu_shared, kernel_sp));
     DEFINE(SHARED_USER_TLS, offsetof(struct hv_vcpu_shared, user_tls));
+    DEFINE(SHARED_UNMASK_PORTS, offsetof(struct hv_vcpu_shared, unmask_ports));
     DEFINE(SHARED_EVENTS_PENDING,
            offsetof(struct hv_vcpu_shared, events_pending));
     DEFINE(SHARED_MODE, offsetof(struct hv_vcpu_shared, mode));

@@ -22,6 +22,12 @@ HV_MUST_CHECK int32_t evtchn_close(struct vm *vm, uint32_t port);
 HV_MUST_CHECK int32_t evtchn_bind_virq(struct vm *vm, uint32_t virq);
 HV_MUST_CHECK int32_t evtchn_bind_irq(struct vm *vm, uint32_t irq);
 HV_MUST_CHECK int32_t evtchn_unmask(struct vm *vm, uint32_t port);
+/**
+ * The unmasks @vm asked for in its shared page's unmask_ports (guestabi
+ * hvabi/evtchn.h): done, and the word cleared. Called at its HV_OP_IRET,
+ * its HV_OP_BLOCK and every interrupt taken while it runs.
+ */
+void evtchn_unmask_shared(struct vm *vm);
 
 /** A physical interrupt fired: true if a guest owns it (it is raised). */
 bool evtchn_route_irq(uint32_t irq);

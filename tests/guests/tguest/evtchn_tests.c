@@ -257,6 +257,17 @@ TEST(device, assigned_timer_interrupt)
     timer[SP804_CONTROL / 4] = 0x80 | 0x20 | 0x02 | 0x01;
     ev_wait((uint32_t)port);
     timer[SP804_INTCLR / 4] = 1;
+    /* Without a trap: the bit in unmask_ports, done by HV_OP_BLOCK (the
+     * interrupt stays off, and ev_wait waits forever, if it is not). */
+    uint32_t features = 0;
+    EXPECT_EQ(hv_features(0, &features), 0);
+    EXPECT_TRUE((features >> HV_FEAT_UNMASK_PORTS) & 1u);
+    ev_shared()->unmask_ports = (1u << port) | 1u; /* the timer: ignored */
+    timer[SP804_LOAD / 4] = 1000;
+    timer[SP804_CONTROL / 4] = 0x80 | 0x20 | 0x02 | 0x01;
+    ev_wait((uint32_t)port);
+    EXPECT_EQ(ev_shared()->unmask_ports, 0u);
+    timer[SP804_INTCLR / 4] = 1;
     EXPECT_EQ(hv_evtchn_close((uint32_t)port), 0);
     EXPECT_EQ(hv_evtchn_unmask((uint32_t)port), -HV_EINVAL);
 }
