@@ -14,6 +14,13 @@
 #   blk_rand_write_4k   fio randwrite, the same
 # each as one line
 #   BENCH <name> <iterations> <elapsed_ns> <ns_per_op>
+# The dd rows are the median of hvtest_blk_reps runs (default 3), whose
+# times a line before each BENCH shows:
+#   BENCHRUNS <name> <elapsed_ns> ...
+# A run's time includes whatever else both kernels do meanwhile (a timer,
+# the driver domain's housekeeping): under -icount that is deterministic
+# for one build but lands in a different run after any code change, and
+# one such landing moved a single-run figure by 4 %.
 # (dd: iterations are MiB, ns_per_op ns per MiB; fio: iterations are the
 # requests fio completed, ns_per_op the guest ns per request = 1e9/IOPS),
 # and for each the device's interrupts per completed request:
@@ -29,6 +36,7 @@
 #                        SD card's p2; natively /dev/mmcblk0p2)
 #   hvtest_fio_s=S       guest seconds of each fio run (default 3)
 #   hvtest_blk_only=A,B  only the benchmarks named (a profile of one)
+#   hvtest_blk_reps=N    runs of each dd row, the median reported (odd)
 . /usr/share/hvtest/common.sh
 # fio's up-front mappings exceed the heuristic overcommit check in a
 # 64 MiB guest (see disk_fio.sh).
@@ -37,13 +45,20 @@ echo 1 > /proc/sys/vm/overcommit_memory
 scratch=/dev/hvblk1
 fio_s=3
 only=""
+reps=3
 for word in $(cat /proc/cmdline); do
     case $word in
     hvtest_scratch=*) scratch=${word#hvtest_scratch=} ;;
     hvtest_fio_s=*) fio_s=${word#hvtest_fio_s=} ;;
     hvtest_blk_only=*) only=${word#hvtest_blk_only=} ;;
+    hvtest_blk_reps=*) reps=${word#hvtest_blk_reps=} ;;
     esac
 done
+case $reps in
+[1-9] | [1-9][0-9]) [ $((reps % 2)) -eq 1 ] ||
+    fail "hvtest_blk_reps=$reps: must be odd (a median)" ;;
+*) fail "hvtest_blk_reps=$reps: must be 1 to 99" ;;
+esac
 command -v fio >/dev/null ||
     fail "no fio: this test runs from the disk image (boot with hvroot=)"
 [ -b "$scratch" ] || fail "no scratch device $scratch (hvtest_scratch=)"
@@ -87,55 +102,86 @@ blkstat() {
         printf "BLKSTAT %s %d %d %.3f\n", n, r, i, r ? i / r : 0 }'
 }
 
-# now_ns: CLOCK_MONOTONIC in ns, from /proc/timer_list's "now at N nsecs"
-# (busybox's dd prints no time and its date no nanoseconds).
-now_ns() {
-    awk '/^now at [0-9]+ nsecs/ { print $3; exit }' /proc/timer_list
+# now VAR: CLOCK_MONOTONIC in ns into VAR, from /proc/timer_list's third
+# line, "now at N nsecs" (busybox's dd prints no time and its date no
+# nanoseconds). Shell builtins only: a $(...) or an awk here would put a
+# fork and an exec of the timing itself inside every timed window.
+now() {
+    { read -r _; read -r _; read -r _now; } </proc/timer_list
+    case $_now in
+    "now at "*" nsecs") _now=${_now#now at } ;;
+    *) fail "no 'now at N nsecs' on line 3 of /proc/timer_list: $_now" ;;
+    esac
+    eval "$1=\${_now% nsecs}"
 }
-[ -n "$(now_ns)" ] || fail "no 'now at N nsecs' in /proc/timer_list"
+now _t
+case $_t in
+'' | *[!0-9]*) fail "/proc/timer_list: 'now at $_t nsecs' is no number" ;;
+esac
 
-# dd_bench NAME ARGS...: dd, timed with now_ns around it.
+# dd_bench NAME ARGS...: dd, timed with now around it.
 # wanted NAME: true unless hvtest_blk_only= names others (a profile of
 # one benchmark).
 wanted() {
     [ -z "$only" ] || echo ",$only," | grep -q ",$1,"
 }
 
+# median NS...: the middle value (an odd count).
+median() {
+    printf "%s\n" "$@" | sort -n | awk -v n=$# 'NR == (n + 1) / 2'
+}
+
+# bench_line NAME NS...: BENCHRUNS with every run, BENCH with the median.
+bench_line() {
+    name=$1
+    shift
+    echo "BENCHRUNS $name $*"
+    awk -v n="$name" -v ns="$(median "$@")" 'BEGIN {
+        printf "BENCH %s 32 %.0f %.0f\n", n, ns, ns / 32 }'
+}
+
 dd_bench() {
     name=$1
     shift
     wanted "$name" || return 0
-    echo "+ dd $*"
+    echo "+ dd $* ($reps runs)"
     snap
-    t0=$(now_ns)
-    out=$(dd "$@" 2>&1) || fail "$name: dd $* failed: $out"
-    t1=$(now_ns)
+    runs=""
+    for rep in $(seq "$reps"); do
+        now t0
+        out=$(dd "$@" 2>&1) || fail "$name: dd $* failed: $out"
+        now t1
+        echo "$out" | grep -q "^32+0 records out" ||
+            fail "$name: dd did not copy 32 MiB: $out"
+        runs="$runs $((t1 - t0))"
+    done
     blk=$(blkstat "$name")
     echo "$out"
-    echo "$out" | grep -q "^32+0 records out" || fail "$name: dd did not copy 32 MiB"
-    awk -v n="$name" -v a="$t0" -v b="$t1" 'BEGIN {
-        ns = b - a; printf "BENCH %s 32 %.0f %.0f\n", n, ns, ns / 32 }'
+    bench_line "$name" $runs
     echo "$blk"
 }
 
-# dd_steady NAME MiB ARGS...: the 32 MiB of NAME as a 40 MiB dd minus an
-# 8 MiB one (ARGS without count=), both timed like dd_bench.
+# dd_steady NAME ARGS...: the 32 MiB of NAME as a 40 MiB dd minus an
+# 8 MiB one (ARGS without count=), both timed like dd_bench, per run.
 dd_steady() {
     name=$1
     shift
     wanted "$name" || return 0
-    for mib in 8 40; do
-        echo "+ dd $* count=$mib"
-        t0=$(now_ns)
-        out=$(dd "$@" count=$mib 2>&1) || fail "$name: dd $* failed: $out"
-        t1=$(now_ns)
-        echo "$out" | grep -q "^$mib+0 records out" ||
-            fail "$name: dd did not copy $mib MiB"
-        eval "ns_$mib=$((t1 - t0))"
+    runs=""
+    for rep in $(seq "$reps"); do
+        for mib in 8 40; do
+            echo "+ dd $* count=$mib"
+            now t0
+            out=$(dd "$@" count=$mib 2>&1) || fail "$name: dd $* failed: $out"
+            now t1
+            echo "$out" | grep -q "^$mib+0 records out" ||
+                fail "$name: dd did not copy $mib MiB"
+            eval "ns_$mib=$((t1 - t0))"
+        done
+        [ "$ns_40" -gt "$ns_8" ] || fail "$name: 40 MiB took no longer than 8"
+        runs="$runs $((ns_40 - ns_8))"
     done
-    [ "$ns_40" -gt "$ns_8" ] || fail "$name: 40 MiB took no longer than 8"
-    awk -v n="$name" -v ns=$((ns_40 - ns_8)) 'BEGIN {
-        printf "BENCH %s 32 %.0f %.0f\n", n, ns, ns / 32 }'
+    bench_line "$name" $runs
 }
 
 # fio_bench NAME RW: fio's terse (v3) line: fields 6-9 are the reads'
