@@ -18,7 +18,6 @@
 #include <stdio.h>
 
 #include "hv/arch.h"
-#include "hv/check.h"
 
 #include <hvabi/hypercall.h>
 
@@ -106,7 +105,7 @@ static void console_out_make_room(uint32_t n)
 }
 
 /* Apart from console_drain, whose early return then saves no registers. */
-static HV_NOINLINE void console_drain_some(void)
+__attribute__((noinline)) static void console_drain_some(void)
 {
     /* QEMU's PL011 never fills: the burst keeps a call's UART work
      * bounded there too, and has QEMU run the transmit interrupt path. */

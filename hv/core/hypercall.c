@@ -33,7 +33,7 @@ static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
         (1u << HV_FEAT_VCPU) | (1u << HV_FEAT_TIMER) | (1u << HV_FEAT_CACHE) |
         (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT) |
         (1u << HV_FEAT_VM_KILL) | (1u << HV_FEAT_CONN) |
-        (1u << HV_FEAT_UNMASK_PORTS),
+        (1u << HV_FEAT_UNMASK_PORTS) | (1u << HV_FEAT_GRANT_BATCH),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)
@@ -264,6 +264,93 @@ static HV_NOINLINE int32_t hypercall_grant_end(struct vm *vm, uint32_t ref)
     return rc;
 }
 
+/* One entry of HV_OP_GRANT_BATCH; peers to flush collect in @flush. */
+static int32_t hypercall_grant_op(struct vm *vm, const struct hv_grant_op *op,
+                                  uint32_t *flush)
+{
+    if (op->reserved != 0) {
+        return -HV_EINVAL;
+    }
+    if (op->op == HV_GRANT_OP_ACCESS) {
+        return grant_access(vm, pa_init(op->arg), op->peer, op->flags);
+    }
+    if (op->op != HV_GRANT_OP_END || op->peer != 0 || op->flags != 0) {
+        return -HV_EINVAL;
+    }
+    uint32_t peer;
+    int32_t rc = grant_end(vm, op->arg, &peer);
+    if (rc == HV_OK && peer != 0) {
+        *flush |= 1u << (peer - 1);
+    }
+    return rc;
+}
+_Static_assert(HV_MAX_VMS <= 32, "a batch's peers to flush fit a word");
+
+static HV_NOINLINE int32_t hypercall_grant_batch(struct vm *vm)
+{
+    gvaddr_t ops = gva_init(arch_regs_arg(&vm->regs, 0));
+    uint32_t count = arch_regs_arg(&vm->regs, 1);
+    struct hv_grant_op batch[HV_GRANT_BATCH_MAX];
+    uint32_t len = count * (uint32_t)sizeof(batch[0]);
+
+    if (count > HV_GRANT_BATCH_MAX) {
+        return -HV_E2BIG;
+    }
+    if ((gva_addr(ops) & 3u) != 0) {
+        return -HV_EINVAL;
+    }
+    /* Writable before anything is done: the results' write-back cannot
+     * fail once grants exist that only they name. */
+    int32_t rc = vm_translate_range(vm, ops, len, true, NULL, 0, NULL);
+    if (rc != HV_OK || count == 0) {
+        return rc;
+    }
+    rc = vm_copy_from_guest(vm, batch, ops, len);
+    if (rc != HV_OK) {
+        return rc;
+    }
+    uint32_t flush = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        batch[i].result = hypercall_grant_op(vm, &batch[i], &flush);
+    }
+    /* As after each HV_OP_GRANT_END: no TLB entry of a peer that
+     * unmapped an ended frame maps it any more (a stopped peer lost its
+     * entries with its ASIDs). */
+    for (uint32_t peer = 1; flush != 0; peer++, flush >>= 1) {
+        struct vm *p = (flush & 1u) ? vm_by_id(peer) : NULL;
+        if (p != NULL) {
+            pt_asid_flush_vm(p);
+        }
+    }
+    rc = vm_copy_to_guest(vm, ops, batch, len);
+    CHECK(rc == HV_OK); /* checked writable above */
+    return HV_OK;
+}
+
+/* True if the frame at @pa is a pinned page table: written by pt.c alone. */
+static bool hypercall_frame_is_table(paddr_t pa)
+{
+    struct pt_frame_counts fc;
+    return pt_frame_counts(pa, &fc) && (fc.type == 1 || fc.type == 2);
+}
+
+/* HV_GRANT_COPY_BUF_PA: @buf, @len inside one page of @vm's own RAM, and
+ * no pinned table if the copy writes it. */
+static int32_t hypercall_copy_buf_pa(const struct vm *vm, uint32_t buf,
+                                     uint32_t len, bool write, paddr_t *page)
+{
+    uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+
+    if (len > 4096u - (buf & 0xfffu)) {
+        return -HV_EINVAL;
+    }
+    if (buf < base || buf - base >= vm->mem_size) {
+        return -HV_EFAULT;
+    }
+    *page = pa_init(buf & ~0xfffu);
+    return write && hypercall_frame_is_table(*page) ? -HV_EBUSY : HV_OK;
+}
+
 /* One struct hv_grant_copy, checked whole before a byte moves. */
 static int32_t hypercall_grant_copy_one(struct vm *vm,
                                         const struct hv_grant_copy *c)
@@ -271,23 +358,25 @@ static int32_t hypercall_grant_copy_one(struct vm *vm,
     bool to_grant = (c->flags & HV_GRANT_COPY_TO_GRANT) != 0;
     paddr_t frame;
     paddr_t pages[2];
-    unsigned int count;
+    unsigned int count = 1;
 
-    if ((c->flags & ~HV_GRANT_COPY_TO_GRANT) != 0 || c->offset >= 4096u ||
-        c->len > 4096u - c->offset) {
+    if ((c->flags & ~(HV_GRANT_COPY_TO_GRANT | HV_GRANT_COPY_BUF_PA)) != 0 ||
+        c->offset >= 4096u || c->len > 4096u - c->offset) {
         return -HV_EINVAL;
     }
     int32_t rc = grant_find(vm->id, c->granter, c->ref, to_grant, &frame);
     if (rc != HV_OK) {
         return rc;
     }
-    struct pt_frame_counts fc;
-    if (to_grant && pt_frame_counts(frame, &fc) &&
-        (fc.type == 1 || fc.type == 2)) {
+    if (to_grant && hypercall_frame_is_table(frame)) {
         return -HV_EBUSY; /* a pinned table: written only by pt.c */
     }
-    rc = vm_translate_range(vm, gva_init(c->buf), c->len, !to_grant, pages,
-                            ARRAY_SIZE(pages), &count);
+    if (c->flags & HV_GRANT_COPY_BUF_PA) {
+        rc = hypercall_copy_buf_pa(vm, c->buf, c->len, !to_grant, &pages[0]);
+    } else {
+        rc = vm_translate_range(vm, gva_init(c->buf), c->len, !to_grant, pages,
+                                ARRAY_SIZE(pages), &count);
+    }
     if (rc != HV_OK || c->len == 0) {
         return rc;
     }
@@ -399,13 +488,18 @@ static int32_t hypercall_conn_set_state(struct vm *vm, uint32_t id)
 }
 
 /*
- * The connection calls, and unknown numbers. Not inlined: kept out of
- * hypercall_handle, whose layout the hot calls (IRET, events) pay for.
+ * The operations numbered above HV_OP_VM_KILL (connections, the grant
+ * batch), and unknown numbers. Not inlined: kept out of hypercall_handle,
+ * whose jump table and layout the hot calls (IRET, events, the null
+ * hypercall) pay for; a case there for 38 moved the null hypercall's
+ * return one branch further.
  */
 __attribute__((noinline)) static int32_t
-hypercall_conn(struct vm *vm, uint32_t op, uint32_t arg0)
+hypercall_high(struct vm *vm, uint32_t op, uint32_t arg0)
 {
     switch (op) {
+    case HV_OP_GRANT_BATCH:
+        return hypercall_grant_batch(vm);
     case HV_OP_CONN_QUERY:
         return hypercall_conn_query(vm, arg0);
     case HV_OP_CONN_SET_RING:
@@ -502,6 +596,7 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         rc = vcpu_set_callbacks(vm, gva_init(arg0));
         break;
     case HV_OP_IRET:
+        evtchn_unmask_shared(vm); /* as fast_iret does */
         rc = vcpu_iret(vm, gva_init(arg0));
         if (rc == HV_OK) {
             return guest_resume(); /* r0 is the frame's */
@@ -547,6 +642,7 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         rc = hypercall_vfp(vm, arg0);
         break;
     case HV_OP_BLOCK:
+        evtchn_unmask_shared(vm); /* its device may be what wakes it */
         rc = vcpu_block(vm);
         break;
     case HV_OP_GRANT_ACCESS:
@@ -571,7 +667,7 @@ struct arch_regs *hypercall_handle(struct vm *vm)
         rc = hypercall_vm_kill(vm, arg0, arch_regs_arg(&vm->regs, 1));
         break;
     default:
-        rc = hypercall_conn(vm, op, arg0);
+        rc = hypercall_high(vm, op, arg0);
         break;
     }
     hypercall_status(vm, rc);

@@ -12,7 +12,6 @@
 #include "hv/arch.h"
 #include "hv/clock.h"
 #include "hv/console.h"
-#include "hv/evtchn.h"
 #include "hv/pt.h"
 
 /* Only once registered (vm->vcpu_shared not 0). */
@@ -73,7 +72,6 @@ int32_t vcpu_iret(struct vm *vm, gvaddr_t frame_va)
     if (pa_addr(vm->vcpu_shared) == 0) {
         return -HV_EPERM; /* no shared page: nowhere to keep the mask */
     }
-    evtchn_unmask_shared(vm); /* as fast_iret does */
     int32_t rc = vm_copy_from_guest(vm, &frame, frame_va, sizeof(frame));
     if (rc != HV_OK) {
         return rc;
@@ -185,7 +183,6 @@ int32_t vcpu_block(struct vm *vm)
     if (pa_addr(vm->vcpu_shared) == 0) {
         return -HV_EPERM; /* nothing could ever wake it */
     }
-    evtchn_unmask_shared(vm); /* its device may be what wakes it */
     if (vcpu_shared(vm)->events_pending == 0) {
         vm->state = VM_BLOCKED;
     }

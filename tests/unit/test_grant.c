@@ -544,6 +544,144 @@ TEST(grant, copy_bounds_and_rights)
     gr_selfcheck_ok();
 }
 
+/* HV_OP_GRANT_BATCH with @ops at alpha's page 8; the results back in @ops. */
+static int32_t gr_batch(struct hv_grant_op *ops, uint32_t count)
+{
+    void *array = unit_vm_mem(alpha, BASE + 8 * PAGE);
+    memcpy(array, ops, count * sizeof(*ops));
+    int32_t rc =
+        gr_call(alpha, HV_OP_GRANT_BATCH, BASE + 8 * PAGE, count, 0, 0);
+    memcpy(ops, array, count * sizeof(*ops));
+    return rc;
+}
+
+TEST(grant, batch_access_and_end)
+{
+    gr_setup();
+    gr_clear_entry();
+    struct hv_grant_op ops[5] = {
+        {HV_GRANT_OP_ACCESS, gr_pa(alpha, 0x1000), beta->id, 0, 77, 0},
+        {HV_GRANT_OP_ACCESS, gr_pa(alpha, 0x2000), beta->id, HV_GRANT_READONLY,
+         77, 0},
+        {HV_GRANT_OP_ACCESS, gr_pa(alpha, 0x3001), beta->id, 0, 77, 0},
+        {HV_GRANT_OP_ACCESS, gr_pa(alpha, 0x3000), alpha->id, 0, 77, 0},
+        {HV_GRANT_OP_ACCESS, gr_pa(beta, 0x3000), beta->id, 0, 77, 0},
+    };
+    /* Each as its own HV_OP_GRANT_ACCESS; failures stop nothing. */
+    ASSERT_EQ(gr_batch(ops, 5), HV_OK);
+    EXPECT_EQ(ops[0].result, 0);
+    EXPECT_EQ(ops[1].result, 1);
+    EXPECT_EQ(ops[2].result, -HV_EINVAL); /* misaligned */
+    EXPECT_EQ(ops[3].result, -HV_EINVAL); /* its own id */
+    EXPECT_EQ(ops[4].result, -HV_EPERM);  /* not its RAM */
+    ASSERT_EQ(gr_map(beta, 0, ATTR_RW), HV_OK);
+    gr_selfcheck_ok();
+
+    /* Ends: one mapped (busy), one free, one unknown; bad entries. */
+    struct hv_grant_op ends[6] = {
+        {HV_GRANT_OP_END, 0, 0, 0, 77, 0},
+        {HV_GRANT_OP_END, 1, 0, 0, 77, 0},
+        {HV_GRANT_OP_END, 1, 0, 0, 77, 0},
+        {HV_GRANT_OP_END, 5, beta->id, 0, 77, 0},
+        {HV_GRANT_OP_END, 5, 0, 0, 77, 1},
+        {3, 5, 0, 0, 77, 0},
+    };
+    ASSERT_EQ(gr_batch(ends, 6), HV_OK);
+    EXPECT_EQ(ends[0].result, -HV_EBUSY);
+    EXPECT_EQ(ends[1].result, HV_OK);
+    EXPECT_EQ(ends[2].result, -HV_EINVAL); /* ended just before */
+    EXPECT_EQ(ends[3].result, -HV_EINVAL); /* peer not 0 */
+    EXPECT_EQ(ends[4].result, -HV_EINVAL); /* reserved */
+    EXPECT_EQ(ends[5].result, -HV_EINVAL); /* op */
+    EXPECT_EQ(gr_maps(0), 1u);
+
+    /* Unmapped, the end goes through. */
+    ASSERT_EQ(
+        gr_call(beta, HV_OP_GRANT_UNMAP, gr_entry(beta, MAP_PAGE), 0, 0, 0),
+        HV_OK);
+    ASSERT_EQ(gr_batch(ends, 1), HV_OK);
+    EXPECT_EQ(ends[0].result, HV_OK);
+    gr_selfcheck_ok();
+
+    /* The array: too long, misaligned, not writable; nothing done (an
+     * access waits at page 8 for the first two). */
+    ASSERT_EQ(gr_batch(ops, 1), HV_OK);
+    ASSERT_EQ(ops[0].result, 2);
+    ops[0].result = 77;
+    memcpy(unit_vm_mem(alpha, BASE + 8 * PAGE), ops, sizeof(ops));
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_BATCH, BASE + 8 * PAGE,
+                      HV_GRANT_BATCH_MAX + 1, 0, 0),
+              -HV_E2BIG);
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_BATCH, BASE + 8 * PAGE + 2, 1, 0, 0),
+              -HV_EINVAL);
+    uint32_t l1_va = BASE + pt_initial_tables_offset(alpha->mem_size);
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_BATCH, l1_va, 1, 0, 0), -HV_EFAULT);
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_BATCH, 0x1000, 1, 0, 0), -HV_EFAULT);
+    EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_BATCH, 0, 0, 0, 0), HV_OK);
+    /* Nothing was granted by the refused calls, nor written back. */
+    EXPECT_EQ(
+        ((struct hv_grant_op *)unit_vm_mem(alpha, BASE + 8 * PAGE))->result,
+        77);
+    EXPECT_EQ(gr_grant(0x1000, beta->id, 0), 3);
+    gr_selfcheck_ok();
+}
+
+/* HV_GRANT_COPY_BUF_PA: the buffer by the caller's physical address. */
+TEST(grant, copy_buffer_by_physical_address)
+{
+    gr_setup();
+    uint32_t done;
+    int32_t rw = gr_grant(0x1000, beta->id, 0);
+    uint8_t *frame = unit_vm_mem(alpha, BASE + 0x1000);
+    uint8_t *buf = unit_vm_mem(beta, BASE + 0x9000);
+    const uint8_t *back = unit_vm_mem(beta, BASE + 0xa010);
+    const uint8_t *across = unit_vm_mem(beta, BASE + 0xafc0);
+    for (uint32_t i = 0; i < PAGE; i++) {
+        buf[i] = (uint8_t)(i * 7);
+    }
+    const uint32_t flags = HV_GRANT_COPY_TO_GRANT | HV_GRANT_COPY_BUF_PA;
+    struct hv_grant_copy in = {alpha->id, (uint32_t)rw,        0,
+                               PAGE,      gr_pa(beta, 0x9000), flags};
+    ASSERT_EQ(gr_copy(beta, &in, 1, &done), HV_OK);
+    EXPECT_EQ(done, 1u);
+    for (uint32_t i = 0; i < PAGE; i++) {
+        ASSERT_EQ(frame[i], (uint8_t)(i * 7));
+    }
+    /* Back, 100 bytes at an offset, into another page of beta's. */
+    memset(frame + 40, 0x5a, 100);
+    struct hv_grant_copy out = {
+        alpha->id, (uint32_t)rw,        40,
+        100,       gr_pa(beta, 0xa010), HV_GRANT_COPY_BUF_PA};
+    ASSERT_EQ(gr_copy(beta, &out, 1, &done), HV_OK);
+    EXPECT_EQ(back[0], 0x5a);
+    EXPECT_EQ(back[99], 0x5a);
+    EXPECT_EQ(back[100], 0);
+
+    /* Across a page: refused, nothing copied. */
+    out.buf = gr_pa(beta, 0xafc0);
+    EXPECT_EQ(gr_copy(beta, &out, 1, &done), -HV_EINVAL);
+    EXPECT_EQ(done, 0u);
+    EXPECT_EQ(across[0], 0);
+    /* Not beta's RAM: the granter's frame itself, just past beta's end. */
+    out.buf = gr_pa(alpha, 0x1000);
+    EXPECT_EQ(gr_copy(beta, &out, 1, &done), -HV_EFAULT);
+    out.buf = gr_pa(beta, beta->mem_size);
+    EXPECT_EQ(gr_copy(beta, &out, 1, &done), -HV_EFAULT);
+    out.buf = gr_pa(beta, 0) - PAGE;
+    EXPECT_EQ(gr_copy(beta, &out, 1, &done), -HV_EFAULT);
+    /* Its own pinned L1: read from, never written into. */
+    uint32_t l1_pa = gr_pa(beta, pt_initial_tables_offset(beta->mem_size));
+    out.buf = l1_pa;
+    EXPECT_EQ(gr_copy(beta, &out, 1, &done), -HV_EBUSY);
+    in.buf = l1_pa;
+    in.len = 64;
+    EXPECT_EQ(gr_copy(beta, &in, 1, &done), HV_OK);
+    /* An unknown flag next to it. */
+    in.flags |= 4u;
+    EXPECT_EQ(gr_copy(beta, &in, 1, &done), -HV_EINVAL);
+    gr_selfcheck_ok();
+}
+
 TEST(grant, selfcheck_catches_a_lost_count)
 {
     gr_setup();
@@ -575,4 +713,5 @@ TEST(grant, features_bit)
     gr_setup();
     EXPECT_EQ(gr_call(alpha, HV_OP_FEATURES, 0, 0, 0, 0), HV_OK);
     EXPECT_TRUE((alpha->regs.r[1] & (1u << HV_FEAT_GRANT)) != 0);
+    EXPECT_TRUE((alpha->regs.r[1] & (1u << HV_FEAT_GRANT_BATCH)) != 0);
 }

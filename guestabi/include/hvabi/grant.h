@@ -136,17 +136,26 @@
  *        per copy:
  *        HV_ENOENT  no such grant to this guest (as HV_OP_GRANT_MAP)
  *        HV_EPERM   HV_GRANT_COPY_TO_GRANT with a read-only grant
- *        HV_EINVAL  unknown flag, offset + length beyond the frame
+ *        HV_EINVAL  unknown flag, offset + length beyond the frame;
+ *                   with HV_GRANT_COPY_BUF_PA, a buffer crossing a page
  *        HV_EBUSY   HV_GRANT_COPY_TO_GRANT into a frame that is now a
- *                   pinned page table of its granter
+ *                   pinned page table of its granter; with
+ *                   HV_GRANT_COPY_BUF_PA, a copy into a buffer in a
+ *                   pinned page table of the caller
  *
- * A copy is done whole or not at all; the buffer may cross pages.
+ * A copy is done whole or not at all; the buffer may cross pages, but
+ * not with HV_GRANT_COPY_BUF_PA (since 0.7, feature HV_FEAT_GRANT_BATCH):
+ * buf is then the physical address of the caller's own RAM, which saves
+ * the monitor a walk of the caller's tables per copy (a driver domain
+ * copying into its own pages, whose physical addresses it knows). Such a
+ * buffer outside the caller's RAM is HV_EFAULT, like an unmapped one.
  */
 #define HV_OP_GRANT_COPY 32
 #define HV_GRANT_COPY_MAX 16
 
 /* struct hv_grant_copy flags */
 #define HV_GRANT_COPY_TO_GRANT 1u /* buffer -> frame; else frame -> buffer */
+#define HV_GRANT_COPY_BUF_PA 2u   /* since 0.7: buf is a physical address */
 
 struct hv_grant_copy {
     uint32_t granter; /* IN: the granter's guest id */
@@ -157,5 +166,46 @@ struct hv_grant_copy {
     uint32_t flags;   /* IN: HV_GRANT_COPY_TO_GRANT or 0 */
 };
 HV_STATIC_ASSERT(sizeof(struct hv_grant_copy) == 24, hv_grant_copy_size);
+
+/*
+ * HV_OP_GRANT_BATCH: several HV_OP_GRANT_ACCESS and HV_OP_GRANT_END in
+ * one trap (since 0.7, feature HV_FEAT_GRANT_BATCH): a block request's
+ * segments, say, granted before it is sent and ended after its answer.
+ *
+ *   IN   r0  guest virtual address of struct hv_grant_op[count], word
+ *            aligned, readable and writable by the guest
+ *        r1  count, 0 .. HV_GRANT_BATCH_MAX
+ *   OUT  r0  0; every entry's result is written
+ *   ERRORS (nothing done, no result written)
+ *        HV_E2BIG   count above HV_GRANT_BATCH_MAX
+ *        HV_EINVAL  the array is not word aligned
+ *        HV_EFAULT  the array is not readable and writable
+ *
+ * The entries are done in order, each as its own hypercall would be, and
+ * one that fails does not stop the others. An entry's result is:
+ *   HV_GRANT_OP_ACCESS  the reference, or -HV_E* as HV_OP_GRANT_ACCESS
+ *                       (arg = the frame, peer, flags)
+ *   HV_GRANT_OP_END     0, or -HV_E* as HV_OP_GRANT_END (arg = the
+ *                       reference; peer and flags 0)
+ *   -HV_EINVAL          another op, reserved not 0, or peer or flags not
+ *                       0 for an end
+ * The array is read once, before the first entry is done.
+ */
+#define HV_OP_GRANT_BATCH 38
+#define HV_GRANT_BATCH_MAX 32
+
+/* struct hv_grant_op op */
+#define HV_GRANT_OP_ACCESS 1u
+#define HV_GRANT_OP_END 2u
+
+struct hv_grant_op {
+    uint32_t op;       /* IN: HV_GRANT_OP_ACCESS or HV_GRANT_OP_END */
+    uint32_t arg;      /* IN: the frame's physical address, or the ref */
+    uint32_t peer;     /* IN: access: the peer's guest id; end: 0 */
+    uint32_t flags;    /* IN: access: 0 or HV_GRANT_READONLY; end: 0 */
+    int32_t result;    /* OUT: see above */
+    uint32_t reserved; /* IN: 0 */
+};
+HV_STATIC_ASSERT(sizeof(struct hv_grant_op) == 24, hv_grant_op_size);
 
 #endif /* HVABI_GRANT_H */

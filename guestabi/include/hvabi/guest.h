@@ -236,6 +236,13 @@ static HV_INLINE int32_t hv_vfp(uint32_t op)
     return hv_call(HV_OP_VFP, op, 0, 0, 0, 0, 0, 0);
 }
 
+/* Each entry's result in ops[i].result; 0, or -HV_E* for the array. */
+static HV_INLINE int32_t hv_grant_batch(struct hv_grant_op *ops, uint32_t count)
+{
+    return hv_call(HV_OP_GRANT_BATCH, (uint32_t)(uintptr_t)ops, count, 0, 0, 0,
+                   0, 0);
+}
+
 /* Returns the grant reference, or -HV_E*. */
 static HV_INLINE int32_t hv_grant_access(uint32_t frame_pa, uint32_t peer,
                                          uint32_t flags)

@@ -69,6 +69,7 @@
 #define HV_FEAT_VM_KILL 12      /* HV_OP_VM_KILL */
 #define HV_FEAT_CONN 13         /* HV_OP_CONN_* */
 #define HV_FEAT_UNMASK_PORTS 14 /* hv_vcpu_shared.unmask_ports (evtchn.h) */
+#define HV_FEAT_GRANT_BATCH 15  /* HV_OP_GRANT_BATCH */
 
 /*
  * HV_OP_YIELD: give up the rest of the time slice.
@@ -149,6 +150,6 @@ HV_STATIC_ASSERT(sizeof(struct hv_vm_info) == 40, hv_vm_info_size);
 #define HV_VM_KILL_SHUTDOWN 1
 
 /* Number of hypercalls defined by this version. */
-#define HV_OP_COUNT 38
+#define HV_OP_COUNT 39
 
 #endif /* HVABI_HYPERCALL_H */

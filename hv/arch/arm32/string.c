@@ -30,13 +30,22 @@ static void string_copy_words(uint32_t *d, const uint32_t *s, size_t n)
     size_t blocks = n / sizeof(struct string_block);
 
 #if defined(__arm__)
-    /* One eight-register ldm/stm pair a block, four blocks a turn while
-     * four remain: 11 instructions per 128 bytes with the loop, about
-     * 360 for a 4 KiB grant copy, against 5 per 32 bytes one block a
-     * turn (GCC copies the struct below with eleven per block: two
-     * four-register pairs and the address arithmetic between them). */
-    for (; blocks >= 4; blocks -= 4) {
+    /* One eight-register ldm/stm pair a block, eight blocks a turn while
+     * eight remain: 19 instructions per 256 bytes with the loop, about
+     * 310 for a 4 KiB grant copy (four a turn took 360), against 5 per
+     * 32 bytes one block a turn (GCC copies the struct below with eleven
+     * per block: two four-register pairs and the address arithmetic
+     * between them). */
+    for (; blocks >= 8; blocks -= 8) {
         __asm__ volatile("ldmia %0!, {r3-r10}\n\t"
+                         "stmia %1!, {r3-r10}\n\t"
+                         "ldmia %0!, {r3-r10}\n\t"
+                         "stmia %1!, {r3-r10}\n\t"
+                         "ldmia %0!, {r3-r10}\n\t"
+                         "stmia %1!, {r3-r10}\n\t"
+                         "ldmia %0!, {r3-r10}\n\t"
+                         "stmia %1!, {r3-r10}\n\t"
+                         "ldmia %0!, {r3-r10}\n\t"
                          "stmia %1!, {r3-r10}\n\t"
                          "ldmia %0!, {r3-r10}\n\t"
                          "stmia %1!, {r3-r10}\n\t"

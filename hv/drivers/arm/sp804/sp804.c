@@ -58,13 +58,15 @@ static void sp804_program_ns(uint64_t ns)
 {
     uint64_t ticks;
 
-    /* Usually well under 4 s away: one 32x32 multiply then. Rounded up,
-     * the fraction gives the exact quotient's floor or one more tick:
-     * never earlier than asked. */
+    /* Usually well under 4 s away: one 32x32 multiply then, its fraction
+     * rounded up, so the count is the exact quotient's ceiling or one
+     * more: never earlier than asked. An interrupt before the deadline
+     * would find nothing due and cost a second one for the rest. */
     if (ns <= 0xffffffffu && sp804_hz < 1000000000u) {
-        ticks = ((uint64_t)(uint32_t)ns * sp804_ticks_per_ns) >> 32;
+        ticks =
+            ((uint64_t)(uint32_t)ns * sp804_ticks_per_ns + 0xffffffffu) >> 32;
     } else {
-        ticks = ns / 1000u * sp804_hz / 1000000u;
+        ticks = (ns / 1000u + 1u) * sp804_hz / 1000000u + 1u;
     }
 
     if (ticks == 0) {
