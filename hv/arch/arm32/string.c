@@ -37,22 +37,10 @@ static void string_copy_words(uint32_t *d, const uint32_t *s, size_t n)
      * per block: two four-register pairs and the address arithmetic
      * between them). */
     for (; blocks >= 8; blocks -= 8) {
-        __asm__ volatile("ldmia %0!, {r3-r10}\n\t"
-                         "stmia %1!, {r3-r10}\n\t"
+        __asm__ volatile(".rept 8\n\t"
                          "ldmia %0!, {r3-r10}\n\t"
                          "stmia %1!, {r3-r10}\n\t"
-                         "ldmia %0!, {r3-r10}\n\t"
-                         "stmia %1!, {r3-r10}\n\t"
-                         "ldmia %0!, {r3-r10}\n\t"
-                         "stmia %1!, {r3-r10}\n\t"
-                         "ldmia %0!, {r3-r10}\n\t"
-                         "stmia %1!, {r3-r10}\n\t"
-                         "ldmia %0!, {r3-r10}\n\t"
-                         "stmia %1!, {r3-r10}\n\t"
-                         "ldmia %0!, {r3-r10}\n\t"
-                         "stmia %1!, {r3-r10}\n\t"
-                         "ldmia %0!, {r3-r10}\n\t"
-                         "stmia %1!, {r3-r10}"
+                         ".endr"
                          : "+r"(s), "+r"(d)
                          :
                          : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
