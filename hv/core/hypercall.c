@@ -33,7 +33,8 @@ static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
         (1u << HV_FEAT_VCPU) | (1u << HV_FEAT_TIMER) | (1u << HV_FEAT_CACHE) |
         (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT) |
         (1u << HV_FEAT_VM_KILL) | (1u << HV_FEAT_CONN) |
-        (1u << HV_FEAT_UNMASK_PORTS) | (1u << HV_FEAT_GRANT_BATCH),
+        (1u << HV_FEAT_UNMASK_PORTS) | (1u << HV_FEAT_GRANT_BATCH) |
+        (1u << HV_FEAT_PIN_ZERO),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)
@@ -123,10 +124,42 @@ static HV_NOINLINE int32_t hypercall_vm_info(struct vm *vm)
     return vm_copy_to_guest(vm, out, &info, sizeof(info));
 }
 
+/* True if the frame at @pa is a pinned page table: written by pt.c alone. */
+static bool hypercall_frame_is_table(paddr_t pa)
+{
+    struct pt_frame_counts fc;
+    return pt_frame_counts(pa, &fc) && (fc.type == 1 || fc.type == 2);
+}
+
+/* HV_GRANT_COPY_BUF_PA: @buf, @len inside one page of @vm's own RAM, and
+ * no pinned table if the copy writes it. */
+static int32_t hypercall_copy_buf_pa(const struct vm *vm, uint32_t buf,
+                                     uint32_t len, bool write, paddr_t *page)
+{
+    uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
+
+    if (len > 4096u - (buf & 0xfffu)) {
+        return -HV_EINVAL;
+    }
+    if (buf < base || buf - base >= vm->mem_size) {
+        return -HV_EFAULT;
+    }
+    *page = pa_init(buf & ~0xfffu);
+    return write && hypercall_frame_is_table(*page) ? -HV_EBUSY : HV_OK;
+}
+
+/*
+ * The batch is copied in before any entry is applied: each is read once,
+ * whatever the guest's memory holds later. By physical address
+ * (HV_MMU_UPDATE_BY_PA) it is read through one mapping, without the walk
+ * of the guest's tables a virtual address costs.
+ */
 static int32_t hypercall_mmu_update(struct vm *vm)
 {
-    gvaddr_t reqs = gva_init(arch_regs_arg(&vm->regs, 0));
-    uint32_t count = arch_regs_arg(&vm->regs, 1);
+    uint32_t reqs = arch_regs_arg(&vm->regs, 0);
+    bool by_pa = (arch_regs_arg(&vm->regs, 1) & HV_MMU_UPDATE_BY_PA) != 0;
+    uint32_t count = arch_regs_arg(&vm->regs, 1) & ~HV_MMU_UPDATE_BY_PA;
+    uint32_t size = count * sizeof(struct hv_mmu_update);
     struct hv_mmu_update batch[HV_MMU_UPDATE_MAX];
     int32_t rc;
 
@@ -134,7 +167,15 @@ static int32_t hypercall_mmu_update(struct vm *vm)
     if (count > HV_MMU_UPDATE_MAX) {
         return -HV_E2BIG;
     }
-    rc = vm_copy_from_guest(vm, batch, reqs, count * sizeof(batch[0]));
+    if (!by_pa) {
+        rc = vm_copy_from_guest(vm, batch, gva_init(reqs), size);
+    } else {
+        paddr_t page;
+        rc = hypercall_copy_buf_pa(vm, reqs, size, false, &page);
+        if (rc == HV_OK && size != 0) {
+            memcpy(batch, arch_mm_phys_ptr(pa_init(reqs), size), size);
+        }
+    }
     if (rc != HV_OK) {
         return rc;
     }
@@ -154,9 +195,9 @@ static int32_t hypercall_mmu_pin(struct vm *vm)
 
     switch (arch_regs_arg(&vm->regs, 1)) {
     case HV_MMU_L1:
-        return pt_pin_l1(vm, pa);
+        return pt_pin_l1(vm, pa, arch_regs_arg(&vm->regs, 2));
     case HV_MMU_L2:
-        return pt_pin_l2(vm, pa);
+        return pt_pin_l2(vm, pa, arch_regs_arg(&vm->regs, 2));
     default:
         return -HV_EINVAL;
     }
@@ -177,32 +218,38 @@ static int32_t hypercall_mmu_switch(struct vm *vm)
 
 static HV_NOINLINE int32_t hypercall_mmu_tlb(struct vm *vm)
 {
-    switch (arch_regs_arg(&vm->regs, 0)) {
-    case HV_TLB_FLUSH_ALL:
+    uint32_t op = arch_regs_arg(&vm->regs, 0);
+    uint32_t va = arch_regs_arg(&vm->regs, 1);
+    paddr_t l1 = pa_init(arch_regs_arg(&vm->regs, 2));
+
+    if (op == HV_TLB_FLUSH_ALL) {
         pt_asid_flush_vm(vm);
         return HV_OK;
-    case HV_TLB_FLUSH_VA: {
-        uint32_t va = arch_regs_arg(&vm->regs, 1);
-        /* The window's entries are global: a guest must not be able to
-         * evict them (it would only slow the monitor, but still). */
-        if (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END) {
-            return -HV_EINVAL;
-        }
-        paddr_t l1 = pa_init(arch_regs_arg(&vm->regs, 2));
-        if (pa_addr(l1) == 0) {
-            l1 = vm->active_l1;
-        } else if (!pt_is_l1(vm, l1)) {
-            return -HV_EINVAL;
-        }
-        uint32_t asid = pt_asid_live(vm, l1);
-        if (asid != 0) { /* no ASID: nothing of it can be in the TLB */
-            arch_mm_tlb_flush_va(gva_init(va), asid);
-        }
-        return HV_OK;
     }
-    default:
+    if (op != HV_TLB_FLUSH_VA && op != HV_TLB_FLUSH_MM) {
         return -HV_EINVAL;
     }
+    /* The window's entries are global: a guest must not be able to evict
+     * them (it would only slow the monitor, but still). */
+    if (op == HV_TLB_FLUSH_VA && va >= HV_MMU_WINDOW_BASE &&
+        va < HV_MMU_WINDOW_END) {
+        return -HV_EINVAL;
+    }
+    if (pa_addr(l1) == 0) {
+        l1 = vm->active_l1;
+    } else if (!pt_is_l1(vm, l1)) {
+        return -HV_EINVAL;
+    }
+    uint32_t asid = pt_asid_live(vm, l1);
+    if (asid == 0) {
+        return HV_OK; /* no ASID: nothing of it can be in the TLB */
+    }
+    if (op == HV_TLB_FLUSH_VA) {
+        arch_mm_tlb_flush_va(gva_init(va), asid);
+    } else {
+        arch_mm_tlb_flush_asid(asid);
+    }
+    return HV_OK;
 }
 
 static HV_NOINLINE int32_t hypercall_cache(struct vm *vm)
@@ -325,30 +372,6 @@ static HV_NOINLINE int32_t hypercall_grant_batch(struct vm *vm)
     rc = vm_copy_to_guest(vm, ops, batch, len);
     CHECK(rc == HV_OK); /* checked writable above */
     return HV_OK;
-}
-
-/* True if the frame at @pa is a pinned page table: written by pt.c alone. */
-static bool hypercall_frame_is_table(paddr_t pa)
-{
-    struct pt_frame_counts fc;
-    return pt_frame_counts(pa, &fc) && (fc.type == 1 || fc.type == 2);
-}
-
-/* HV_GRANT_COPY_BUF_PA: @buf, @len inside one page of @vm's own RAM, and
- * no pinned table if the copy writes it. */
-static int32_t hypercall_copy_buf_pa(const struct vm *vm, uint32_t buf,
-                                     uint32_t len, bool write, paddr_t *page)
-{
-    uint32_t base = (uint32_t)pa_addr(vm->mem_pa);
-
-    if (len > 4096u - (buf & 0xfffu)) {
-        return -HV_EINVAL;
-    }
-    if (buf < base || buf - base >= vm->mem_size) {
-        return -HV_EFAULT;
-    }
-    *page = pa_init(buf & ~0xfffu);
-    return write && hypercall_frame_is_table(*page) ? -HV_EBUSY : HV_OK;
 }
 
 /* One struct hv_grant_copy, checked whole before a byte moves. */

@@ -28,10 +28,18 @@
 #define PT_TYPE_L2 2u
 #define PT_TYPE_SHARED 3u /* a registered shared vCPU page: never a table */
 
-/* Frame word: type in bits 0-1, L1 references 2-15, writable maps 16-31. */
+/*
+ * Frame word: type in bits 0-1, L1 references 2-15, writable maps 16-31.
+ * A table has no writable mapping: in a table's frame, bits 16-31 count
+ * instead its entries the hardware reads that are not 0 (the monitor
+ * window's excepted), so unpinning visits only frames that hold some.
+ */
 #define FRAME_TYPE(f) ((f)&3u)
 #define FRAME_TYPE_REFS(f) (((f) >> 2) & 0x3fffu)
 #define FRAME_WRITABLE(f) ((f) >> 16)
+#define FRAME_USED(f) ((f) >> 16)
+#define FRAME_USED_ONE (1u << 16)
+#define FRAME_ENTRIES (PT_FRAME_SIZE / 4u)
 #define FRAME_MAX_TYPE_REFS 0x3fffu
 #define FRAME_MAX_WRITABLE 0xffffu
 
@@ -149,6 +157,15 @@ static uint32_t pt_l2_tex_c_b(uint32_t desc)
 static uint32_t *pt_frame(uint32_t pa)
 {
     return &pt_frames[(pa - pt_base) >> PT_FRAME_SHIFT];
+}
+
+/* Entry @entry_pa of a pinned table goes from @old to @value. */
+static inline void pt_used_adjust(uint32_t entry_pa, uint32_t old,
+                                  uint32_t value)
+{
+    if ((old == 0) != (value == 0)) {
+        *pt_frame(entry_pa) += value != 0 ? FRAME_USED_ONE : -FRAME_USED_ONE;
+    }
 }
 
 static uint32_t pt_section_index(uint32_t pa)
@@ -357,9 +374,9 @@ static uint32_t pt_next_used(const uint32_t *table, uint32_t i, uint32_t count)
 }
 
 static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
-                           uint32_t count)
+                           uint32_t first, uint32_t count, uint32_t table_pa)
 {
-    for (uint32_t i = pt_next_used(table, 0, count); i < count;
+    for (uint32_t i = pt_next_used(table, first, count); i < count;
          i = pt_next_used(table, i + 1, count)) {
         int32_t rc;
         if (l1 && pt_window_index(i)) {
@@ -375,6 +392,7 @@ static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
         }
         pt_ref_apply(pt_ref_of(l1, table[i]), +1);
         table[i] = pt_with_ng(l1, table[i]);
+        pt_used_adjust(table_pa + i * 4, 0, table[i]);
     }
     return HV_OK;
 }
@@ -429,18 +447,34 @@ static inline void pt_drop_l2(struct vm *vm, uint32_t entry_pa, uint32_t old)
     }
 }
 
-/* Drops the references of a table's entries, the first at @table_pa. */
+/*
+ * Drops the references of a table's entries, the first at @table_pa: in
+ * each frame, up to the last of the entries its used count says it holds
+ * (none, for most of an L1 at a process's exit).
+ */
 static void pt_drop_all(struct vm *vm, bool l1, uint32_t *table, uint32_t count,
                         uint32_t table_pa)
 {
-    for (uint32_t i = pt_next_used(table, 0, count); i < count;
-         i = pt_next_used(table, i + 1, count)) {
-        if (!(l1 && pt_window_index(i))) {
+    for (uint32_t start = 0; start < count; start += FRAME_ENTRIES) {
+        uint32_t end =
+            count - start < FRAME_ENTRIES ? count : start + FRAME_ENTRIES;
+        uint32_t left = FRAME_USED(*pt_frame(table_pa + start * 4));
+        if (left == 0) {
+            continue;
+        }
+        for (uint32_t i = pt_next_used(table, start, end); i < end;
+             i = pt_next_used(table, i + 1, end)) {
+            if (l1 && pt_window_index(i)) {
+                continue;
+            }
             pt_ref_apply(pt_ref_of(l1, table[i]), -1);
             if (!l1 && grant_holds_maps(vm->id) &&
                 pt_is_grant_map(vm, table[i])) {
                 pt_grant_unmapped(vm, table_pa + i * 4);
                 table[i] = 0;
+            }
+            if (--left == 0) {
+                break;
             }
         }
     }
@@ -473,25 +507,45 @@ static void pt_flush_frames(uint32_t pa, uint32_t size)
     }
 }
 
+/*
+ * A frame that stops being a table has no references, no used entries
+ * and no ASID left: its word becomes 0.
+ */
 static void pt_set_type(uint32_t pa, uint32_t size, uint32_t type)
 {
     for (uint32_t off = 0; off < size; off += PT_FRAME_SIZE) {
         uint32_t *f = pt_frame(pa + off);
-        *f = (*f & ~3u) | type;
         if (type == PT_TYPE_NONE) {
+            *f = 0;
             pt_section_tables[pt_section_index(pa + off)]--;
         } else {
+            *f = (*f & ~3u) | type;
             pt_section_tables[pt_section_index(pa + off)]++;
         }
     }
 }
 
-int32_t pt_pin_l1(struct vm *vm, paddr_t pa)
+/*
+ * The first @zero_bytes of the table at @a (@size bytes) are written 0,
+ * the rest flushed from the caches so the validator reads what the table
+ * walker will. Zeroing is cheaper than checking what the guest wrote
+ * there: most of a new table is empty.
+ */
+static void pt_prepare(uint32_t a, uint32_t size, uint32_t *table,
+                       uint32_t zero_bytes)
+{
+    memset(table, 0, zero_bytes);
+    uint32_t flushed = zero_bytes & ~(PT_FRAME_SIZE - 1);
+    pt_flush_frames(a + flushed, size - flushed);
+}
+
+int32_t pt_pin_l1(struct vm *vm, paddr_t pa, uint32_t zero_bytes)
 {
     uint32_t a = (uint32_t)pa_addr(pa);
     int32_t rc;
 
-    if (!IS_ALIGNED(a, HV_MMU_L1_SIZE)) {
+    if (!IS_ALIGNED(a, HV_MMU_L1_SIZE) || zero_bytes > HV_MMU_L1_SIZE ||
+        !IS_ALIGNED(zero_bytes, 4u)) {
         return -HV_EINVAL;
     }
     rc = pt_frames_free(vm, a, HV_MMU_L1_SIZE);
@@ -500,9 +554,9 @@ int32_t pt_pin_l1(struct vm *vm, paddr_t pa)
     }
     /* Typed first, so an entry that maps the table itself is caught. */
     pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_L1);
-    pt_flush_frames(a, HV_MMU_L1_SIZE);
     uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L1_SIZE);
-    rc = pt_take_all(vm, true, table, L1_ENTRIES);
+    pt_prepare(a, HV_MMU_L1_SIZE, table, zero_bytes);
+    rc = pt_take_all(vm, true, table, zero_bytes / 4, L1_ENTRIES, a);
     if (rc != HV_OK) {
         pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_NONE);
         return rc;
@@ -514,12 +568,13 @@ int32_t pt_pin_l1(struct vm *vm, paddr_t pa)
     return HV_OK;
 }
 
-int32_t pt_pin_l2(struct vm *vm, paddr_t pa)
+int32_t pt_pin_l2(struct vm *vm, paddr_t pa, uint32_t zero_bytes)
 {
     uint32_t a = (uint32_t)pa_addr(pa);
     int32_t rc;
 
-    if (!IS_ALIGNED(a, HV_MMU_L2_FRAME_SIZE)) {
+    if (!IS_ALIGNED(a, HV_MMU_L2_FRAME_SIZE) ||
+        zero_bytes > HV_MMU_L2_FRAME_SIZE || !IS_ALIGNED(zero_bytes, 4u)) {
         return -HV_EINVAL;
     }
     rc = pt_frames_free(vm, a, HV_MMU_L2_FRAME_SIZE);
@@ -527,9 +582,14 @@ int32_t pt_pin_l2(struct vm *vm, paddr_t pa)
         return rc;
     }
     pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_L2);
-    pt_flush_frames(a, HV_MMU_L2_FRAME_SIZE);
     uint32_t *table = arch_mm_phys_ptr(pa, HV_MMU_L2_FRAME_SIZE);
-    rc = pt_take_all(vm, false, table + HV_MMU_L2_HW_OFFSET / 4, L2_HW_ENTRIES);
+    pt_prepare(a, HV_MMU_L2_FRAME_SIZE, table, zero_bytes);
+    /* Entries below HV_MMU_L2_HW_OFFSET are the guest's, never checked. */
+    uint32_t first = zero_bytes > HV_MMU_L2_HW_OFFSET
+                         ? (zero_bytes - HV_MMU_L2_HW_OFFSET) / 4
+                         : 0;
+    rc = pt_take_all(vm, false, table + HV_MMU_L2_HW_OFFSET / 4, first,
+                     L2_HW_ENTRIES, a + HV_MMU_L2_HW_OFFSET);
     if (rc != HV_OK) {
         pt_set_type(a, HV_MMU_L2_FRAME_SIZE, PT_TYPE_NONE);
         return rc;
@@ -561,9 +621,8 @@ int32_t pt_unpin(struct vm *vm, paddr_t pa)
              i < HV_MMU_WINDOW_END >> PT_SECTION_SHIFT; i++) {
             table[i] = 0;
         }
-        pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_NONE);
         pt_asid_release(a);
-        *pt_frame(a) &= 3u; /* its ASID bits */
+        pt_set_type(a, HV_MMU_L1_SIZE, PT_TYPE_NONE);
         arch_mm_tlb_flush_all();
         return HV_OK;
     }
@@ -623,6 +682,7 @@ int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
     } else {
         pt_drop_l2(vm, a, old);
     }
+    pt_used_adjust(a, old, value);
     *p = value;
     arch_mm_pt_written(p, 4);
     return HV_OK;
@@ -718,6 +778,7 @@ int32_t pt_grant_map(struct vm *vm, uint32_t granter, uint32_t ref,
     }
     uint32_t desc = pt_with_ng(false, t | attrs);
     pt_ref_apply(pt_ref_of(false, desc), +1);
+    pt_used_adjust(a, *p, desc);
     *p = desc;
     arch_mm_pt_written(p, 4);
     return HV_OK;
@@ -738,6 +799,7 @@ int32_t pt_grant_unmap(struct vm *vm, paddr_t entry_pa)
     CHECK(pt_is_grant_map(vm, *p));
     pt_ref_apply(pt_ref_of(false, *p), -1);
     pt_grant_unmapped(vm, a);
+    pt_used_adjust(a, *p, 0);
     *p = 0;
     arch_mm_pt_written(p, 4);
     return HV_OK;
@@ -750,9 +812,11 @@ bool pt_frame_counts(paddr_t pa, struct pt_frame_counts *out)
         return false;
     }
     uint32_t f = *pt_frame(a);
+    bool table = FRAME_TYPE(f) == PT_TYPE_L1 || FRAME_TYPE(f) == PT_TYPE_L2;
     out->type = FRAME_TYPE(f);
     out->type_refs = FRAME_TYPE_REFS(f);
-    out->writable_refs = FRAME_WRITABLE(f);
+    out->writable_refs = table ? 0 : FRAME_WRITABLE(f);
+    out->used_entries = table ? FRAME_USED(f) : 0;
     return true;
 }
 
@@ -859,7 +923,7 @@ int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
             l2[HV_MMU_L2_HW_OFFSET / 4 + i] =
                 pa | PT_PAGE_NORMAL | (table ? PT_PAGE_AP_RO : PT_PAGE_AP_RW);
         }
-        rc = pt_pin_l2(vm, pa_init(l2_first + f * PT_FRAME_SIZE));
+        rc = pt_pin_l2(vm, pa_init(l2_first + f * PT_FRAME_SIZE), 0);
         if (rc != HV_OK) {
             return rc;
         }
@@ -872,7 +936,7 @@ int32_t pt_build_initial(struct vm *vm, struct pt_initial *out)
         table[(gva >> PT_SECTION_SHIFT) + mb] =
             l2 | HV_L1_TYPE_TABLE | HV_L1_DOMAIN(HV_MMU_DOMAIN_KERNEL);
     }
-    rc = pt_pin_l1(vm, pa_init(l1));
+    rc = pt_pin_l1(vm, pa_init(l1), 0);
     if (rc != HV_OK) {
         return rc;
     }
@@ -960,14 +1024,16 @@ uint32_t pt_asid_live(const struct vm *vm, paddr_t l1)
     return asid != 0 && pt_asid_owner[asid] == a ? asid : 0;
 }
 
-/* Forgets @l1's ASID (it is unpinned or its guest is gone). */
+/*
+ * Forgets @l1's ASID (it is unpinned or its guest is gone). An L1 owns at
+ * most one ASID, the one its first frame remembers (pt_asid_of).
+ */
 static void pt_asid_release(uint32_t l1)
 {
-    for (uint32_t asid = 1; asid < PT_ASIDS; asid++) {
-        if (pt_asid_owner[asid] == l1) {
-            pt_asid_owner[asid] = 0;
-            arch_mm_tlb_flush_asid(asid);
-        }
+    uint32_t asid = FRAME_TYPE_REFS(*pt_frame(l1)) & 0xffu;
+    if (asid != 0 && pt_asid_owner[asid] == l1) {
+        pt_asid_owner[asid] = 0;
+        arch_mm_tlb_flush_asid(asid);
     }
 }
 

@@ -106,7 +106,7 @@ static struct pt_frame_counts sc_counts(uint32_t pa)
 {
     struct pt_frame_counts fc;
     if (!pt_frame_counts(pa_init(pa), &fc)) {
-        fc = (struct pt_frame_counts){0, 0, 0};
+        fc = (struct pt_frame_counts){0, 0, 0, 0};
     }
     return fc;
 }
@@ -318,6 +318,21 @@ static bool sc_l2_entry(struct sc_ctx *c, uint32_t at, uint32_t d)
                      (d & HV_L2_XN) != 0, rw);
 }
 
+/*
+ * A table frame's count of entries that are not 0 (pt.c skips frames
+ * whose count is 0 when it unpins) must be what the frame holds.
+ */
+static bool sc_used_entries(struct sc_ctx *c, uint32_t frame, uint32_t used)
+{
+    uint32_t counted = sc_counts(frame).used_entries;
+    if (counted != used) {
+        return sc_fail(c,
+                       "table frame 0x%08x: %u entries in use, recomputed %u",
+                       (unsigned)frame, (unsigned)counted, (unsigned)used);
+    }
+    return true;
+}
+
 /* Walks every pinned table of the guest, counting into the window. */
 static bool sc_scan_tables(struct sc_ctx *c)
 {
@@ -333,12 +348,19 @@ static bool sc_scan_tables(struct sc_ctx *c)
                 }
             }
             const uint32_t *t = arch_mm_phys_ptr(pa_init(pa), HV_MMU_L1_SIZE);
+            uint32_t used[HV_MMU_L1_SIZE / SC_FRAME] = {0};
             for (uint32_t i = 0; i < HV_MMU_L1_SIZE / 4; i++) {
                 uint32_t va = i << HV_L1_SHIFT;
                 if (va >= HV_MMU_WINDOW_BASE && va < HV_MMU_WINDOW_END) {
                     continue; /* the monitor's own entries */
                 }
                 if (!sc_l1_entry(c, pa + i * 4, t[i])) {
+                    return false;
+                }
+                used[i / (SC_FRAME / 4)] += t[i] != 0;
+            }
+            for (uint32_t k = 0; k < HV_MMU_L1_SIZE / SC_FRAME; k++) {
+                if (!sc_used_entries(c, pa + k * SC_FRAME, used[k])) {
                     return false;
                 }
             }
@@ -354,10 +376,15 @@ static bool sc_scan_tables(struct sc_ctx *c)
             }
         } else if (type == SC_TYPE_L2) {
             const uint32_t *t = arch_mm_phys_ptr(pa_init(pa), SC_FRAME);
+            uint32_t used = 0;
             for (uint32_t i = HV_MMU_L2_HW_OFFSET / 4; i < SC_FRAME / 4; i++) {
                 if (!sc_l2_entry(c, pa + i * 4, t[i])) {
                     return false;
                 }
+                used += t[i] != 0;
+            }
+            if (!sc_used_entries(c, pa, used)) {
+                return false;
             }
             c->r->l2_tables += c->first_pass;
         }

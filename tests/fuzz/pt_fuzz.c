@@ -135,12 +135,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 0:
             pa = fuzz_pa(a) & ~(HV_MMU_L1_SIZE - 1);
             fuzz_touch(pa, HV_MMU_L1_SIZE);
-            pt_pin_l1(vm, pa_init(pa));
+            /* zeroing: in range, past it, misaligned */
+            pt_pin_l1(vm, pa_init(pa), b % (HV_MMU_L1_SIZE + 8u));
             break;
         case 1:
             pa = fuzz_pa(a) & ~0xfffu;
             fuzz_touch(pa, 4096u);
-            pt_pin_l2(vm, pa_init(pa));
+            pt_pin_l2(vm, pa_init(pa), b % (4096u + 8u));
             break;
         case 2:
             /* The L1 the frame would be part of, too. */

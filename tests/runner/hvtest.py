@@ -294,6 +294,8 @@ def boot(args, image):
         cmd += ["-kernel", image]
     if args.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
+    for extra in args.qemu_arg:
+        cmd += [extra]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -457,6 +459,9 @@ def main():
     p.add_argument("--dirty-boot", metavar="BIN",
                    help="boot through this raw boot loader (loaded 32 KiB "
                    "into RAM, hv 32 KiB above it) instead of -kernel")
+    p.add_argument("--qemu-arg", action="append", default=[],
+                   help="one more QEMU argument (repeat for several), "
+                   "e.g. -plugin and its value")
     p.add_argument("--icount", action="store_true",
                    help="-icount shift=0: deterministic virtual time")
     p.add_argument("--result-from", help="guest whose hvtest line decides")

@@ -243,7 +243,7 @@ TEST(grant, map_read_write_unmap)
     /* alpha cannot pin the frame as a table while beta maps it writable
      * (unmapping its own view first). */
     EXPECT_EQ(pt_update(alpha, pa_init(gr_entry(alpha, 5)), 0), HV_OK);
-    EXPECT_EQ(pt_pin_l2(alpha, pa_init(frame)), -HV_EBUSY);
+    EXPECT_EQ(pt_pin_l2(alpha, pa_init(frame), 0), -HV_EBUSY);
 
     /* Only beta's own grant mappings can be unmapped. */
     EXPECT_EQ(
@@ -269,7 +269,7 @@ TEST(grant, map_read_write_unmap)
     /* Map after end. */
     EXPECT_EQ(gr_map(beta, 0, ATTR_RW), -HV_ENOENT);
     EXPECT_EQ(gr_call(alpha, HV_OP_GRANT_END, 0, 0, 0, 0), -HV_EINVAL);
-    EXPECT_EQ(pt_pin_l2(alpha, pa_init(frame)), HV_OK);
+    EXPECT_EQ(pt_pin_l2(alpha, pa_init(frame), 0), HV_OK);
     gr_selfcheck_ok();
 }
 
@@ -331,7 +331,7 @@ TEST(grant, map_checks_entry_and_attributes)
     /* A frame that became a table of its granter. */
     int32_t t = gr_grant(0x7000, beta->id, HV_GRANT_READONLY);
     ASSERT_EQ(pt_update(alpha, pa_init(gr_entry(alpha, 7)), 0), HV_OK);
-    ASSERT_EQ(pt_pin_l2(alpha, pa_init(gr_pa(alpha, 0x7000))), HV_OK);
+    ASSERT_EQ(pt_pin_l2(alpha, pa_init(gr_pa(alpha, 0x7000)), 0), HV_OK);
     EXPECT_EQ(gr_map(beta, (uint32_t)t, ATTR_RO), -HV_EBUSY);
     EXPECT_EQ(gr_maps(0), 0u);
     EXPECT_EQ(gr_maps((uint32_t)t), 0u);
@@ -368,7 +368,7 @@ TEST(grant, unpin_unmaps)
     memset(unit_vm_mem(beta, BASE + 32 * PAGE), 0, PAGE);
     ASSERT_EQ(pt_update(beta, pa_init(gr_entry(beta, 32)), l2 | ATTR_RO),
               HV_OK);
-    ASSERT_EQ(pt_pin_l2(beta, pa_init(l2)), HV_OK);
+    ASSERT_EQ(pt_pin_l2(beta, pa_init(l2), 0), HV_OK);
     int32_t ref = gr_grant(0x1000, beta->id, 0);
     ASSERT_EQ(gr_call(beta, HV_OP_GRANT_MAP, alpha->id, (uint32_t)ref,
                       l2 + HV_MMU_L2_HW_OFFSET + 8, ATTR_RW),
@@ -535,7 +535,7 @@ TEST(grant, copy_bounds_and_rights)
     /* Never into a page table of the granter. */
     int32_t t = gr_grant(0x7000, beta->id, 0);
     ASSERT_EQ(pt_update(alpha, pa_init(gr_entry(alpha, 7)), 0), HV_OK);
-    ASSERT_EQ(pt_pin_l2(alpha, pa_init(gr_pa(alpha, 0x7000))), HV_OK);
+    ASSERT_EQ(pt_pin_l2(alpha, pa_init(gr_pa(alpha, 0x7000)), 0), HV_OK);
     struct hv_grant_copy tbl = {alpha->id,     (uint32_t)t,           0, 4,
                                 BASE + 0x9f00, HV_GRANT_COPY_TO_GRANT};
     EXPECT_EQ(gr_copy(beta, &tbl, 1, &done), -HV_EBUSY);

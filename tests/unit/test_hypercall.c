@@ -763,6 +763,71 @@ TEST(hypercall, mmu_pin_unpin_and_map)
     EXPECT_EQ(vm_copy_to_guest(alpha, gva_init(BASE + off), &byte, 1), HV_OK);
 }
 
+/* HV_MMU_UPDATE_BY_PA: the batch by physical address, in one page of the
+ * caller's own RAM. */
+TEST(hypercall, mmu_update_by_physical_address)
+{
+    hc_setup();
+    const struct hv_mmu_update u[2] = {
+        {hc_l2_entry(0x20000), hc_pa(0x20000) | HC_PAGE_RO},
+        {hc_l2_entry(0x21000), hc_pa(0x21000) | HC_PAGE_RO},
+    };
+    uint8_t byte = 1;
+
+    memcpy(unit_vm_mem(alpha, BASE + 0x3000), u, sizeof(u));
+    hc_call(alpha, HV_OP_MMU_UPDATE, hc_pa(0x3000), 2 | HV_MMU_UPDATE_BY_PA);
+    EXPECT_EQ(hc_status(alpha), 0);
+    EXPECT_EQ(alpha->regs.r[1], 2u);
+    EXPECT_EQ(vm_copy_to_guest(alpha, gva_init(BASE + 0x21000), &byte, 1),
+              -HV_EFAULT);
+
+    /* Not alpha's RAM, or across a page: nothing applied. */
+    memcpy(unit_vm_mem(beta, BASE + 0x3000), u, sizeof(u));
+    hc_call(alpha, HV_OP_MMU_UPDATE, (uint32_t)pa_addr(beta->mem_pa) + 0x3000,
+            1 | HV_MMU_UPDATE_BY_PA);
+    EXPECT_EQ(hc_status(alpha), -HV_EFAULT);
+    EXPECT_EQ(alpha->regs.r[1], 0u);
+    memcpy(unit_vm_mem(alpha, BASE + 0x3ff8), u, sizeof(u));
+    hc_call(alpha, HV_OP_MMU_UPDATE, hc_pa(0x3ff8), 2 | HV_MMU_UPDATE_BY_PA);
+    EXPECT_EQ(hc_status(alpha), -HV_EINVAL);
+    EXPECT_EQ(alpha->regs.r[1], 0u);
+    hc_call(alpha, HV_OP_MMU_UPDATE, hc_pa(0x3000),
+            (HV_MMU_UPDATE_MAX + 1) | HV_MMU_UPDATE_BY_PA);
+    EXPECT_EQ(hc_status(alpha), -HV_E2BIG);
+    hc_call(alpha, HV_OP_MMU_UPDATE, hc_pa(0x3000), HV_MMU_UPDATE_BY_PA);
+    EXPECT_EQ(hc_status(alpha), 0);
+}
+
+/* HV_OP_MMU_PIN's r2: bytes the monitor clears before it checks. */
+TEST(hypercall, mmu_pin_zeroes)
+{
+    hc_setup();
+    const uint32_t off = 0x10000;
+    const struct hv_mmu_update ro = {hc_l2_entry(off), hc_pa(off) | HC_PAGE_RO};
+    uint32_t *frame = unit_vm_mem(alpha, BASE + off);
+
+    hc_mmu_update(&ro, 1);
+    ASSERT_EQ(hc_status(alpha), 0);
+    memset(frame, 0xff, 4096); /* invalid entries everywhere */
+    hc_load(alpha, HV_OP_MMU_PIN, hc_pa(off), HV_MMU_L2);
+    alpha->regs.r[2] = 4097;
+    fake_exception_return(hypercall_handle(alpha));
+    EXPECT_EQ(hc_status(alpha), -HV_EINVAL);
+    alpha->regs.r[2] = 2048;
+    alpha->regs.r[0] = hc_pa(off);
+    alpha->regs.r[1] = HV_MMU_L2;
+    fake_exception_return(hypercall_handle(alpha));
+    EXPECT_EQ(hc_status(alpha), -HV_EPERM); /* the hardware half checked */
+    alpha->regs.r[2] = 4096;
+    alpha->regs.r[0] = hc_pa(off);
+    alpha->regs.r[1] = HV_MMU_L2;
+    fake_exception_return(hypercall_handle(alpha));
+    EXPECT_EQ(hc_status(alpha), 0);
+    for (uint32_t i = 0; i < 1024; i++) {
+        ASSERT_EQ(frame[i], 0u);
+    }
+}
+
 TEST(hypercall, mmu_pin_bad_arguments)
 {
     hc_setup();
@@ -854,7 +919,24 @@ TEST(hypercall, mmu_tlb)
     EXPECT_EQ(hc_status(alpha), 0);
     EXPECT_EQ(fake_tlb_flush_va_count(), 1u);
     EXPECT_EQ(fake_tlb_flush_va_last(), 0x80001234u);
-    hc_call(alpha, HV_OP_MMU_TLB, 2, 0);
+    /* One address space: the active one (r2 0), or a pinned L1. */
+    alpha->regs.r[2] = 0;
+    hc_call(alpha, HV_OP_MMU_TLB, HV_TLB_FLUSH_MM, 0);
+    EXPECT_EQ(hc_status(alpha), 0);
+    EXPECT_EQ(fake_tlb_flush_vm_count(), 2u);
+    alpha->regs.r[2] = hc_l1();
+    hc_call(alpha, HV_OP_MMU_TLB, HV_TLB_FLUSH_MM, 0);
+    EXPECT_EQ(hc_status(alpha), 0);
+    EXPECT_EQ(fake_tlb_flush_vm_count(), 3u);
+    alpha->regs.r[2] = (uint32_t)pa_addr(beta->active_l1); /* not alpha's */
+    hc_call(alpha, HV_OP_MMU_TLB, HV_TLB_FLUSH_MM, 0);
     EXPECT_EQ(hc_status(alpha), -HV_EINVAL);
-    EXPECT_EQ(fake_tlb_flush_vm_count(), 1u);
+    EXPECT_EQ(fake_tlb_flush_vm_count(), 3u);
+    /* The window's addresses only matter to FLUSH_VA. */
+    alpha->regs.r[2] = 0;
+    hc_call(alpha, HV_OP_MMU_TLB, HV_TLB_FLUSH_MM, 0xfe001000u);
+    EXPECT_EQ(hc_status(alpha), 0);
+    hc_call(alpha, HV_OP_MMU_TLB, 3, 0);
+    EXPECT_EQ(hc_status(alpha), -HV_EINVAL);
+    EXPECT_EQ(fake_tlb_flush_vm_count(), 4u);
 }

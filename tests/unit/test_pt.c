@@ -161,7 +161,7 @@ static struct vm *pt_test_vm(void)
 
 static struct pt_frame_counts counts(uint32_t pa)
 {
-    struct pt_frame_counts c = {99, 99, 99};
+    struct pt_frame_counts c = {99, 99, 99, 99};
     ASSERT_TRUE(pt_frame_counts(pa_init(pa), &c));
     return c;
 }
@@ -198,12 +198,12 @@ static uint32_t swr(uint32_t pa)
 
 static int32_t pin_l1(struct vm *vm, uint32_t pa)
 {
-    return pt_pin_l1(vm, pa_init(pa));
+    return pt_pin_l1(vm, pa_init(pa), 0);
 }
 
 static int32_t pin_l2(struct vm *vm, uint32_t pa)
 {
-    return pt_pin_l2(vm, pa_init(pa));
+    return pt_pin_l2(vm, pa_init(pa), 0);
 }
 
 static int32_t unpin(struct vm *vm, uint32_t pa)
@@ -1068,6 +1068,90 @@ TEST(pt, pin_sees_entries_at_every_position)
         EXPECT_EQ(counts(L2A).type, 0u);
         EXPECT_EQ(counts(x).writable_refs, 0u);
         l2[at[i]] = page_rw(x);
+    }
+}
+
+/*
+ * HV_OP_MMU_PIN's r2: the first bytes are written 0 and not checked, the
+ * rest is; the count of used entries per table frame follows pins,
+ * updates and unpins, and unpinning still drops every reference of a
+ * frame whose count says it has some.
+ */
+TEST(pt, pin_zeroes_the_first_bytes)
+{
+    struct vm *vm = pt_test_vm();
+    const uint32_t x = G + 0x40000;
+    uint32_t *t = mem(L1A);
+    uint32_t *l2 = hw(L2A);
+
+    /* Garbage the guest left where it asked for zeros is not looked at. */
+    for (uint32_t i = 0; i < 0xc00; i++) {
+        t[i] = 0xffffffffu;
+    }
+    t[0xc00] = section(G + 2 * MIB, L1_AP_RW, HV_MMU_DOMAIN_KERNEL);
+    EXPECT_EQ(pt_pin_l1(vm, pa_init(L1A), 0xc00 * 4 + 2), -HV_EINVAL);
+    EXPECT_EQ(pt_pin_l1(vm, pa_init(L1A), HV_MMU_L1_SIZE + 4), -HV_EINVAL);
+    EXPECT_EQ(counts(L1A).type, 0u);
+    EXPECT_EQ(pt_pin_l1(vm, pa_init(L1A), 0xbff * 4), -HV_EINVAL);
+    EXPECT_EQ(counts(L1A).type, 0u);
+    ASSERT_EQ(pt_pin_l1(vm, pa_init(L1A), 0xc00 * 4), HV_OK);
+    for (uint32_t i = 0; i < 0xc00; i++) {
+        ASSERT_EQ(t[i], 0u);
+    }
+    EXPECT_EQ(swr(G + 2 * MIB), 1u);
+    EXPECT_EQ(counts(L1A).used_entries, 0u);
+    EXPECT_EQ(counts(L1A + 0x2000).used_entries, 0u);
+    EXPECT_EQ(counts(L1A + 0x3000).used_entries, 1u); /* 0xc00 */
+    EXPECT_EQ(counts(L1A + 0x3000).writable_refs, 0u);
+
+    /* An L2 frame cleared whole: the guest's half too. */
+    mem(L2A)[5] = 0x1234u;
+    l2[9] = 0xffffffffu;
+    ASSERT_EQ(pt_pin_l2(vm, pa_init(L2A), 4096), HV_OK);
+    for (uint32_t i = 0; i < 1024; i++) {
+        ASSERT_EQ(mem(L2A)[i], 0u);
+    }
+    EXPECT_EQ(counts(L2A).used_entries, 0u);
+    /* Only its guest's half: the hardware half is checked. */
+    ASSERT_EQ(unpin(vm, L2A), HV_OK);
+    l2[9] = page_rw(FAKE_RAM_BASE); /* not the guest's */
+    EXPECT_EQ(pt_pin_l2(vm, pa_init(L2A), HV_MMU_L2_HW_OFFSET), -HV_EPERM);
+    l2[9] = page_rw(x);
+    ASSERT_EQ(pt_pin_l2(vm, pa_init(L2A), HV_MMU_L2_HW_OFFSET + 4), HV_OK);
+    EXPECT_EQ(counts(L2A).used_entries, 1u);
+    EXPECT_EQ(counts(x).writable_refs, 1u);
+
+    /* Updates count: 0 to used, used to used, used to 0. */
+    ASSERT_EQ(update(vm, L1A + 4 * 0x10, table(hwt(L2A, 0), 1)), HV_OK);
+    EXPECT_EQ(counts(L1A).used_entries, 1u);
+    ASSERT_EQ(update(vm, L2A + HV_MMU_L2_HW_OFFSET + 4 * 20, page_rw(x)),
+              HV_OK);
+    ASSERT_EQ(update(vm, L2A + HV_MMU_L2_HW_OFFSET + 4 * 20, page_ro(x)),
+              HV_OK);
+    EXPECT_EQ(counts(L2A).used_entries, 2u);
+    EXPECT_EQ(counts(x).writable_refs, 1u);
+    ASSERT_EQ(update(vm, L2A + HV_MMU_L2_HW_OFFSET + 4 * 9, 0), HV_OK);
+    EXPECT_EQ(counts(L2A).used_entries, 1u);
+    EXPECT_EQ(counts(x).writable_refs, 0u);
+    /* The guest's half is not counted. */
+    ASSERT_EQ(update(vm, L2A + 4 * 3, 0x55u), HV_OK);
+    EXPECT_EQ(counts(L2A).used_entries, 1u);
+
+    /* Unpinning drops what the used frames hold, and clears the counts. */
+    ASSERT_EQ(update(vm, L2A + HV_MMU_L2_HW_OFFSET + 4 * 511, page_rw(x)),
+              HV_OK);
+    EXPECT_EQ(counts(x).writable_refs, 1u);
+    ASSERT_EQ(update(vm, L1A + 4 * 0x10, 0), HV_OK);
+    EXPECT_EQ(counts(L1A).used_entries, 0u);
+    ASSERT_EQ(unpin(vm, L2A), HV_OK);
+    EXPECT_EQ(counts(x).writable_refs, 0u);
+    EXPECT_EQ(counts(L2A).writable_refs, 0u);
+    EXPECT_EQ(counts(L2A).used_entries, 0u);
+    ASSERT_EQ(unpin(vm, L1A), HV_OK);
+    EXPECT_EQ(swr(G + 2 * MIB), 0u);
+    for (uint32_t k = 0; k < 4; k++) {
+        EXPECT_EQ(counts(L1A + k * 0x1000).writable_refs, 0u);
+        EXPECT_EQ(counts(L1A + k * 0x1000).type_refs, 0u);
     }
 }
 

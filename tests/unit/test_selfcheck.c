@@ -107,7 +107,7 @@ TEST(selfcheck, ok_after_pin_update_unpin)
     ASSERT_EQ(pt_update(beta, pa_init(sc_pte(beta, 0x10000u)),
                         l2 | L2_NORMAL | L2_RO),
               HV_OK);
-    ASSERT_EQ(pt_pin_l2(beta, pa_init(l2)), HV_OK);
+    ASSERT_EQ(pt_pin_l2(beta, pa_init(l2), 0), HV_OK);
     ASSERT_EQ(pt_update(beta, pa_init(l2 + HV_MMU_L2_HW_OFFSET),
                         (base + DATA_OFF) | L2_NORMAL | L2_RW),
               HV_OK);
@@ -163,9 +163,9 @@ TEST(selfcheck, catches_entry_written_behind_pt)
     EXPECT_EQ(*pte & L2_RW, L2_RO);
     *pte |= L2_RW;
     sc_expect_failure("0 writable mappings, recomputed 1");
-    /* Counted too, but it is a table: still wrong. */
+    /* In a table's frame those bits count its used entries (pt.c). */
     *sc_frame_word(l2) += 1u << 16;
-    sc_expect_failure("is mapped writable");
+    sc_expect_failure("entries in use, recomputed");
 }
 
 TEST(selfcheck, catches_invalid_entry_kept)

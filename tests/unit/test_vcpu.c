@@ -195,7 +195,7 @@ TEST(vcpu, register_same_page_twice)
         HV_OK);
     ASSERT_TRUE(pt_frame_counts(pa, &c));
     EXPECT_EQ(c.writable_refs, 0u);
-    int32_t rc = pt_pin_l2(alpha, pa);
+    int32_t rc = pt_pin_l2(alpha, pa, 0);
     EXPECT_EQ(rc, -HV_EBUSY);
     if (rc == HV_OK) {
         /* What follows: the monitor writes into a pinned table frame. */

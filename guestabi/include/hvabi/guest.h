@@ -99,6 +99,13 @@ static HV_INLINE int32_t hv_mmu_pin(uint32_t pa, uint32_t level)
     return hv_call(HV_OP_MMU_PIN, pa, level, 0, 0, 0, 0, 0);
 }
 
+/* Since 0.8 (HV_FEAT_PIN_ZERO): the first zero_bytes are written 0. */
+static HV_INLINE int32_t hv_mmu_pin_zeroed(uint32_t pa, uint32_t level,
+                                           uint32_t zero_bytes)
+{
+    return hv_call(HV_OP_MMU_PIN, pa, level, zero_bytes, 0, 0, 0, 0);
+}
+
 static HV_INLINE int32_t hv_mmu_unpin(uint32_t pa)
 {
     return hv_call(HV_OP_MMU_UNPIN, pa, 0, 0, 0, 0, 0, 0);
@@ -125,6 +132,12 @@ static HV_INLINE int32_t hv_mmu_tlb(uint32_t op, uint32_t va)
 static HV_INLINE int32_t hv_mmu_tlb_in(uint32_t va, uint32_t l1_pa)
 {
     return hv_call(HV_OP_MMU_TLB, HV_TLB_FLUSH_VA, va, l1_pa, 0, 0, 0, 0);
+}
+
+/* Since 0.8: every entry of one address space (0: the active one). */
+static HV_INLINE int32_t hv_mmu_tlb_mm(uint32_t l1_pa)
+{
+    return hv_call(HV_OP_MMU_TLB, HV_TLB_FLUSH_MM, 0, l1_pa, 0, 0, 0, 0);
 }
 
 static HV_INLINE int32_t hv_vcpu_register(uint32_t shared_pa)

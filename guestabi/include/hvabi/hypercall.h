@@ -70,6 +70,7 @@
 #define HV_FEAT_CONN 13         /* HV_OP_CONN_* */
 #define HV_FEAT_UNMASK_PORTS 14 /* hv_vcpu_shared.unmask_ports (evtchn.h) */
 #define HV_FEAT_GRANT_BATCH 15  /* HV_OP_GRANT_BATCH */
+#define HV_FEAT_PIN_ZERO 16     /* HV_OP_MMU_PIN zeroes r2 bytes (memory.h) */
 
 /*
  * HV_OP_YIELD: give up the rest of the time slice.

@@ -17,9 +17,14 @@
  *
  *   IN   r0  physical address of the table
  *        r1  HV_MMU_L1 (a 16 KiB L1 table) or HV_MMU_L2 (a 4 KiB L2 frame)
+ *        r2  bytes at the start of the table the monitor writes 0 before
+ *            it checks the rest: a multiple of 4, up to the table's size
+ *            (since 0.8, feature HV_FEAT_PIN_ZERO; monitors before 0.8
+ *            ignore r2, so pass 0 to them)
  *   OUT  r0  0; the table is read-only to the guest from now on
  *   ERRORS
- *        HV_EINVAL  misaligned, unknown level, a malformed entry, an L1
+ *        HV_EINVAL  misaligned, unknown level, r2 too large or not a
+ *                   multiple of 4, a malformed entry, an L1
  *                   entry of the monitor window that is not 0, an entry
  *                   mapping this guest's memory as other than normal
  *                   write-back
@@ -32,7 +37,10 @@
  *
  * NOTES
  *   The monitor flushes all TLBs when a frame becomes a table, so no
- *   stale writable translation of it survives.
+ *   stale writable translation of it survives. Zeroing costs less than
+ *   checking: a new process's L1 is empty below the kernel's entries
+ *   (Linux: USER_PTRS_PER_PGD * 8 bytes) and a new L2 frame is empty,
+ *   so the guest need not clear them itself.
  */
 #define HV_OP_MMU_PIN 7
 #define HV_MMU_L1 1
@@ -53,14 +61,20 @@
 /*
  * HV_OP_MMU_UPDATE: write entries of pinned tables, in order.
  *
- *   IN   r0  guest virtual address of struct hv_mmu_update[count]
- *        r1  count, 0 .. HV_MMU_UPDATE_MAX
+ *   IN   r0  guest virtual address of struct hv_mmu_update[count], or
+ *            with HV_MMU_UPDATE_BY_PA its physical address
+ *        r1  count, 0 .. HV_MMU_UPDATE_MAX, ORed with HV_MMU_UPDATE_BY_PA
+ *            (since 0.8): r0 is a physical address; the array lies
+ *            within one 4 KiB page of the caller's RAM
  *   OUT  r0  0 when all were applied, else the error of the first that
  *            was not
  *        r1  number of updates applied (those before the failing one)
  *   ERRORS
  *        HV_E2BIG   count above HV_MMU_UPDATE_MAX (nothing applied)
- *        HV_EFAULT  the array is not readable (nothing applied)
+ *        HV_EFAULT  the array is not readable; by physical address: not
+ *                   in the caller's RAM (nothing applied)
+ *        HV_EINVAL  by physical address: the array crosses a page
+ *                   (nothing applied)
  *        HV_EINVAL  ptr is not an entry of a pinned table of this guest,
  *                   or the new entry is malformed or maps this guest's
  *                   memory as other than normal write-back (<hvabi/mmu.h>)
@@ -73,10 +87,13 @@
  *   The monitor does not flush TLBs for updates: use HV_OP_MMU_TLB as
  *   the hardware would need. In the first half of an L2 frame (the
  *   guest's own half, below HV_MMU_L2_HW_OFFSET), any value is written
- *   unchecked.
+ *   unchecked. By physical address, the monitor reads the array without
+ *   walking the guest's tables: a guest keeps its batch in one page
+ *   (512-byte aligned, HV_MMU_UPDATE_MAX entries never cross one).
  */
 #define HV_OP_MMU_UPDATE 9
 #define HV_MMU_UPDATE_MAX 64
+#define HV_MMU_UPDATE_BY_PA (1u << 31)
 
 struct hv_mmu_update {
     uint32_t ptr; /* IN: physical address of the entry */
@@ -106,7 +123,9 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
  *   IN   r0  HV_TLB_FLUSH_ALL: every entry of every address space of
  *            this guest; or HV_TLB_FLUSH_VA: r1 = a virtual address whose
  *            page is invalidated in the address space of r2 = a pinned L1
- *            (0: the active one)
+ *            (0: the active one); or HV_TLB_FLUSH_MM (since 0.8): every
+ *            entry of the address space of r2 (as for HV_TLB_FLUSH_VA;
+ *            r1 ignored), the other address spaces' entries kept
  *   OUT  r0  0
  *   ERRORS
  *        HV_EINVAL  unknown operation; an address in the monitor window
@@ -116,6 +135,7 @@ HV_STATIC_ASSERT(sizeof(struct hv_mmu_update) == 8, hv_mmu_update_size);
 #define HV_OP_MMU_TLB 11
 #define HV_TLB_FLUSH_ALL 0
 #define HV_TLB_FLUSH_VA 1
+#define HV_TLB_FLUSH_MM 2
 
 /*
  * HV_OP_CACHE: cache maintenance on a range of guest memory.

@@ -17,10 +17,16 @@
 /** Covers [@base, @base + @size) of RAM, the memory guests are given. */
 void pt_init(paddr_t base, uint32_t size);
 
-/** Registers the 16 KiB L1 table at @pa of @vm; validates every entry. */
-int32_t pt_pin_l1(struct vm *vm, paddr_t pa);
-/** Registers the L2 frame at @pa; validates its hardware half. */
-int32_t pt_pin_l2(struct vm *vm, paddr_t pa);
+/**
+ * Registers the 16 KiB L1 table at @pa of @vm: its first @zero_bytes are
+ * written 0, every other entry is validated.
+ */
+int32_t pt_pin_l1(struct vm *vm, paddr_t pa, uint32_t zero_bytes);
+/**
+ * Registers the L2 frame at @pa: its first @zero_bytes are written 0,
+ * the rest of its hardware half is validated.
+ */
+int32_t pt_pin_l2(struct vm *vm, paddr_t pa, uint32_t zero_bytes);
 /** Releases a pinned table that nothing uses any more. */
 int32_t pt_unpin(struct vm *vm, paddr_t pa);
 /** Writes @value to the entry at @entry_pa of a pinned table of @vm. */
@@ -84,6 +90,7 @@ struct pt_frame_counts {
     uint32_t type; /* 0 none, 1 L1, 2 L2, 3 shared vCPU page */
     uint32_t type_refs;
     uint32_t writable_refs;
+    uint32_t used_entries; /* tables: entries the hardware reads, not 0 */
 };
 bool pt_frame_counts(paddr_t pa, struct pt_frame_counts *out);
 uint32_t pt_section_writable_refs(paddr_t pa);

@@ -627,13 +627,23 @@ static void fz_call(struct hcfuzz_io *io, uint32_t op, uint32_t a0, uint32_t a1,
 static void fz_mmu_update(struct hcfuzz_io *io)
 {
     uint32_t count = fz_chance(8) ? fz_int() : 1 + fz_below(8);
-    uint32_t n = count < HV_MMU_UPDATE_MAX ? count : HV_MMU_UPDATE_MAX;
+    /* By physical address (since 0.8) a quarter of the time; a random
+     * count may carry the flag too. */
+    if (fz_chance(4)) {
+        count |= HV_MMU_UPDATE_BY_PA;
+    }
+    bool by_pa = (count & HV_MMU_UPDATE_BY_PA) != 0;
+    uint32_t asked = count & ~HV_MMU_UPDATE_BY_PA;
+    uint32_t n = asked < HV_MMU_UPDATE_MAX ? asked : HV_MMU_UPDATE_MAX;
     uint32_t buf = (uint32_t)(uintptr_t)fz_batch;
 
     for (uint32_t i = 0; i < n; i++) {
         fz_batch[i].ptr = fz_entry_ptr();
         fz_batch[i].val = fz_desc();
         fz_protect(&fz_batch[i]);
+    }
+    if (by_pa) {
+        buf = fz_pa(buf); /* may cross a page: HV_EINVAL */
     }
     if (fz_chance(8)) {
         /* A batch the fuzzer does not own: refused, never read as its
@@ -642,7 +652,7 @@ static void fz_mmu_update(struct hcfuzz_io *io)
     }
     fz_call(io, HV_OP_MMU_UPDATE, buf, count, fz_int(), 0);
     fz_expect(io, 0, E_2BIG | E_FAULT | E_INVAL | E_PERM | E_BUSY | E_NOMEM,
-              count > HV_MMU_UPDATE_MAX ? -HV_E2BIG : 0);
+              asked > HV_MMU_UPDATE_MAX ? -HV_E2BIG : 0);
     if (io->r[1] > n || ((int32_t)io->r[0] == 0 && io->r[1] != n)) {
         fz_unexpected(io, "wrong count of updates applied");
     }
@@ -885,9 +895,17 @@ static void fz_one(struct hcfuzz_io *io)
                  ? (fz_chance(4) ? fz_sandbox_frame() : fz_sandbox_group())
                  : fz_phys();
         a1 = fz_chance(8) ? fz_int() : 1 + fz_below(2);
-        fz_call(io, op, a0, a1, 0, 0);
+        /* Bytes to clear first (since 0.8): none, some, too many; only
+         * in the sandbox (a pin of its own code would clear it). */
+        a2 = fz_chance(2) || !fz_sandbox_pa(a0) ? 0
+             : fz_chance(4)                     ? fz_int()
+                            : fz_below(HV_MMU_L1_SIZE / 4 + 2) * 4;
+        fz_call(io, op, a0, a1, a2, 0);
         fz_expect(io, 0, E_INVAL | E_PERM | E_BUSY | E_NOMEM,
-                  a1 != HV_MMU_L1 && a1 != HV_MMU_L2 ? -HV_EINVAL : 0);
+                  (a1 != HV_MMU_L1 && a1 != HV_MMU_L2) || (a2 & 3u) ||
+                          a2 > (a1 == HV_MMU_L1 ? HV_MMU_L1_SIZE : 4096u)
+                      ? -HV_EINVAL
+                      : 0);
         fz_pins += (int32_t)io->r[0] == 0;
         break;
     case HV_OP_MMU_UNPIN:
@@ -905,12 +923,12 @@ static void fz_one(struct hcfuzz_io *io)
         fz_mmu_switch(io);
         break;
     case HV_OP_MMU_TLB:
-        a0 = fz_chance(4) ? fz_int() : fz_below(2);
+        a0 = fz_chance(4) ? fz_int() : fz_below(3);
         a1 = fz_chance(4) ? 0xfe000000u + fz_below(0x1000000u) : fz_virt();
         a2 = fz_chance(2) ? 0 : fz_chance(2) ? fz_active : fz_phys();
         fz_call(io, op, a0, a1, a2, 0);
         fz_expect(io, 0, E_INVAL,
-                  a0 >= 2 || (a0 == HV_TLB_FLUSH_VA && a1 >= 0xfe000000u &&
+                  a0 >= 3 || (a0 == HV_TLB_FLUSH_VA && a1 >= 0xfe000000u &&
                               a1 < 0xff000000u)
                       ? -HV_EINVAL
                       : 0);

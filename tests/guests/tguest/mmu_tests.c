@@ -193,7 +193,7 @@ TEST(hostile, tlb_ops)
 {
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, si()->mem_base), 0);
-    EXPECT_EQ(hv_mmu_tlb(2, 0), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_tlb(3, 0), -HV_EINVAL);
     EXPECT_EQ(hv_mmu_tlb(0xffffffffu, 0), -HV_EINVAL);
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, HV_MMU_WINDOW_BASE), -HV_EINVAL);
     EXPECT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_VA, 0xfe010000u), -HV_EINVAL);
@@ -201,6 +201,10 @@ TEST(hostile, tlb_ops)
     EXPECT_EQ(hv_mmu_tlb_in(si()->mem_base, si()->pt_l1 + 0x4000u),
               -HV_EINVAL); /* not a pinned L1 */
     EXPECT_EQ(hv_mmu_tlb_in(si()->mem_base, 0x60000000u), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_tlb_mm(0), 0);
+    EXPECT_EQ(hv_mmu_tlb_mm(si()->pt_l1), 0);
+    EXPECT_EQ(hv_mmu_tlb_mm(si()->pt_l1 + 0x4000u), -HV_EINVAL);
+    EXPECT_EQ(hv_mmu_tlb_mm(0x60000000u), -HV_EINVAL);
 }
 
 /* A global entry would be used by other guests' ASIDs too. */

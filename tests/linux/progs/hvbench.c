@@ -8,6 +8,13 @@
  *            pipes; one iteration is a round trip (2 context switches)
  * Prints one line, timed with clock_gettime(CLOCK_MONOTONIC):
  *   BENCH <name> <iterations> <elapsed_ns> <ns_per_op>
+ *
+ * hvbench mark LABEL executes the marker instruction once and prints
+ *   MARK <label>
+ * The marker is `orr r12, r12, r12` in ARM state (0xe18cc00c), which no
+ * compiler emits: bench/qemu-plugin/hvcount.c snapshots its counters
+ * each time one executes, so scripts/bench-linux can pair each snapshot
+ * with the MARK line printed in the same order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +94,13 @@ static int bench_pipe(unsigned long n)
     return 0;
 }
 
+/* -marm (scripts/initramfs-build): the asm is assembled in ARM state. */
+static void mark(const char *label)
+{
+    __asm__ volatile("orr r12, r12, r12" ::: "r12", "memory");
+    printf("MARK %s\n", label);
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -100,8 +114,13 @@ int main(int argc, char **argv)
     unsigned long n;
     unsigned long long t0, t1;
 
+    if (argc == 3 && strcmp(argv[1], "mark") == 0) {
+        mark(argv[2]);
+        return 0;
+    }
     if (argc != 3 || (n = strtoul(argv[2], NULL, 0)) == 0) {
-        fprintf(stderr, "usage: hvbench getppid|fork|pipe ITERATIONS\n");
+        fprintf(stderr, "usage: hvbench getppid|fork|pipe ITERATIONS\n"
+                        "       hvbench mark LABEL\n");
         return 2;
     }
     for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

@@ -3,7 +3,38 @@
 # bench: fixed-size benchmarks for an external harness, one line each:
 #   BENCH <name> <iterations> <elapsed_ns> <ns_per_op>
 # Sizes are small: the guest may run under an emulator.
+# Kernel command line:
+#   hvtest_bench_only=A,B  only the benchmarks named (getppid, fork, pipe,
+#                          hackbench, sysbench_cpu, sysbench_threads,
+#                          sysbench_memory): a profile of one
+# Each benchmark runs between two `hvbench mark` lines (MARK begin:NAME,
+# MARK end:NAME), each of which executes hvbench's marker instruction:
+# scripts/bench-linux's QEMU plugin counts exceptions and CP15 writes
+# between them.
 . /usr/share/hvtest/common.sh
+
+only=""
+for word in $(cat /proc/cmdline); do
+    case $word in
+    hvtest_bench_only=*) only=${word#hvtest_bench_only=} ;;
+    esac
+done
+
+# wanted NAME: true unless hvtest_bench_only= names others.
+wanted() {
+    [ -z "$only" ] || echo ",$only," | grep -q ",$1,"
+}
+
+# marked NAME COMMAND...: COMMAND between the two marks of NAME.
+marked() {
+    name=$1
+    shift
+    hvbench mark "begin:$name" || fail "hvbench mark begin:$name failed"
+    "$@"
+    status=$?
+    hvbench mark "end:$name" || fail "hvbench mark end:$name failed"
+    return $status
+}
 
 # bench_line NAME ITERATIONS SECONDS (a decimal number)
 bench_line() {
@@ -20,29 +51,33 @@ else
     echo "bench: HV_BOOT_UPTIME is not set (not started by /init?)"
 fi
 
-run "hvbench getppid" hvbench getppid 20000
-run "hvbench fork" hvbench fork 200
-run "hvbench pipe" hvbench pipe 2000
+for b in getppid:20000 fork:200 pipe:2000; do
+    wanted "${b%:*}" || continue
+    run "hvbench ${b%:*}" marked "${b%:*}" hvbench "${b%:*}" "${b#*:}"
+done
 
-# hackbench prints "Time: <seconds>".
-out=$(hackbench -p -g 2 -l 20) || fail "hackbench -p -g 2 -l 20 failed"
-echo "$out"
-t=$(echo "$out" | sed -n 's/^Time: *//p')
-[ -n "$t" ] || fail "no Time: line from hackbench"
-bench_line hackbench_pipe_g2_l20 1 "$t"
-# The same, five times longer: its time moves in steps of the 10 ms
-# tick's phase, which a longer run makes a smaller part of it.
-out=$(hackbench -p -g 2 -l 100) || fail "hackbench -p -g 2 -l 100 failed"
-echo "$out"
-t=$(echo "$out" | sed -n 's/^Time: *//p')
-[ -n "$t" ] || fail "no Time: line from hackbench -l 100"
-bench_line hackbench_pipe_g2_l100 1 "$t"
+# hackbench_line LOOPS: hackbench -p -g 2 -l LOOPS, which prints
+# "Time: <seconds>".
+hackbench_line() {
+    out=$(marked "hackbench_pipe_g2_l$1" hackbench -p -g 2 -l "$1") ||
+        fail "hackbench -p -g 2 -l $1 failed"
+    echo "$out"
+    t=$(echo "$out" | sed -n 's/^Time: *//p')
+    [ -n "$t" ] || fail "no Time: line from hackbench -l $1"
+    bench_line "hackbench_pipe_g2_l$1" 1 "$t"
+}
+if wanted hackbench; then
+    hackbench_line 20
+    # The same, five times longer: its time moves in steps of the 10 ms
+    # tick's phase, which a longer run makes a smaller part of it.
+    hackbench_line 100
+fi
 
 # sysbench prints "total time: <seconds>s" and "total number of events".
 sysbench_line() {
     name=$1
     shift
-    out=$(sysbench "$@") || fail "sysbench $* failed"
+    out=$(marked "$name" sysbench "$@") || fail "sysbench $* failed"
     echo "$out"
     t=$(echo "$out" | sed -n 's/^ *total time: *\([0-9.]*\)s.*/\1/p')
     ev=$(echo "$out" | sed -n 's/^ *total number of events: *\([0-9]*\).*/\1/p')
@@ -50,9 +85,16 @@ sysbench_line() {
         fail "no total time / events from sysbench $*"
     bench_line "$name" "$ev" "$t"
 }
-sysbench_line sysbench_cpu_prime2000 cpu --cpu-max-prime=2000 --time=0 \
-    --events=200 run
-sysbench_line sysbench_threads_2 threads --threads=2 --time=0 --events=200 run
-sysbench_line sysbench_memory_8M memory --memory-total-size=8M run
+if wanted sysbench_cpu; then
+    sysbench_line sysbench_cpu_prime2000 cpu --cpu-max-prime=2000 --time=0 \
+        --events=200 run
+fi
+if wanted sysbench_threads; then
+    sysbench_line sysbench_threads_2 threads --threads=2 --time=0 \
+        --events=200 run
+fi
+if wanted sysbench_memory; then
+    sysbench_line sysbench_memory_8M memory --memory-total-size=8M run
+fi
 
 echo "bench: OK"
