@@ -226,10 +226,16 @@ static int32_t pt_check_domain(uint32_t desc)
     return HV_OK;
 }
 
-static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
+/*
+ * Checks L1 entry @desc for @vm; when it is accepted, *@ref is the
+ * reference it holds (what pt_ref_of would say, found on the way).
+ */
+static int32_t pt_check_l1(const struct vm *vm, uint32_t desc,
+                           struct pt_ref *ref)
 {
     int32_t rc;
 
+    ref->kind = PT_REF_NONE;
     switch (L1_TYPE(desc)) {
     case HV_L1_TYPE_FAULT:
         return HV_OK;
@@ -250,7 +256,11 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
         if (FRAME_TYPE(f) != PT_TYPE_L2 || l2 - frame < HV_MMU_L2_HW_OFFSET) {
             return -HV_EINVAL; /* not the hardware half of a pinned L2 */
         }
-        return FRAME_TYPE_REFS(f) == FRAME_MAX_TYPE_REFS ? -HV_ENOMEM : HV_OK;
+        if (FRAME_TYPE_REFS(f) == FRAME_MAX_TYPE_REFS) {
+            return -HV_ENOMEM;
+        }
+        *ref = (struct pt_ref){PT_REF_L2, frame};
+        return HV_OK;
     }
     case HV_L1_TYPE_SECTION: {
         uint32_t pa = desc & ~(HV_MEM_GRANULE - 1);
@@ -262,6 +272,7 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
             return rc;
         }
         if (!pt_owned(vm, pa, HV_MEM_GRANULE)) {
+            *ref = pt_ref_of(true, desc); /* none, outside RAM */
             return pt_check_device(vm, pa, HV_MEM_GRANULE, pt_l1_tex_c_b(desc),
                                    (desc & HV_L1_SECT_XN) != 0,
                                    HV_L1_SECT_GET_AP(desc) == HV_AP_RW);
@@ -274,15 +285,22 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc)
         if (pt_section_tables[s] != 0) {
             return -HV_EBUSY; /* would expose a page table */
         }
-        return pt_section_writable[s] == 0xffffu ? -HV_ENOMEM : HV_OK;
+        if (pt_section_writable[s] == 0xffffu) {
+            return -HV_ENOMEM;
+        }
+        *ref = (struct pt_ref){PT_REF_SECTION_RW, pa};
+        return HV_OK;
     }
     default:
         return -HV_EINVAL; /* reserved, or PXN sections the cores lack */
     }
 }
 
-static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
+/* As pt_check_l1, for L2 entry @desc. */
+static int32_t pt_check_l2(const struct vm *vm, uint32_t desc,
+                           struct pt_ref *ref)
 {
+    ref->kind = PT_REF_NONE;
     if (L2_TYPE(desc) == HV_L2_TYPE_FAULT) {
         return HV_OK;
     }
@@ -291,6 +309,7 @@ static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
     }
     uint32_t pa = desc & ~(PT_FRAME_SIZE - 1);
     if (!pt_owned(vm, pa, PT_FRAME_SIZE)) {
+        *ref = pt_ref_of(false, desc); /* none, outside RAM */
         return pt_check_device(vm, pa, PT_FRAME_SIZE, pt_l2_tex_c_b(desc),
                                (desc & HV_L2_XN) != 0,
                                HV_L2_GET_AP(desc) == HV_AP_RW);
@@ -303,7 +322,11 @@ static int32_t pt_check_l2(const struct vm *vm, uint32_t desc)
     if (FRAME_TYPE(f) == PT_TYPE_L1 || FRAME_TYPE(f) == PT_TYPE_L2) {
         return -HV_EBUSY; /* would expose a page table */
     }
-    return FRAME_WRITABLE(f) == FRAME_MAX_WRITABLE ? -HV_ENOMEM : HV_OK;
+    if (FRAME_WRITABLE(f) == FRAME_MAX_WRITABLE) {
+        return -HV_ENOMEM;
+    }
+    *ref = (struct pt_ref){PT_REF_PAGE_RW, pa};
+    return HV_OK;
 }
 
 static void pt_ref_apply(struct pt_ref ref, int delta)
@@ -379,10 +402,13 @@ static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
     for (uint32_t i = pt_next_used(table, first, count); i < count;
          i = pt_next_used(table, i + 1, count)) {
         int32_t rc;
+        struct pt_ref ref = {PT_REF_NONE, 0};
         if (l1 && pt_window_index(i)) {
             rc = table[i] == 0 ? HV_OK : -HV_EINVAL;
+        } else if (l1) {
+            rc = pt_check_l1(vm, table[i], &ref);
         } else {
-            rc = l1 ? pt_check_l1(vm, table[i]) : pt_check_l2(vm, table[i]);
+            rc = pt_check_l2(vm, table[i], &ref);
         }
         if (rc != HV_OK) {
             while (i-- > 0) {
@@ -390,7 +416,7 @@ static int32_t pt_take_all(const struct vm *vm, bool l1, uint32_t *table,
             }
             return rc;
         }
-        pt_ref_apply(pt_ref_of(l1, table[i]), +1);
+        pt_ref_apply(ref, +1);
         table[i] = pt_with_ng(l1, table[i]);
         pt_used_adjust(table_pa + i * 4, 0, table[i]);
     }
@@ -643,6 +669,7 @@ int32_t pt_unpin(struct vm *vm, paddr_t pa)
 int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
 {
     uint32_t a = (uint32_t)pa_addr(entry_pa);
+    struct pt_ref ref;
     int32_t rc;
 
     if (!IS_ALIGNED(a, 4u) || !pt_owned(vm, a, 4)) {
@@ -658,7 +685,7 @@ int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
         if (pt_window_index(index)) {
             return -HV_EPERM;
         }
-        rc = pt_check_l1(vm, value);
+        rc = pt_check_l1(vm, value, &ref);
     } else if (type == PT_TYPE_L2) {
         if (a - frame < HV_MMU_L2_HW_OFFSET) {
             /* The guest's private half: no meaning to the hardware. */
@@ -666,7 +693,7 @@ int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
             *p = value;
             return HV_OK;
         }
-        rc = pt_check_l2(vm, value);
+        rc = pt_check_l2(vm, value, &ref);
     } else {
         return -HV_EINVAL; /* not a pinned table */
     }
@@ -676,7 +703,7 @@ int32_t pt_update(struct vm *vm, paddr_t entry_pa, uint32_t value)
     uint32_t *p = arch_mm_phys_ptr(entry_pa, 4);
     uint32_t old = *p;
     value = pt_with_ng(l1, value);
-    pt_ref_apply(pt_ref_of(l1, value), +1);
+    pt_ref_apply(ref, +1);
     if (l1) {
         pt_ref_apply(pt_ref_of(true, old), -1);
     } else {
