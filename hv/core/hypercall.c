@@ -131,8 +131,9 @@ static bool hypercall_frame_is_table(paddr_t pa)
     return pt_frame_counts(pa, &fc) && (fc.type == 1 || fc.type == 2);
 }
 
-/* HV_GRANT_COPY_BUF_PA: @buf, @len inside one page of @vm's own RAM, and
- * no pinned table if the copy writes it. */
+/* A buffer by physical address (HV_GRANT_COPY_BUF_PA, HV_MMU_UPDATE_BY_PA):
+ * @buf, @len inside one page of @vm's own RAM, and no pinned table if
+ * the monitor writes it. */
 static int32_t hypercall_copy_buf_pa(const struct vm *vm, uint32_t buf,
                                      uint32_t len, bool write, paddr_t *page)
 {
