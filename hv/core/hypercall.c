@@ -34,7 +34,7 @@ static const uint32_t hypercall_features[HV_FEATURE_WORDS] = {
         (1u << HV_FEAT_BLOCK) | (1u << HV_FEAT_EVTCHN) | (1u << HV_FEAT_GRANT) |
         (1u << HV_FEAT_VM_KILL) | (1u << HV_FEAT_CONN) |
         (1u << HV_FEAT_UNMASK_PORTS) | (1u << HV_FEAT_GRANT_BATCH) |
-        (1u << HV_FEAT_PIN_ZERO),
+        (1u << HV_FEAT_PIN_ZERO) | (1u << HV_FEAT_REGS_IN_PLACE),
 };
 
 static void hypercall_status(struct vm *vm, int32_t status)

@@ -53,8 +53,20 @@ int32_t vcpu_set_callbacks(struct vm *vm, gvaddr_t callbacks)
             return -HV_EINVAL;
         }
     }
+    if ((cb.flags & ~HV_CALLBACKS_FLAGS_KNOWN) != 0) {
+        return -HV_EINVAL;
+    }
     memcpy(vm->callbacks, cb.entry, sizeof(vm->callbacks));
+    vm->callback_flags = cb.flags;
+    vm->syscall_entry_in_place = (cb.flags & HV_CALLBACKS_REGS_IN_PLACE) != 0
+                                     ? cb.entry[HV_UPCALL_SYSCALL]
+                                     : 0;
     return HV_OK;
+}
+
+static bool vcpu_regs_in_place(const struct vm *vm)
+{
+    return (vm->callback_flags & HV_CALLBACKS_REGS_IN_PLACE) != 0;
 }
 
 static void vcpu_set_mode(struct vm *vm, enum vm_mode mode)
@@ -82,7 +94,13 @@ int32_t vcpu_iret(struct vm *vm, gvaddr_t frame_va)
             0) {
         return -HV_EINVAL;
     }
-    memcpy(vm->regs.r, frame.r, sizeof(frame.r));
+    if (vcpu_regs_in_place(vm)) {
+        /* r1-r11 are the caller's, as the trap saved them. */
+        vm->regs.r[0] = frame.r[0];
+        vm->regs.r[12] = frame.r[12];
+    } else {
+        memcpy(vm->regs.r, frame.r, sizeof(frame.r));
+    }
     vm->regs.sp = frame.sp;
     vm->regs.lr = frame.lr;
     vm->regs.pc = frame.pc;
@@ -97,15 +115,22 @@ int32_t vcpu_iret(struct vm *vm, gvaddr_t frame_va)
 }
 
 /* Stores by the CPU with the guest's rights where it can (a faulting
- * store leaves a partial frame, which the stopped guest never sees). */
+ * store leaves a partial frame, which the stopped guest never sees).
+ * With the registers in place, a system call's frame is only its sp, lr,
+ * pc and cpsr: the kernel stores the rest. */
 static int32_t vcpu_write_frame(struct vm *vm, uint32_t va,
-                                const struct hv_frame *frame)
+                                const struct hv_frame *frame, bool in_place)
 {
-    int32_t rc = arch_mm_write_user(vm, va, frame, sizeof(*frame));
+    const size_t skip = in_place ? offsetof(struct hv_frame, sp) : 0;
+    const size_t size =
+        in_place ? offsetof(struct hv_frame, orig_r0) - skip : sizeof(*frame);
+    const uint8_t *from = (const uint8_t *)frame + skip;
+
+    int32_t rc = arch_mm_write_user(vm, va + skip, from, size);
     if (rc != -HV_ENOSYS) {
         return rc;
     }
-    return vm_copy_to_guest(vm, gva_init(va), frame, sizeof(*frame));
+    return vm_copy_to_guest(vm, gva_init(va + skip), from, size);
 }
 
 int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind, uint32_t address,
@@ -130,7 +155,9 @@ int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind, uint32_t address,
     if (from_user) {
         vcpu_set_mode(vm, VM_MODE_KERNEL);
     }
-    if (sp < sizeof(frame) || vcpu_write_frame(vm, frame_va, &frame) != HV_OK) {
+    bool in_place = kind == HV_UPCALL_SYSCALL && vcpu_regs_in_place(vm);
+    if (sp < sizeof(frame) ||
+        vcpu_write_frame(vm, frame_va, &frame, in_place) != HV_OK) {
         *failed = (struct fault_info){
             .kind = "upcall failed",
             .detail = "its kernel stack is not writable",
@@ -143,6 +170,10 @@ int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind, uint32_t address,
     }
     shared->events_masked = 1;
     uint32_t entry = vm->callbacks[kind];
+    if (in_place) {
+        arch_regs_enter(&vm->regs, entry, frame_va); /* r0-r12 stay */
+        return HV_OK;
+    }
     arch_regs_init(&vm->regs, entry, frame_va, frame_va);
     arch_regs_set_result(&vm->regs, 1, address);
     arch_regs_set_result(&vm->regs, 2, status);

@@ -547,11 +547,12 @@ static bool hc_step(const uint8_t *s)
         break;
     }
     case HC_CALLBACKS: {
-        struct hv_callbacks cb = {{0}, {0}};
+        struct hv_callbacks cb = {{0}, 0, {0}};
         for (unsigned int i = 0; i < HV_UPCALL_COUNT; i++) {
             cb.entry[i] = hc_next(&seed) & 1 ? 0 : a[1] + i * 4u;
         }
-        cb.reserved[0] = (a[2] & 0xff) == 0 ? a[2] : 0;
+        cb.flags = (a[2] & 0xf00) == 0 ? a[2] >> 12 : 0;
+        cb.reserved[(a[2] >> 12) & 1] = (a[2] & 0xff) == 0 ? a[2] : 0;
         hc_guest_write(vm, a[0], &cb, sizeof(cb));
         op = HV_OP_VCPU_CALLBACKS;
         break;

@@ -222,15 +222,38 @@ TEST(vcpu, set_callbacks)
     EXPECT_FALSE(vcpu_can_upcall(alpha, HV_UPCALL_DATA_ABORT));
     EXPECT_TRUE(vcpu_can_upcall(alpha, HV_UPCALL_UNDEFINED));
 
-    /* Each reserved field must be 0; a refused call changes nothing. */
-    for (unsigned int r = 0; r < 3; r++) {
+    EXPECT_EQ(alpha->callback_flags, 0u);
+    EXPECT_EQ(alpha->syscall_entry_in_place, 0u);
+
+    /* Each reserved field must be 0, and flags only known bits; a refused
+     * call changes nothing. */
+    for (unsigned int r = 0; r < 2 + 31; r++) {
         memset(cb, 0, sizeof(*cb));
         cb->entry[0] = BASE + 0x999;
-        cb->reserved[r] = 1u << (r * 8);
+        cb->flags = HV_CALLBACKS_REGS_IN_PLACE;
+        if (r < 2) {
+            cb->reserved[r] = 1u << (r * 8);
+        } else {
+            cb->flags |= 1u << (r - 1); /* bits 1-31 */
+        }
         EXPECT_EQ(vcpu_set_callbacks(alpha, gva_init(BASE + 0x6000)),
                   -HV_EINVAL);
         EXPECT_EQ(alpha->callbacks[0], entries[0]);
+        EXPECT_EQ(alpha->callback_flags, 0u);
+        EXPECT_EQ(alpha->syscall_entry_in_place, 0u);
     }
+
+    /* The registers in place: the flag, and the system call entry the
+     * fast path tests; gone with the next call without the flag. */
+    memcpy(cb->entry, entries, sizeof(entries));
+    cb->flags = HV_CALLBACKS_REGS_IN_PLACE;
+    ASSERT_EQ(vcpu_set_callbacks(alpha, gva_init(BASE + 0x6000)), HV_OK);
+    EXPECT_EQ(alpha->callback_flags, HV_CALLBACKS_REGS_IN_PLACE);
+    EXPECT_EQ(alpha->syscall_entry_in_place, entries[HV_UPCALL_SYSCALL]);
+    cb->flags = 0;
+    ASSERT_EQ(vcpu_set_callbacks(alpha, gva_init(BASE + 0x6000)), HV_OK);
+    EXPECT_EQ(alpha->callback_flags, 0u);
+    EXPECT_EQ(alpha->syscall_entry_in_place, 0u);
 
     /* Unreadable: past the end, unmapped, the window, or kernel memory
      * seen from virtual user mode. */
@@ -303,6 +326,79 @@ TEST(vcpu, upcall_from_user_mode)
     EXPECT_EQ(alpha->regs.pc, BASE + 0x500);
     EXPECT_EQ(alpha->regs.cpsr, 0x50u); /* ARM state, USR, F masked */
     EXPECT_EQ(alpha->state, VM_RUNNABLE);
+}
+
+/*
+ * With the registers in place a system call's frame gets only sp, lr,
+ * pc and cpsr (the rest of it is the kernel's to store), and the entry
+ * runs with the caller's r0-r12; other upcalls still write it all.
+ */
+TEST(vcpu, upcall_syscall_registers_in_place)
+{
+    vc_setup();
+    struct hv_vcpu_shared *sh = vc_shared(alpha);
+    const uint32_t frame_va = KSTACK - sizeof(struct hv_frame);
+    struct hv_frame *f = vc_frame(alpha, frame_va);
+
+    memset(f, 0x5a, sizeof(*f));
+    sh->kernel_sp = KSTACK;
+    sh->events_masked = 0;
+    alpha->callbacks[HV_UPCALL_SYSCALL] = BASE + 0x501; /* Thumb */
+    alpha->callbacks[HV_UPCALL_DATA_ABORT] = BASE + 0x600;
+    alpha->callback_flags = HV_CALLBACKS_REGS_IN_PLACE;
+    alpha->mode = VM_MODE_USER;
+    vc_fill_regs(alpha);
+    alpha->regs.cpsr = 0x60000050u; /* Z, C; USR, F */
+
+    struct arch_regs *next =
+        fault_upcall(alpha, HV_UPCALL_SYSCALL, BASE + 0x1234, 0);
+    EXPECT_PTR_EQ(next, &alpha->regs);
+    for (int i = 0; i < 13; i++) {
+        EXPECT_EQ(f->r[i], 0x5a5a5a5au);
+        EXPECT_EQ(alpha->regs.r[i], 0x100u + (uint32_t)i);
+    }
+    EXPECT_EQ(f->orig_r0, 0x5a5a5a5au);
+    EXPECT_EQ(f->sp, BASE + 0x8888);
+    EXPECT_EQ(f->lr, BASE + 0x444);
+    EXPECT_EQ(f->pc, BASE + 0x1234);
+    EXPECT_EQ(f->cpsr, 0x60000010u);
+    EXPECT_EQ(alpha->mode, VM_MODE_KERNEL);
+    EXPECT_EQ(sh->events_masked, 1u);
+    EXPECT_EQ(alpha->regs.sp, frame_va);
+    EXPECT_EQ(alpha->regs.lr, 0u);
+    EXPECT_EQ(alpha->regs.pc, BASE + 0x500);
+    EXPECT_EQ(alpha->regs.cpsr, 0x70u); /* Thumb, USR, F masked */
+
+    /* A data abort from user mode: the whole frame, as without the flag. */
+    memset(f, 0x5a, sizeof(*f));
+    sh->events_masked = 0;
+    alpha->mode = VM_MODE_USER;
+    vc_fill_regs(alpha);
+    fault_upcall(alpha, HV_UPCALL_DATA_ABORT, 0xdead0004u, 0x805);
+    for (int i = 0; i < 13; i++) {
+        EXPECT_EQ(f->r[i], 0x100u + (uint32_t)i);
+    }
+    EXPECT_EQ(f->orig_r0, 0x100u);
+    EXPECT_EQ(alpha->regs.r[0], frame_va);
+    EXPECT_EQ(alpha->regs.r[1], 0xdead0004u);
+    EXPECT_EQ(alpha->regs.r[3], (uint32_t)HV_UPCALL_DATA_ABORT);
+}
+
+/* Its four words cannot be written: stopped, as with a whole frame. */
+TEST(vcpu, upcall_syscall_registers_in_place_unwritable_stops_guest)
+{
+    vc_setup();
+    struct hv_vcpu_shared *sh = vc_shared(alpha);
+    const uint32_t l1_gva = BASE + (vc_si(alpha)->pt_l1 - FAKE_RAM_BASE);
+
+    sh->kernel_sp = l1_gva + 0x100;
+    alpha->callbacks[HV_UPCALL_SYSCALL] = BASE + 0x500;
+    alpha->callback_flags = HV_CALLBACKS_REGS_IN_PLACE;
+    alpha->mode = VM_MODE_USER;
+    vc_fill_regs(alpha);
+    fault_upcall(alpha, HV_UPCALL_SYSCALL, 0, 0);
+    EXPECT_EQ(alpha->state, VM_STOPPED);
+    EXPECT_CONTAINS(fake_output(), "kernel stack is not writable");
 }
 
 TEST(vcpu, upcall_from_kernel_mode)
@@ -437,6 +533,28 @@ TEST(vcpu, iret_to_user_mode)
     EXPECT_EQ(sh->events_masked, 1u);
     EXPECT_EQ(alpha->arch.tpidruro, 0x1234abcdu);
     EXPECT_TRUE(alpha->arch.mode_changes > changes);
+}
+
+/* With the registers in place r1-r11 are the caller's at the call. */
+TEST(vcpu, iret_registers_in_place)
+{
+    vc_setup();
+    alpha->callback_flags = HV_CALLBACKS_REGS_IN_PLACE;
+    vc_shared(alpha)->events_masked = 1;
+    vc_put_frame(alpha, 0x60000010u); /* Z, C, user */
+    vc_fill_regs(alpha);
+    ASSERT_EQ(vcpu_iret(alpha, gva_init(FRAME_GVA)), HV_OK);
+    EXPECT_EQ(alpha->regs.r[0], 0x200u);
+    for (int i = 1; i < 12; i++) {
+        EXPECT_EQ(alpha->regs.r[i], 0x100u + (uint32_t)i);
+    }
+    EXPECT_EQ(alpha->regs.r[12], 0x20cu);
+    EXPECT_EQ(alpha->regs.sp, BASE + 0x6000);
+    EXPECT_EQ(alpha->regs.lr, BASE + 0x1111);
+    EXPECT_EQ(alpha->regs.pc, BASE + 0x2222);
+    EXPECT_EQ(alpha->regs.cpsr, 0x60000010u); /* sanitized on resume */
+    EXPECT_EQ(alpha->mode, VM_MODE_USER);
+    EXPECT_EQ(vc_shared(alpha)->events_masked, 0u);
 }
 
 TEST(vcpu, iret_to_kernel_mode)

@@ -151,10 +151,32 @@ static HV_INLINE int32_t hv_vcpu_callbacks(const struct hv_callbacks *cb)
                    0);
 }
 
-/* Returns only on error. */
+/* Returns only on error. With HV_CALLBACKS_REGS_IN_PLACE, r1-r11 are
+ * whatever the compiler left in them: use hv_iret_regs. */
 static HV_INLINE int32_t hv_iret(const struct hv_frame *frame)
 {
     return hv_call(HV_OP_IRET, (uint32_t)(uintptr_t)frame, 0, 0, 0, 0, 0, 0);
+}
+
+/*
+ * HV_OP_IRET that restores the whole frame with or without
+ * HV_CALLBACKS_REGS_IN_PLACE: r1-r11 are loaded from the frame before the
+ * call (so the frame must be readable here). Returns only on error, with
+ * r4-r11 as they were.
+ */
+static HV_INLINE int32_t hv_iret_regs(const struct hv_frame *frame)
+{
+    register uint32_t r0 __asm__("r0") = (uint32_t)(uintptr_t)frame;
+    register uint32_t r12 __asm__("r12") = HV_OP_IRET;
+    __asm__ __volatile__("push {r4-r11}\n\t"
+                         "add r1, r0, #4\n\t"
+                         "ldmia r1, {r1-r11}\n\t"
+                         "svc #0\n\t"
+                         "pop {r4-r11}"
+                         : "+r"(r0)
+                         : "r"(r12)
+                         : "r1", "r2", "r3", "memory", "cc");
+    return (int32_t)r0;
 }
 
 static HV_INLINE int32_t hv_events_check(void)

@@ -54,23 +54,24 @@
  */
 #define HV_OP_FEATURES 1
 #define HV_FEATURE_WORDS 1
-#define HV_FEAT_CONSOLE_WRITE 0 /* HV_OP_CONSOLE_WRITE */
-#define HV_FEAT_YIELD 1         /* HV_OP_YIELD */
-#define HV_FEAT_CLOCK 2         /* HV_OP_CLOCK_READ */
-#define HV_FEAT_VM_INFO 3       /* HV_OP_VM_INFO */
-#define HV_FEAT_MMU 4           /* HV_OP_MMU_*, guest page tables */
-#define HV_FEAT_VCPU 5          /* virtual modes, upcalls, HV_OP_IRET */
-#define HV_FEAT_TIMER 6         /* HV_OP_TIMER_SET */
-#define HV_FEAT_CACHE 7         /* HV_OP_CACHE */
-#define HV_FEAT_BLOCK 8         /* HV_OP_BLOCK */
-#define HV_FEAT_EVTCHN 9        /* HV_OP_EVTCHN_*, HV_OP_CONSOLE_READ */
-#define HV_FEAT_VFP 10          /* VFP/NEON for guests, HV_OP_VFP */
-#define HV_FEAT_GRANT 11        /* HV_OP_GRANT_* */
-#define HV_FEAT_VM_KILL 12      /* HV_OP_VM_KILL */
-#define HV_FEAT_CONN 13         /* HV_OP_CONN_* */
-#define HV_FEAT_UNMASK_PORTS 14 /* hv_vcpu_shared.unmask_ports (evtchn.h) */
-#define HV_FEAT_GRANT_BATCH 15  /* HV_OP_GRANT_BATCH */
-#define HV_FEAT_PIN_ZERO 16     /* HV_OP_MMU_PIN zeroes r2 bytes (memory.h) */
+#define HV_FEAT_CONSOLE_WRITE 0  /* HV_OP_CONSOLE_WRITE */
+#define HV_FEAT_YIELD 1          /* HV_OP_YIELD */
+#define HV_FEAT_CLOCK 2          /* HV_OP_CLOCK_READ */
+#define HV_FEAT_VM_INFO 3        /* HV_OP_VM_INFO */
+#define HV_FEAT_MMU 4            /* HV_OP_MMU_*, guest page tables */
+#define HV_FEAT_VCPU 5           /* virtual modes, upcalls, HV_OP_IRET */
+#define HV_FEAT_TIMER 6          /* HV_OP_TIMER_SET */
+#define HV_FEAT_CACHE 7          /* HV_OP_CACHE */
+#define HV_FEAT_BLOCK 8          /* HV_OP_BLOCK */
+#define HV_FEAT_EVTCHN 9         /* HV_OP_EVTCHN_*, HV_OP_CONSOLE_READ */
+#define HV_FEAT_VFP 10           /* VFP/NEON for guests, HV_OP_VFP */
+#define HV_FEAT_GRANT 11         /* HV_OP_GRANT_* */
+#define HV_FEAT_VM_KILL 12       /* HV_OP_VM_KILL */
+#define HV_FEAT_CONN 13          /* HV_OP_CONN_* */
+#define HV_FEAT_UNMASK_PORTS 14  /* hv_vcpu_shared.unmask_ports (evtchn.h) */
+#define HV_FEAT_GRANT_BATCH 15   /* HV_OP_GRANT_BATCH */
+#define HV_FEAT_PIN_ZERO 16      /* HV_OP_MMU_PIN zeroes r2 bytes (memory.h) */
+#define HV_FEAT_REGS_IN_PLACE 17 /* HV_CALLBACKS_REGS_IN_PLACE (vcpu.h) */
 
 /*
  * HV_OP_YIELD: give up the rest of the time slice.

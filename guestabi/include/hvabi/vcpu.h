@@ -31,6 +31,21 @@
  *   If the frame cannot be written (the kernel stack is not mapped
  *   writable) the guest is stopped: it would fault forever.
  *
+ * REGISTERS IN PLACE (since 0.9, feature HV_FEAT_REGS_IN_PLACE)
+ *   A kernel that sets HV_CALLBACKS_REGS_IN_PLACE in hv_callbacks.flags
+ *   saves and restores the general registers itself, as a native kernel
+ *   does, and the monitor moves only what the kernel cannot reach:
+ *   - a system call upcall writes only the frame's sp, lr, pc and cpsr
+ *     (r[0..12] and orig_r0 are left as the stack held them) and enters
+ *     the system call entry with r0-r12 as user mode had them, sp = the
+ *     frame and lr 0; the kernel stores them, e.g. STMIA sp, {r0-r12}
+ *     and STR r0, [sp, #68]. The pc after the SVC is the frame's pc.
+ *   - HV_OP_IRET restores r0, r12, sp, lr, pc and cpsr from the frame and
+ *     keeps r1-r11 as they are at the call: the kernel loads them from
+ *     the frame first (e.g. ADD r1, r0, #4; LDMIA r1, {r1-r11}).
+ *   Every other upcall writes the whole frame and passes r1-r3 as above.
+ *   The flag lasts until the next HV_OP_VCPU_CALLBACKS.
+ *
  * TIME WITHOUT A TRAP
  *   The board has a free-running 32-bit down counter that any guest may
  *   map read-only (Device memory, XN): struct hv_start_info gives its
@@ -80,8 +95,13 @@ enum hv_upcall {
 /* Entry points, guest virtual addresses (bit 0 set: Thumb). */
 struct hv_callbacks {
     uint32_t entry[HV_UPCALL_COUNT]; /* IN: indexed by enum hv_upcall */
-    uint32_t reserved[3];            /* IN: 0 */
+    uint32_t flags;                  /* IN: HV_CALLBACKS_*, since 0.9 */
+    uint32_t reserved[2];            /* IN: 0 */
 };
+
+/* hv_callbacks.flags: see REGISTERS IN PLACE above. */
+#define HV_CALLBACKS_REGS_IN_PLACE (1u << 0)
+#define HV_CALLBACKS_FLAGS_KNOWN HV_CALLBACKS_REGS_IN_PLACE
 HV_STATIC_ASSERT(sizeof(struct hv_callbacks) == 32, hv_callbacks_size);
 
 /* The interrupted state, laid out as Linux's struct pt_regs. */
@@ -150,9 +170,12 @@ HV_STATIC_ASSERT(sizeof(struct hv_vcpu_shared) == 48, hv_vcpu_shared_size);
  *   OUT  r0  0
  *   ERRORS
  *        HV_EFAULT  the structure is not readable
- *        HV_EINVAL  a reserved field is not 0
+ *        HV_EINVAL  a reserved field is not 0, or flags has a bit not in
+ *                   HV_CALLBACKS_FLAGS_KNOWN (monitors before 0.9 refuse
+ *                   any flag so: a kernel may try, then do without)
  *
- * An entry of 0 means none: that exception then stops the guest.
+ * An entry of 0 means none: that exception then stops the guest. On an
+ * error nothing changes: the previous entries and flags stay.
  */
 #define HV_OP_VCPU_CALLBACKS 13
 

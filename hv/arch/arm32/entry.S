@@ -166,6 +166,8 @@ dabt_frame:
 uaccess_fixup:
     fixup_range fast_uaccess_upcall_start, fast_uaccess_upcall_end, fast_upcall_fixup
     fixup_range fast_uaccess_iret_start, fast_uaccess_iret_end, fast_iret_fixup
+    fixup_range fast_uaccess_syscall_start, fast_uaccess_syscall_end, fast_syscall_fixup
+    fixup_range fast_uaccess_iret_in_place_start, fast_uaccess_iret_in_place_end, fast_iret_fixup
     fixup_range fast_uaccess_copy_start, fast_uaccess_copy_end, fast_copy_fixup
     b       dabt_frame                  /* the monitor's own: a panic */
 1:  ldmia   sp, {r0, r1}

@@ -61,16 +61,81 @@ fast_svc:
     bne     fast_iret                   /* r12 is still the guest's */
 
 /*
- * A system call in virtual user mode: the upcall below with kind
+ * A system call in virtual user mode: with the registers in place (a
+ * shared page and an entry set with HV_CALLBACKS_REGS_IN_PLACE), the
+ * upcall below that; otherwise the full upcall after it, with kind
  * HV_UPCALL_SYSCALL, address the pc after the SVC, status 0.
  */
     ldr     r3, [r0, #VM_REGS_SHARED_VA]
+    ldr     r4, [r0, #VM_REGS_SYSCALL_IN_PLACE]
+    cmp     r3, #0
+    cmpne   r4, #0
+    bne     fast_syscall_in_place
     ldr     r4, [r0, #VM_REGS_UPCALL_ENTRIES + 4 * ABI_UPCALL_SYSCALL]
     ldr     r1, [r0, #ARCH_REGS_PC]
     mov     r2, #0
     mov     r11, #ABI_UPCALL_SYSCALL
     mov     r12, #EXC_SVC
     b       fast_upcall_user
+
+/*
+ * The system call upcall with the registers in place, as vcpu_upcall
+ * then: only the frame's sp, lr, pc and cpsr are stored (the kernel
+ * stores r0-r12 and orig_r0 itself), and the entry runs with the
+ * caller's r0-r12, sp = the frame, lr = 0. Slow path if there is no
+ * room below the kernel sp, or (fast_syscall_fixup) a store faults.
+ * In: r0 = sp = vm->regs, r1 = the caller's CPSR, r3 = the shared page,
+ *     r4 = the entry; r0-r12 saved in vm->regs.
+ */
+fast_syscall_in_place:
+    ldr     r5, [r3, #SHARED_KERNEL_SP]
+    ldr     r6, =ARM32_DACR_VKERNEL_VALUE
+    cmp     r5, #FRAME_SIZE
+    blo     fast_svc_slow
+    /* Written as the guest kernel would write it: its domain on. */
+    mcr     p15, 0, r6, c3, c0, 0
+    ldr     r8, [r3, #SHARED_EVENTS_MASKED]
+    sub     r5, r5, #FRAME_SIZE
+    bic     r5, r5, #7                  /* r5: the frame's address */
+    /* A guest in USR mode has the CPSR arch_regs_sanitize gave it, but
+     * for the flags it may change: USR mode, F set, A, I and J clear. So
+     * (cpsr & ABI_VCPSR_FLAGS) | ABI_VCPSR_USER is the CPSR without F. */
+    bic     r6, r1, #PSR_F
+    cmp     r8, #0
+    orrne   r6, r6, #ABI_VCPSR_I        /* r6: the frame's virtual CPSR */
+    add     lr, r0, #ARCH_REGS_SP
+    ldmia   lr, {r1, r2, r8}            /* the caller's sp, lr, pc */
+    add     r7, r5, #FRAME_SP
+    isb
+    .global fast_uaccess_syscall_start
+fast_uaccess_syscall_start:
+    strt    r1, [r7], #4
+    strt    r2, [r7], #4
+    strt    r8, [r7], #4
+    strt    r6, [r7]
+    .global fast_uaccess_syscall_end
+fast_uaccess_syscall_end:
+    /* Virtual kernel mode, events masked. */
+    .if VM_MODE_KERNEL_VALUE != 0
+    .error "r6 is both VM_MODE_KERNEL_VALUE and the entry's lr, 0"
+    .endif
+    mov     r6, #VM_MODE_KERNEL_VALUE
+    mov     r2, #ABI_VCPSR_KERNEL
+    mov     r8, #1
+    strb    r6, [r0, #VM_REGS_MODE]
+    str     r2, [r3, #SHARED_MODE]
+    str     r8, [r3, #SHARED_EVENTS_MASKED]
+    /* arch_regs_enter: ARM or, with bit 0 of the entry set, Thumb; USR
+     * mode, F masked; lr 0. */
+    mov     r9, #(PSR_MODE_USR | PSR_F)
+    bfi     r9, r4, #5, #1              /* PSR_T: bit 0 of the entry */
+    bic     r7, r4, #1
+    stmia   lr, {r5, r6, r7, r9}        /* sp, lr, pc, cpsr */
+    ldmia   lr, {sp, lr}^
+    clrex                               /* (no banked register after LDM^) */
+    add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
+    ldmia   r0, {r0-r12}                /* the caller's, in place */
+    rfedb   sp                          /* pc, cpsr: the frame's last words */
 
 /*
  * fast_dabt, fast_pabt: from vec_dabt and vec_pabt, after save_frame.
@@ -234,61 +299,24 @@ arm32_upcall_event:
     b       fast_event_decline
 
 /*
- * HV_OP_IRET from virtual kernel mode, as vcpu_iret: r0 = the frame's
- * address. The frame is read whole into fast_iret_frame before anything
- * changes. Slow path: another hypercall, no shared page, a frame not
- * word-aligned, a CPSR vcpu_iret refuses (it returns HV_EINVAL), or an
- * event due on the way back (C delivers it). Unmasks the guest asked for
- * in unmask_ports are done first (fast_iret_unmask).
- * In: r0 = sp = vm->regs.
+ * iret_commit: the checks and changes of vcpu_iret once a frame is read:
+ * refuses (to the slow path) what it refuses or an event due on the way
+ * back, then the virtual mode, the events mask, the TLS and DACR of user
+ * mode, and the sanitized sp, lr, pc and cpsr in vm->regs and the banked
+ * sp and lr. The caller then loads r0-r12 and returns with RFEDB.
+ * In: r0 = sp = vm->regs, r3 = the shared page, r4-r7 = the frame's sp,
+ *     lr, pc and cpsr. Clobbers r1, r2, r7-r10.
  */
-fast_iret:
-    cmp     r12, #ABI_OP_IRET           /* the hypercall number */
-    bne     fast_hypercall
-fast_iret_again:
-    ldr     r3, [r0, #VM_REGS_SHARED_VA]
-    ldr     lr, [r0]                    /* the frame's address */
-    cmp     r3, #0
-    beq     fast_svc_slow
-    ldr     r1, [r3, #SHARED_UNMASK_PORTS]
-    tst     lr, #3
-    bne     fast_svc_slow
-    cmp     r1, #0
-    bne     fast_iret_unmask
-    ldr     r11, =fast_iret_frame
-    .global fast_uaccess_iret_start
-fast_uaccess_iret_start:
-    ldrt    r1, [lr], #4                /* r0-r6 */
-    ldrt    r2, [lr], #4
-    ldrt    r4, [lr], #4
-    ldrt    r5, [lr], #4
-    ldrt    r6, [lr], #4
-    ldrt    r7, [lr], #4
-    ldrt    r8, [lr], #4
-    stmia   r11!, {r1, r2, r4-r8}
-    ldrt    r1, [lr], #4                /* r7-r12 */
-    ldrt    r2, [lr], #4
-    ldrt    r4, [lr], #4
-    ldrt    r5, [lr], #4
-    ldrt    r6, [lr], #4
-    ldrt    r7, [lr], #4
-    stmia   r11, {r1, r2, r4-r7}
-    ldrt    r4, [lr], #4                /* sp */
-    ldrt    r5, [lr], #4                /* lr */
-    ldrt    r6, [lr], #4                /* pc */
-    ldrt    r7, [lr]                    /* cpsr */
-    .global fast_uaccess_iret_end
-fast_uaccess_iret_end:
+.macro iret_commit
     /* Only the flags, a mode of 0x10 or 0x13 and I. */
     ldr     r8, =ABI_VCPSR_NOT_ALLOWED
     and     r9, r7, #ABI_VCPSR_MODE_MASK
     tst     r7, r8
     bne     fast_svc_slow
     ubfx    r10, r7, #7, #1             /* events_masked: the frame's I */
-    cmp     r10, #0
-    ldreq   r8, [r3, #SHARED_EVENTS_PENDING]
-    movne   r8, #0
+    ldr     r8, [r3, #SHARED_EVENTS_PENDING]
     cmp     r8, #0
+    cmpne   r10, #1                     /* pending and unmasked: NE */
     bne     fast_svc_slow
     cmp     r9, #ABI_VCPSR_USER
     beq     1f
@@ -309,8 +337,8 @@ fast_uaccess_iret_end:
 2:  str     r10, [r3, #SHARED_EVENTS_MASKED]
     /* arch_regs_sanitize: the flags, USR mode, F set; no IT bits in ARM
      * state; pc aligned to the state. */
-    ldr     r8, =ABI_VCPSR_FLAGS
-    and     r7, r7, r8
+    bic     r7, r7, #(ABI_VCPSR_MODE_MASK | ABI_VCPSR_I) /* leaves the flags:
+                                           the rest was refused above */
     orr     r7, r7, #(PSR_MODE_USR | PSR_F)
     tst     r7, #PSR_T
     bicne   r6, r6, #1
@@ -320,9 +348,84 @@ fast_uaccess_iret_end:
     add     r10, r0, #ARCH_REGS_SP
     stmia   r10, {r4-r7}                /* sp, lr, pc, cpsr */
     ldmia   r10, {sp, lr}^
+.endm
+
+/*
+ * HV_OP_IRET from virtual kernel mode, as vcpu_iret: r0 = the frame's
+ * address. The frame is read whole into fast_iret_frame before anything
+ * changes. Slow path: another hypercall, no shared page, a frame not
+ * word-aligned, a CPSR vcpu_iret refuses (it returns HV_EINVAL), or an
+ * event due on the way back (C delivers it). Unmasks the guest asked for
+ * in unmask_ports are done first (fast_iret_unmask).
+ * In: r0 = sp = vm->regs.
+ */
+fast_iret:
+    cmp     r12, #ABI_OP_IRET           /* the hypercall number */
+    bne     fast_hypercall
+fast_iret_again:
+    ldr     r3, [r0, #VM_REGS_SHARED_VA]
+    ldr     r11, [r0]                   /* the frame's address */
+    cmp     r3, #0
+    beq     fast_svc_slow
+    ldr     r1, [r3, #SHARED_UNMASK_PORTS]
+    tst     r11, #3
+    bne     fast_svc_slow
+    cmp     r1, #0
+    bne     fast_iret_unmask
+    ldr     r2, [r0, #VM_REGS_CALLBACK_FLAGS]
+    tst     r2, #ABI_CALLBACKS_REGS_IN_PLACE
+    bne     fast_iret_in_place
+    ldr     lr, =fast_iret_frame
+    .global fast_uaccess_iret_start
+fast_uaccess_iret_start:
+    ldrt    r1, [r11], #4               /* r0-r6 */
+    ldrt    r2, [r11], #4
+    ldrt    r4, [r11], #4
+    ldrt    r5, [r11], #4
+    ldrt    r6, [r11], #4
+    ldrt    r7, [r11], #4
+    ldrt    r8, [r11], #4
+    stmia   lr!, {r1, r2, r4-r8}
+    ldrt    r1, [r11], #4               /* r7-r12 */
+    ldrt    r2, [r11], #4
+    ldrt    r4, [r11], #4
+    ldrt    r5, [r11], #4
+    ldrt    r6, [r11], #4
+    ldrt    r7, [r11], #4
+    stmia   lr, {r1, r2, r4-r7}
+    ldrt    r4, [r11], #4               /* sp */
+    ldrt    r5, [r11], #4               /* lr */
+    ldrt    r6, [r11], #4               /* pc */
+    ldrt    r7, [r11]                   /* cpsr */
+    .global fast_uaccess_iret_end
+fast_uaccess_iret_end:
+    iret_commit
     ldr     r12, =fast_iret_frame       /* (no banked register after LDM^) */
     add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
     ldmia   r12, {r0-r12}
+    clrex
+    rfedb   sp                          /* pc, cpsr: the frame's last words */
+
+/*
+ * HV_OP_IRET with the registers in place: r1-r11 are the caller's (in
+ * vm->regs), so only the frame's r0, r12, sp, lr, pc and cpsr are read.
+ * In: as fast_iret's, lr = the frame's address (word-aligned).
+ */
+fast_iret_in_place:
+    .global fast_uaccess_iret_in_place_start
+fast_uaccess_iret_in_place_start:
+    ldrt    lr, [r11], #48              /* r0, kept in lr_svc */
+    ldrt    r12, [r11], #4              /* r12 */
+    ldrt    r4, [r11], #4               /* sp */
+    ldrt    r5, [r11], #4               /* lr */
+    ldrt    r6, [r11], #4               /* pc */
+    ldrt    r7, [r11]                   /* cpsr */
+    .global fast_uaccess_iret_in_place_end
+fast_uaccess_iret_in_place_end:
+    iret_commit                         /* (LDM^ leaves lr_svc alone) */
+    add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
+    ldmib   r0, {r1-r11}                /* the caller's, in place */
+    mov     r0, lr
     clrex
     rfedb   sp                          /* pc, cpsr: the frame's last words */
 
@@ -411,6 +514,11 @@ fast_upcall_fixup:
     mcreq   p15, 0, r1, c6, c0, 0       /* DFAR */
     mcreq   p15, 0, r2, c5, c0, 0       /* DFSR */
     b       fast_slow
+    .global fast_syscall_fixup
+fast_syscall_fixup:
+    ldr     r1, =ARM32_DACR_VUSER_VALUE
+    mcr     p15, 0, r1, c3, c0, 0
+    isb
     .global fast_iret_fixup
 fast_iret_fixup:
 fast_svc_slow:

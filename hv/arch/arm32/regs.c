@@ -28,6 +28,11 @@ void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
     for (unsigned int i = 1; i < 13; i++) {
         regs->r[i] = 0;
     }
+    arch_regs_enter(regs, entry, sp);
+}
+
+void arch_regs_enter(struct arch_regs *regs, uint32_t entry, uint32_t sp)
+{
     regs->sp = sp;
     regs->lr = 0;
     regs->pc = entry & ~1u;

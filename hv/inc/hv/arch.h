@@ -18,6 +18,8 @@ struct vm;
 /** Sets up registers to enter a guest at @entry in USR mode. */
 void arch_regs_init(struct arch_regs *regs, uint32_t entry, uint32_t sp,
                     uint32_t arg0);
+/** As arch_regs_init, but r0-r12 are left as they are. */
+void arch_regs_enter(struct arch_regs *regs, uint32_t entry, uint32_t sp);
 /* arch_regs_hypercall_op, arch_regs_arg and arch_regs_set_result, the
  * hypercall convention, are inline in <arch/regs.h>. */
 uint32_t arch_regs_pc(const struct arch_regs *regs);

@@ -128,6 +128,10 @@ struct vm {
     paddr_t vcpu_shared; /* struct hv_vcpu_shared, 0 until registered */
     struct hv_vcpu_shared *vcpu_shared_va; /* arch_mm_vcpu_page's */
     uint32_t callbacks[HV_UPCALL_COUNT];
+    uint32_t callback_flags; /* HV_CALLBACKS_*, as last set */
+    /* callbacks[HV_UPCALL_SYSCALL] with HV_CALLBACKS_REGS_IN_PLACE, else
+     * 0: the one word the system call fast path tests. */
+    uint32_t syscall_entry_in_place;
     uint64_t timer_deadline; /* HV_OP_TIMER_SET, 0 if disarmed */
     uint32_t weight;
     uint32_t max_grants; /* the manifest's: grants it may hold at once */

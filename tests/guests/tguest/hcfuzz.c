@@ -368,7 +368,7 @@ static __attribute__((noreturn, used)) void fz_upcall(struct hv_frame *frame,
             __atomic_store_n(&sh->events_pending, 0, __ATOMIC_SEQ_CST);
         }
         frame->cpsr |= HV_VCPSR_I;
-        hv_iret(frame);
+        hv_iret_regs(frame);
         hv_puts("hcfuzz: IRET from the event upcall failed\n");
     } else if (fz_armed == FZ_ARMED_PROBE ||
                (fz_armed == FZ_ARMED_USER &&
@@ -1192,7 +1192,20 @@ int hcfuzz_role(const struct hv_start_info *si)
         fz_callbacks.entry[k] = (uint32_t)(uintptr_t)fz_upcall;
         fz_bad_callbacks.entry[k] = (uint32_t)(uintptr_t)fz_upcall;
     }
-    fz_bad_callbacks.reserved[fz_below(3)] = 1;
+    if (fz_chance(2)) {
+        fz_bad_callbacks.reserved[fz_below(2)] = 1;
+    } else {
+        fz_bad_callbacks.flags = 1u << (1 + fz_below(31));
+    }
+    /* Half the seeds run with the registers in place: then every IRET
+     * (fz_iret's included, its r1-r11 the canaries) takes r1-r11 from
+     * the registers. No system call reaches fz_upcall: the user mode
+     * fz_iret enters aborts at once. */
+    if (fz_chance(2)) {
+        fz_callbacks.flags = HV_CALLBACKS_REGS_IN_PLACE;
+    }
+    hv_printf("hcfuzz: registers in place: %s\n",
+              fz_callbacks.flags != 0 ? "yes" : "no");
     if (hv_vcpu_register(fz_pa((uint32_t)(uintptr_t)fz_home)) != 0 ||
         hv_vcpu_callbacks(&fz_callbacks) != 0) {
         hv_puts("hvtest: role.hcfuzz: ERROR\n");

@@ -226,6 +226,7 @@ static void bench_yield(uint32_t n)
  * back); alone, it is a yield that resumes the caller.
  */
 uint64_t vmode_bench_syscall(uint32_t n);
+uint64_t vmode_bench_syscall_in_place(uint32_t n);
 uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event);
 uint64_t vmode_bench_tick(uint32_t turns, uint32_t period_ns,
                           uint64_t *without_ticks, uint32_t *ticks);
@@ -269,6 +270,7 @@ static int role_bench(const struct hv_start_info *si)
                  (n / 16) * 64);
     bench_report("address_space_switch", mmu_bench_switch(n) - empty / 2, n);
     bench_report("syscall_bounce", vmode_bench_syscall(n), n);
+    bench_report("syscall_bounce_in_place", vmode_bench_syscall_in_place(n), n);
     uint64_t base = 0;
     uint64_t with = vmode_bench_event(n, &base);
     bench_report("event_delivery", with ? with - base : 0, n);

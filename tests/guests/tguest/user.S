@@ -132,6 +132,33 @@ program user_syscall_filled
     svc     #0
 user_syscall_filled_end:
 
+/* Syscall 42 with r0 = 1, r1-r6 = 0x11..0x66, r8-r12 = 0x88..0xcc and
+ * lr = 0xe0, then exits: every register the kernel gets in place. */
+program user_syscall_all_filled
+    mov     r0, #1
+    mov     r1, #0x11
+    mov     r2, #0x22
+    mov     r3, #0x33
+    mov     r4, #0x44
+    mov     r5, #0x55
+    mov     r6, #0x66
+    mov     r7, #42
+    mov     r8, #0x88
+    mov     r9, #0x99
+    mov     r10, #0xaa
+    mov     r11, #0xbb
+    mov     r12, #0xcc
+    mov     lr, #0xe0
+    svc     #0
+    mov     r7, #1
+    svc     #0
+user_syscall_all_filled_end:
+
+/* Exits at once: r7 = 1 must come from whoever entered it. */
+program user_exit_now
+    svc     #0
+user_exit_now_end:
+
 /*
  * vk_entry: the test kernel's single upcall entry point.
  * In (from the monitor): sp = r0 = the frame, r1 = fault address,
@@ -186,4 +213,90 @@ vk_entry_regs:
     ldr     r5, [sp, #-4]
     str     r5, [r4]
     b       vk_entry
+    
+/*
+ * vk_entry_in_place: the system call entry with the registers in place
+ * (HV_CALLBACKS_REGS_IN_PLACE). In (from the monitor): r0-r12 the
+ * user's, sp = the frame (its sp, lr, pc and cpsr written), lr 0. If
+ * vk_in_place_record is set, clears it and records r0-r12 and lr as they
+ * came (vk_in_place_regs[0..13]) and the frame's r[0..12] and orig_r0 as
+ * the monitor left them (vk_in_place_found[0..13]). Then does a kernel's
+ * part, the registers and orig_r0 into the frame, and goes on as
+ * vk_entry with r0 = the frame, r1 = its pc, r2 = 0, r3 = the kind.
+ */
+    .global vk_entry_in_place
+vk_entry_in_place:
+    str     r12, [sp, #-4]              /* the word below the frame */
+    ldr     r12, =vk_in_place_scratch
+    stmia   r12, {r0-r11}
+    ldr     r0, [sp, #-4]
+    str     r0, [r12, #48]
+    str     lr, [r12, #52]
+    ldr     r1, =vk_in_place_record
+    ldr     r2, [r1]
+    cmp     r2, #0
+    beq     2f
+    mov     r2, #0
+    str     r2, [r1]
+    ldr     r1, =vk_in_place_regs
+    mov     r2, #0
+1:  ldr     r3, [r12, r2]
+    str     r3, [r1, r2]
+    add     r2, r2, #4
+    cmp     r2, #56
+    blo     1b
+    ldr     r1, =vk_in_place_found
+    mov     r2, #0
+1:  ldr     r3, [sp, r2]
+    str     r3, [r1, r2]
+    add     r2, r2, #4
+    cmp     r2, #52
+    blo     1b
+    ldr     r3, [sp, #68]
+    str     r3, [r1, #52]
+2:  ldmia   r12, {r0-r12}
+    stmia   sp, {r0-r12}
+    str     r0, [sp, #68]               /* orig_r0 */
+    mov     r0, sp
+    ldr     r1, [sp, #60]               /* the pc after the SVC */
+    mov     r2, #0
+    mov     r3, #1                      /* HV_UPCALL_SYSCALL */
+    b       vk_entry
+
+/*
+ * vk_entry_bench_in_place: the least a kernel does for a system call
+ * with the registers in place, for the benchmark: stores r0-r12 in the
+ * frame and returns at once; the exit (r7 = 1) goes to vk_entry_in_place.
+ * Six instructions: with user_syscall_loop's four, the guest's part of a
+ * turn is 10.
+ */
+    .global vk_entry_bench_in_place
+vk_entry_bench_in_place:
+    cmp     r7, #1
+    beq     vk_entry_in_place
+    stmia   sp, {r0-r12}
+    mov     r0, sp
+    mov     r12, #14                    /* HV_OP_IRET */
+    svc     #0
+
+/*
+ * int32_t vk_iret_with_regs(const struct hv_frame *frame,
+ *                           const uint32_t regs[11]):
+ * HV_OP_IRET with r1-r11 = regs[0..10]. Returns only on error (r0), with
+ * r1-r11 as the call left them in vk_iret_back[0..10].
+ */
+    .global vk_iret_with_regs
+vk_iret_with_regs:
+    push    {r4-r11, lr}
+    ldmia   r1, {r1-r11}
+    mov     r12, #14                    /* HV_OP_IRET */
+    svc     #0
+    ldr     r12, =vk_iret_back
+    stmia   r12, {r1-r11}
+    pop     {r4-r11, pc}
     .ltorg
+
+    .bss
+    .align  2
+vk_in_place_scratch:
+    .space  14 * 4

@@ -34,8 +34,18 @@ extern const uint8_t user_count[], user_count_end[];
 extern const uint8_t user_loop[], user_loop_end[];
 extern const uint8_t user_svc_iret_number[], user_svc_iret_number_end[];
 extern const uint8_t user_syscall_filled[], user_syscall_filled_end[];
+extern const uint8_t user_syscall_all_filled[], user_syscall_all_filled_end[];
+extern const uint8_t user_exit_now[], user_exit_now_end[];
 extern void vk_entry(void);
 extern void vk_entry_regs(void);
+extern void vk_entry_in_place(void);
+/* What vk_entry_in_place records (user.S): once, when asked. */
+uint32_t vk_in_place_record;
+uint32_t vk_in_place_regs[14];  /* r0-r12, lr as they came */
+uint32_t vk_in_place_found[14]; /* the frame's r[0..12], orig_r0 */
+extern int32_t vk_iret_with_regs(const struct hv_frame *frame,
+                                 const uint32_t regs[11]);
+uint32_t vk_iret_back[11]; /* r1-r11 after a refused vk_iret_with_regs */
 /* r4-r12 as the last upcall to vk_entry_regs found them (user.S). */
 uint32_t vk_upcall_regs[9];
 extern uint32_t vk_kernel_load(uint32_t unused, uint32_t addr);
@@ -112,19 +122,19 @@ void vk_upcall(struct hv_frame *f, uint32_t addr, uint32_t status,
             vk.user_event(f);
         }
         if (!(from_user && vk.stop_on_event)) {
-            hv_iret(f);
+            hv_iret_regs(f);
         }
     } else if (kind == HV_UPCALL_SYSCALL && f->r[7] != EXIT_SYSCALL) {
         vk.syscalls++;
         f->r[0] = f->r[7] == 42 ? f->r[0] + 100 : (uint32_t)-38;
-        hv_iret(f);
+        hv_iret_regs(f);
     } else if (!from_user) {
         /* A fault in the kernel itself (or a VFP trap): skip the
          * instruction, as a uaccess fixup would. */
         vk.kernel_faults++;
         vk.kernel_fault_addr = addr;
         f->pc += 4;
-        hv_iret(f);
+        hv_iret_regs(f);
     }
     vk.kind = kind;
     vk.addr = addr;
@@ -140,6 +150,14 @@ static void vk_set_syscall_entry(void (*entry)(void))
 {
     vk_callbacks.entry[HV_UPCALL_SYSCALL] = (uint32_t)(uintptr_t)entry;
     ASSERT_EQ(hv_vcpu_callbacks(&vk_callbacks), 0);
+}
+
+/* The registers in place from now on (the entry vk_entry_in_place), or
+ * not (vk_entry). */
+static void vk_set_in_place(int on)
+{
+    vk_callbacks.flags = on ? HV_CALLBACKS_REGS_IN_PLACE : 0;
+    vk_set_syscall_entry(on ? vk_entry_in_place : vk_entry);
 }
 
 static void vk_setup(void)
@@ -195,7 +213,7 @@ static void vk_run_as(const uint8_t *start, const uint8_t *end, uint32_t r1,
     frame.r[1] = r1;
     frame.cpsr = cpsr;
     if (setjmp(vk.back) == 0) {
-        int32_t rc = hv_iret(&frame);
+        int32_t rc = hv_iret_regs(&frame);
         hvtest_fail(__FILE__, __LINE__, "hv_iret returned", (uint32_t)rc, 0, 1);
     }
 }
@@ -386,6 +404,129 @@ TEST(vmode, upcall_registers_hold_nothing_of_the_monitor)
     EXPECT_EQ(vk.status, 0u);
 }
 
+/*
+ * With the registers in place the system call entry gets the user's
+ * r0-r12 as they were, lr 0, and a frame with only sp, lr, pc and cpsr
+ * written: the words a kernel stores itself stay as they were. The
+ * return (HV_OP_IRET with r1-r11 loaded by the kernel) gives the user
+ * back every register, r0 the result.
+ */
+TEST(vmode, syscall_registers_in_place)
+{
+    vk_setup();
+    vk_set_in_place(1);
+    struct hv_frame *slot =
+        (struct hv_frame *)((uintptr_t)(vk_stack + sizeof(vk_stack) -
+                                        sizeof(struct hv_frame)) &
+                            ~(uintptr_t)7);
+    memset(slot, 0x5a, sizeof(*slot));
+    vk_in_place_record = 1;
+    vk.syscalls = 0;
+    vk_run(user_syscall_all_filled, user_syscall_all_filled_end, 0);
+    vk_set_in_place(0);
+    EXPECT_EQ(vk_in_place_record, 0u);
+    EXPECT_EQ(vk.syscalls, 1u);
+    static const uint32_t user[13] = {1,  0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
+                                      42, 0x88, 0x99, 0xaa, 0xbb, 0xcc};
+    for (unsigned int i = 0; i < 13; i++) {
+        EXPECT_EQ(vk_in_place_regs[i], user[i]);
+        EXPECT_EQ(vk_in_place_found[i], 0x5a5a5a5au);
+    }
+    EXPECT_EQ(vk_in_place_regs[13], 0u); /* lr: nothing of the monitor's */
+    EXPECT_EQ(vk_in_place_found[13], 0x5a5a5a5au);
+    /* The exit's frame: r0 the result, the rest as the user set them. */
+    EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+    EXPECT_EQ(vk.frame.r[0], 101u);
+    EXPECT_EQ(vk.frame.orig_r0, 101u);
+    for (unsigned int i = 1; i < 13; i++) {
+        EXPECT_EQ(vk.frame.r[i], i == 7 ? 1u : user[i]);
+    }
+    EXPECT_EQ(vk.frame.sp, USER_STACK_TOP);
+    EXPECT_EQ(vk.frame.lr, 0xe0u);
+    EXPECT_EQ(vk.frame.pc, USER_CODE + 17 * 4);
+    EXPECT_EQ(vk.frame.cpsr & ~HV_VCPSR_FLAGS, HV_VCPSR_USER);
+    EXPECT_EQ(vk.addr, vk.frame.pc);
+}
+
+/*
+ * HV_OP_IRET with the registers in place takes r1-r11 from the
+ * registers, r0, r12, sp, lr, pc and cpsr from the frame: the fast path
+ * (a word-aligned frame) and the C path (one that is not) alike.
+ */
+TEST(vmode, iret_registers_in_place)
+{
+    static uint8_t buf[sizeof(struct hv_frame) + 8] __attribute__((aligned(8)));
+    uint32_t regs[11];
+    vk_setup();
+    vk_set_in_place(1);
+    for (unsigned int offset = 0; offset <= 2; offset += 2) {
+        struct hv_frame frame;
+        memset(&frame, 0, sizeof(frame));
+        frame.r[0] = 0x1000u + offset;
+        for (unsigned int i = 1; i < 12; i++) {
+            frame.r[i] = 0xdead0000u + i; /* must not be used */
+            regs[i - 1] = 0x100u * i + offset;
+        }
+        regs[6] = 1; /* r7: the exit */
+        frame.r[12] = 0xc12u;
+        frame.sp = USER_STACK_TOP;
+        frame.lr = 0x1eu;
+        frame.pc = USER_CODE;
+        frame.cpsr = HV_VCPSR_USER;
+        memcpy(vk_user[1], user_exit_now,
+               (size_t)(user_exit_now_end - user_exit_now));
+        ASSERT_EQ(
+            hv_cache(HV_CACHE_SYNC_ICACHE, (uint32_t)(uintptr_t)vk_user[1], 4),
+            0);
+        memcpy(buf + offset, &frame, sizeof(frame));
+        if (setjmp(vk.back) == 0) {
+            int32_t rc = vk_iret_with_regs(
+                (const struct hv_frame *)(void *)(buf + offset), regs);
+            hvtest_fail(__FILE__, __LINE__, "IRET returned", (uint32_t)rc, 0,
+                        1);
+        }
+        EXPECT_EQ(vk.kind, HV_UPCALL_SYSCALL);
+        EXPECT_EQ(vk.frame.r[0], 0x1000u + offset);
+        for (unsigned int i = 1; i < 12; i++) {
+            EXPECT_EQ(vk.frame.r[i], regs[i - 1]);
+        }
+        EXPECT_EQ(vk.frame.r[12], 0xc12u);
+        EXPECT_EQ(vk.frame.sp, USER_STACK_TOP);
+        EXPECT_EQ(vk.frame.lr, 0x1eu);
+        EXPECT_EQ(vk.frame.pc, USER_CODE + 4);
+    }
+    vk_set_in_place(0);
+}
+
+/* A refused IRET with the registers in place comes back with r1-r11 as
+ * they were: an unreadable frame (the fast path's load faults), a bad
+ * CPSR. */
+TEST(vmode, iret_registers_in_place_refused)
+{
+    static struct hv_frame frame;
+    uint32_t regs[11];
+    vk_setup();
+    vk_set_in_place(1);
+    for (unsigned int i = 0; i < 11; i++) {
+        regs[i] = 0x7000u + i;
+    }
+    memset(vk_iret_back, 0, sizeof(vk_iret_back));
+    EXPECT_EQ(vk_iret_with_regs((const struct hv_frame *)0xfe010000u, regs),
+              -HV_EFAULT);
+    for (unsigned int i = 0; i < 11; i++) {
+        EXPECT_EQ(vk_iret_back[i], regs[i]);
+    }
+    memset(&frame, 0, sizeof(frame));
+    frame.pc = USER_CODE;
+    frame.cpsr = HV_VCPSR_USER | (1u << 6); /* F */
+    memset(vk_iret_back, 0, sizeof(vk_iret_back));
+    EXPECT_EQ(vk_iret_with_regs(&frame, regs), -HV_EINVAL);
+    for (unsigned int i = 0; i < 11; i++) {
+        EXPECT_EQ(vk_iret_back[i], regs[i]);
+    }
+    vk_set_in_place(0);
+}
+
 /* In virtual user mode r12 = HV_OP_IRET means nothing: a system call. */
 TEST(vmode, user_svc_with_iret_number_is_a_syscall)
 {
@@ -526,8 +667,16 @@ TEST(hostile, iret_privileged_cpsr)
     }
     EXPECT_EQ(hv_iret((const struct hv_frame *)0xfe010000u), -HV_EFAULT);
     EXPECT_EQ(hv_iret((const struct hv_frame *)0x1000u), -HV_EFAULT);
-    static struct hv_callbacks cb = {{0}, {1, 0, 0}};
+    static struct hv_callbacks cb = {{0}, 0, {1, 0}};
     EXPECT_EQ(hv_vcpu_callbacks(&cb), -HV_EINVAL);
+    cb.reserved[0] = 0;
+    cb.reserved[1] = 1;
+    EXPECT_EQ(hv_vcpu_callbacks(&cb), -HV_EINVAL);
+    cb.reserved[1] = 0;
+    for (unsigned int bit = 1; bit < 32; bit++) {
+        cb.flags = 1u << bit; /* not HV_CALLBACKS_FLAGS_KNOWN */
+        EXPECT_EQ(hv_vcpu_callbacks(&cb), -HV_EINVAL);
+    }
     EXPECT_EQ(hv_vcpu_callbacks((void *)0xfe010000u), -HV_EFAULT);
 }
 
@@ -536,6 +685,19 @@ TEST(hostile, iret_privileged_cpsr)
 TEST(fault, bad_kernel_stack)
 {
     vk_setup();
+    vk_shared()->kernel_sp = 0xfe001000u;
+    vk_run(user_syscall, user_syscall_end, 0);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
+
+/* The same with the registers in place: the fast path's four stores
+ * fault, its fixup hands the upcall to the C path, which stops the guest. */
+/* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0xfe000fb8 */
+TEST(fault, bad_kernel_stack_in_place)
+{
+    vk_setup();
+    vk_set_in_place(1);
     vk_shared()->kernel_sp = 0xfe001000u;
     vk_run(user_syscall, user_syscall_end, 0);
     hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
@@ -596,6 +758,32 @@ TEST(fault, upcall_frame_half_writable)
                 1);
 }
 
+/* With the registers in place: of the frame only sp, lr, pc and cpsr are
+ * stored; here sp and lr land on the writable page, pc faults. Stopped. */
+/* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0x[0-9a-f]*fc8 */
+TEST(fault, upcall_frame_half_writable_in_place)
+{
+    vk_setup();
+    vk_set_in_place(1);
+    ASSERT_EQ(vk_update(pte_of(vk_edge[1]), 0), 0);
+    ASSERT_EQ(hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0), 0);
+    vk_shared()->kernel_sp = (uint32_t)(uintptr_t)vk_edge[1] + 16;
+    vk_run(user_syscall, user_syscall_end, 0);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
+
+/* ... and onto a view of its own page table: stopped, the table untouched. */
+/* hvtest-system: fault upcall failed \(its kernel stack is not writable\) at address 0x[0-9a-f]*fb8 */
+TEST(fault, upcall_frame_onto_own_page_table_in_place)
+{
+    vk_kernel_stack_on_table_view();
+    vk_set_in_place(1);
+    vk_run(user_syscall, user_syscall_end, 0);
+    hvtest_fail(__FILE__, __LINE__, "the monitor should have stopped me", 0, 1,
+                1);
+}
+
 /*
  * The same from kernel mode with its sp in a page only PL1 may write
  * (a view of its own L2 table): the frame store faults, the guest
@@ -633,6 +821,29 @@ uint64_t vmode_bench_syscall(uint32_t n)
     vk_run(user_syscall_loop, user_syscall_loop_end, n);
     uint64_t ns = hv_clock_read() - start;
     return vk.syscalls == n ? ns : 0;
+}
+
+/*
+ * The same with the registers in place, as the PV Linux kernel runs,
+ * and the least kernel (vk_entry_bench_in_place): a turn is the monitor's
+ * bounce and 10 guest instructions. The run must end in the exit with
+ * the loop's count at 0: every turn went round.
+ */
+extern void vk_entry_bench_in_place(void);
+uint64_t vmode_bench_syscall_in_place(uint32_t n);
+uint64_t vmode_bench_syscall_in_place(uint32_t n)
+{
+    vk_setup();
+    vk_set_in_place(1);
+    vk_set_syscall_entry(vk_entry_bench_in_place);
+    vk.frame.r[1] = n;
+    uint64_t start = hv_clock_read();
+    vk_run(user_syscall_loop, user_syscall_loop_end, n);
+    uint64_t ns = hv_clock_read() - start;
+    vk_set_in_place(0);
+    int done = vk.kind == HV_UPCALL_SYSCALL && vk.frame.r[7] == EXIT_SYSCALL &&
+               vk.frame.r[1] == 0;
+    return done ? ns : 0;
 }
 
 /* Event delivery: a due timer, the check, the upcall and the IRET back. */
