@@ -6,6 +6,11 @@
  *   fork     fork + _exit(0) in the child + waitpid in the parent
  *   pipe     one byte back and forth between two processes over two
  *            pipes; one iteration is a round trip (2 context switches)
+ *   faults   one write to each page of anonymous private memory, mapped
+ *            256 pages (1 MiB) at a time and unmapped after: one
+ *            iteration is one page, its fault allocating a zeroed page
+ *   forkexec fork, exec of this program (/proc/self/exe, argument "nop":
+ *            it exits 0 at once) in the child, waitpid in the parent
  * Prints one line, timed with clock_gettime(CLOCK_MONOTONIC):
  *   BENCH <name> <iterations> <elapsed_ns> <ns_per_op>
  *
@@ -16,9 +21,11 @@
  * each time one executes, so scripts/bench-linux can pair each snapshot
  * with the MARK line printed in the same order.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -94,6 +101,63 @@ static int bench_pipe(unsigned long n)
     return 0;
 }
 
+#define FAULT_CHUNK_PAGES 256u
+
+static int bench_faults(unsigned long n)
+{
+    long page = sysconf(_SC_PAGESIZE);
+
+    while (n > 0) {
+        unsigned long pages = n < FAULT_CHUNK_PAGES ? n : FAULT_CHUNK_PAGES;
+        size_t len = pages * (size_t)page;
+        volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            perror("hvbench: faults: mmap");
+            return 1;
+        }
+        for (unsigned long i = 0; i < pages; i++)
+            p[i * (size_t)page] = 1;
+        if (munmap((void *)p, len)) {
+            perror("hvbench: faults: munmap");
+            return 1;
+        }
+        n -= pages;
+    }
+    return 0;
+}
+
+static char self_path[PATH_MAX];
+
+static int bench_forkexec(unsigned long n)
+{
+    ssize_t len = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+    if (len <= 0) {
+        perror("hvbench: forkexec: readlink /proc/self/exe");
+        return 1;
+    }
+    self_path[len] = '\0';
+    for (unsigned long i = 0; i < n; i++) {
+        int status;
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("hvbench: forkexec: fork");
+            return 1;
+        }
+        if (pid == 0) {
+            execl(self_path, "hvbench", "nop", (char *)NULL);
+            _exit(127);
+        }
+        if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "hvbench: forkexec: bad child status 0x%x\n",
+                    status);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* -marm (scripts/initramfs-build): the asm is assembled in ARM state. */
 static void mark(const char *label)
 {
@@ -110,16 +174,21 @@ int main(int argc, char **argv)
         {"getppid", bench_getppid},
         {"fork", bench_fork},
         {"pipe", bench_pipe},
+        {"faults", bench_faults},
+        {"forkexec", bench_forkexec},
     };
     unsigned long n;
     unsigned long long t0, t1;
 
+    if (argc == 2 && strcmp(argv[1], "nop") == 0)
+        return 0; /* forkexec's child */
     if (argc == 3 && strcmp(argv[1], "mark") == 0) {
         mark(argv[2]);
         return 0;
     }
     if (argc != 3 || (n = strtoul(argv[2], NULL, 0)) == 0) {
-        fprintf(stderr, "usage: hvbench getppid|fork|pipe ITERATIONS\n"
+        fprintf(stderr, "usage: hvbench "
+                        "getppid|fork|pipe|faults|forkexec ITERATIONS\n"
                         "       hvbench mark LABEL\n");
         return 2;
     }

@@ -5,8 +5,9 @@
 # Sizes are small: the guest may run under an emulator.
 # Kernel command line:
 #   hvtest_bench_only=A,B  only the benchmarks named (getppid, fork, pipe,
-#                          hackbench, sysbench_cpu, sysbench_threads,
-#                          sysbench_memory): a profile of one
+#                          faults, forkexec, hackbench, sysbench_cpu,
+#                          sysbench_threads, sysbench_memory): a profile
+#                          of one
 # Each benchmark runs between two `hvbench mark` lines (MARK begin:NAME,
 # MARK end:NAME), each of which executes hvbench's marker instruction:
 # scripts/bench-linux's QEMU plugin counts exceptions and CP15 writes
@@ -51,7 +52,7 @@ else
     echo "bench: HV_BOOT_UPTIME is not set (not started by /init?)"
 fi
 
-for b in getppid:20000 fork:200 pipe:2000; do
+for b in getppid:20000 fork:200 pipe:2000 faults:4096 forkexec:100; do
     wanted "${b%:*}" || continue
     run "hvbench ${b%:*}" marked "${b%:*}" hvbench "${b%:*}" "${b#*:}"
 done
