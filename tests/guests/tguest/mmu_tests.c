@@ -495,6 +495,72 @@ uint64_t mmu_bench_switch(uint32_t n)
     return (hv_clock_read() - start) / 2;
 }
 
+/* L1 entries the pin benchmark adds: about a Linux kernel half's. */
+#define PIN_BENCH_EXTRA 127u
+#define PIN_BENCH_FIRST 0x100u /* at 256 MiB: nothing of the test guest's */
+
+/*
+ * Pin and unpin of one L1 (the second of mmu_l1_space), n times each way:
+ * *full: a copy of the initial L1 whose table entry is repeated in
+ * PIN_BENCH_EXTRA more slots (the table is never used, only pinned), its
+ * *entries non-zero entries checked and counted at every pin and dropped
+ * at every unpin, as a process's kernel half is in PV Linux; *empty: the same
+ * table with every entry 0, as the guest wrote it (flushed and scanned);
+ * *cleared: the monitor clears the whole table as it pins it (r2 = its
+ * size). Per turn, in ns. 0s if a call fails.
+ */
+void mmu_bench_pin_l1(uint32_t n, uint64_t *full, uint64_t *empty,
+                      uint64_t *cleared, uint32_t *entries);
+void mmu_bench_pin_l1(uint32_t n, uint64_t *full, uint64_t *empty,
+                      uint64_t *cleared, uint32_t *entries)
+{
+    uint32_t *l1 = (uint32_t *)(mmu_l1_space + HV_MMU_L1_SIZE);
+    uint32_t l1_pa = va_to_pa(l1);
+    uint64_t *out[3] = {full, empty, cleared};
+
+    *full = *empty = *cleared = 0;
+    copy_initial_l1(l1);
+    uint32_t table = 0;
+    for (uint32_t i = 0; i < 4096 && table == 0; i++) {
+        table = (l1[i] & 3u) == 1u ? l1[i] : 0; /* a table entry */
+    }
+    for (uint32_t i = 0; i < PIN_BENCH_EXTRA && table != 0; i++) {
+        if (l1[PIN_BENCH_FIRST + i] != 0) {
+            return; /* the test guest grew: move PIN_BENCH_FIRST */
+        }
+        l1[PIN_BENCH_FIRST + i] = table;
+    }
+    *entries = 0;
+    for (uint32_t i = 0; i < 4096; i++) {
+        *entries += l1[i] != 0;
+    }
+    for (uint32_t off = 0; off < HV_MMU_L1_SIZE; off += 4096) {
+        uint32_t pa = va_to_pa((uint8_t *)l1 + off);
+        update1(pte_of((uint8_t *)l1 + off), PTE_RO(pa));
+    }
+    hv_mmu_tlb(HV_TLB_FLUSH_ALL, 0);
+    for (unsigned int kind = 0; kind < 3; kind++) {
+        uint32_t zero = kind == 2 ? HV_MMU_L1_SIZE : 0;
+        uint64_t start = hv_clock_read();
+        for (uint32_t i = 0; i < n; i++) {
+            if (hv_mmu_pin_zeroed(l1_pa, HV_MMU_L1, zero) != 0 ||
+                hv_mmu_unpin(l1_pa) != 0) {
+                return;
+            }
+        }
+        *out[kind] = (hv_clock_read() - start) / n;
+        if (kind == 0) {
+            /* The same table, every entry 0, for the next: cleared by a
+             * pin that clears it, then unpinned. */
+            if (hv_mmu_pin_zeroed(l1_pa, HV_MMU_L1, HV_MMU_L1_SIZE) != 0 ||
+                hv_mmu_unpin(l1_pa) != 0) {
+                *full = 0;
+                return;
+            }
+        }
+    }
+}
+
 /*
  * More address spaces than ASIDs (255): switching through all of them
  * forces a rollover. Each maps ALIAS_VA to one of two sections (read

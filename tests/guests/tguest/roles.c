@@ -225,6 +225,8 @@ static void bench_yield(uint32_t n)
  * second guest yielding, each hv_yield is two guest switches (there and
  * back); alone, it is a yield that resumes the caller.
  */
+void mmu_bench_pin_l1(uint32_t n, uint64_t *full, uint64_t *empty,
+                      uint64_t *cleared, uint32_t *entries);
 uint64_t vmode_bench_syscall(uint32_t n);
 uint64_t vmode_bench_syscall_in_place(uint32_t n);
 uint64_t vmode_bench_event(uint32_t n, uint64_t *without_event);
@@ -269,6 +271,21 @@ static int role_bench(const struct hv_start_info *si)
     bench_report("pte_update_batch64_per_entry", mmu_bench_update(n / 16, 64),
                  (n / 16) * 64);
     bench_report("address_space_switch", mmu_bench_switch(n) - empty / 2, n);
+    uint64_t pin_full;
+    uint64_t pin_empty;
+    uint64_t pin_cleared;
+    uint32_t pin_entries;
+    mmu_bench_pin_l1(n / 20, &pin_full, &pin_empty, &pin_cleared, &pin_entries);
+    hv_printf("bench: l1_pin_unpin of %lu entries: %lu ns, %lu with none, "
+              "%lu cleared by the pin\n",
+              (unsigned long)pin_entries, (unsigned long)pin_full,
+              (unsigned long)pin_empty, (unsigned long)pin_cleared);
+    bench_report("l1_pin_unpin_cleared", pin_cleared, 1);
+    bench_report("l1_pin_unpin_per_entry",
+                 pin_entries != 0 && pin_full > pin_empty
+                     ? (pin_full - pin_empty) / pin_entries
+                     : 0,
+                 1);
     bench_report("syscall_bounce", vmode_bench_syscall(n), n);
     bench_report("syscall_bounce_in_place", vmode_bench_syscall_in_place(n), n);
     uint64_t base = 0;
