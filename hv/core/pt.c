@@ -621,8 +621,8 @@ int32_t pt_pin_l2(struct vm *vm, paddr_t pa, uint32_t zero_bytes)
         return rc;
     }
     /* The walker reads the hardware half alone. The guest's half below it
-     * is plain guest memory, zeroed through the cache like any store the
-     * guest makes itself (an uncached alias of its own is its business). */
+     * is plain guest memory, which every view maps write-back
+     * (pt_check_ram_type): zeroed through the cache, as the guest would. */
     arch_mm_pt_written(table + HV_MMU_L2_HW_OFFSET / 4,
                        HV_MMU_L2_FRAME_SIZE - HV_MMU_L2_HW_OFFSET);
     arch_mm_tlb_flush_all();

@@ -43,6 +43,30 @@
     .arm
 
 /*
+ * upcall_kernel_mode: the part of vcpu_upcall both upcall paths share
+ * once the frame is stored: virtual kernel mode, events masked, and the
+ * entry's pc and CPSR as arch_regs_enter makes them (ARM or, with bit 0
+ * of the entry set, Thumb; USR mode, F masked).
+ * In: r0 = vm->regs, r3 = the shared page, r4 = the entry.
+ * Out: \rzero = 0 (VM_MODE_KERNEL_VALUE, and the entry's lr), r7 = the
+ *      entry's pc, r9 = its CPSR. Clobbers r2, r8.
+ */
+.macro upcall_kernel_mode rzero
+    .if VM_MODE_KERNEL_VALUE != 0
+    .error "upcall_kernel_mode's \rzero is both VM_MODE_KERNEL_VALUE and 0"
+    .endif
+    mov     \rzero, #VM_MODE_KERNEL_VALUE
+    mov     r2, #ABI_VCPSR_KERNEL
+    mov     r8, #1
+    strb    \rzero, [r0, #VM_REGS_MODE]
+    str     r2, [r3, #SHARED_MODE]
+    str     r8, [r3, #SHARED_EVENTS_MASKED]
+    mov     r9, #(PSR_MODE_USR | PSR_F)
+    bfi     r9, r4, #5, #1              /* PSR_T: bit 0 of the entry */
+    bic     r7, r4, #1
+.endm
+
+/*
  * fast_svc: from vec_svc, after save_frame.
  * In:  r0 = sp = the saved registers of the context that made the SVC
  *      (a guest's vm->regs if it came from USR mode); r1-r12 still as
@@ -115,22 +139,8 @@ fast_uaccess_syscall_start:
     strt    r6, [r7]
     .global fast_uaccess_syscall_end
 fast_uaccess_syscall_end:
-    /* Virtual kernel mode, events masked. */
-    .if VM_MODE_KERNEL_VALUE != 0
-    .error "r6 is both VM_MODE_KERNEL_VALUE and the entry's lr, 0"
-    .endif
-    mov     r6, #VM_MODE_KERNEL_VALUE
-    mov     r2, #ABI_VCPSR_KERNEL
-    mov     r8, #1
-    strb    r6, [r0, #VM_REGS_MODE]
-    str     r2, [r3, #SHARED_MODE]
-    str     r8, [r3, #SHARED_EVENTS_MASKED]
-    /* arch_regs_enter: ARM or, with bit 0 of the entry set, Thumb; USR
-     * mode, F masked; lr 0. */
-    mov     r9, #(PSR_MODE_USR | PSR_F)
-    bfi     r9, r4, #5, #1              /* PSR_T: bit 0 of the entry */
-    bic     r7, r4, #1
-    stmia   lr, {r5, r6, r7, r9}        /* sp, lr, pc, cpsr */
+    upcall_kernel_mode r6
+    stmia   lr, {r5, r6, r7, r9}        /* sp, lr (0), pc, cpsr */
     ldmia   lr, {sp, lr}^
     clrex                               /* (no banked register after LDM^) */
     add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
@@ -236,22 +246,9 @@ fast_uaccess_upcall_start:
     strt    r1, [r7]                    /* orig_r0 */
     .global fast_uaccess_upcall_end
 fast_uaccess_upcall_end:
-    /* Virtual kernel mode, events masked. */
-    mov     r1, #VM_MODE_KERNEL_VALUE
-    mov     r2, #ABI_VCPSR_KERNEL
-    mov     r8, #1
-    strb    r1, [r0, #VM_REGS_MODE]
-    str     r2, [r3, #SHARED_MODE]
-    str     r8, [r3, #SHARED_EVENTS_MASKED]
-    /* The entry's registers (arch_regs_init): ARM or, with bit 0 of the
-     * entry set, Thumb; USR mode, F masked. */
-    and     r8, r4, #1
-    bic     r7, r4, #1
-    mov     r9, #(PSR_MODE_USR | PSR_F)
-    orr     r9, r9, r8, lsl #5          /* PSR_T */
-    mov     r6, #0
+    upcall_kernel_mode r6
     add     r10, r0, #ARCH_REGS_SP
-    stmia   r10, {r5, r6, r7, r9}       /* sp, lr, pc, cpsr */
+    stmia   r10, {r5, r6, r7, r9}       /* sp, lr (0), pc, cpsr */
     ldmia   r10, {sp, lr}^
     ldr     r1, =fast_upcall_args       /* (no banked register after LDM^) */
     add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */

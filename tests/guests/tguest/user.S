@@ -239,21 +239,18 @@ vk_entry_in_place:
     mov     r2, #0
     str     r2, [r1]
     ldr     r1, =vk_in_place_regs
-    mov     r2, #0
-1:  ldr     r3, [r12, r2]
-    str     r3, [r1, r2]
-    add     r2, r2, #4
-    cmp     r2, #56
-    blo     1b
+    ldmia   r12, {r2-r11}               /* r0-r9 as they came */
+    stmia   r1!, {r2-r11}
+    add     r2, r12, #40
+    ldmia   r2, {r2-r5}                 /* r10-r12, lr */
+    stmia   r1, {r2-r5}
     ldr     r1, =vk_in_place_found
-    mov     r2, #0
-1:  ldr     r3, [sp, r2]
-    str     r3, [r1, r2]
-    add     r2, r2, #4
-    cmp     r2, #52
-    blo     1b
-    ldr     r3, [sp, #68]
-    str     r3, [r1, #52]
+    ldmia   sp, {r2-r11}                /* the frame's r[0..9] */
+    stmia   r1!, {r2-r11}
+    add     r2, sp, #40
+    ldmia   r2, {r2-r4}                 /* r[10..12] */
+    ldr     r5, [sp, #68]               /* orig_r0 */
+    stmia   r1, {r2-r5}
 2:  ldmia   r12, {r0-r12}
     stmia   sp, {r0-r12}
     str     r0, [sp, #68]               /* orig_r0 */
