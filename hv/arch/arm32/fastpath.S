@@ -127,8 +127,8 @@ fast_syscall_in_place:
     bic     r6, r1, #PSR_F
     cmp     r8, #0
     orrne   r6, r6, #ABI_VCPSR_I        /* r6: the frame's virtual CPSR */
-    add     lr, r0, #ARCH_REGS_SP
-    ldmia   lr, {r1, r2, r8}            /* the caller's sp, lr, pc */
+    add     r10, r0, #ARCH_REGS_SP
+    ldmia   r10, {r1, r2, r8}           /* the caller's sp, lr, pc */
     add     r7, r5, #FRAME_SP
     isb
     .global fast_uaccess_syscall_start
@@ -140,8 +140,8 @@ fast_uaccess_syscall_start:
     .global fast_uaccess_syscall_end
 fast_uaccess_syscall_end:
     upcall_kernel_mode r6
-    stmia   lr, {r5, r6, r7, r9}        /* sp, lr (0), pc, cpsr */
-    ldmia   lr, {sp, lr}^
+    stmia   r10, {r5, r6, r7, r9}       /* sp, lr (0), pc, cpsr */
+    ldmia   r10, {sp, lr}^
     clrex                               /* (no banked register after LDM^) */
     add     sp, r0, #ARCH_REGS_SIZE     /* for the next exception */
     ldmia   r0, {r0-r12}                /* the caller's, in place */
