@@ -171,10 +171,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(unsigned long);
     } tests[] = {
-        {"getppid", bench_getppid},
-        {"fork", bench_fork},
-        {"pipe", bench_pipe},
-        {"faults", bench_faults},
+        {"getppid", bench_getppid},   {"fork", bench_fork},
+        {"pipe", bench_pipe},         {"faults", bench_faults},
         {"forkexec", bench_forkexec},
     };
     unsigned long n;
