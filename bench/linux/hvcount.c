@@ -17,6 +17,13 @@
  *   kernel   CP15 writes are counted only at and above this address
  *            (default 0xc0000000): user code cannot execute them, and its
  *            Thumb-2 instructions are not decoded as ARM ones.
+ *   profile  optional FILE: instructions executed per translation block,
+ *            by its start address, written at each marker and at exit
+ *            as the blocks that ran since the one before:
+ *              PMARK <n>        (or PEND)
+ *              <address hex> <instructions>
+ *            A block that an exception leaves early counts whole; a
+ *            block translated twice appears twice (the reader adds).
  *
  * Counters are snapshot each time the marker instruction runs, an ARM-state
  * `orr r12, r12, r12` (0xe18cc00c, which no compiler emits), executed by
@@ -111,6 +118,33 @@ static const char *hvcount_out;
 static FILE *hvcount_file;
 static unsigned long hvcount_marks;
 
+/* profile=: one record per translated block, in a list. */
+struct hvcount_block {
+    uint64_t vaddr;
+    uint64_t insns; /* executed, cumulative (an inline add per run) */
+    uint64_t reported;
+    struct hvcount_block *next;
+};
+static FILE *hvcount_profile_file;
+static struct hvcount_block *hvcount_blocks;
+
+static void hvcount_profile_dump(const char *head)
+{
+    if (hvcount_profile_file == NULL) {
+        return;
+    }
+    fprintf(hvcount_profile_file, "%s\n", head);
+    for (struct hvcount_block *b = hvcount_blocks; b != NULL; b = b->next) {
+        if (b->insns != b->reported) {
+            fprintf(hvcount_profile_file, "%llx %llu\n",
+                    (unsigned long long)b->vaddr,
+                    (unsigned long long)(b->insns - b->reported));
+            b->reported = b->insns;
+        }
+    }
+    fflush(hvcount_profile_file);
+}
+
 /* The counter an MCR p15 word @w belongs to, or -1 if it is none. */
 static int hvcount_mcr_counter(uint32_t w)
 {
@@ -170,6 +204,8 @@ static void hvcount_mark(unsigned int vcpu, void *userdata)
     (void)userdata;
     snprintf(head, sizeof(head), "MARK %lu", ++hvcount_marks);
     hvcount_line(head);
+    snprintf(head, sizeof(head), "PMARK %lu", hvcount_marks);
+    hvcount_profile_dump(head);
 }
 
 static void hvcount_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -180,6 +216,18 @@ static void hvcount_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
     qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64,
                                              &hvcount[C_INSNS], n);
+    if (hvcount_profile_file != NULL) {
+        struct hvcount_block *b = calloc(1, sizeof(*b));
+        if (b == NULL) {
+            fprintf(stderr, "hvcount: out of memory for the profile\n");
+            abort();
+        }
+        b->vaddr = va;
+        b->next = hvcount_blocks;
+        hvcount_blocks = b;
+        qemu_plugin_register_vcpu_tb_exec_inline(
+            tb, QEMU_PLUGIN_INLINE_ADD_U64, &b->insns, n);
+    }
     if (va >= hvcount_vectors && va < hvcount_vectors + 0x20 && (va & 3) == 0 &&
         hvcount_vector_counter[(va - hvcount_vectors) / 4] >= 0) {
         int c = hvcount_vector_counter[(va - hvcount_vectors) / 4];
@@ -217,6 +265,10 @@ static void hvcount_exit(qemu_plugin_id_t id, void *userdata)
     (void)userdata;
     hvcount_line("END");
     fclose(hvcount_file);
+    hvcount_profile_dump("PEND");
+    if (hvcount_profile_file != NULL) {
+        fclose(hvcount_profile_file);
+    }
 }
 
 static int hvcount_arg(const char *arg, const char *key, uint64_t *value)
@@ -243,6 +295,12 @@ qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
         int r;
         if (strncmp(argv[i], "out=", 4) == 0) {
             hvcount_out = argv[i] + 4;
+        } else if (strncmp(argv[i], "profile=", 8) == 0) {
+            hvcount_profile_file = fopen(argv[i] + 8, "w");
+            if (hvcount_profile_file == NULL) {
+                perror(argv[i] + 8);
+                return -1;
+            }
         } else if ((r = hvcount_arg(argv[i], "vectors", &hvcount_vectors)) ||
                    (r = hvcount_arg(argv[i], "kernel", &hvcount_kernel))) {
             if (r < 0) {

@@ -5,7 +5,8 @@
  * exactly: 2 SVC exceptions, 1 undefined-instruction exception, 3 DACR
  * writes, 1 TTBR0 and 1 CONTEXTIDR write, 2 TLB and 3 cache maintenance
  * operations, 1 CP15 barrier, 1 TLS write and 1 conditional CP15 write
- * that does not execute; then it exits through semihosting.
+ * that does not execute, and 10 turns of a two-instruction loop at
+ * profile_loop (for the profile); then it exits through semihosting.
  */
     .arm
     .section .text
@@ -37,6 +38,11 @@ _start:
     mcr     p15, 0, r0, c13, c0, 3      /* TPIDRURO */
     cmp     r0, #0
     mcrne   p15, 0, r0, c1, c0, 0       /* not taken: r0 is 0 */
+    mov     r2, #10                     /* the profile's loop: 10 turns */
+    .global profile_loop
+profile_loop:
+    subs    r2, r2, #1
+    bne     profile_loop
     orr     r12, r12, r12               /* marker 2 */
     mov     r0, #0x18                   /* SYS_EXIT */
     ldr     r1, =0x20026                /* ADP_Stopped_ApplicationExit */
