@@ -51,6 +51,14 @@
 #define L2_HW_ENTRIES (HV_MMU_L2_HW_SIZE / 4u)
 
 /*
+ * For the checks and reference updates every table entry goes through
+ * (pt_update, pt_take_all): inlined, a struct pt_ref stays in registers
+ * instead of going through the stack, about 25 instructions an entry
+ * (pte_update_batch64_per_entry, docs/benchmarks.md).
+ */
+#define PT_PER_ENTRY static inline __attribute__((always_inline))
+
+/*
  * ASIDs, one per pinned L1 in use, shared by all guests: allocated when
  * an L1 is switched to, so a guest switching between its processes keeps
  * their TLB entries. When all 255 are taken, every TLB entry is flushed
@@ -230,8 +238,8 @@ static int32_t pt_check_domain(uint32_t desc)
  * Checks L1 entry @desc for @vm; when it is accepted, *@ref is the
  * reference it holds (what pt_ref_of would say, found on the way).
  */
-static int32_t pt_check_l1(const struct vm *vm, uint32_t desc,
-                           struct pt_ref *ref)
+PT_PER_ENTRY int32_t pt_check_l1(const struct vm *vm, uint32_t desc,
+                                 struct pt_ref *ref)
 {
     int32_t rc;
 
@@ -297,8 +305,8 @@ static int32_t pt_check_l1(const struct vm *vm, uint32_t desc,
 }
 
 /* As pt_check_l1, for L2 entry @desc. */
-static int32_t pt_check_l2(const struct vm *vm, uint32_t desc,
-                           struct pt_ref *ref)
+PT_PER_ENTRY int32_t pt_check_l2(const struct vm *vm, uint32_t desc,
+                                 struct pt_ref *ref)
 {
     ref->kind = PT_REF_NONE;
     if (L2_TYPE(desc) == HV_L2_TYPE_FAULT) {
@@ -329,7 +337,7 @@ static int32_t pt_check_l2(const struct vm *vm, uint32_t desc,
     return HV_OK;
 }
 
-static void pt_ref_apply(struct pt_ref ref, int delta)
+PT_PER_ENTRY void pt_ref_apply(struct pt_ref ref, int delta)
 {
     switch (ref.kind) {
     case PT_REF_NONE:
@@ -354,7 +362,7 @@ static void pt_ref_apply(struct pt_ref ref, int delta)
  * Cortex-A9 without ACTLR.SMP, treat shareable Normal memory as
  * non-cacheable, which would be the cache alias pt_check_ram_type bans.
  */
-static uint32_t pt_with_ng(bool l1, uint32_t desc)
+PT_PER_ENTRY uint32_t pt_with_ng(bool l1, uint32_t desc)
 {
     /* S is rarely set: test it before asking whether the frame is RAM. */
     if (l1 && L1_TYPE(desc) == HV_L1_TYPE_SECTION) {

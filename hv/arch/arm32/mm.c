@@ -181,16 +181,22 @@ void arch_mm_vcpu_page_drop(unsigned int vm_index)
 void *arch_mm_phys_ptr(paddr_t pa, size_t size)
 {
     uint32_t a = (uint32_t)pa_addr(pa);
-    uint32_t first = a & ~0xfffu;
-    uint32_t pages = ((a + (uint32_t)size - 1) >> 12) - (first >> 12) + 1;
+    uint32_t offset = a & 0xfffu;
+    uint32_t first = a - offset;
 
+    /* One page, most often one already mapped (each table entry a
+     * page-table update writes): a compare, no call. */
+    if (size != 0 && size <= 4096u - offset) {
+        uint32_t slot = 128u + ((first >> 12) & 127u);
+        uint32_t entry = first | PAGE_MONITOR_NORMAL;
+        if (mm_temp_l2[slot] != entry) {
+            mm_temp_set(slot, entry);
+        }
+        return (void *)(uintptr_t)(HV_TEMP_VA + slot * 4096u + offset);
+    }
+    uint32_t pages = ((a + (uint32_t)size - 1) >> 12) - (first >> 12) + 1;
     if (size == 0 || pages > MM_TEMP_PAGES) {
         return NULL;
-    }
-    if (pages == 1) {
-        uint32_t slot = 128u + ((first >> 12) & 127u);
-        mm_temp_map(slot, first);
-        return (void *)(uintptr_t)(HV_TEMP_VA + slot * 4096u + (a - first));
     }
     for (uint32_t i = 0; i < pages; i++) {
         mm_temp_map(i, first + i * 4096u);
