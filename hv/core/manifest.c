@@ -7,7 +7,10 @@
  *                         memory-size = <bytes>; ... }; };
  *       devices { <name> { compatible = "hv,block"; frontend = "<guest>";
  *                          backend = "<guest>"; backend-device = "...";
- *                          ... }; }; };
+ *                          ... };
+ *                 <name> { compatible = "hv,console"; frontend = "<guest>";
+ *                          backend = "<guest>"; backend-device = "<uart>";
+ *                        }; }; };
  *
  * Checking is strict: an unknown property is refused, because a typo that
  * silently falls back to a default is worse than an error.
@@ -503,6 +506,58 @@ static bool manifest_device_guest(const void *fdt, int node, const char *prop,
     return manifest_fail(fdt, node, prop, problem, err, err_size);
 }
 
+/*
+ * The rest of a console (hv,console): it has no options, so its flags
+ * and sector_size stay 0 (<hvabi/conn.h>). A block property given anyway
+ * is refused rather than ignored: the integrator meant something a
+ * console will not do.
+ */
+static bool manifest_console(const void *fdt, int node, char *err,
+                             size_t err_size)
+{
+    static const char *const block_only[] = {"read-only", "sector-size"};
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(block_only); i++) {
+        if (fdt_getprop(fdt, node, block_only[i], NULL)) {
+            return manifest_fail(fdt, node, block_only[i],
+                                 "is a block device property: a console "
+                                 "(hv,console) takes only 'frontend', "
+                                 "'backend' and 'backend-device'",
+                                 err, err_size);
+        }
+    }
+    return true;
+}
+
+/*
+ * A console's UART (backend-device in its backend) serves one console:
+ * two frontends' bytes on one UART would interleave, and two backend
+ * threads would fight over it. @d at @node against the devices before it.
+ */
+static bool manifest_console_unique(const void *fdt, int node,
+                                    const struct manifest *m,
+                                    const struct manifest_device *d, char *err,
+                                    size_t err_size)
+{
+    if (d->kind != HV_CONN_KIND_CONSOLE) {
+        return true;
+    }
+    for (unsigned int i = 0; i < m->device_count; i++) {
+        const struct manifest_device *o = &m->devices[i];
+        if (o->kind == HV_CONN_KIND_CONSOLE && o->backend == d->backend &&
+            strcmp(o->device, d->device) == 0) {
+            char problem[160];
+            snprintf(problem, sizeof(problem),
+                     "names \"%s\" of guest '%s', which console "
+                     "/devices/%s uses already: one UART serves one console",
+                     d->device, m->guests[d->backend - 1].name, o->name);
+            return manifest_fail(fdt, node, "backend-device", problem, err,
+                                 err_size);
+        }
+    }
+    return true;
+}
+
 /* One device of /devices: a connection between two guests. */
 static bool manifest_device(const void *fdt, int node, struct manifest *m,
                             struct manifest_device *d, char *err,
@@ -532,11 +587,16 @@ static bool manifest_device(const void *fdt, int node, struct manifest *m,
                                  err_size);
         }
     }
-    if (fdt_node_check_compatible(fdt, node, "hv,block") != 0) {
-        return manifest_fail(fdt, node, "compatible", "must be \"hv,block\"",
+    bool block = fdt_node_check_compatible(fdt, node, "hv,block") == 0;
+    bool console = fdt_node_check_compatible(fdt, node, "hv,console") == 0;
+    if (block == console) {
+        return manifest_fail(fdt, node, "compatible",
+                             block ? "names both \"hv,block\" and "
+                                     "\"hv,console\": a device is one kind"
+                                   : "must be \"hv,block\" or \"hv,console\"",
                              err, err_size);
     }
-    d->kind = HV_CONN_KIND_BLOCK;
+    d->kind = block ? HV_CONN_KIND_BLOCK : HV_CONN_KIND_CONSOLE;
     if (!manifest_device_guest(fdt, node, "frontend", m, &d->frontend, err,
                                err_size) ||
         !manifest_device_guest(fdt, node, "backend", m, &d->backend, err,
@@ -558,6 +618,9 @@ static bool manifest_device(const void *fdt, int node, struct manifest *m,
                              err_size);
     }
     strcpy(d->device, s);
+    if (d->kind == HV_CONN_KIND_CONSOLE) {
+        return manifest_console(fdt, node, err, err_size);
+    }
     int len;
     if (fdt_getprop(fdt, node, "read-only", &len)) {
         if (len != 0) {
@@ -596,8 +659,9 @@ static bool manifest_devices(const void *fdt, struct manifest *m, char *err,
                      (unsigned)HV_MAX_CONNS);
             return false;
         }
-        if (!manifest_device(fdt, node, m, &m->devices[m->device_count], err,
-                             err_size)) {
+        struct manifest_device *d = &m->devices[m->device_count];
+        if (!manifest_device(fdt, node, m, d, err, err_size) ||
+            !manifest_console_unique(fdt, node, m, d, err, err_size)) {
             return false;
         }
         m->device_count++;

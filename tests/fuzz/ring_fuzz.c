@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for <hvabi/io/ring.h> and <hvabi/io/blkif.h>, each
- * side facing a hostile peer that may write anything anywhere in the
- * shared ring, at any time, indexes included.
+ * libFuzzer target for <hvabi/io/ring.h>, <hvabi/io/blkif.h> and
+ * <hvabi/io/console.h>, each side facing a hostile peer that may write
+ * anything anywhere in the shared ring or page, at any time, indexes
+ * included.
  *
- * The input: a mode byte (bit 0: play the backend or the frontend; bit 1:
- * the device description taken raw, else made sane from the bytes), 24
- * bytes of device description, then a script of operations, one byte
- * each followed by its operands:
+ * The input: a mode byte (bit 2: the console, run_console below; else
+ * bit 0: play the backend or the frontend; bit 1: the device description
+ * taken raw, else made sane from the bytes), 24 bytes of device
+ * description, then a script of operations, one byte each followed by
+ * its operands:
  *   0  the peer writes bytes anywhere in the shared ring (offset, count)
  *   1  the peer sets its producer index (absolute, or near ours)
  *   2  our side takes one item out of the ring and handles it
@@ -31,6 +33,7 @@
 #include <string.h>
 
 #include <hvabi/io/blkif.h>
+#include <hvabi/io/console.h>
 
 #define FAIL(...)                                                              \
     do {                                                                       \
@@ -408,12 +411,309 @@ static void run_frontend(struct hv_blkif_sring *s, struct input *in)
     }
 }
 
+/* --- The console (<hvabi/io/console.h>) ---------------------------------- */
+
+/*
+ * Both sides of one console page run the real functions; between their
+ * calls the script writes anything anywhere in the page, indexes
+ * included, standing for either peer gone hostile. Script operations
+ * (a byte, then operands):
+ *   0  bytes anywhere in the page (offset, count, bytes)
+ *   1  one of the four indexes: a raw value, or one near a side's own
+ *   2  frontend write     3  frontend read     4  backend peek
+ *   5  backend consumed   6  backend write     7  backend (re)attach
+ *   8  a new frontend life on a fresh page
+ * Each call's data buffer is allocated at exactly its length and the
+ * page at exactly its size, so ASan sees any access outside them.
+ *
+ * Checked after every call: the page changed only where that call may
+ * write (its own index, and for a write exactly the ring bytes it
+ * reports); bytes read are the ring's, from the side's own position;
+ * counts within the request and the ring; a side's private indexes
+ * within the ring's size of each other; a broken side stays broken (the
+ * backend until it attaches again) and changes nothing.
+ */
+
+struct cons_fuzz {
+    struct hv_cons_page *p;
+    struct hv_cons_page before; /* the page before the call */
+    struct hv_cons_side f, b;
+    int attached; /* the backend has attached (else its side is unset) */
+};
+
+#define CONS_FIELD(name) ((uint32_t)HV_IO_OFFSETOF(struct hv_cons_page, name))
+
+/* A byte the call may have written: offset @off of the page. */
+struct cons_allowed {
+    uint32_t field; /* offset of the one index it writes, or ~0 */
+    uint32_t ring;  /* CONS_FIELD(out) or (in), or ~0 */
+    uint32_t size;
+    uint32_t from, n; /* ring positions from, n bytes (wrapping) */
+};
+
+static int cons_may_write(const struct cons_allowed *a, uint32_t off)
+{
+    if (a->field != ~0u && off >= a->field && off < a->field + 4) {
+        return 1;
+    }
+    if (a->ring != ~0u && off >= a->ring && off < a->ring + a->size) {
+        return ((off - a->ring) - a->from) % a->size < a->n;
+    }
+    return 0;
+}
+
+static void cons_check_writes(const struct cons_fuzz *c,
+                              const struct cons_allowed *a, const char *what)
+{
+    const uint8_t *was = (const uint8_t *)&c->before;
+    const uint8_t *now = (const uint8_t *)c->p;
+
+    for (uint32_t off = 0; off < sizeof(*c->p); off++) {
+        if (was[off] != now[off] && !cons_may_write(a, off)) {
+            FAIL("console: %s wrote page offset %u", what, (unsigned)off);
+        }
+    }
+}
+
+static void cons_check_sides(const struct cons_fuzz *c)
+{
+    if (!c->f.error && (c->f.out - c->f.peer_out > HV_CONS_OUT_SIZE ||
+                        c->f.peer_in - c->f.in > HV_CONS_IN_SIZE)) {
+        FAIL("console: frontend indexes out of the rings' bounds");
+    }
+    if (c->attached && !c->b.error &&
+        (c->b.peer_out - c->b.out > HV_CONS_OUT_SIZE ||
+         c->b.in - c->b.peer_in > HV_CONS_IN_SIZE)) {
+        FAIL("console: backend indexes out of the rings' bounds");
+    }
+}
+
+/* A call's result: a count within @len, or the side's broken state. */
+static void cons_check_rc(int32_t rc, uint32_t len, int32_t was_error,
+                          int32_t error, const char *what)
+{
+    if (was_error && (rc != was_error || error != was_error)) {
+        FAIL("console: %s: a broken side worked again (%d)", what, (int)rc);
+    }
+    if (rc < 0 ? rc != -HV_ERANGE || error != rc : (uint32_t)rc > len) {
+        FAIL("console: %s returned %d for %u bytes", what, (int)rc,
+             (unsigned)len);
+    }
+}
+
+static uint8_t *cons_buf(struct input *in, uint32_t len)
+{
+    uint8_t *buf = malloc(len ? len : 1);
+
+    for (uint32_t i = 0; i < len; i++) {
+        buf[i] = (uint8_t)(in->n ? take(in, 1) : i);
+    }
+    return buf;
+}
+
+/* A put of @rc bytes of @buf from ring position @prod: there they are. */
+static void cons_check_put(const volatile uint8_t *ring, uint32_t size,
+                           uint32_t prod, const uint8_t *buf, int32_t rc,
+                           const char *what)
+{
+    for (int32_t i = 0; i < rc; i++) {
+        if (ring[(prod + (uint32_t)i) & (size - 1)] != buf[i]) {
+            FAIL("console: %s: byte %d not where it belongs", what, (int)i);
+        }
+    }
+}
+
+/* A get of @rc bytes into @buf from position @cons of the page as it
+ * was: they are the ring's. */
+static void cons_check_get(const uint8_t *ring, uint32_t size, uint32_t cons,
+                           const uint8_t *buf, int32_t rc, const char *what)
+{
+    for (int32_t i = 0; i < rc; i++) {
+        if (ring[(cons + (uint32_t)i) & (size - 1)] != buf[i]) {
+            FAIL("console: %s: byte %d is not the ring's", what, (int)i);
+        }
+    }
+}
+
+static uint32_t cons_len(struct input *in)
+{
+    /* Mostly short, up to beyond either ring. */
+    uint32_t v = take(in, 2);
+    return v & 0x8000 ? v % 3000 : v % 80;
+}
+
+static void run_console(struct input *in)
+{
+    struct cons_fuzz *c = calloc(1, sizeof(*c));
+    const struct cons_allowed none = {~0u, ~0u, 1, 0, 0};
+
+    c->p = calloc(1, sizeof(*c->p));
+    hv_cons_front_init(&c->f);
+    while (in->n > 0) {
+        uint32_t op = take(in, 1) % 9;
+        struct cons_allowed a = none;
+        int32_t was, rc;
+        uint32_t len, at;
+        uint8_t *buf;
+
+        memcpy(&c->before, c->p, sizeof(c->before));
+        switch (op) {
+        case 0: {
+            uint32_t off = take(in, 2) % sizeof(*c->p);
+            uint32_t count = take(in, 1);
+            for (uint32_t i = 0; i < count && off + i < sizeof(*c->p); i++) {
+                ((uint8_t *)c->p)[off + i] = (uint8_t)take(in, 1);
+            }
+            continue;
+        }
+        case 1: {
+            uint32_t which = take(in, 1);
+            uint32_t v = take(in, 4);
+            const uint32_t near[4] = {c->f.out, c->b.out, c->b.in, c->f.in};
+            volatile uint32_t *idx[4] = {&c->p->out_prod, &c->p->out_cons,
+                                         &c->p->in_prod, &c->p->in_cons};
+            *idx[which & 3] =
+                which & 4 ? v : near[(which >> 3) & 3] + (v % 4200) - 2100;
+            continue;
+        }
+        case 2:
+            len = cons_len(in);
+            buf = cons_buf(in, len);
+            was = c->f.error;
+            at = c->f.out;
+            rc = hv_cons_front_write(&c->f, c->p, buf, len);
+            cons_check_rc(rc, len, was, c->f.error, "front write");
+            if (rc > 0) {
+                a = (struct cons_allowed){
+                    CONS_FIELD(out_prod), CONS_FIELD(out), HV_CONS_OUT_SIZE,
+                    at & (HV_CONS_OUT_SIZE - 1), (uint32_t)rc};
+                cons_check_put(c->p->out, HV_CONS_OUT_SIZE, at, buf, rc,
+                               "front write");
+                if (c->p->out_prod != c->f.out ||
+                    c->f.out != at + (uint32_t)rc) {
+                    FAIL("console: front write published %u, wrote to %u",
+                         (unsigned)c->p->out_prod, (unsigned)c->f.out);
+                }
+            }
+            cons_check_writes(c, &a, "front write");
+            free(buf);
+            break;
+        case 3:
+        case 4:
+            len = cons_len(in);
+            buf = malloc(len ? len : 1);
+            if (op == 3) {
+                was = c->f.error;
+                at = c->f.in;
+                rc = hv_cons_front_read(&c->f, c->p, buf, len);
+                cons_check_rc(rc, len, was, c->f.error, "front read");
+                cons_check_get(c->before.in, HV_CONS_IN_SIZE, at, buf, rc,
+                               "front read");
+                if (rc > 0) {
+                    a.field = CONS_FIELD(in_cons);
+                    if (c->p->in_cons != at + (uint32_t)rc) {
+                        FAIL("console: front read published a wrong in_cons");
+                    }
+                }
+                cons_check_writes(c, &a, "front read");
+            } else if (c->attached) {
+                was = c->b.error;
+                at = c->b.out;
+                rc = hv_cons_back_peek(&c->b, c->p, buf, len);
+                cons_check_rc(rc, len, was, c->b.error, "back peek");
+                cons_check_get(c->before.out, HV_CONS_OUT_SIZE, at, buf, rc,
+                               "back peek");
+                if (c->b.out != at) {
+                    FAIL("console: a peek consumed");
+                }
+                cons_check_writes(c, &a, "back peek");
+            }
+            free(buf);
+            break;
+        case 5:
+            if (!c->attached) {
+                break;
+            }
+            len = take(in, 2) % 2200;
+            at = c->b.out;
+            was = c->b.error;
+            hv_cons_back_consumed(&c->b, c->p, len);
+            if (c->b.out != at &&
+                (was || c->b.out != at + len || len > c->b.peer_out - at)) {
+                FAIL("console: consumed %u: out_cons %u -> %u", (unsigned)len,
+                     (unsigned)at, (unsigned)c->b.out);
+            }
+            /* Its own index, and only its own value (consumed 0 may
+             * store it again, undoing a hostile write: harmless). */
+            if (c->p->out_cons != c->before.out_cons &&
+                c->p->out_cons != c->b.out) {
+                FAIL("console: consumed published a wrong out_cons");
+            }
+            a.field = CONS_FIELD(out_cons);
+            cons_check_writes(c, &a, "back consumed");
+            break;
+        case 6:
+            if (!c->attached) {
+                break;
+            }
+            len = cons_len(in);
+            buf = cons_buf(in, len);
+            was = c->b.error;
+            at = c->b.in;
+            rc = hv_cons_back_write(&c->b, c->p, buf, len);
+            cons_check_rc(rc, len, was, c->b.error, "back write");
+            if (rc > 0) {
+                a = (struct cons_allowed){
+                    CONS_FIELD(in_prod), CONS_FIELD(in), HV_CONS_IN_SIZE,
+                    at & (HV_CONS_IN_SIZE - 1), (uint32_t)rc};
+                cons_check_put(c->p->in, HV_CONS_IN_SIZE, at, buf, rc,
+                               "back write");
+                if (c->p->in_prod != c->b.in) {
+                    FAIL("console: back write published a wrong in_prod");
+                }
+            }
+            cons_check_writes(c, &a, "back write");
+            free(buf);
+            break;
+        case 7: {
+            uint32_t d_out = c->p->out_prod - c->p->out_cons;
+            uint32_t d_in = c->p->in_prod - c->p->in_cons;
+            memset(&c->b, 0xa5, sizeof(c->b));
+            rc = hv_cons_back_attach(&c->b, c->p);
+            c->attached = 1;
+            if ((rc == 0) !=
+                (d_out <= HV_CONS_OUT_SIZE && d_in <= HV_CONS_IN_SIZE)) {
+                FAIL("console: attach says %d to %u bytes out, %u in", (int)rc,
+                     (unsigned)d_out, (unsigned)d_in);
+            }
+            if (rc != 0 && (rc != -HV_ERANGE || c->b.error != rc)) {
+                FAIL("console: attach returned %d", (int)rc);
+            }
+            cons_check_writes(c, &a, "back attach");
+            break;
+        }
+        case 8:
+            memset(c->p, 0, sizeof(*c->p));
+            hv_cons_front_init(&c->f);
+            break;
+        }
+        cons_check_sides(c);
+    }
+    free(c->p);
+    free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct input in = {data, size};
     uint32_t mode = take(&in, 1);
     struct hv_blkif_info dev;
     uint8_t raw[sizeof(dev)];
+
+    if (mode & 4) {
+        run_console(&in);
+        return 0;
+    }
 
     for (unsigned int i = 0; i < sizeof(raw); i++) {
         raw[i] = (uint8_t)take(&in, 1);

@@ -278,11 +278,94 @@ def sd_drive(path, snapshot=False):
     return ["-drive", drive + (",snapshot=on" if snapshot else "")]
 
 
+class UartPeer:
+    """Board UART N (1-3) on a Unix socket QEMU serves: a thread reads
+    everything the UART sends and, once its own output shows AFTER,
+    types INPUT into it (once)."""
+
+    def __init__(self, index, path, text=None, after=None):
+        import threading
+        self.index, self.path = index, path
+        self.input = text.encode().decode("unicode_escape").encode() \
+            if text else None
+        self.after = (after or "ready for input").encode()
+        self.data = b""
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def qemu_args(self):
+        return ["-chardev", "socket,id=uart%d,path=%s,server=on,wait=off" %
+                (self.index, self.path), "-serial", "chardev:uart%d" %
+                self.index]
+
+    def run(self):
+        import socket
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        while not self.stopping.is_set():
+            try:
+                sock.connect(self.path)
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            return
+        sock.settimeout(0.2)
+        while not self.stopping.is_set():
+            try:
+                chunk = sock.recv(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.data += chunk
+            if self.input and self.after in self.data:
+                sock.sendall(self.input)
+                self.input = None
+        sock.close()
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(2)
+
+    def lines(self):
+        text = self.data.decode("utf-8", "replace").replace("\r", "")
+        return ["[uart%d] %s" % (self.index, l) for l in text.splitlines()]
+
+
+def uart_peers(args, work):
+    """The UartPeers --uart, --uart-input and --uart-input-after ask for,
+    by UART index."""
+    inputs = {}
+    for spec in args.uart_input:
+        index, sep, text = spec.partition(":")
+        if not sep or not index.isdigit():
+            raise ValueError("--uart-input %r: N:TEXT" % spec)
+        inputs[int(index)] = text
+    peers = {}
+    for index in sorted(set(args.uart) | set(inputs)):
+        if not 1 <= index <= 3:
+            raise ValueError("--uart %d: the boards have UARTs 1 to 3 "
+                             "besides the monitor's UART0" % index)
+        path = os.path.join(work, "uart%d.sock" % index)
+        if os.path.exists(path):
+            os.unlink(path)
+        peers[index] = UartPeer(index, path, inputs.get(index),
+                                args.uart_input_after)
+    return peers
+
+
 def boot(args, image):
     cmd = [args.qemu] + BOARDS[args.board] + QEMU_COMMON
     if args.sd:
         cmd += sd_drive(args.sd, args.sd_snapshot)
     cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
+    uarts = getattr(args, "uart_peers", {})
+    for index in range(1, max(uarts, default=0) + 1):
+        # QEMU gives -serial options to UART0, 1, ... in order
+        cmd += uarts[index].qemu_args() if index in uarts else \
+            ["-serial", "null"]
     if args.dirty_boot:
         loader = RAM_BASE[args.board] + 0x8000
         cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" %
@@ -299,6 +382,8 @@ def boot(args, image):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    for peer in uarts.values():
+        peer.thread.start()
     try:
         # Console input is typed once the guest says it is ready.
         out, _ = proc.communicate(
@@ -311,6 +396,17 @@ def boot(args, image):
         timed_out = True
     out = getattr(feed_input, "prefix", b"") + (out or b"")
     text = out.decode("utf-8", "replace").replace("\r", "")
+    # Each UART's lines after the console's, prefixed "[uartN] ": an
+    # --expect on them comes after those on the console.
+    for index in sorted(uarts):
+        uarts[index].stop()
+        with open(os.path.join(os.path.dirname(uarts[index].path),
+                               "uart%d.log" % index), "wb") as f:
+            f.write(uarts[index].data)
+        lines = uarts[index].lines()
+        if lines:
+            text += ("" if text.endswith("\n") or not text else "\n") + \
+                "\n".join(lines) + "\n"
     return text, proc.returncode, timed_out, time.monotonic() - start, cmd
 
 
@@ -405,6 +501,26 @@ def evaluate(args, text, code, timed_out):
         elif int(said[-1].group(1)) > int(limit):
             outcomes.append(("FAILURE", "%s: %s, over its budget of %s" % (
                 said[-1].group(0), said[-1].group(1), limit)))
+    for index, prefix, count in getattr(args, "uart_numbered", []):
+        # "PREFIX 1" .. "PREFIX COUNT" in order; going back is a repeat,
+        # allowed (a backend killed between sending bytes and consuming
+        # them sends them again), a number skipped is missing
+        rx = re.compile(r"^\[uart%s\] %s (\d+)$" % (
+            re.escape(index), re.escape(prefix)))
+        numbers = [int(m.group(1)) for m in map(rx.match, lines) if m]
+        missing, want = [], 1
+        for n in numbers:
+            if n >= want:
+                missing += list(range(want, n))
+                want = n + 1
+        missing += list(range(want, int(count) + 1))
+        repeats = len(numbers) - len(set(numbers))
+        print("hvtest-runner: uart%s: %d lines '%s N', %d repeated, %d "
+              "missing" % (index, len(numbers), prefix, repeats,
+                           len(missing)))
+        if missing:
+            outcomes.append(("FAILURE", "uart%s: lines '%s N' missing for "
+                             "N in %s" % (index, prefix, missing[:20])))
     if not outcomes:
         outcomes.append(("SUCCESS", "all expectations met"))
     worst = max(outcomes, key=lambda o: SEVERITY.index(o[0]))
@@ -497,12 +613,27 @@ def main():
     p.add_argument("--sd-snapshot", action="store_true",
                    help="the guests' writes to the --sd image are dropped "
                         "at exit (QEMU's snapshot=on): the file is unchanged")
+    p.add_argument("--uart", type=int, action="append", default=[],
+                   metavar="N",
+                   help="attach board UART N (1-3) to a socket the runner "
+                   "reads: its lines join the console text as '[uartN] ...' "
+                   "after the console's (also in WORK/uartN.log)")
+    p.add_argument("--uart-input", action="append", default=[],
+                   metavar="N:TEXT",
+                   help="type TEXT (\\n ok) into UART N once its output "
+                   "shows --uart-input-after")
+    p.add_argument("--uart-input-after", default="ready for input")
+    p.add_argument("--uart-numbered", nargs=3, action="append", default=[],
+                   metavar=("N", "PREFIX", "COUNT"),
+                   help="UART N sent the lines 'PREFIX 1' .. 'PREFIX COUNT' "
+                   "in order (repeats allowed), none missing")
     args = p.parse_args()
 
     work = os.path.join(args.work_dir, args.name)
     os.makedirs(work, exist_ok=True)
     try:
         image = build_image(args, work)
+        args.uart_peers = uart_peers(args, work)
         if args.sd:
             sd_drive(args.sd)  # refused before QEMU starts
         if args.expect_pack_error:

@@ -50,6 +50,7 @@ VERBATIM = {
     "include/hvabi/abi.h": "abi.h",
     "include/hvabi/io/ring.h": "io/ring.h",
     "include/hvabi/io/blkif.h": "io/blkif.h",
+    "include/hvabi/io/console.h": "io/console.h",
 }
 
 # Linux constant -> the guestabi expression it must equal, for constants

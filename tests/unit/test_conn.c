@@ -162,7 +162,7 @@ TEST(conn, manifest_device_errors_name_node_and_property)
     d.compatible = "hv,net";
     CN_EXPECT_REFUSED(&d, 1,
                       "manifest: node /devices/disk: property 'compatible' "
-                      "must be \"hv,block\"");
+                      "must be \"hv,block\" or \"hv,console\"");
     d = cn_dev_default();
     d.frontend = NULL;
     CN_EXPECT_REFUSED(&d, 1,
@@ -639,6 +639,67 @@ static int32_t cn_call(struct vm *vm, uint32_t op, uint32_t a0, uint32_t a1)
     vm->regs.r[1] = a1;
     (void)fake_exception_return(hypercall_handle(vm));
     return (int32_t)vm->regs.r[0];
+}
+
+/* A console from the manifest to both sides' queries: kind 2, no
+ * sector size or flags, the UART's name for the backend only. */
+TEST(conn, console_queried_from_both_sides)
+{
+    cn_setup(true);
+    struct cn_dev d = cn_dev_default();
+    d.node = "con";
+    d.compatible = "hv,console";
+    d.device = "uart1";
+    ASSERT_TRUE(cn_parse(&d, 1));
+    conn_init(cn_manifest.devices, cn_manifest.device_count);
+
+    struct hv_conn_info i = cn_info(front, 0);
+    EXPECT_EQ(i.id, 0u);
+    EXPECT_EQ(i.kind, HV_CONN_KIND_CONSOLE);
+    EXPECT_EQ(i.role, HV_CONN_FRONTEND);
+    EXPECT_EQ(i.peer_id, 2u);
+    EXPECT_EQ(i.flags, 0u);
+    EXPECT_EQ(i.sector_size, 0u);
+    EXPECT_EQ(i.ring_ref, HV_CONN_NO_RING);
+    EXPECT_STREQ(i.device, "");
+    for (unsigned int b = 0; b < HV_CONN_DEVICE_MAX; b++) {
+        EXPECT_EQ(i.device[b], 0); /* nothing of the name leaks */
+    }
+    i = cn_info(back, 0);
+    EXPECT_EQ(i.kind, HV_CONN_KIND_CONSOLE);
+    EXPECT_EQ(i.role, HV_CONN_BACKEND);
+    EXPECT_EQ(i.peer_id, 1u);
+    EXPECT_EQ(i.flags, 0u);
+    EXPECT_EQ(i.sector_size, 0u);
+    EXPECT_STREQ(i.device, "uart1");
+    struct hv_conn_info o;
+    EXPECT_EQ(conn_query(other, 0, &o), -HV_ERANGE);
+    EXPECT_EQ(conn_query(front, 1, &o), -HV_ERANGE);
+
+    /* It connects as a block device does; publishing no description is
+     * fine (the protocol has none). */
+    uint32_t ref = cn_connect();
+    i = cn_info(back, 0);
+    EXPECT_EQ(i.state, HV_CONN_CONNECTED);
+    EXPECT_EQ(i.peer_state, HV_CONN_CONNECTED);
+    EXPECT_EQ(i.ring_ref, ref);
+    EXPECT_EQ(i.backend_info_len, 0u);
+    EXPECT_EQ(cn_info(front, 0).backend_info_len, 0u);
+
+    /* What a guest sees through HV_OP_CONN_QUERY. */
+    uint32_t gva = UNIT_GUEST_BASE + INFO_OFF;
+    EXPECT_EQ(cn_call(front, HV_OP_CONN_QUERY, 0, gva), HV_OK);
+    const struct hv_conn_info *g = unit_vm_mem(front, gva);
+    EXPECT_EQ(g->kind, 2u);
+    EXPECT_EQ(g->role, HV_CONN_FRONTEND);
+    EXPECT_EQ(g->sector_size, 0u);
+    EXPECT_STREQ(g->device, "");
+    EXPECT_EQ(cn_call(back, HV_OP_CONN_QUERY, 0, gva), HV_OK);
+    g = unit_vm_mem(back, gva);
+    EXPECT_EQ(g->kind, 2u);
+    EXPECT_EQ(g->role, HV_CONN_BACKEND);
+    EXPECT_EQ(g->sector_size, 0u);
+    EXPECT_STREQ(g->device, "uart1");
 }
 
 TEST(conn, hypercalls)

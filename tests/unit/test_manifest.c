@@ -47,11 +47,28 @@ struct mf_guest {
     } props[8];
 };
 
+/* A node of /devices; NULL strings are left out. */
+struct mf_device {
+    const char *node;
+    const char *compatible;
+    int compatible_len; /* non-zero: compatible is this many raw bytes */
+    const char *frontend;
+    const char *backend;
+    const char *device;
+    bool read_only;
+    bool has_sector;
+    uint32_t sector;
+};
+
+#define MF_MAX_DEVICES 4
+
 struct mf_spec {
     const char *root_compatible; /* NULL: leave out */
     bool guests_node;
     unsigned int count;
     struct mf_guest g[MF_MAX_GUESTS];
+    unsigned int device_count; /* 0: no /devices node */
+    struct mf_device d[MF_MAX_DEVICES];
 };
 
 /* Image sizes in the package. */
@@ -156,6 +173,36 @@ static void *mf_build(const struct mf_spec *s)
                 } else {
                     unit_fdt_u32(&f, g->props[p].name, g->props[p].cell);
                 }
+            }
+            unit_fdt_end_node(&f);
+        }
+        unit_fdt_end_node(&f);
+    }
+    if (s->device_count > 0) {
+        unit_fdt_node(&f, "devices");
+        for (unsigned int i = 0; i < s->device_count; i++) {
+            const struct mf_device *d = &s->d[i];
+            unit_fdt_node(&f, d->node);
+            if (d->compatible_len) {
+                unit_fdt_raw(&f, "compatible", d->compatible,
+                             d->compatible_len);
+            } else if (d->compatible) {
+                unit_fdt_str(&f, "compatible", d->compatible);
+            }
+            if (d->frontend) {
+                unit_fdt_str(&f, "frontend", d->frontend);
+            }
+            if (d->backend) {
+                unit_fdt_str(&f, "backend", d->backend);
+            }
+            if (d->device) {
+                unit_fdt_str(&f, "backend-device", d->device);
+            }
+            if (d->read_only) {
+                unit_fdt_empty(&f, "read-only");
+            }
+            if (d->has_sector) {
+                unit_fdt_u32(&f, "sector-size", d->sector);
             }
             unit_fdt_end_node(&f);
         }
@@ -1164,4 +1211,164 @@ TEST(manifest, may_kill_refused)
     s.g[1].props[0].str = NULL;
     s.g[1].props[0].cell = 1; /* a cell: not strings */
     MF_EXPECT_REFUSED(&s, "/guests/pong: property 'may-kill'");
+}
+
+/* --- Devices: consoles (hv,console) ------------------------------------- */
+
+/* A console of pong's UART @uart for ping, as device @i of @s. */
+static void mf_console(struct mf_spec *s, unsigned int i, const char *node,
+                       const char *uart)
+{
+    s->d[i] = (struct mf_device){
+        .node = node,
+        .compatible = "hv,console",
+        .frontend = "ping",
+        .backend = "pong",
+        .device = uart,
+    };
+    if (s->device_count <= i) {
+        s->device_count = i + 1;
+    }
+}
+
+TEST(manifest, console_device)
+{
+    struct mf_spec s = mf_spec_three();
+    mf_console(&s, 0, "con", "uart1");
+    /* A block device whose device string is a UART's name: another
+     * namespace (the backend's block devices), so no clash. */
+    s.d[1] = (struct mf_device){"disk",  "hv,block", 0,    "ping", "pong",
+                                "uart1", true,       true, 1024};
+    /* Another UART of the same backend, and a UART of the same name in
+     * another backend. */
+    mf_console(&s, 2, "con2", "uart2");
+    mf_console(&s, 3, "con3", "uart1");
+    s.d[3].frontend = "pong";
+    s.d[3].backend = "dd";
+    ASSERT_TRUE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "");
+    ASSERT_EQ(mf.device_count, 4u);
+    const struct manifest_device *d = &mf.devices[0];
+    EXPECT_STREQ(d->name, "con");
+    EXPECT_EQ(d->kind, HV_CONN_KIND_CONSOLE);
+    EXPECT_EQ(d->frontend, 1u);
+    EXPECT_EQ(d->backend, 2u);
+    EXPECT_STREQ(d->device, "uart1");
+    EXPECT_EQ(d->flags, 0u);
+    EXPECT_EQ(d->sector_size, 0u);
+    d = &mf.devices[1];
+    EXPECT_EQ(d->kind, HV_CONN_KIND_BLOCK);
+    EXPECT_EQ(d->flags, HV_CONN_READONLY);
+    EXPECT_EQ(d->sector_size, 1024u);
+    EXPECT_EQ(mf.devices[2].kind, HV_CONN_KIND_CONSOLE);
+    EXPECT_STREQ(mf.devices[2].device, "uart2");
+    EXPECT_EQ(mf.devices[3].frontend, 2u);
+    EXPECT_EQ(mf.devices[3].backend, 3u);
+    EXPECT_EQ(mf.devices[3].sector_size, 0u);
+}
+
+TEST(manifest, console_needs_backend_device)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_console(&s, 0, "con", NULL);
+    MF_EXPECT_REFUSED(&s, "manifest: node /devices/con: property "
+                          "'backend-device' is missing");
+    s.d[0].device = "";
+    MF_EXPECT_REFUSED(&s, "manifest: node /devices/con: property "
+                          "'backend-device' is missing");
+    s.d[0].device = "0123456789012345678901234567890123"; /* 34 */
+    MF_EXPECT_REFUSED(&s, "manifest: node /devices/con: property "
+                          "'backend-device' is 34 characters, at most 31 "
+                          "allowed");
+    s.d[0].device = "0123456789012345678901234567890"; /* 31: the most */
+    EXPECT_TRUE(mf_parse(&s));
+}
+
+TEST(manifest, console_needs_two_guests)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_console(&s, 0, "con", "uart1");
+    s.d[0].frontend = NULL;
+    MF_EXPECT_REFUSED(&s, "manifest: node /devices/con: property 'frontend' "
+                          "is missing");
+    mf_console(&s, 0, "con", "uart1");
+    s.d[0].backend = NULL;
+    MF_EXPECT_REFUSED(&s, "manifest: node /devices/con: property 'backend' "
+                          "is missing");
+    s.d[0].backend = "ping";
+    MF_EXPECT_REFUSED(&s, "manifest: node /devices/con: property 'backend' "
+                          "names the frontend: a device connects two "
+                          "guests");
+    s.d[0].backend = "nobody";
+    MF_EXPECT_REFUSED(&s, "manifest: node /devices/con: property 'backend' "
+                          "names \"nobody\", which is no guest of /guests");
+}
+
+TEST(manifest, console_refuses_sector_size)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_console(&s, 0, "con", "uart1");
+    s.d[0].has_sector = true;
+    s.d[0].sector = 512; /* even the block default */
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/con: property "
+                         "'sector-size' is a block device property: a "
+                         "console (hv,console) takes only 'frontend', "
+                         "'backend' and 'backend-device'");
+}
+
+TEST(manifest, console_refuses_read_only)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_console(&s, 0, "con", "uart1");
+    s.d[0].read_only = true;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/con: property "
+                         "'read-only' is a block device property: a "
+                         "console (hv,console) takes only 'frontend', "
+                         "'backend' and 'backend-device'");
+}
+
+TEST(manifest, console_same_uart_twice)
+{
+    struct mf_spec s = mf_spec_three();
+    mf_console(&s, 0, "con0", "uart1");
+    mf_console(&s, 1, "con1", "uart2");
+    mf_console(&s, 2, "con2", "uart1");
+    s.d[2].frontend = "dd"; /* another frontend: the UART is still taken */
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/con2: property "
+                         "'backend-device' names \"uart1\" of guest 'pong', "
+                         "which console /devices/con0 uses already: one "
+                         "UART serves one console");
+}
+
+TEST(manifest, device_compatible_unknown)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_console(&s, 0, "tty", "uart1");
+    s.d[0].compatible = "hv,serial";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/tty: property "
+                         "'compatible' must be \"hv,block\" or "
+                         "\"hv,console\"");
+    s.d[0].compatible = NULL;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/tty: property "
+                         "'compatible' must be \"hv,block\" or "
+                         "\"hv,console\"");
+    /* Both kinds at once: refused, not taken as whichever comes first. */
+    static const char both[] = "hv,console\0hv,block";
+    s.d[0].compatible = both;
+    s.d[0].compatible_len = sizeof(both);
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/tty: property "
+                         "'compatible' names both \"hv,block\" and "
+                         "\"hv,console\": a device is one kind");
+    /* A list with one of them and something else is that one. */
+    static const char one[] = "acme,tty\0hv,console";
+    s.d[0].compatible = one;
+    s.d[0].compatible_len = sizeof(one);
+    ASSERT_TRUE(mf_parse(&s));
+    EXPECT_EQ(mf.devices[0].kind, HV_CONN_KIND_CONSOLE);
 }

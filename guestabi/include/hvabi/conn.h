@@ -53,6 +53,24 @@
  * HV_OP_CONN_SET_INFO before going READY; the monitor keeps the bytes
  * without reading them.
  *
+ * What struct hv_conn_info says, by kind:
+ *
+ *   field          HV_CONN_KIND_BLOCK          HV_CONN_KIND_CONSOLE
+ *   sector_size    512, 1024, 2048 or 4096     0
+ *   flags          HV_CONN_READONLY or 0       0
+ *   device         the backend's block device  the UART the backend
+ *                  (e.g. "mmcblk0p2")          serves the console on
+ *                                              (e.g. "uart1"); a
+ *                                              manifest gives one UART
+ *                                              to one console only
+ *   backend_info   struct hv_blkif_info        not used by the
+ *                                              protocol: may be empty
+ *
+ * device is the manifest's backend-device, given to the backend only
+ * (empty in the frontend's query). The ring page of a console is a
+ * struct hv_cons_page of <hvabi/io/console.h>, granted and published as
+ * a block device's ring is.
+ *
  * What survives a side's stop: the record, the other side's state and
  * port, and, when the backend stops, the frontend's ring grant and ref
  * (the requests stay in the ring; a restarted backend attaches again and
@@ -63,7 +81,8 @@
  */
 
 /* Connection kinds */
-#define HV_CONN_KIND_BLOCK 1u /* <hvabi/io/blkif.h> over <hvabi/io/ring.h> */
+#define HV_CONN_KIND_BLOCK 1u   /* <hvabi/io/blkif.h> over <hvabi/io/ring.h> */
+#define HV_CONN_KIND_CONSOLE 2u /* <hvabi/io/console.h>: two byte rings */
 
 /* Roles */
 #define HV_CONN_FRONTEND 0u
@@ -92,8 +111,9 @@ struct hv_conn_info {
     uint32_t kind;          /* OUT: HV_CONN_KIND_* */
     uint32_t role;          /* OUT: the caller's: HV_CONN_FRONTEND, _BACKEND */
     uint32_t peer_id;       /* OUT: the other side's guest id */
-    uint32_t flags;         /* OUT: HV_CONN_READONLY or 0 */
-    uint32_t sector_size;   /* OUT: bytes per sector (512 .. 4096) */
+    uint32_t flags;         /* OUT: HV_CONN_READONLY or 0 (console: 0) */
+    uint32_t sector_size;   /* OUT: bytes per sector (512 .. 4096); 0 for
+                             * a console */
     uint32_t state;         /* OUT: the caller's side, HV_CONN_* */
     uint32_t peer_state;    /* OUT: the other side's, HV_CONN_* */
     uint32_t ring_ref;      /* OUT: the frontend's grant of the ring page to
