@@ -15,6 +15,12 @@
  *            [evil_prod=N] [evil_dup=N] [evil_reread=1]   the backend
  *                       of the first device connection, a RAM disk,
  *                       honest or hostile (conn_tests.c)
+ *   consfront_evil [wait_ms=T] [storm_ms=T] [flood=N] [linux=ID]
+ *                       the frontend of a console that breaks its page in
+ *                       four lives, then is served again (cons_tests.c)
+ *   consback_evil evil=in_far|out_beyond|out_back [storm_ms=T] [flood=N]
+ *                       the backend of a console that serves, then breaks
+ *                       the ring and storms (cons_tests.c)
  *   echo     peer=ID    opens event port 1 for ID, echoes one event
  *   storm    peer=ID    sends events to ID as fast as it can
  *   vfp_holder          keeps a pattern in d0-d31 across switches
@@ -241,6 +247,8 @@ int evtchn_role_storm(void);
 int hcfuzz_role(const struct hv_start_info *si);
 int grant_role_granter(void);
 int conn_role_blkback(void);
+int cons_role_front_evil(void);
+int cons_role_back_evil(void);
 uint64_t grant_bench(uint32_t peer, uint32_t n, uint64_t *copy_ns,
                      uint64_t *memcpy_ns);
 
@@ -491,6 +499,12 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "blkback") == 0) {
         return conn_role_blkback();
+    }
+    if (strcmp(role, "consfront_evil") == 0) {
+        return cons_role_front_evil();
+    }
+    if (strcmp(role, "consback_evil") == 0) {
+        return cons_role_back_evil();
     }
     if (strcmp(role, "echo") == 0) {
         return evtchn_role_echo();
