@@ -114,6 +114,10 @@ int32_t conn_query(const struct vm *vm, uint32_t index,
         out->peer_attaches = c->side[1u - role].attaches;
         if (role == HV_CONN_BACKEND) {
             memcpy(out->device, c->dev->device, sizeof(out->device));
+        } else if (c->dev->kind == HV_CONN_KIND_NET) {
+            /* The frontend's own business: which address its
+             * interface has (the network is the backend's). */
+            manifest_mac_text(c->dev->mac, out->device);
         }
         out->backend_info_len = c->info_len;
         memcpy(out->backend_info, c->info, c->info_len);

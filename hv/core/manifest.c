@@ -10,7 +10,10 @@
  *                          ... };
  *                 <name> { compatible = "hv,console"; frontend = "<guest>";
  *                          backend = "<guest>"; backend-device = "<uart>";
- *                        }; }; };
+ *                        };
+ *                 <name> { compatible = "hv,net"; frontend = "<guest>";
+ *                          backend = "<guest>"; backend-device = "<bridge>";
+ *                          mac-address = [xx xx xx xx xx xx]; }; }; };
  *
  * Checking is strict: an unknown property is refused, because a typo that
  * silently falls back to a default is worse than an error.
@@ -474,9 +477,26 @@ static bool manifest_guest(const void *fdt, int guests, int node,
 }
 
 static const char *const manifest_device_props[] = {
-    "compatible", "frontend",    "backend", "backend-device",
-    "read-only",  "sector-size", NULL,
+    "compatible", "frontend",    "backend",     "backend-device",
+    "read-only",  "sector-size", "mac-address", NULL,
 };
+
+/* A Linux interface name's longest (IFNAMSIZ 16, NUL included). */
+#define MANIFEST_IFNAME_MAX 15
+
+_Static_assert(HV_MANIFEST_MAC_TEXT <= HV_CONN_DEVICE_MAX,
+               "a MAC address's text fits hv_conn_info.device");
+
+void manifest_mac_text(const uint8_t *mac, char *text)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    for (unsigned int i = 0; i < HV_MANIFEST_MAC_LEN; i++) {
+        text[3 * i] = hex[mac[i] >> 4];
+        text[3 * i + 1] = hex[mac[i] & 0xf];
+        text[3 * i + 2] = i + 1 < HV_MANIFEST_MAC_LEN ? ':' : '\0';
+    }
+}
 
 /* The id of the guest named by string property @prop of @node. */
 static bool manifest_device_guest(const void *fdt, int node, const char *prop,
@@ -507,23 +527,139 @@ static bool manifest_device_guest(const void *fdt, int node, const char *prop,
 }
 
 /*
+ * Another kind's property on @node is refused rather than ignored: the
+ * integrator meant something this kind will not do. @props are the
+ * other kind's (@other names it), @takes what this kind takes.
+ */
+static bool manifest_foreign(const void *fdt, int node,
+                             const char *const *props, unsigned int count,
+                             const char *other, const char *takes, char *err,
+                             size_t err_size)
+{
+    for (unsigned int i = 0; i < count; i++) {
+        if (fdt_getprop(fdt, node, props[i], NULL)) {
+            char problem[160];
+            snprintf(problem, sizeof(problem), "is a %s property: %s", other,
+                     takes);
+            return manifest_fail(fdt, node, props[i], problem, err, err_size);
+        }
+    }
+    return true;
+}
+
+static const char *const manifest_block_only[] = {"read-only", "sector-size"};
+static const char *const manifest_net_only[] = {"mac-address"};
+
+/*
  * The rest of a console (hv,console): it has no options, so its flags
- * and sector_size stay 0 (<hvabi/conn.h>). A block property given anyway
- * is refused rather than ignored: the integrator meant something a
- * console will not do.
+ * and sector_size stay 0 (<hvabi/conn.h>).
  */
 static bool manifest_console(const void *fdt, int node, char *err,
                              size_t err_size)
 {
-    static const char *const block_only[] = {"read-only", "sector-size"};
+    static const char takes[] = "a console (hv,console) takes only "
+                                "'frontend', 'backend' and 'backend-device'";
 
-    for (unsigned int i = 0; i < ARRAY_SIZE(block_only); i++) {
-        if (fdt_getprop(fdt, node, block_only[i], NULL)) {
-            return manifest_fail(fdt, node, block_only[i],
-                                 "is a block device property: a console "
-                                 "(hv,console) takes only 'frontend', "
-                                 "'backend' and 'backend-device'",
-                                 err, err_size);
+    return manifest_foreign(fdt, node, manifest_block_only,
+                            ARRAY_SIZE(manifest_block_only), "block device",
+                            takes, err, err_size) &&
+           manifest_foreign(fdt, node, manifest_net_only,
+                            ARRAY_SIZE(manifest_net_only), "network interface",
+                            takes, err, err_size);
+}
+
+/*
+ * A network's name (hv,net's backend-device): the backend makes it a
+ * Linux interface, a bridge, so it must be a name Linux takes for one
+ * (dev_valid_name), and plain enough for a shell script: letters,
+ * digits, '-', '_', '.'; never "." or "..". The length is checked.
+ */
+static bool manifest_ifname(const void *fdt, int node, const char *s, char *err,
+                            size_t err_size)
+{
+    char problem[160];
+
+    for (unsigned int i = 0; s[i]; i++) {
+        char ch = s[i];
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+            (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.') {
+            continue;
+        }
+        /* fdt_util_string let printable ASCII only through. */
+        snprintf(problem, sizeof(problem),
+                 "has '%c' at %u: a network's name (a Linux interface "
+                 "name) takes letters, digits, '-', '_' and '.' only",
+                 ch, i);
+        return manifest_fail(fdt, node, "backend-device", problem, err,
+                             err_size);
+    }
+    if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0) {
+        snprintf(problem, sizeof(problem),
+                 "is \"%s\", which Linux takes for no interface name", s);
+        return manifest_fail(fdt, node, "backend-device", problem, err,
+                             err_size);
+    }
+    return true;
+}
+
+/*
+ * The rest of a network interface (hv,net): flags and sector_size stay
+ * 0; its MAC address is required, a unicast one, and no other interface
+ * of the manifest has it (two would confuse the bridge and every peer).
+ * @d at @node against the devices of @m before it.
+ */
+static bool manifest_net(const void *fdt, int node, const struct manifest *m,
+                         struct manifest_device *d, char *err, size_t err_size)
+{
+    char problem[160];
+    char text[HV_MANIFEST_MAC_TEXT];
+    int len;
+
+    if (!manifest_ifname(fdt, node, d->device, err, err_size) ||
+        !manifest_foreign(fdt, node, manifest_block_only,
+                          ARRAY_SIZE(manifest_block_only), "block device",
+                          "a network interface (hv,net) takes only "
+                          "'frontend', 'backend', 'backend-device' and "
+                          "'mac-address'",
+                          err, err_size)) {
+        return false;
+    }
+    const uint8_t *mac = fdt_getprop(fdt, node, "mac-address", &len);
+    if (!mac) {
+        return manifest_fail(fdt, node, "mac-address", "is missing", err,
+                             err_size);
+    }
+    if (len != HV_MANIFEST_MAC_LEN) {
+        snprintf(problem, sizeof(problem),
+                 "is %d bytes, expected 6 (e.g. [02 00 00 00 01 01])", len);
+        return manifest_fail(fdt, node, "mac-address", problem, err, err_size);
+    }
+    memcpy(d->mac, mac, HV_MANIFEST_MAC_LEN);
+    manifest_mac_text(d->mac, text);
+    if (d->mac[0] & 1) {
+        snprintf(problem, sizeof(problem),
+                 "is %s, a multicast address (bit 0 of the first byte "
+                 "set): an interface needs a unicast one",
+                 text);
+        return manifest_fail(fdt, node, "mac-address", problem, err, err_size);
+    }
+    static const uint8_t zero[HV_MANIFEST_MAC_LEN];
+    if (memcmp(d->mac, zero, sizeof(zero)) == 0) {
+        return manifest_fail(fdt, node, "mac-address",
+                             "is 00:00:00:00:00:00, which is no interface's "
+                             "address",
+                             err, err_size);
+    }
+    for (unsigned int i = 0; i < m->device_count; i++) {
+        const struct manifest_device *o = &m->devices[i];
+        if (o->kind == HV_CONN_KIND_NET &&
+            memcmp(o->mac, d->mac, HV_MANIFEST_MAC_LEN) == 0) {
+            snprintf(problem, sizeof(problem),
+                     "is %s, which /devices/%s has already: each "
+                     "interface needs its own",
+                     text, o->name);
+            return manifest_fail(fdt, node, "mac-address", problem, err,
+                                 err_size);
         }
     }
     return true;
@@ -589,14 +725,21 @@ static bool manifest_device(const void *fdt, int node, struct manifest *m,
     }
     bool block = fdt_node_check_compatible(fdt, node, "hv,block") == 0;
     bool console = fdt_node_check_compatible(fdt, node, "hv,console") == 0;
-    if (block == console) {
+    bool net = fdt_node_check_compatible(fdt, node, "hv,net") == 0;
+    int kinds = block + console + net;
+    if (kinds != 1) {
         return manifest_fail(fdt, node, "compatible",
-                             block ? "names both \"hv,block\" and "
-                                     "\"hv,console\": a device is one kind"
-                                   : "must be \"hv,block\" or \"hv,console\"",
+                             kinds > 1
+                                 ? "names more than one of \"hv,block\", "
+                                   "\"hv,console\" and \"hv,net\": a "
+                                   "device is one kind"
+                                 : "must be \"hv,block\", \"hv,console\" or "
+                                   "\"hv,net\"",
                              err, err_size);
     }
-    d->kind = block ? HV_CONN_KIND_BLOCK : HV_CONN_KIND_CONSOLE;
+    d->kind = block     ? HV_CONN_KIND_BLOCK
+              : console ? HV_CONN_KIND_CONSOLE
+                        : HV_CONN_KIND_NET;
     if (!manifest_device_guest(fdt, node, "frontend", m, &d->frontend, err,
                                err_size) ||
         !manifest_device_guest(fdt, node, "backend", m, &d->backend, err,
@@ -610,7 +753,8 @@ static bool manifest_device(const void *fdt, int node, struct manifest *m,
                              err, err_size);
     }
     if (!fdt_util_string(fdt, node, "backend-device", &s,
-                         HV_CONN_DEVICE_MAX - 1, WHAT, err, err_size)) {
+                         net ? MANIFEST_IFNAME_MAX : HV_CONN_DEVICE_MAX - 1,
+                         WHAT, err, err_size)) {
         return false;
     }
     if (!s || s[0] == '\0') {
@@ -618,8 +762,19 @@ static bool manifest_device(const void *fdt, int node, struct manifest *m,
                              err_size);
     }
     strcpy(d->device, s);
-    if (d->kind == HV_CONN_KIND_CONSOLE) {
+    if (console) {
         return manifest_console(fdt, node, err, err_size);
+    }
+    if (net) {
+        return manifest_net(fdt, node, m, d, err, err_size);
+    }
+    if (!manifest_foreign(fdt, node, manifest_net_only,
+                          ARRAY_SIZE(manifest_net_only), "network interface",
+                          "a block device (hv,block) takes 'frontend', "
+                          "'backend', 'backend-device', 'read-only' and "
+                          "'sector-size'",
+                          err, err_size)) {
+        return false;
     }
     int len;
     if (fdt_getprop(fdt, node, "read-only", &len)) {

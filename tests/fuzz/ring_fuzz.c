@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target for <hvabi/io/ring.h>, <hvabi/io/blkif.h> and
- * <hvabi/io/console.h>, each side facing a hostile peer that may write
- * anything anywhere in the shared ring or page, at any time, indexes
- * included.
+ * libFuzzer target for <hvabi/io/ring.h>, <hvabi/io/blkif.h>,
+ * <hvabi/io/console.h> and <hvabi/io/netif.h>, each side facing a
+ * hostile peer that may write anything anywhere in the shared ring or
+ * page, at any time, indexes included.
  *
- * The input: a mode byte (bit 2: the console, run_console below; else
- * bit 0: play the backend or the frontend; bit 1: the device description
- * taken raw, else made sane from the bytes), 24 bytes of device
- * description, then a script of operations, one byte each followed by
- * its operands:
+ * The input: a mode byte (bit 3: a network backend, run_net below; bit
+ * 2: the console, run_console below; else bit 0: play the backend or
+ * the frontend; bit 1: the device description taken raw, else made
+ * sane from the bytes), 24 bytes of device description, then a script
+ * of operations, one byte each followed by its operands:
  *   0  the peer writes bytes anywhere in the shared ring (offset, count)
  *   1  the peer sets its producer index (absolute, or near ours)
  *   2  our side takes one item out of the ring and handles it
@@ -34,6 +34,7 @@
 
 #include <hvabi/io/blkif.h>
 #include <hvabi/io/console.h>
+#include <hvabi/io/netif.h>
 
 #define FAIL(...)                                                              \
     do {                                                                       \
@@ -703,6 +704,508 @@ static void run_console(struct input *in)
     free(c);
 }
 
+/* --- The network backend (<hvabi/io/netif.h>) ----------------------------- */
+
+/*
+ * A backend modelled on what a real one does with netif.h, facing a
+ * frontend that writes anything anywhere in the page and in its buffers
+ * between the backend's calls: it copies each request out of the ring,
+ * checks the copy (hv_netif_check_*_request) against its own busy bits,
+ * uses an accepted buffer (copies a frame out of a transmit buffer,
+ * into a receive buffer), and answers every request it took once, in
+ * order, also the refused ones. Script operations (a byte, operands):
+ *   0  the frontend writes bytes anywhere in the page (offset, count)
+ *   1  the frontend sets an index of either ring: raw or near the
+ *      backend's own, req_prod mostly, sometimes the backend's fields
+ *   2  the frontend writes bytes into one of its buffers
+ *   3  the frontend publishes a request shaped to pass most checks
+ *   4  backend: take a tx request     5  backend: answer the oldest tx
+ *   6  backend: take an rx request    7  backend: fill the oldest rx
+ *   8  backend: push                  9  backend: final check
+ *  10  backend: (re)attach: the header read, the buffers "mapped"
+ *  11  backend: an answer with no request held, which the ring must
+ *      refuse (so do 5 and 7 with none held)
+ * The page and each buffer are allocations of their exact size, and so
+ * is each frame the backend copies, so ASan sees any access outside.
+ *
+ * Checked: a request accepted has a buffer number in range that is not
+ * busy and a frame length in range (an oracle written apart from the
+ * header's checks); the busy bits are exactly the accepted requests not
+ * yet answered; each request taken is answered once and only once (the
+ * ring refuses a second; the answers' count never passes the requests
+ * taken; a broken ring takes none, and they stay owed to the next
+ * life); a backend call changes only the backend's bytes of the page,
+ * and only those it may (its response slot when it answers, rsp_prod
+ * when it pushes, req_event in its final check); a broken ring stays
+ * broken until the backend attaches again; an answer is one the
+ * frontend's checks accept (hv_netif_check_rx_response,
+ * hv_netif_tx_status_known).
+ */
+
+#define NET_GREF_TX 0x100u /* the frontend's grants: tx pages read-only */
+#define NET_GREF_RX 0x200u /* rx pages read-write */
+
+struct net_held {
+    uint16_t buf;
+    uint16_t len;
+    int32_t status; /* HV_NETIF_OK: it set the busy bit */
+};
+
+struct net_dir {
+    struct hv_ring_back b;
+    uint32_t busy;
+    struct net_held q[HV_NETIF_RING_SLOTS]; /* taken, not answered */
+    uint32_t head, n;
+    int32_t broken;
+    uint32_t taken, answered; /* this life */
+};
+
+struct net_fuzz {
+    struct hv_netif_page *p;
+    struct hv_netif_page before;
+    uint8_t **tx_buf; /* HV_NETIF_BUFS exact-size buffers each */
+    uint8_t **rx_buf;
+    int attached;
+    /* What the backend mapped at attach: buffer pages by grant. */
+    uint8_t **tx_map;
+    uint8_t **rx_map;
+    struct net_dir tx, rx;
+};
+
+/* The byte offsets of @m within the page. */
+#define NET_OFF(m) ((uint32_t)HV_IO_OFFSETOF(struct hv_netif_page, m))
+
+/* The buffer (page @page, offset @off of it) through what the backend
+ * mapped: the page array is exact-size too. */
+static uint8_t *net_buffer(uint8_t **map, uint32_t b)
+{
+    uint32_t page = hv_netif_buf_page(b);
+    uint32_t off = hv_netif_buf_offset(b);
+    /* Two exact-size buffers per page stand for it. */
+    return map[2 * page + off / HV_NETIF_BUF_SIZE] + off % HV_NETIF_BUF_SIZE;
+}
+
+/* The frontend's grant table: page @page of the buffers @bufs. */
+static int net_grant(const struct net_fuzz *c, uint32_t gref, int rx,
+                     uint8_t **map, uint32_t page)
+{
+    uint32_t base = rx ? NET_GREF_RX : NET_GREF_TX;
+    uint8_t **bufs = rx ? c->rx_buf : c->tx_buf;
+
+    if (gref - base >= HV_NETIF_BUF_PAGES) {
+        return 0; /* not granted to us (or not writable for rx) */
+    }
+    map[2 * page] = bufs[2 * (gref - base)];
+    map[2 * page + 1] = bufs[2 * (gref - base) + 1];
+    return 1;
+}
+
+/* Page bytes a backend call may write: @fields of ring @rx's header
+ * (NET_RSP_PROD, NET_REQ_EVENT) and its response slot @rsp_at (or ~0u). */
+#define NET_RSP_PROD 1u
+#define NET_REQ_EVENT 2u
+
+static int net_may_write(int rx, uint32_t fields, uint32_t rsp_at, uint32_t off)
+{
+    uint32_t ring = rx ? NET_OFF(rx) : NET_OFF(tx);
+    uint32_t rsp = rx ? NET_OFF(rx.rsp) : NET_OFF(tx.rsp);
+    uint32_t size = rx ? sizeof(struct hv_netif_rx_response)
+                       : sizeof(struct hv_netif_tx_response);
+    uint32_t prod =
+        ring + (uint32_t)HV_IO_OFFSETOF(struct hv_ring_header, rsp_prod);
+    uint32_t event =
+        ring + (uint32_t)HV_IO_OFFSETOF(struct hv_ring_header, req_event);
+
+    if ((fields & NET_RSP_PROD) && off >= prod && off < prod + 4) {
+        return 1;
+    }
+    if ((fields & NET_REQ_EVENT) && off >= event && off < event + 4) {
+        return 1;
+    }
+    return rsp_at != ~0u && off >= rsp + rsp_at * size &&
+           off < rsp + (rsp_at + 1) * size;
+}
+
+static void net_check_page(const struct net_fuzz *c, int rx, uint32_t fields,
+                           uint32_t rsp_at, const char *what)
+{
+    const uint8_t *was = (const uint8_t *)&c->before;
+    const uint8_t *now = (const uint8_t *)c->p;
+
+    for (uint32_t off = 0; off < sizeof(*c->p); off++) {
+        if (was[off] != now[off] &&
+            (rx < 0 || !net_may_write(rx, fields, rsp_at, off))) {
+            FAIL("net: %s wrote page offset %u", what, (unsigned)off);
+        }
+    }
+}
+
+/* The oracle: may a backend act on this request, given @busy? */
+static int net_oracle(uint32_t buf, uint32_t len_or_reserved, uint32_t busy,
+                      int rx)
+{
+    if (buf >= 32 || (buf < 32 && (busy & (1u << buf)))) {
+        return 0;
+    }
+    return rx ? len_or_reserved == 0
+              : len_or_reserved >= 14 && len_or_reserved <= 1514;
+}
+
+static void net_check_dir(const struct net_dir *d, const char *what)
+{
+    uint32_t busy = 0;
+
+    if (d->n > HV_NETIF_RING_SLOTS) {
+        FAIL("net: %s: more requests held than slots", what);
+    }
+    for (uint32_t i = 0; i < d->n; i++) {
+        const struct net_held *h = &d->q[(d->head + i) % HV_NETIF_RING_SLOTS];
+        if (h->status == HV_NETIF_OK) {
+            if (busy & (1u << h->buf)) {
+                FAIL("net: %s: buffer %u held twice", what, h->buf);
+            }
+            busy |= 1u << h->buf;
+        }
+    }
+    if (busy != d->busy) {
+        FAIL("net: %s: busy bits %08x, held %08x", what, (unsigned)d->busy,
+             (unsigned)busy);
+    }
+    /* One answer per request taken, each in its slot. */
+    if (d->answered + d->n != d->taken ||
+        d->b.rsp_prod_pvt - d->b.req_cons != (uint32_t)0 - d->n) {
+        FAIL("net: %s: %u taken, %u answered, %u held", what,
+             (unsigned)d->taken, (unsigned)d->answered, (unsigned)d->n);
+    }
+}
+
+/* A get: the ring's result, a broken ring staying broken. */
+static int32_t net_get(struct net_dir *d, int32_t rc, const char *what)
+{
+    if (d->broken && rc != d->broken) {
+        FAIL("net: %s: a broken ring worked again (%d)", what, (int)rc);
+    }
+    if (rc == -HV_ERANGE) {
+        d->broken = rc;
+    } else if (rc != 0 && rc != -HV_EAGAIN) {
+        FAIL("net: %s: get returned %d", what, (int)rc);
+    }
+    return rc;
+}
+
+static void net_hold(struct net_dir *d, uint16_t buf, uint16_t len,
+                     int32_t status)
+{
+    struct net_held *h = &d->q[(d->head + d->n) % HV_NETIF_RING_SLOTS];
+
+    if (d->n == HV_NETIF_RING_SLOTS) {
+        FAIL("net: the ring gave more requests than slots");
+    }
+    h->buf = buf;
+    h->len = len;
+    h->status = status;
+    if (status == HV_NETIF_OK) {
+        d->busy |= 1u << buf;
+    }
+    d->n++;
+    d->taken++;
+}
+
+/* The oldest request held leaves the queue, answered: its buffer is
+ * free again if it was the one that made it busy. */
+static struct net_held net_release(struct net_dir *d)
+{
+    struct net_held h = d->q[d->head];
+
+    d->head = (d->head + 1) % HV_NETIF_RING_SLOTS;
+    d->n--;
+    d->answered++;
+    if (h.status == HV_NETIF_OK) {
+        d->busy &= ~(1u << h.buf);
+    }
+    return h;
+}
+
+static void net_attach(struct net_fuzz *c)
+{
+    struct hv_netif_header h;
+
+    memset(&c->tx, 0xa5, sizeof(c->tx));
+    memset(&c->rx, 0xa5, sizeof(c->rx));
+    c->attached = 0;
+    /* The header once, into private memory; the maps from the copy. */
+    hv_ring_copy_in(&h, &c->p->hdr, sizeof(h));
+    if (h.magic != HV_NETIF_MAGIC) {
+        return;
+    }
+    for (uint32_t i = 0; i < HV_NETIF_BUF_PAGES; i++) {
+        if (!net_grant(c, h.tx_gref[i], 0, c->tx_map, i) ||
+            !net_grant(c, h.rx_gref[i], 1, c->rx_map, i)) {
+            return;
+        }
+    }
+    if (hv_netif_tx_back_attach(&c->tx.b, &c->p->tx) != 0 ||
+        hv_netif_rx_back_attach(&c->rx.b, &c->p->rx) != 0) {
+        FAIL("net: attach refused");
+    }
+    c->tx.busy = c->rx.busy = 0;
+    c->tx.head = c->tx.n = c->rx.head = c->rx.n = 0;
+    c->tx.broken = c->rx.broken = 0;
+    c->tx.taken = c->tx.answered = c->rx.taken = c->rx.answered = 0;
+    c->attached = 1;
+}
+
+static void run_net(struct input *in)
+{
+    struct net_fuzz *c = calloc(1, sizeof(*c));
+    uint32_t ops = 0;
+
+    c->p = calloc(1, sizeof(*c->p));
+    c->tx_buf = malloc(HV_NETIF_BUFS * sizeof(*c->tx_buf));
+    c->rx_buf = malloc(HV_NETIF_BUFS * sizeof(*c->rx_buf));
+    c->tx_map = malloc(HV_NETIF_BUFS * sizeof(*c->tx_map));
+    c->rx_map = malloc(HV_NETIF_BUFS * sizeof(*c->rx_map));
+    for (uint32_t i = 0; i < HV_NETIF_BUFS; i++) {
+        c->tx_buf[i] = calloc(1, HV_NETIF_BUF_SIZE);
+        c->rx_buf[i] = calloc(1, HV_NETIF_BUF_SIZE);
+    }
+    /* An honest start: the frontend set the page up; the script may
+     * spoil it before the first attach. */
+    c->p->hdr.magic = HV_NETIF_MAGIC;
+    for (uint32_t i = 0; i < HV_NETIF_BUF_PAGES; i++) {
+        /* Pages granted in some order, not necessarily 0, 1, ... */
+        c->p->hdr.tx_gref[i] = NET_GREF_TX + (i * 5) % HV_NETIF_BUF_PAGES;
+        c->p->hdr.rx_gref[i] = NET_GREF_RX + (i * 3) % HV_NETIF_BUF_PAGES;
+    }
+    struct hv_ring_front f;
+    if (hv_netif_tx_front_init(&f, &c->p->tx) != 0 ||
+        hv_netif_rx_front_init(&f, &c->p->rx) != 0) {
+        FAIL("net: front init refused");
+    }
+    net_attach(c);
+
+    while (in->n > 0 && ops++ < 4000) {
+        uint32_t op = take(in, 1) % 12;
+        int rx = -1; /* which ring a backend call may write */
+        uint32_t fields = 0;
+        uint32_t rsp_at = ~0u;
+        const char *what = "";
+        struct net_dir *d;
+
+        memcpy(&c->before, c->p, sizeof(c->before));
+        switch (op) {
+        case 0: {
+            uint32_t off = take(in, 2) % sizeof(*c->p);
+            uint32_t count = take(in, 1);
+            for (uint32_t i = 0; i < count && off + i < sizeof(*c->p); i++) {
+                ((uint8_t *)c->p)[off + i] = (uint8_t)take(in, 1);
+            }
+            continue;
+        }
+        case 1: {
+            uint32_t which = take(in, 1);
+            uint32_t v = take(in, 4);
+            struct hv_ring_header *h =
+                which & 1 ? &c->p->rx.hdr : &c->p->tx.hdr;
+            const struct net_dir *nd = which & 1 ? &c->rx : &c->tx;
+            uint32_t near = c->attached ? nd->b.req_cons : 0;
+            uint32_t val = which & 2 ? v : near + (v % 80) - 8;
+            volatile uint32_t *idx[4] = {&h->req_prod, &h->req_prod,
+                                         &h->rsp_prod, &h->req_event};
+            *idx[(which >> 2) & 3] = val;
+            continue;
+        }
+        case 2: {
+            uint32_t which = take(in, 1);
+            uint8_t *buf = (which & 0x80 ? c->rx_buf : c->tx_buf)[which % 32];
+            uint32_t off = take(in, 2) % HV_NETIF_BUF_SIZE;
+            uint32_t count = take(in, 2) % 1600;
+            for (uint32_t i = 0; i < count && off + i < HV_NETIF_BUF_SIZE;
+                 i++) {
+                buf[off + i] = (uint8_t)take(in, 1);
+            }
+            continue;
+        }
+        case 3: {
+            /* A request near the checks' edges, at req_prod, published. */
+            uint32_t shape = take(in, 1);
+            uint32_t buf = shape & 0x40 ? take(in, 2) : shape & 0x1f;
+            uint32_t v = take(in, 2);
+            if (shape & 0x80) {
+                struct hv_netif_rx_request r = {
+                    (uint16_t)buf, (uint16_t)(shape & 0x20 ? v : 0)};
+                uint32_t at = c->p->rx.hdr.req_prod;
+                c->p->rx.req[at % HV_NETIF_RING_SLOTS] = r;
+                c->p->rx.hdr.req_prod = at + 1;
+            } else {
+                static const uint16_t lens[] = {13, 14, 60, 1514, 1515};
+                struct hv_netif_tx_request r = {
+                    (uint16_t)buf, (uint16_t)(shape & 0x20 ? v : lens[v % 5])};
+                uint32_t at = c->p->tx.hdr.req_prod;
+                c->p->tx.req[at % HV_NETIF_RING_SLOTS] = r;
+                c->p->tx.hdr.req_prod = at + 1;
+            }
+            continue;
+        }
+        case 4: {
+            struct hv_netif_tx_request r;
+            uint32_t busy = c->tx.busy;
+            if (!c->attached) {
+                break;
+            }
+            rx = 0;
+            what = "tx take";
+            if (net_get(&c->tx, hv_netif_tx_get_request(&c->tx.b, &r), what)) {
+                break;
+            }
+            int32_t st = hv_netif_check_tx_request(&r, busy);
+            if ((st == HV_NETIF_OK) != net_oracle(r.buf, r.len, busy, 0) ||
+                (st != HV_NETIF_OK && st != HV_NETIF_EINVAL)) {
+                FAIL("net: tx check says %d to buf %u len %u busy %08x",
+                     (int)st, r.buf, r.len, (unsigned)busy);
+            }
+            if (st == HV_NETIF_OK) {
+                /* Send it: copied out of the buffer, exactly. */
+                uint8_t *frame = malloc(r.len);
+                memcpy(frame, net_buffer(c->tx_map, r.buf), r.len);
+                free(frame);
+            }
+            net_hold(&c->tx, r.buf, r.len, st);
+            break;
+        }
+        case 6: {
+            struct hv_netif_rx_request r;
+            uint32_t busy = c->rx.busy;
+            if (!c->attached) {
+                break;
+            }
+            rx = 1;
+            what = "rx take";
+            if (net_get(&c->rx, hv_netif_rx_get_request(&c->rx.b, &r), what)) {
+                break;
+            }
+            int32_t st = hv_netif_check_rx_request(&r, busy);
+            if ((st == HV_NETIF_OK) != net_oracle(r.buf, r.reserved, busy, 1) ||
+                (st != HV_NETIF_OK && st != HV_NETIF_EINVAL)) {
+                FAIL("net: rx check says %d to buf %u reserved %u busy %08x",
+                     (int)st, r.buf, r.reserved, (unsigned)busy);
+            }
+            net_hold(&c->rx, r.buf, 0, st);
+            break;
+        }
+        case 5:
+        case 7:
+        case 11: {
+            int is_rx = op == 7 || (op == 11 && (take(in, 1) & 1));
+            d = is_rx ? &c->rx : &c->tx;
+            if (!c->attached || (op == 11 && d->n > 0)) {
+                break;
+            }
+            rx = is_rx;
+            what = is_rx ? "rx answer" : "tx answer";
+            uint32_t at = d->b.rsp_prod_pvt;
+            struct net_held h = d->n ? d->q[d->head] : (struct net_held){0};
+            struct hv_netif_tx_response ta = {h.buf, (int16_t)h.status};
+            struct hv_netif_rx_response ra = {h.buf, 0, h.status};
+            if (is_rx && d->n && h.status == HV_NETIF_OK) {
+                /* A frame from the network, into the buffer: the
+                 * buffer's bytes only, copied from private memory. */
+                uint32_t len = HV_NETIF_FRAME_MIN + take(in, 2) % 1501;
+                uint8_t *frame = malloc(len);
+                memset(frame, (int)len, len);
+                memcpy(net_buffer(c->rx_map, h.buf), frame, len);
+                free(frame);
+                ra.len = (uint16_t)len;
+            }
+            int32_t want =
+                h.status == HV_NETIF_OK ? HV_NETIF_OK : HV_NETIF_EDROP;
+            if (d->n && (is_rx ? hv_netif_check_rx_response(&ra) != want
+                               : !hv_netif_tx_status_known(ta.status))) {
+                FAIL("net: %s: the frontend would refuse it", what);
+            }
+            int32_t rc = is_rx ? hv_netif_rx_put_response(&d->b, &ra)
+                               : hv_netif_tx_put_response(&d->b, &ta);
+            if (d->n == 0) {
+                /* Every request taken is answered: no second answer. */
+                if (rc == 0 || d->b.rsp_prod_pvt != at) {
+                    FAIL("net: %s with no request held was taken", what);
+                }
+                break;
+            }
+            /* A broken ring takes no answer (they stay owed: a new life
+             * takes the requests again); a sound one takes each once. */
+            if (rc != d->broken) {
+                FAIL("net: %s: put returned %d", what, (int)rc);
+            }
+            if (rc == 0) {
+                if (d->b.rsp_prod_pvt != at + 1) {
+                    FAIL("net: %s: not one answer in its slot", what);
+                }
+                rsp_at = at % HV_NETIF_RING_SLOTS;
+                net_release(d);
+            }
+            break;
+        }
+        case 8:
+            if (!c->attached) {
+                break;
+            }
+            rx = take(in, 1) & 1;
+            d = rx ? &c->rx : &c->tx;
+            what = rx ? "rx push" : "tx push";
+            fields = NET_RSP_PROD;
+            hv_ring_back_push(&d->b);
+            if (d->b.rsp_prod != d->b.rsp_prod_pvt) {
+                FAIL("net: %s did not publish", what);
+            }
+            break;
+        case 9: {
+            if (!c->attached) {
+                break;
+            }
+            rx = take(in, 1) & 1;
+            d = rx ? &c->rx : &c->tx;
+            what = rx ? "rx final check" : "tx final check";
+            fields = NET_REQ_EVENT;
+            int32_t rc = hv_ring_back_final_check(&d->b);
+            if (d->broken && rc != d->broken) {
+                FAIL("net: %s: a broken ring worked again", what);
+            }
+            if (rc < 0) {
+                if (rc != -HV_ERANGE) {
+                    FAIL("net: %s returned %d", what, (int)rc);
+                }
+                d->broken = rc;
+            } else if (rc > (int32_t)HV_NETIF_RING_SLOTS) {
+                FAIL("net: %s: more requests waiting than slots", what);
+            }
+            break;
+        }
+        case 10:
+            what = "attach";
+            net_attach(c);
+            break;
+        }
+        if (op >= 4) {
+            net_check_page(c, rx, fields, rsp_at, what);
+            if (c->attached) {
+                net_check_dir(&c->tx, "tx");
+                net_check_dir(&c->rx, "rx");
+            }
+        }
+    }
+    for (uint32_t i = 0; i < HV_NETIF_BUFS; i++) {
+        free(c->tx_buf[i]);
+        free(c->rx_buf[i]);
+    }
+    free(c->tx_buf);
+    free(c->rx_buf);
+    free(c->tx_map);
+    free(c->rx_map);
+    free(c->p);
+    free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct input in = {data, size};
@@ -710,6 +1213,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct hv_blkif_info dev;
     uint8_t raw[sizeof(dev)];
 
+    if (mode & 8) {
+        run_net(&in);
+        return 0;
+    }
     if (mode & 4) {
         run_console(&in);
         return 0;

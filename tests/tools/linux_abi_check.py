@@ -51,6 +51,7 @@ VERBATIM = {
     "include/hvabi/io/ring.h": "io/ring.h",
     "include/hvabi/io/blkif.h": "io/blkif.h",
     "include/hvabi/io/console.h": "io/console.h",
+    "include/hvabi/io/netif.h": "io/netif.h",
 }
 
 # Linux constant -> the guestabi expression it must equal, for constants

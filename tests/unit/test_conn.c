@@ -49,13 +49,17 @@ struct cn_dev {
     int read_only; /* 0 absent, 1 empty, 2 with a value */
     bool has_sector;
     uint32_t sector;
-    const char *extra; /* an unknown property */
+    const char *extra;  /* an unknown property */
+    const uint8_t *mac; /* mac-address (6 bytes), or NULL */
 };
 
 static struct cn_dev cn_dev_default(void)
 {
-    return (struct cn_dev){"disk", "hv,block", "front", "back", "mmcblk0p2",
-                           0,      false,      0,       NULL};
+    return (struct cn_dev){.node = "disk",
+                           .compatible = "hv,block",
+                           .frontend = "front",
+                           .backend = "back",
+                           .device = "mmcblk0p2"};
 }
 
 static bool cn_parse(const struct cn_dev *d, unsigned int count)
@@ -106,6 +110,13 @@ static bool cn_parse(const struct cn_dev *d, unsigned int count)
             }
             if (d->extra) {
                 unit_fdt_u32(&f, d->extra, 1);
+            }
+            if (d->mac) {
+                /* Each device its own address: they must differ. */
+                uint8_t mac[6];
+                memcpy(mac, d->mac, sizeof(mac));
+                mac[5] = (uint8_t)(mac[5] + i);
+                unit_fdt_raw(&f, "mac-address", mac, sizeof(mac));
             }
             unit_fdt_end_node(&f);
         }
@@ -159,10 +170,10 @@ TEST(conn, manifest_device_defaults_and_options)
 TEST(conn, manifest_device_errors_name_node_and_property)
 {
     struct cn_dev d = cn_dev_default();
-    d.compatible = "hv,net";
+    d.compatible = "hv,serial";
     CN_EXPECT_REFUSED(&d, 1,
                       "manifest: node /devices/disk: property 'compatible' "
-                      "must be \"hv,block\" or \"hv,console\"");
+                      "must be \"hv,block\", \"hv,console\" or \"hv,net\"");
     d = cn_dev_default();
     d.frontend = NULL;
     CN_EXPECT_REFUSED(&d, 1,
@@ -218,8 +229,15 @@ static struct vm *back;
 static struct vm *other;
 static struct vm_config back_cfg;
 static const struct manifest_device cn_devs[] = {
-    {"disk", HV_CONN_KIND_BLOCK, 1, 2, HV_CONN_READONLY, 4096, "mmcblk0p2"},
-    {"swap", HV_CONN_KIND_BLOCK, 2, 3, 0, 512, "ram0"}, /* back is front */
+    {"disk",
+     HV_CONN_KIND_BLOCK,
+     1,
+     2,
+     HV_CONN_READONLY,
+     4096,
+     "mmcblk0p2",
+     {0}},
+    {"swap", HV_CONN_KIND_BLOCK, 2, 3, 0, 512, "ram0", {0}}, /* back is front */
 };
 
 static struct hv_vcpu_shared *cn_shared(struct vm *vm)
@@ -700,6 +718,77 @@ TEST(conn, console_queried_from_both_sides)
     EXPECT_EQ(g->role, HV_CONN_BACKEND);
     EXPECT_EQ(g->sector_size, 0u);
     EXPECT_STREQ(g->device, "uart1");
+}
+
+/* A network interface from the manifest to both sides' queries: kind 3,
+ * no sector size or flags; the frontend reads its MAC address as text,
+ * the backend the network's name. */
+TEST(conn, net_queried_from_both_sides)
+{
+    static const uint8_t mac[6] = {0x02, 0x1f, 0x00, 0xab, 0xcd, 0xe0};
+    cn_setup(true);
+    struct cn_dev d = cn_dev_default();
+    d.node = "net";
+    d.compatible = "hv,net";
+    d.device = "br0";
+    d.mac = mac;
+    ASSERT_TRUE(cn_parse(&d, 2)); /* net0 ends in e0, net1 in e1 */
+    conn_init(cn_manifest.devices, cn_manifest.device_count);
+
+    struct hv_conn_info i = cn_info(front, 0);
+    EXPECT_EQ(i.id, 0u);
+    EXPECT_EQ(i.kind, HV_CONN_KIND_NET);
+    EXPECT_EQ(i.kind, 3u);
+    EXPECT_EQ(i.role, HV_CONN_FRONTEND);
+    EXPECT_EQ(i.peer_id, 2u);
+    EXPECT_EQ(i.flags, 0u);
+    EXPECT_EQ(i.sector_size, 0u);
+    EXPECT_EQ(i.ring_ref, HV_CONN_NO_RING);
+    EXPECT_STREQ(i.device, "02:1f:00:ab:cd:e0");
+    EXPECT_EQ(strlen(i.device), 17u);
+    for (unsigned int b = 17; b < HV_CONN_DEVICE_MAX; b++) {
+        EXPECT_EQ(i.device[b], 0); /* NUL-terminated, nothing after */
+    }
+    EXPECT_EQ(i.backend_info_len, 0u);
+    EXPECT_STREQ(cn_info(front, 1).device, "02:1f:00:ab:cd:e1");
+    i = cn_info(back, 0);
+    EXPECT_EQ(i.kind, HV_CONN_KIND_NET);
+    EXPECT_EQ(i.role, HV_CONN_BACKEND);
+    EXPECT_EQ(i.peer_id, 1u);
+    EXPECT_EQ(i.flags, 0u);
+    EXPECT_EQ(i.sector_size, 0u);
+    EXPECT_STREQ(i.device, "br0"); /* the network, not the address */
+    for (unsigned int b = 3; b < HV_CONN_DEVICE_MAX; b++) {
+        EXPECT_EQ(i.device[b], 0);
+    }
+    EXPECT_STREQ(cn_info(back, 1).device, "br0");
+    struct hv_conn_info o;
+    EXPECT_EQ(conn_query(other, 0, &o), -HV_ERANGE);
+    EXPECT_EQ(conn_query(front, 2, &o), -HV_ERANGE);
+
+    /* It connects as the other kinds do; no description is needed. */
+    uint32_t ref = cn_connect();
+    i = cn_info(back, 0);
+    EXPECT_EQ(i.state, HV_CONN_CONNECTED);
+    EXPECT_EQ(i.peer_state, HV_CONN_CONNECTED);
+    EXPECT_EQ(i.ring_ref, ref);
+    EXPECT_STREQ(cn_info(front, 0).device, "02:1f:00:ab:cd:e0");
+
+    /* What a guest sees through HV_OP_CONN_QUERY. */
+    uint32_t gva = UNIT_GUEST_BASE + INFO_OFF;
+    EXPECT_EQ(cn_call(front, HV_OP_CONN_QUERY, 0, gva), HV_OK);
+    const struct hv_conn_info *g = unit_vm_mem(front, gva);
+    EXPECT_EQ(g->kind, 3u);
+    EXPECT_EQ(g->role, HV_CONN_FRONTEND);
+    EXPECT_EQ(g->flags, 0u);
+    EXPECT_EQ(g->sector_size, 0u);
+    EXPECT_STREQ(g->device, "02:1f:00:ab:cd:e0");
+    EXPECT_EQ(cn_call(back, HV_OP_CONN_QUERY, 1, gva), HV_OK);
+    g = unit_vm_mem(back, gva);
+    EXPECT_EQ(g->id, 1u);
+    EXPECT_EQ(g->kind, 3u);
+    EXPECT_EQ(g->role, HV_CONN_BACKEND);
+    EXPECT_STREQ(g->device, "br0");
 }
 
 TEST(conn, hypercalls)

@@ -58,6 +58,8 @@ struct mf_device {
     bool read_only;
     bool has_sector;
     uint32_t sector;
+    const uint8_t *mac; /* mac-address, mac_len bytes; NULL: left out */
+    int mac_len;
 };
 
 #define MF_MAX_DEVICES 4
@@ -203,6 +205,9 @@ static void *mf_build(const struct mf_spec *s)
             }
             if (d->has_sector) {
                 unit_fdt_u32(&f, "sector-size", d->sector);
+            }
+            if (d->mac) {
+                unit_fdt_raw(&f, "mac-address", d->mac, d->mac_len);
             }
             unit_fdt_end_node(&f);
         }
@@ -1237,8 +1242,14 @@ TEST(manifest, console_device)
     mf_console(&s, 0, "con", "uart1");
     /* A block device whose device string is a UART's name: another
      * namespace (the backend's block devices), so no clash. */
-    s.d[1] = (struct mf_device){"disk",  "hv,block", 0,    "ping", "pong",
-                                "uart1", true,       true, 1024};
+    s.d[1] = (struct mf_device){.node = "disk",
+                                .compatible = "hv,block",
+                                .frontend = "ping",
+                                .backend = "pong",
+                                .device = "uart1",
+                                .read_only = true,
+                                .has_sector = true,
+                                .sector = 1024};
     /* Another UART of the same backend, and a UART of the same name in
      * another backend. */
     mf_console(&s, 2, "con2", "uart2");
@@ -1350,25 +1361,302 @@ TEST(manifest, device_compatible_unknown)
     s.d[0].compatible = "hv,serial";
     EXPECT_FALSE(mf_parse(&s));
     EXPECT_STREQ(mf_err, "manifest: node /devices/tty: property "
-                         "'compatible' must be \"hv,block\" or "
-                         "\"hv,console\"");
+                         "'compatible' must be \"hv,block\", "
+                         "\"hv,console\" or \"hv,net\"");
     s.d[0].compatible = NULL;
     EXPECT_FALSE(mf_parse(&s));
     EXPECT_STREQ(mf_err, "manifest: node /devices/tty: property "
-                         "'compatible' must be \"hv,block\" or "
-                         "\"hv,console\"");
-    /* Both kinds at once: refused, not taken as whichever comes first. */
-    static const char both[] = "hv,console\0hv,block";
-    s.d[0].compatible = both;
-    s.d[0].compatible_len = sizeof(both);
-    EXPECT_FALSE(mf_parse(&s));
-    EXPECT_STREQ(mf_err, "manifest: node /devices/tty: property "
-                         "'compatible' names both \"hv,block\" and "
-                         "\"hv,console\": a device is one kind");
+                         "'compatible' must be \"hv,block\", "
+                         "\"hv,console\" or \"hv,net\"");
+    /* Two kinds at once: refused, not taken as whichever comes first;
+     * each pair of the three, and all three. */
+    static const char *const lists[] = {
+        "hv,console\0hv,block", "hv,net\0hv,block", "hv,console\0hv,net",
+        "hv,net\0hv,console\0hv,block"};
+    static const int lens[] = {
+        sizeof("hv,console\0hv,block"), sizeof("hv,net\0hv,block"),
+        sizeof("hv,console\0hv,net"), sizeof("hv,net\0hv,console\0hv,block")};
+    for (unsigned int i = 0; i < 4; i++) {
+        s.d[0].compatible = lists[i];
+        s.d[0].compatible_len = lens[i];
+        EXPECT_FALSE(mf_parse(&s));
+        EXPECT_STREQ(mf_err, "manifest: node /devices/tty: property "
+                             "'compatible' names more than one of "
+                             "\"hv,block\", \"hv,console\" and \"hv,net\": "
+                             "a device is one kind");
+    }
     /* A list with one of them and something else is that one. */
     static const char one[] = "acme,tty\0hv,console";
     s.d[0].compatible = one;
     s.d[0].compatible_len = sizeof(one);
     ASSERT_TRUE(mf_parse(&s));
     EXPECT_EQ(mf.devices[0].kind, HV_CONN_KIND_CONSOLE);
+}
+
+/* --- Devices: network interfaces (hv,net) -------------------------------- */
+
+static const uint8_t mf_mac1[] = {0x02, 0x00, 0x00, 0x00, 0x01, 0x01};
+static const uint8_t mf_mac2[] = {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
+
+/* An interface of ping's on pong's network @bridge, MAC @mac (6 bytes),
+ * as device @i of @s. */
+static void mf_net(struct mf_spec *s, unsigned int i, const char *node,
+                   const char *bridge, const uint8_t *mac)
+{
+    s->d[i] = (struct mf_device){
+        .node = node,
+        .compatible = "hv,net",
+        .frontend = "ping",
+        .backend = "pong",
+        .device = bridge,
+        .mac = mac,
+        .mac_len = 6,
+    };
+    if (s->device_count <= i) {
+        s->device_count = i + 1;
+    }
+}
+
+TEST(manifest, net_device)
+{
+    struct mf_spec s = mf_spec_three();
+    mf_net(&s, 0, "net0", "br0", mf_mac1);
+    /* A second interface of the same frontend on the same network, and
+     * a third guest's on another network of another backend, named with
+     * every kind of character allowed, 15 of them (the most). */
+    mf_net(&s, 1, "net1", "br0", mf_mac2);
+    static const uint8_t mac3[] = {0xfe, 0xff, 0xff, 0xff, 0xff, 0xfe};
+    mf_net(&s, 2, "lan", "Lan-2_b.r9xyzAB", mac3);
+    s.d[2].frontend = "dd";
+    s.d[2].backend = "ping";
+    /* A console on a UART named like the network: another namespace. */
+    mf_console(&s, 3, "con", "br0");
+    ASSERT_TRUE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "");
+    ASSERT_EQ(mf.device_count, 4u);
+    const struct manifest_device *d = &mf.devices[0];
+    EXPECT_STREQ(d->name, "net0");
+    EXPECT_EQ(d->kind, HV_CONN_KIND_NET);
+    EXPECT_EQ(d->kind, 3u);
+    EXPECT_EQ(d->frontend, 1u);
+    EXPECT_EQ(d->backend, 2u);
+    EXPECT_STREQ(d->device, "br0");
+    EXPECT_EQ(d->flags, 0u);
+    EXPECT_EQ(d->sector_size, 0u);
+    EXPECT_EQ(memcmp(d->mac, mf_mac1, 6), 0);
+    d = &mf.devices[1];
+    EXPECT_EQ(d->kind, HV_CONN_KIND_NET);
+    EXPECT_STREQ(d->device, "br0");
+    EXPECT_EQ(memcmp(d->mac, mf_mac2, 6), 0);
+    d = &mf.devices[2];
+    EXPECT_EQ(d->frontend, 3u);
+    EXPECT_EQ(d->backend, 1u);
+    EXPECT_STREQ(d->device, "Lan-2_b.r9xyzAB");
+    EXPECT_EQ(memcmp(d->mac, mac3, 6), 0);
+    /* Other kinds have no address. */
+    static const uint8_t zero[6];
+    EXPECT_EQ(mf.devices[3].kind, HV_CONN_KIND_CONSOLE);
+    EXPECT_EQ(memcmp(mf.devices[3].mac, zero, 6), 0);
+
+    char text[HV_MANIFEST_MAC_TEXT];
+    memset(text, 'x', sizeof(text));
+    manifest_mac_text(mf_mac2, text);
+    EXPECT_STREQ(text, "52:54:00:ab:cd:ef");
+    manifest_mac_text(mac3, text);
+    EXPECT_STREQ(text, "fe:ff:ff:ff:ff:fe");
+}
+
+TEST(manifest, net_needs_mac_address)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_net(&s, 0, "net", "br0", NULL);
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'mac-address' is missing");
+}
+
+TEST(manifest, net_mac_address_length)
+{
+    static const uint8_t seven[] = {2, 0, 0, 0, 1, 1, 1};
+    static const char text[] = "02:00:00:00:01:01";
+    struct mf_spec s = mf_spec_default();
+    mf_net(&s, 0, "net", "br0", seven);
+    s.d[0].mac_len = 5;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'mac-address' is 5 bytes, expected 6 (e.g. "
+                         "[02 00 00 00 01 01])");
+    s.d[0].mac_len = 7;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'mac-address' is 7 bytes, expected 6 (e.g. "
+                         "[02 00 00 00 01 01])");
+    s.d[0].mac_len = 0; /* mac-address; */
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_CONTAINS(mf_err, "'mac-address' is 0 bytes, expected 6");
+    /* The address as a string is not its bytes. */
+    s.d[0].mac = (const uint8_t *)text;
+    s.d[0].mac_len = sizeof(text);
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_CONTAINS(mf_err, "'mac-address' is 18 bytes, expected 6");
+    s.d[0].mac_len = 6;
+    EXPECT_TRUE(mf_parse(&s)); /* "02:00:" is unicast and not zero */
+}
+
+TEST(manifest, net_mac_address_multicast_or_zero)
+{
+    static const uint8_t multicast[] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+    static const uint8_t broadcast[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    static const uint8_t zero[] = {0, 0, 0, 0, 0, 0};
+    static const uint8_t odd_later[] = {0x02, 0x01, 0x01, 0x01, 0x01, 0x01};
+    struct mf_spec s = mf_spec_default();
+    mf_net(&s, 0, "net", "br0", multicast);
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'mac-address' is 01:00:5e:00:00:01, a multicast "
+                         "address (bit 0 of the first byte set): an "
+                         "interface needs a unicast one");
+    s.d[0].mac = broadcast;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_CONTAINS(mf_err, "'mac-address' is ff:ff:ff:ff:ff:ff, a "
+                            "multicast address");
+    s.d[0].mac = zero;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'mac-address' is 00:00:00:00:00:00, which is no "
+                         "interface's address");
+    /* Only bit 0 of the first byte says multicast. */
+    s.d[0].mac = odd_later;
+    EXPECT_TRUE(mf_parse(&s));
+}
+
+TEST(manifest, net_same_mac_twice)
+{
+    struct mf_spec s = mf_spec_three();
+    mf_net(&s, 0, "net0", "br0", mf_mac1);
+    mf_net(&s, 1, "net1", "br0", mf_mac2);
+    /* Another frontend, backend and network: the address still clashes
+     * (it would the moment the networks are joined). */
+    mf_net(&s, 2, "net2", "br1", mf_mac1);
+    s.d[2].frontend = "dd";
+    s.d[2].backend = "ping";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net2: property "
+                         "'mac-address' is 02:00:00:00:01:01, which "
+                         "/devices/net0 has already: each interface needs "
+                         "its own");
+}
+
+TEST(manifest, net_backend_device_name)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_net(&s, 0, "net", NULL, mf_mac1);
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'backend-device' is missing");
+    s.d[0].device = "";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'backend-device' is missing");
+    /* 16 characters: one more than a Linux interface name holds. */
+    s.d[0].device = "br0123456789abcd";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'backend-device' is 16 characters, at most 15 "
+                         "allowed");
+    s.d[0].device = "br0123456789abc";
+    EXPECT_TRUE(mf_parse(&s));
+    s.d[0].device = "br 0";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'backend-device' has ' ' at 2: a network's name "
+                         "(a Linux interface name) takes letters, digits, "
+                         "'-', '_' and '.' only");
+    static const char *const bad[] = {"br/0", "br:0", "eth@1", "br%d",
+                                      "a'b",  "x\"",  "~"};
+    static const char at[] = {2, 2, 3, 2, 1, 1, 0};
+    for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char want[120];
+        s.d[0].device = bad[i];
+        snprintf(want, sizeof(want),
+                 "'backend-device' has '%c' at %d: ", bad[i][(int)at[i]],
+                 at[i]);
+        EXPECT_FALSE(mf_parse(&s));
+        EXPECT_CONTAINS(mf_err, want);
+    }
+    s.d[0].device = ".";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'backend-device' is \".\", which Linux takes for "
+                         "no interface name");
+    s.d[0].device = "..";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_CONTAINS(mf_err, "'backend-device' is \"..\", which Linux takes");
+    s.d[0].device = "...";
+    EXPECT_TRUE(mf_parse(&s));
+    /* Non-ASCII never gets this far. */
+    s.d[0].device = "br\xc3\xa9";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_CONTAINS(mf_err, "not printable ASCII");
+}
+
+TEST(manifest, net_refuses_block_properties)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_net(&s, 0, "net", "br0", mf_mac1);
+    s.d[0].has_sector = true;
+    s.d[0].sector = 512;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'sector-size' is a block device property: a "
+                         "network interface (hv,net) takes only "
+                         "'frontend', 'backend', 'backend-device' and "
+                         "'mac-address'");
+    mf_net(&s, 0, "net", "br0", mf_mac1);
+    s.d[0].read_only = true;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property "
+                         "'read-only' is a block device property: a "
+                         "network interface (hv,net) takes only "
+                         "'frontend', 'backend', 'backend-device' and "
+                         "'mac-address'");
+}
+
+TEST(manifest, mac_address_only_on_net)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_console(&s, 0, "con", "uart1");
+    s.d[0].mac = mf_mac1;
+    s.d[0].mac_len = 6;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/con: property "
+                         "'mac-address' is a network interface property: "
+                         "a console (hv,console) takes only 'frontend', "
+                         "'backend' and 'backend-device'");
+    s.d[0].compatible = "hv,block";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/con: property "
+                         "'mac-address' is a network interface property: "
+                         "a block device (hv,block) takes 'frontend', "
+                         "'backend', 'backend-device', 'read-only' and "
+                         "'sector-size'");
+}
+
+TEST(manifest, net_needs_two_guests)
+{
+    struct mf_spec s = mf_spec_default();
+    mf_net(&s, 0, "net", "br0", mf_mac1);
+    s.d[0].backend = NULL;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property 'backend' "
+                         "is missing");
+    s.d[0].backend = "ping";
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property 'backend' "
+                         "names the frontend: a device connects two guests");
+    mf_net(&s, 0, "net", "br0", mf_mac1);
+    s.d[0].frontend = NULL;
+    EXPECT_FALSE(mf_parse(&s));
+    EXPECT_STREQ(mf_err, "manifest: node /devices/net: property 'frontend' "
+                         "is missing");
 }

@@ -66,10 +66,19 @@
  *   backend_info   struct hv_blkif_info        not used by the
  *                                              protocol: may be empty
  *
- * device is the manifest's backend-device, given to the backend only
- * (empty in the frontend's query). The ring page of a console is a
- * struct hv_cons_page of <hvabi/io/console.h>, granted and published as
- * a block device's ring is.
+ * and for HV_CONN_KIND_NET: sector_size 0, flags 0; device, for the
+ * backend, the network (the manifest's backend-device: the bridge in
+ * the driver domain that the interface's frames join, e.g. "br0"), and
+ * for the frontend the interface's MAC address (the manifest's
+ * mac-address) as text, "xx:xx:xx:xx:xx:xx": 17 characters, lower-case
+ * hex, NUL-terminated; backend_info not used by the protocol.
+ *
+ * device is otherwise the manifest's backend-device, given to the
+ * backend only (empty in the frontend's query of a block device or a
+ * console). The ring page of a console is a struct hv_cons_page of
+ * <hvabi/io/console.h>, that of a network interface a struct
+ * hv_netif_page of <hvabi/io/netif.h>, granted and published as a block
+ * device's ring is.
  *
  * What survives a side's stop: the record, the other side's state and
  * port, and, when the backend stops, the frontend's ring grant and ref
@@ -83,6 +92,7 @@
 /* Connection kinds */
 #define HV_CONN_KIND_BLOCK 1u   /* <hvabi/io/blkif.h> over <hvabi/io/ring.h> */
 #define HV_CONN_KIND_CONSOLE 2u /* <hvabi/io/console.h>: two byte rings */
+#define HV_CONN_KIND_NET 3u     /* <hvabi/io/netif.h>: a tx and an rx ring */
 
 /* Roles */
 #define HV_CONN_FRONTEND 0u
@@ -111,9 +121,10 @@ struct hv_conn_info {
     uint32_t kind;          /* OUT: HV_CONN_KIND_* */
     uint32_t role;          /* OUT: the caller's: HV_CONN_FRONTEND, _BACKEND */
     uint32_t peer_id;       /* OUT: the other side's guest id */
-    uint32_t flags;         /* OUT: HV_CONN_READONLY or 0 (console: 0) */
+    uint32_t flags;         /* OUT: HV_CONN_READONLY or 0 (console,
+                             * net: 0) */
     uint32_t sector_size;   /* OUT: bytes per sector (512 .. 4096); 0 for
-                             * a console */
+                             * a console or a network interface */
     uint32_t state;         /* OUT: the caller's side, HV_CONN_* */
     uint32_t peer_state;    /* OUT: the other side's, HV_CONN_* */
     uint32_t ring_ref;      /* OUT: the frontend's grant of the ring page to
@@ -121,8 +132,10 @@ struct hv_conn_info {
     uint32_t port;          /* OUT: the caller's event port, 0 while DOWN */
     uint32_t peer_attaches; /* OUT: times the peer went DOWN -> INIT */
     uint32_t backend_info_len;       /* OUT: bytes of backend_info, 0 .. 32 */
-    char device[HV_CONN_DEVICE_MAX]; /* OUT: backend only: the manifest's
-                                      * backend-device; empty otherwise */
+    char device[HV_CONN_DEVICE_MAX]; /* OUT: the backend's: the manifest's
+                                      * backend-device; the frontend's:
+                                      * a net connection's MAC address
+                                      * as text, else empty */
     uint8_t backend_info[HV_CONN_INFO_MAX]; /* OUT: what the backend
                                              * published (HV_OP_CONN_SET_INFO);
                                              * block: struct hv_blkif_info */

@@ -18,7 +18,7 @@
  *   consfront_evil [wait_ms=T] [storm_ms=T] [flood=N] [linux=ID]
  *                       the frontend of a console that breaks its page in
  *                       four lives, then is served again (cons_tests.c)
- *   consback_evil evil=in_far|out_beyond|out_back [storm_ms=T] [flood=N]
+ *   consback_evil evil=in_far|out_beyond|out_back [flood=N]
  *                       the backend of a console that serves, then breaks
  *                       the ring and storms (cons_tests.c)
  *   echo     peer=ID    opens event port 1 for ID, echoes one event

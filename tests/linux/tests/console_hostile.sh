@@ -39,7 +39,7 @@ while ! dmesg | grep -q 'hvc_hvcons: hvc1: connected to guest' &&
     sleep 0.1
     n=$((n + 1))
 done
-dmesg | grep 'hvc_hvcons:' || true
+dmesg | grep 'hvc_hvcons:' | sed 's/^/dmesg: /' || true
 dmesg | grep -q 'hvc_hvcons: hvc1: connected to guest' ||
     fail "hvc1 not connected to its backend after 30 s"
 timeout 5 true || fail "busybox timeout does not work here"
@@ -71,7 +71,6 @@ while ! dmesg | grep -q "$report"; do
     sleep 0.2
     i=$((i + 1))
 done
-dmesg | grep "hvc_hvcons:"
 echo "console_hostile: the report came after $((i - 1)) probes"
 
 step "writes after the report return, and go nowhere"
