@@ -88,10 +88,10 @@ done > /tmp/bulk
 timeout 30 dd if=/tmp/bulk bs=4096 >&3 2>/tmp/dd.err ||
     fail "a bulk write after the report did not return in 30 s: $(cat /tmp/dd.err)"
 echo "console_hostile: $(wc -c < /tmp/bulk) bytes written in bulk"
-# meanwhile the backend storms: writes keep returning for 4 s
+# meanwhile the backend storms: writes keep returning for 3 s
 timeout 30 sh -c '
     read -r up _ < /proc/uptime
-    end=$((${up%.*} + 4))
+    end=$((${up%.*} + 3))
     n=0
     while :; do
         read -r up _ < /proc/uptime
@@ -99,7 +99,7 @@ timeout 30 sh -c '
         echo "hvcons-hostile: after the report (storm) $n" >&3 || exit 1
         n=$((n + 1))
     done
-    echo "console_hostile: $n writes in 4 s"' ||
+    echo "console_hostile: $n writes in 3 s"' ||
     fail "writes during the storm did not all return in 30 s"
 
 step "the tty closes and opens again"
