@@ -22,12 +22,7 @@ for word in $(cat /proc/cmdline); do
 done
 
 step "the PV console"
-n=0
-while [ ! -c /dev/hvc1 ] && [ $n -lt 100 ]; do
-    sleep 0.1
-    n=$((n + 1))
-done
-[ -c /dev/hvc1 ] || fail "no /dev/hvc1 after 10 s"
+wait_path /dev/hvc1
 dmesg | grep "hvc_hvcons:" || true
 exec 3<>/dev/hvc1 || fail "cannot open /dev/hvc1"
 run "stty raw -echo" stty -F /dev/hvc1 raw -echo

@@ -18,12 +18,7 @@ for word in $(cat /proc/cmdline); do
 done
 
 step "the interface"
-n=0
-while [ ! -d /sys/class/net/eth0 ] && [ $n -lt 100 ]; do
-    sleep 0.1
-    n=$((n + 1))
-done
-[ -d /sys/class/net/eth0 ] || fail "no eth0 after 10 s"
+wait_path /sys/class/net/eth0
 dmesg | grep -E "hvnet" || true
 have=$(cat /sys/class/net/eth0/address)
 echo "eth0: MAC $have"

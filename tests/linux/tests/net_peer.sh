@@ -5,12 +5,7 @@
 # /big.md5. Never ends: the test guest halts the run.
 . /usr/share/hvtest/common.sh
 
-n=0
-while [ ! -d /sys/class/net/eth0 ] && [ $n -lt 100 ]; do
-    sleep 0.1
-    n=$((n + 1))
-done
-[ -d /sys/class/net/eth0 ] || fail "no eth0 after 10 s"
+wait_path /sys/class/net/eth0
 run "eth0 up" ip link set eth0 up
 run "eth0 address" ip addr add 10.0.2.101/24 dev eth0
 mkdir -p /www

@@ -17,12 +17,7 @@ for word in $(cat /proc/cmdline); do
     esac
 done
 
-n=0
-while [ ! -d /sys/class/net/eth0 ] && [ $n -lt 100 ]; do
-    sleep 0.1
-    n=$((n + 1))
-done
-[ -d /sys/class/net/eth0 ] || fail "no eth0 after 10 s"
+wait_path /sys/class/net/eth0
 mac=$(cat /sys/class/net/eth0/address)
 run "eth0 up" ip link set eth0 up
 run "eth0 address" ip addr add 10.0.2.100/24 dev eth0

@@ -12,6 +12,17 @@ step() {
     echo "--- $*"
 }
 
+# wait_path PATH: waits up to 10 s for PATH to appear (a device node, an
+# interface in /sys/class/net); fails the test if it does not.
+wait_path() {
+    _n=0
+    while [ ! -e "$1" ] && [ $_n -lt 100 ]; do
+        sleep 0.1
+        _n=$((_n + 1))
+    done
+    [ -e "$1" ] || fail "no $1 after 10 s"
+}
+
 # run DESCRIPTION COMMAND...: runs COMMAND, fails the test if it fails.
 run() {
     _what=$1
