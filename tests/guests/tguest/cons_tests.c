@@ -31,8 +31,8 @@
      HV_L2_AP(HV_AP_RW))
 #define CS_MS 1000000ull /* ns */
 
-/* One page per life of the frontend: a page dd may still map is never
- * reused for the next life. */
+/* One page per life of the frontend: a page the backend may still map is
+ * never reused for the next life. */
 #define CS_LIVES 5u
 
 static uint8_t cs_pages[CS_LIVES][4096] __attribute__((aligned(4096)));
@@ -359,12 +359,50 @@ static void cf_in_cons(void)
 }
 
 /*
+ * Honest output as fast as the ring takes it, for @ms: numbered lines
+ * "flood N", each written whole once the ring has room for it, an event
+ * after each (and while full); the backend must send every one.
+ */
+static void cf_outflood(uint32_t ms)
+{
+    uint64_t end = hv_clock_read() + ms * CS_MS;
+    uint32_t lines = 0, full = 0;
+    char line[64];
+
+    hv_printf(CF ": life %lu: output flood for %lu ms\n",
+              (unsigned long)cf.lives, (unsigned long)ms);
+    while (hv_clock_read() < end) {
+        int len = snprintf(line, sizeof(line), "flood %lu\n",
+                           (unsigned long)lines + 1);
+        if (HV_CONS_OUT_SIZE -
+                (cf.side.out - hv_ring_load(&cf.page->out_cons)) <
+            (uint32_t)len) {
+            full++;
+            (void)hv_evtchn_send(cf.info.port);
+            continue;
+        }
+        if (hv_cons_front_write(&cf.side, cf.page, line, (uint32_t)len) !=
+            len) {
+            cs_fail(CF, "flood: a write the ring had room for failed");
+            return;
+        }
+        (void)hv_evtchn_send(cf.info.port);
+        lines++;
+    }
+    hv_printf(CF ": life %lu: output flood over: %lu lines, %lu times full\n",
+              (unsigned long)cf.lives, (unsigned long)lines,
+              (unsigned long)full);
+}
+
+/*
  * Role "consfront_evil [backend_wait_s=S] [wait_ms=T] [storm_ms=T]
- * [flood=N] [seed=S] [linux=ID]": the frontend of its console connection,
- * five lives, each on a fresh page that the backend must first serve (a
- * line sent): lives 1-4 break it after that, each its own way, flood
- * the backend with N events (20000) and leave T ms (1000) later; life 5
- * is honest and must be served again. Then every page's grant must end
+ * [flood=N] [outflood_ms=T] [seed=S] [linux=ID]": the frontend of its
+ * console connection, five lives, each on a fresh page that the backend
+ * must first serve (a line sent): lives 1-4 break it after that, each
+ * its own way, flood the backend with N events (20000) and leave T ms
+ * (1000) later; life 5 is honest and must be served again. With
+ * outflood_ms, life 1 first writes honest output as fast as the backend
+ * takes it, for that long. Then every page's grant must end
  * (the backend unmapped them all), and, with linux=ID, the role waits
  * for that guest to stop before it ends.
  */
@@ -375,6 +413,7 @@ int cons_role_front_evil(void)
     uint32_t flood = cs_arg("flood", 20000);
     uint32_t storm_ms = cs_arg("storm_ms", 2000);
     uint32_t linux_id = cs_arg("linux", 0);
+    uint32_t outflood_ms = cs_arg("outflood_ms", 0);
     uint32_t broken = 0;
 
     cs_seed = cs_arg("seed", 1) | 1u;
@@ -392,7 +431,13 @@ int cons_role_front_evil(void)
     /* 1: the storm; 2: out_prod far past out_cons + 2048; 3: out_prod
      * back; 4: in_cons past in_prod. */
     for (uint32_t life = 1; life <= 4 && !cs_failed; life++) {
-        if (!cf_open() || !cf_served("served before the break")) {
+        if (!cf_open()) {
+            break;
+        }
+        if (life == 1 && outflood_ms != 0) {
+            cf_outflood(outflood_ms);
+        }
+        if (!cf_served("served before the break")) {
             break;
         }
         uint32_t out = cf.side.out;

@@ -15,7 +15,8 @@
  *            [evil_prod=N] [evil_dup=N] [evil_reread=1]   the backend
  *                       of the first device connection, a RAM disk,
  *                       honest or hostile (conn_tests.c)
- *   consfront_evil [wait_ms=T] [storm_ms=T] [flood=N] [linux=ID]
+ *   consfront_evil [wait_ms=T] [storm_ms=T] [flood=N] [outflood_ms=T]
+ *            [linux=ID]
  *                       the frontend of a console that breaks its page in
  *                       four lives, then is served again (cons_tests.c)
  *   consback_evil evil=in_far|out_beyond|out_back [flood=N]
