@@ -27,12 +27,7 @@ put() {
 }
 
 step "the PV console"
-n=0
-while [ ! -c /dev/hvc1 ] && [ $n -lt 100 ]; do
-    sleep 0.1
-    n=$((n + 1))
-done
-[ -c /dev/hvc1 ] || fail "no /dev/hvc1 after 10 s"
+wait_path /dev/hvc1
 n=0
 while ! dmesg | grep -q 'hvc_hvcons: hvc1: connected to guest' &&
     [ $n -lt 300 ]; do
