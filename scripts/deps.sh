@@ -18,14 +18,15 @@ gcc-arm-none-eabi binutils-arm-none-eabi picolibc-arm-none-eabi
 qemu-system-arm device-tree-compiler libfdt-dev linux-source-6.1
 clang-format clang libclang-rt-14-dev
 gcc-arm-linux-gnueabihf bc bison flex libssl-dev libelf-dev cpio ccache
-libc6-dev-armhf-cross e2fsprogs fdisk"
+libc6-dev-armhf-cross e2fsprogs fdisk iperf3 mmdebstrap"
 # scripts/initramfs-build fetches the Linux guest's user space as Debian
 # armhf packages (apt-get download PKG:armhf): the architecture must be
 # known to dpkg and its package lists present. libc6-dev-armhf-cross (the
 # static armhf test programs) is only recommended by the cross compiler,
 # so it is named above. scripts/disk-build makes the disk images with
 # mkfs.ext4, debugfs and e2fsck (e2fsprogs) and sfdisk (fdisk), without
-# root.
+# root. The network tests run an iperf3 server and client on the host;
+# the Debian guest's root file system is unpacked by mmdebstrap.
 APT_LISTS_DIR=${APT_LISTS_DIR:-/var/lib/apt/lists}
 
 sudo=""
