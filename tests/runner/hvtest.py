@@ -160,7 +160,7 @@ def build_image(args, work):
         with open(args.manifest_dts) as f:
             dts = f.read()
     for spec in args.set:
-        dts = set_property(dts, spec)
+        dts = set_property(dts, with_ports(args, spec))
     # Images named by the manifest file are packed as well as those of
     # --guest options (a manifest file needs no --guest to name them).
     images = sorted({g["image"] for g in guests} |
@@ -356,10 +356,87 @@ def uart_peers(args, work):
     return peers
 
 
+def free_ports(names):
+    """A free TCP port on 127.0.0.1 for each NAME (--port), by name. The
+    port is free when asked; nothing holds it until QEMU or a --host-run
+    command binds it (a race the tests accept: they would fail, not pass
+    wrongly)."""
+    import socket
+    ports = {}
+    for name in names:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in ports:
+            raise ValueError("--port %r: a new lower-case name" % name)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports[name] = s.getsockname()[1]
+    return ports
+
+
+def with_ports(args, text):
+    """TEXT with each {NAME} of a --port replaced by its number."""
+    ports = getattr(args, "ports", {})
+
+    def sub(m):
+        if m.group(1) not in ports:
+            raise ValueError("{%s} in %r: no --port %s" %
+                             (m.group(1), text, m.group(1)))
+        return str(ports[m.group(1)])
+    return re.sub(r"\{([a-z][a-z0-9_]*)\}", sub, text)
+
+
+def user_net_args(args):
+    """The board NIC's QEMU user network with each --hostfwd: a TCP port
+    of the host's 127.0.0.1 (a --port) forwarded to GUEST_IP:PORT."""
+    if not args.hostfwd:
+        return []
+    fwds = []
+    for spec in args.hostfwd:
+        m = re.fullmatch(r"\{([a-z][a-z0-9_]*)\}:(\d+\.\d+\.\d+\.\d+):(\d+)",
+                         spec)
+        if not m:
+            raise ValueError("--hostfwd %r: {PORTNAME}:GUEST_IP:PORT" % spec)
+        fwds.append("hostfwd=tcp:127.0.0.1:%s-%s:%s" % (
+            with_ports(args, "{%s}" % m.group(1)), m.group(2), m.group(3)))
+    return ["-nic", ",".join(["user"] + fwds)]
+
+
+class HostCommand:
+    """A --host-run command: a shell command on the host, started just
+    before QEMU, its output kept as '[host] ...' lines and its end as
+    '[host] exit N'; still running when QEMU ends: killed ('[host]
+    killed')."""
+
+    def __init__(self, command):
+        self.command = command
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ["sh", "-c", self.command], stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def finish(self):
+        import signal
+        killed = False
+        try:
+            out, _ = self.proc.communicate(timeout=1)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            out, _ = self.proc.communicate()
+            killed = True
+        text = out.decode("utf-8", "replace").replace("\r", "")
+        lines = ["[host] " + l for l in text.splitlines()]
+        lines.append("[host] killed" if killed else
+                     "[host] exit %d" % self.proc.returncode)
+        return lines
+
+
 def boot(args, image):
     cmd = [args.qemu] + BOARDS[args.board] + QEMU_COMMON
     if args.sd:
         cmd += sd_drive(args.sd, args.sd_snapshot)
+    cmd += user_net_args(args)
     cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
     uarts = getattr(args, "uart_peers", {})
     for index in range(1, max(uarts, default=0) + 1):
@@ -379,6 +456,9 @@ def boot(args, image):
         cmd += ["-icount", "shift=0,sleep=off"]
     for extra in args.qemu_arg:
         cmd += [extra]
+    hosts = [HostCommand(with_ports(args, c)) for c in args.host_run]
+    for host in hosts:
+        host.start()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -407,6 +487,10 @@ def boot(args, image):
         if lines:
             text += ("" if text.endswith("\n") or not text else "\n") + \
                 "\n".join(lines) + "\n"
+    # The host commands' lines come last.
+    for host in hosts:
+        text += ("" if text.endswith("\n") or not text else "\n") + \
+            "\n".join(host.finish()) + "\n"
     return text, proc.returncode, timed_out, time.monotonic() - start, cmd
 
 
@@ -580,6 +664,10 @@ def main():
                    "e.g. -plugin and its value")
     p.add_argument("--icount", action="store_true",
                    help="-icount shift=0: deterministic virtual time")
+    p.add_argument("--no-icount", dest="icount", action="store_false",
+                   help="undoes an earlier --icount: guest time is the "
+                   "host's (a test whose guests talk to host programs "
+                   "that keep their own time, like iperf3)")
     p.add_argument("--result-from", help="guest whose hvtest line decides")
     p.add_argument("--no-result-exit", dest="result_exit",
                    action="store_false",
@@ -627,11 +715,27 @@ def main():
                    metavar=("N", "PREFIX", "COUNT"),
                    help="UART N sent the lines 'PREFIX 1' .. 'PREFIX COUNT' "
                    "in order (repeats allowed), none missing")
+    p.add_argument("--port", action="append", default=[], metavar="NAME",
+                   help="a free TCP port of the host, {NAME} in --set, "
+                   "--hostfwd and --host-run")
+    p.add_argument("--hostfwd", action="append", default=[],
+                   metavar="{NAME}:GUEST_IP:PORT",
+                   help="the board NIC on QEMU's user network, host port "
+                   "NAME (127.0.0.1) forwarded to GUEST_IP:PORT")
+    p.add_argument("--host-run", action="append", default=[],
+                   metavar="COMMAND",
+                   help="a shell command started on the host before QEMU; "
+                   "its lines join the text last as '[host] ...', then "
+                   "'[host] exit N' ('[host] killed' if QEMU ended first)")
     args = p.parse_args()
 
     work = os.path.join(args.work_dir, args.name)
     os.makedirs(work, exist_ok=True)
     try:
+        args.ports = free_ports(args.port)
+        user_net_args(args)  # refused before QEMU starts
+        for c in args.host_run:
+            with_ports(args, c)
         image = build_image(args, work)
         args.uart_peers = uart_peers(args, work)
         if args.sd:

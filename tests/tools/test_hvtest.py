@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from toolcheck import check, finish  # noqa: E402
@@ -198,5 +199,54 @@ check("--at-most: a figure over its budget fails, naming both",
 result, why = budget(BENCH_OUT, (r"bench: event_delivery_ns (\d+)$", "9"))
 check("--at-most: a figure never printed fails",
       result == "FAILURE" and "no line matching" in str(why), why)
+
+# --- --port, --hostfwd, --host-run: the host side of the network tests ---
+ports = hvtest.free_ports(["srv", "fwd"])
+check("--port: a distinct free port per name",
+      sorted(ports) == ["fwd", "srv"] and ports["srv"] != ports["fwd"] and
+      all(1024 <= p < 65536 for p in ports.values()), ports)
+for bad in (["srv", "srv"], ["Srv"], ["1x"]):
+    try:
+        hvtest.free_ports(bad)
+        refused = ""
+    except ValueError as e:
+        refused = str(e)
+    check("--port refuses %r" % bad, "--port" in refused, refused)
+net = argparse.Namespace(ports=ports, hostfwd=["{fwd}:10.0.2.101:5202"])
+check("{NAME} becomes the port in --set and --host-run text",
+      hvtest.with_ports(net, "a={srv} b={fwd}") ==
+      "a=%d b=%d" % (ports["srv"], ports["fwd"]),
+      hvtest.with_ports(net, "a={srv} b={fwd}"))
+try:
+    hvtest.with_ports(net, "x={nope}")
+    refused = ""
+except ValueError as e:
+    refused = str(e)
+check("an unknown {NAME} is refused, naming it", "{nope}" in refused, refused)
+args = hvtest.user_net_args(net)
+check("--hostfwd: the board NIC on the user network, 127.0.0.1 only",
+      args == ["-nic", "user,hostfwd=tcp:127.0.0.1:%d-10.0.2.101:5202" %
+               ports["fwd"]], args)
+check("no --hostfwd: QEMU's default network, no -nic",
+      hvtest.user_net_args(argparse.Namespace(ports={}, hostfwd=[])) == [])
+for bad in ("fwd:10.0.2.1:80", "{fwd}:10.0.2:80", "{fwd}:10.0.2.1"):
+    try:
+        hvtest.user_net_args(argparse.Namespace(ports=ports, hostfwd=[bad]))
+        refused = ""
+    except ValueError as e:
+        refused = str(e)
+    check("--hostfwd refuses %r" % bad, "--hostfwd" in refused, refused)
+done = hvtest.HostCommand("echo one; echo two; exit 3")
+done.start()
+done.proc.wait()
+lines = done.finish()
+check("--host-run: its lines, then its exit status",
+      lines == ["[host] one", "[host] two", "[host] exit 3"], lines)
+hung = hvtest.HostCommand("echo started; sleep 60")
+hung.start()
+time.sleep(0.5)
+lines = hung.finish()
+check("--host-run: a command still running at the end is killed, said so",
+      lines == ["[host] started", "[host] killed"], lines)
 
 finish()

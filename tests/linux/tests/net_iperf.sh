@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# net_iperf: TCP through the driver domain's bridge, run on the README
+# system (tests/systems/linux.dts, both guests' roots on the PV disk,
+# where iperf3 is). This guest (eth0, 10.0.2.100) measures
+#   - guest -> host: iperf3 to the host's iperf3 server through QEMU's
+#     user network (10.0.2.2:PORT, hvnet_host_port=PORT; the runner's
+#     --host-run starts the server);
+#   - guest -> guest: iperf3 to the peer (net_iperf_peer.sh, 10.0.2.101,
+#     port 5201);
+#   - the round trip to the peer (20 pings);
+# then waits until the peer says the host's own iperf3 client (through
+# QEMU's hostfwd to 10.0.2.101:5202) finished. Each figure is printed as
+# "net_iperf: <what>: <number> <unit>" (bench-net reads them).
+. /usr/share/hvtest/common.sh
+
+host_port=""
+secs=3
+for word in $(cat /proc/cmdline); do
+    case $word in
+    hvnet_host_port=*) host_port=${word#hvnet_host_port=} ;;
+    hvnet_secs=*) secs=${word#hvnet_secs=} ;;
+    esac
+done
+[ -n "$host_port" ] || fail "no hvnet_host_port= on the command line"
+
+wait_path /sys/class/net/eth0
+run "eth0 up" ip link set eth0 up
+run "eth0 address" ip addr add 10.0.2.100/24 dev eth0
+ip route add default via 10.0.2.2 || fail "no default route"
+
+# iperf_send WHAT ADDRESS PORT: an iperf3 client for $secs s; retried
+# while the server is not up yet or busy (up to 60 tries).
+iperf_send() {
+    _n=0
+    until iperf3 -c "$2" -p "$3" -t "$secs" -f m > /tmp/iperf.log 2>&1; do
+        _n=$((_n + 1))
+        [ $_n -lt 60 ] || { cat /tmp/iperf.log; fail "iperf3 to $2:$3"; }
+        sleep 1
+    done
+    cat /tmp/iperf.log
+    _rate=$(awk '/sender$/ { print $7 }' /tmp/iperf.log)
+    [ -n "$_rate" ] || fail "iperf3 to $2:$3: no sender line"
+    echo "net_iperf: $1: $_rate Mbits/sec"
+}
+
+step "guest -> host through QEMU's user network"
+iperf_send "guest -> host" 10.0.2.2 "$host_port"
+
+step "guest -> guest through the bridge"
+iperf_send "guest -> guest" 10.0.2.101 5201
+
+step "round trip to the peer"
+ping -c 20 -i 0.2 10.0.2.101 > /tmp/ping.log 2>&1
+tail -2 /tmp/ping.log
+grep -q " 20 packets received" /tmp/ping.log || fail "pings to the peer lost"
+rtt=$(sed -n 's|.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*|\1|p' /tmp/ping.log)
+echo "net_iperf: guest <-> guest round trip: $rtt ms"
+
+step "the host's iperf3 client to the peer (hostfwd)"
+n=0
+until wget -q -O /tmp/host-done http://10.0.2.101/host-done 2>/dev/null; do
+    n=$((n + 1))
+    [ $n -lt 120 ] || fail "the peer never saw the host's iperf3 client"
+    sleep 1
+done
+cat /tmp/host-done
+# The host's client reads its report after the peer's server ends: give
+# it 3 s before this guest's end halts the run (the test wants the
+# client's "exit 0"; "killed" fails it).
+sleep 3
+echo "net_iperf: OK"
