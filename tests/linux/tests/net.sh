@@ -19,7 +19,14 @@ done
 
 step "the interface"
 wait_path /sys/class/net/eth0
-dmesg | grep -E "hvnet" || true
+# connected once the driver domain's backend is up in its bridge
+n=0
+until dmesg | grep -q "eth0: connected to guest"; do
+    n=$((n + 1))
+    [ $n -lt 300 ] || fail "eth0 not connected after 30 s"
+    sleep 0.1
+done
+dmesg | grep -E "hvnet|eth0: connected" || true
 have=$(cat /sys/class/net/eth0/address)
 echo "eth0: MAC $have"
 [ -z "$mac" ] || [ "$have" = "$mac" ] || fail "eth0's MAC is $have, not $mac"
