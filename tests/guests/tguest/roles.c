@@ -22,6 +22,14 @@
  *   consback_evil evil=in_far|out_beyond|out_back [flood=N]
  *                       the backend of a console that serves, then breaks
  *                       the ring and storms (cons_tests.c)
+ *   netfront_evil [peer_mac=M] [linux=ID] [flood_ms=T] [storm_ms=T]
+ *            [flood=N] [wait_ms=T]
+ *                       the frontend of a network interface: malformed
+ *                       requests, bad grant references, broken indexes
+ *                       and floods over nine lives (net_tests.c)
+ *   netback_evil evil=rx_len|rx_id|rsp_far|tx_back|garbage [flood=N]
+ *                       the backend of a network interface that serves,
+ *                       then breaks the ring and storms (net_tests.c)
  *   echo     peer=ID    opens event port 1 for ID, echoes one event
  *   storm    peer=ID    sends events to ID as fast as it can
  *   vfp_holder          keeps a pattern in d0-d31 across switches
@@ -250,6 +258,8 @@ int grant_role_granter(void);
 int conn_role_blkback(void);
 int cons_role_front_evil(void);
 int cons_role_back_evil(void);
+int net_role_front_evil(void);
+int net_role_back_evil(void);
 uint64_t grant_bench(uint32_t peer, uint32_t n, uint64_t *copy_ns,
                      uint64_t *memcpy_ns);
 
@@ -506,6 +516,12 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "consback_evil") == 0) {
         return cons_role_back_evil();
+    }
+    if (strcmp(role, "netfront_evil") == 0) {
+        return net_role_front_evil();
+    }
+    if (strcmp(role, "netback_evil") == 0) {
+        return net_role_back_evil();
     }
     if (strcmp(role, "echo") == 0) {
         return evtchn_role_echo();
