@@ -38,11 +38,7 @@ run "eth0 address" ip addr add 10.0.2.100/24 dev eth0
 ip route add default via 10.0.2.2 || fail "no default route"
 
 step "the peer answers"
-n=0
-until ping -c 1 -W 1 10.0.2.101 >/dev/null 2>&1; do
-    n=$((n + 1))
-    [ $n -lt 30 ] || fail "10.0.2.101 does not answer after 30 tries"
-done
+wait_ping 10.0.2.101
 
 # attaches: how many times eth0's backend attached again so far
 attaches() {

@@ -23,6 +23,16 @@ wait_path() {
     [ -e "$1" ] || fail "no $1 after 10 s"
 }
 
+# wait_ping ADDRESS: waits until ADDRESS answers a ping (30 tries of up
+# to 1 s each); fails the test if it never does.
+wait_ping() {
+    _n=0
+    until ping -c 1 -W 1 "$1" >/dev/null 2>&1; do
+        _n=$((_n + 1))
+        [ $_n -lt 30 ] || fail "$1 does not answer after 30 tries"
+    done
+}
+
 # run DESCRIPTION COMMAND...: runs COMMAND, fails the test if it fails.
 run() {
     _what=$1
