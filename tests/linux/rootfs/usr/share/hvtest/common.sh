@@ -33,6 +33,20 @@ wait_ping() {
     done
 }
 
+# kernel_carries_on NAME: after a hostile peer did its worst, the kernel
+# still runs processes: a child prints "NAME: a child runs", 50 more fork
+# and exec, /proc answers.
+kernel_carries_on() {
+    step "the kernel carries on"
+    run "a process" timeout 10 sh -c "echo '$1: a child runs'"
+    _i=0
+    while [ $_i -lt 50 ]; do
+        /bin/true || fail "fork and exec failed"
+        _i=$((_i + 1))
+    done
+    run "/proc" grep -q MemFree /proc/meminfo
+}
+
 # run DESCRIPTION COMMAND...: runs COMMAND, fails the test if it fails.
 run() {
     _what=$1
