@@ -52,11 +52,12 @@ static void hypercall_status(struct vm *vm, int32_t status)
  * that changes the caller's pc or CPSR (HV_OP_IRET, an upcall) must
  * return guest_resume() itself, as HV_OP_IRET and HV_OP_SHUTDOWN do.
  * Everything else (the caller blocked, yielded, stopped, or has an event
- * to take) goes through guest_resume.
+ * to take, or woke a guest that may preempt it) goes through
+ * guest_resume.
  */
 static struct arch_regs *hypercall_return(struct vm *vm)
 {
-    if (vm == sched_running && vm->state == VM_RUNNABLE &&
+    if (vm == vcpu_settled && vm->state == VM_RUNNABLE &&
         !vcpu_events_due(vm)) {
         return &vm->regs;
     }

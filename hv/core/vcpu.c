@@ -198,6 +198,10 @@ void vcpu_update_time(struct vm *vm)
     shared->time_version++;
 }
 
+uint32_t vcpu_woken;
+_Static_assert(HV_MAX_VMS <= 32, "vcpu_woken has a bit per guest");
+struct vm *vcpu_settled;
+
 void vcpu_raise(struct vm *vm, uint32_t events)
 {
     if (pa_addr(vm->vcpu_shared) == 0) {
@@ -206,6 +210,8 @@ void vcpu_raise(struct vm *vm, uint32_t events)
     vcpu_shared(vm)->events_pending |= events;
     if (vm->state == VM_BLOCKED) {
         vm->state = VM_RUNNABLE;
+        vcpu_woken |= 1u << (unsigned int)(vm - vm_pool);
+        vcpu_settled = NULL;
     }
 }
 

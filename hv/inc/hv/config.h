@@ -31,6 +31,9 @@
 #define HV_TIME_SLICE_UNIT_NS 1000000ull
 #define HV_WEIGHT_DEFAULT 10u /* 10 ms */
 #define HV_WEIGHT_MAX 100u
+/* A guest on its turn runs this long before a woken guest may preempt it
+ * (sched.c): wake-ups cannot make it thrash. */
+#define SCHED_MIN_RUN_NS 2000000ull
 
 /* Where a guest's memory starts in its address space unless the manifest
  * says otherwise. */

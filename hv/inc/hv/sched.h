@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Round-robin scheduling of guests, one vCPU each, on one physical CPU. */
+/*
+ * Round-robin scheduling of guests, one vCPU each, on one physical CPU,
+ * with woken guests boosted (sched.c says how, and what bounds it).
+ */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 
+#include "hv/vcpu.h"
 #include "hv/vm.h"
 
 /* The running guest, NULL if none: sched.c's to change. */
@@ -28,20 +32,27 @@ void sched_rotate(void);
  * switches to a guest in full (registers, address space, slice).
  */
 void sched_park(void);
-/** Timer tick: the current guest's slice is over. */
+/** Timer tick: the current guest's slice (or boost) is over. */
 void sched_tick(void);
+/** The next sched_pick chooses again (a woken guest's wait is over). */
+static inline void sched_repick(void)
+{
+    vcpu_settled = NULL;
+}
+/** sched_pick's decisions beyond "the current guest runs on". */
+struct vm *sched_pick_slow(void);
 /**
- * The guest to run: the current one if it is still runnable, else the
- * next runnable one (sched_rotate); NULL if none is.
+ * The guest to run: the current one if it is still runnable and no
+ * woken guest preempts it, else the next one (sched_rotate); NULL if
+ * none can run.
  */
 static inline struct vm *sched_pick(void)
 {
-    struct vm *vm = sched_running;
+    struct vm *vm = vcpu_settled; /* sched_running, unless a guest woke */
     if (vm && vm->state == VM_RUNNABLE) {
         return vm;
     }
-    sched_rotate();
-    return sched_running;
+    return sched_pick_slow();
 }
 /** True if some guest waits for an event (an interrupt can wake it). */
 bool sched_any_blocked(void);

@@ -42,7 +42,19 @@ HV_MUST_CHECK int32_t vcpu_upcall(struct vm *vm, enum hv_upcall kind,
                                   struct fault_info *failed);
 /** Refreshes the guest-clock pair in @vm's shared page. */
 void vcpu_update_time(struct vm *vm);
-/** Marks @events pending for @vm and wakes it if it is blocked. */
+/**
+ * What wake-ups tell the scheduler (sched.c, a layer above, reads and
+ * clears them): the guests woken from blocked since it last looked, a
+ * bit per pool index; and the running guest while its choice stands,
+ * which a wake-up sets to NULL so that the next sched_pick chooses again
+ * (one load on every hypercall's return tells both).
+ */
+extern uint32_t vcpu_woken;
+extern struct vm *vcpu_settled;
+/**
+ * Marks @events pending for @vm and wakes it if it is blocked (then it
+ * may preempt the running guest: vcpu_woken).
+ */
 void vcpu_raise(struct vm *vm, uint32_t events);
 /** HV_OP_BLOCK: @vm sleeps until an event is pending. */
 HV_MUST_CHECK int32_t vcpu_block(struct vm *vm);

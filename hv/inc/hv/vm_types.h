@@ -133,6 +133,8 @@ struct vm {
      * 0: the one word the system call fast path tests. */
     uint32_t syscall_entry_in_place;
     uint64_t timer_deadline; /* HV_OP_TIMER_SET, 0 if disarmed */
+    /* Boosted time not yet paid for by a shorter turn (sched.c). */
+    uint64_t sched_debt_ns;
     uint32_t weight;
     uint32_t max_grants; /* the manifest's: grants it may hold at once */
     struct evtchn_port ports[HV_EVTCHN_PORTS];

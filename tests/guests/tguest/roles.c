@@ -8,6 +8,10 @@
  *   spinner             loops forever without a hypercall
  *   wfi                 executes WFI forever
  *   yielder             yields forever
+ *   waker    period_us=P work_us=W end_ms=T   until T ms of monitor time,
+ *                       sleeps on its virtual timer and works W us every
+ *                       P us (a guest boosted on every wake-up); prints
+ *                       its wakes, the work it got done, its latest wake
  *   granter  peer=ID    grants ID two frames (grant_tests.c), then yields
  *   bench    n=N        measures hypercall, switch, page-table, syscall
  *                       and event costs
@@ -158,6 +162,67 @@ static int role_share(const struct hv_start_info *si)
         count++;
     }
     hv_printf("share: %lu\n", (unsigned long)count);
+    return HVTEST_SUCCESS;
+}
+
+static uint8_t role_waker_page[4096] __attribute__((aligned(4096)));
+
+/*
+ * Wakes up all the time: every period_us (monitor time) its virtual timer
+ * wakes it from HV_OP_BLOCK and it busy-waits work_us, until end_ms; the
+ * scheduler boosts it on each wake. Prints "waker: N wakes, M us of
+ * work, the latest L us late" (L: the longest wait from a deadline to
+ * running). Periods that pass while it works or waits are skipped. Its
+ * events stay masked: it polls the pending word after each block.
+ */
+static int role_waker(const struct hv_start_info *si)
+{
+    uint32_t period_us = 1000;
+    uint32_t work_us = 100;
+    uint32_t end_ms = 600;
+    hv_cmdline_get_u32(si->cmdline, "period_us", &period_us);
+    hv_cmdline_get_u32(si->cmdline, "work_us", &work_us);
+    hv_cmdline_get_u32(si->cmdline, "end_ms", &end_ms);
+
+    volatile struct hv_vcpu_shared *sh =
+        (volatile struct hv_vcpu_shared *)role_waker_page;
+    sh->events_masked = 1;
+    uint32_t pa =
+        (uint32_t)(uintptr_t)role_waker_page - si->mem_base + si->mem_phys;
+    if (hv_vcpu_register(pa) != 0) {
+        hvtest_error("waker: cannot register the shared page");
+    }
+    const uint64_t end = (uint64_t)end_ms * 1000000u;
+    const uint64_t period = (uint64_t)period_us * 1000u;
+    uint64_t next = hv_clock_read() + period;
+    uint32_t wakes = 0;
+    uint64_t worked_ns = 0;
+    uint64_t latest_ns = 0;
+    for (; next < end; next += period) {
+        hv_timer_set(next);
+        while (!(sh->events_pending & HV_EVENT_TIMER)) {
+            hv_block();
+        }
+        __atomic_fetch_and(&sh->events_pending, ~HV_EVENT_TIMER,
+                           __ATOMIC_SEQ_CST);
+        wakes++;
+        uint64_t from = hv_clock_read();
+        if (from - next > latest_ns) {
+            latest_ns = from - next;
+        }
+        uint64_t until = from + (uint64_t)work_us * 1000u;
+        uint64_t now;
+        while ((now = hv_clock_read()) < until && now < end) {
+        }
+        worked_ns += now - from;
+        while (next + period <= now) {
+            next += period; /* periods missed while it worked or waited */
+        }
+    }
+    hv_printf("waker: %lu wakes, %lu us of work, the latest %lu us late\n",
+              (unsigned long)wakes, (unsigned long)(worked_ns / 1000u),
+              (unsigned long)(latest_ns / 1000u));
+    hv_puts("hvtest: role.waker: SUCCESS\n");
     return HVTEST_SUCCESS;
 }
 
@@ -501,6 +566,9 @@ int hvtest_role(const struct hv_start_info *si, const char *role)
     }
     if (strcmp(role, "share") == 0) {
         return role_share(si);
+    }
+    if (strcmp(role, "waker") == 0) {
+        return role_waker(si);
     }
     if (strcmp(role, "vfp_holder") == 0) {
         return vfp_role_holder();

@@ -10,6 +10,8 @@
 #     port 5201);
 #   - the round trip to the peer (20 pings);
 #   - the round trip to QEMU's gateway (20 pings);
+#   - host -> guest: iperf3 -R (the host's server sends) to a second
+#     server on the host, hvnet_host_rport=PORT, if given;
 # then waits until the peer says the host's own iperf3 client (through
 # QEMU's hostfwd to 10.0.2.101:5202) finished. Each figure is printed as
 # "net_iperf: <what>: <number> <unit>" (scripts/bench-net reads them).
@@ -19,11 +21,13 @@
 . /usr/share/hvtest/common.sh
 
 host_port=""
+host_rport=""
 secs=3
 peer=10.0.2.101
 for word in $(cat /proc/cmdline); do
     case $word in
     hvnet_host_port=*) host_port=${word#hvnet_host_port=} ;;
+    hvnet_host_rport=*) host_rport=${word#hvnet_host_rport=} ;;
     hvnet_secs=*) secs=${word#hvnet_secs=} ;;
     hvnet_peer=*) peer=${word#hvnet_peer=} ;;
     esac
@@ -35,18 +39,22 @@ run "eth0 up" ip link set eth0 up
 run "eth0 address" ip addr add 10.0.2.100/24 dev eth0
 ip route add default via 10.0.2.2 || fail "no default route"
 
-# iperf_send WHAT ADDRESS PORT: an iperf3 client for $secs s; retried
-# while the server is not up yet or busy (up to 60 tries).
+# iperf_send WHAT ADDRESS PORT [-R]: an iperf3 client for $secs s;
+# retried while the server is not up yet or busy (up to 60 tries). The
+# rate is the sender's, or with -R (the server sends) the receiver's:
+# this guest's end either way.
 iperf_send() {
     _n=0
-    until iperf3 -c "$2" -p "$3" -t "$secs" -f m > /tmp/iperf.log 2>&1; do
+    _end=sender
+    [ "${4:-}" = -R ] && _end=receiver
+    until iperf3 -c "$2" -p "$3" -t "$secs" -f m ${4:-} > /tmp/iperf.log 2>&1; do
         _n=$((_n + 1))
         [ $_n -lt 60 ] || { cat /tmp/iperf.log; fail "iperf3 to $2:$3"; }
         sleep 1
     done
     cat /tmp/iperf.log
-    _rate=$(awk '/sender$/ { print $7 }' /tmp/iperf.log)
-    [ -n "$_rate" ] || fail "iperf3 to $2:$3: no sender line"
+    _rate=$(awk "/$_end\$/ { print \$7 }" /tmp/iperf.log)
+    [ -n "$_rate" ] || fail "iperf3 to $2:$3: no $_end line"
     echo "net_iperf: $1: $_rate Mbits/sec"
 }
 
@@ -64,6 +72,11 @@ rtt() {
 
 step "round trip to QEMU's gateway"
 rtt "guest <-> gateway" 10.0.2.2
+
+if [ -n "$host_rport" ]; then
+    step "host -> guest through QEMU's user network (iperf3 -R)"
+    iperf_send "host -> guest" 10.0.2.2 "$host_rport" -R
+fi
 
 if [ "$peer" = none ]; then
     echo "net_iperf: OK"
