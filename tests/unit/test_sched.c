@@ -87,6 +87,17 @@ static void st_wake(struct vm *vm)
     vcpu_raise(vm, 1);
 }
 
+/* st_setup, then gamma blocks and wakes when alpha has had its minimum
+ * run: it runs boosted from MIN_RUN_US. */
+static void st_setup_gamma_boosted(void)
+{
+    st_setup();
+    st_block(gamma_);
+    st_at_us(MIN_RUN_US);
+    st_wake(gamma_);
+    EXPECT_PTR_EQ(sched_pick(), gamma_);
+}
+
 TEST(sched, round_robin_by_weight)
 {
     st_setup();
@@ -183,11 +194,7 @@ TEST(sched, no_boost_when_idle_or_running)
 
 TEST(sched, boost_debt_shortens_and_skips_turns)
 {
-    st_setup();
-    st_block(gamma_);
-    st_at_us(MIN_RUN_US);
-    st_wake(gamma_);
-    EXPECT_PTR_EQ(sched_pick(), gamma_);
+    st_setup_gamma_boosted();
     /* gamma spins: its boost ends after its slice (10 ms); it is still
      * runnable but waits for its turn, and alpha goes on. */
     uint64_t boost_end = MIN_RUN_US + 10 * 1000;
@@ -214,11 +221,7 @@ TEST(sched, boost_debt_shortens_and_skips_turns)
 
 TEST(sched, partial_debt_shortens_the_next_turn)
 {
-    st_setup();
-    st_block(gamma_);
-    st_at_us(MIN_RUN_US);
-    st_wake(gamma_);
-    EXPECT_PTR_EQ(sched_pick(), gamma_);
+    st_setup_gamma_boosted();
     st_at_us(MIN_RUN_US + 4000); /* 4 ms boosted, then it yields */
     sched_rotate();
     EXPECT_PTR_EQ(sched_current(), alpha);
@@ -231,11 +234,7 @@ TEST(sched, partial_debt_shortens_the_next_turn)
 
 TEST(sched, passing_a_blocked_guest_clears_its_debt)
 {
-    st_setup();
-    st_block(gamma_);
-    st_at_us(MIN_RUN_US);
-    st_wake(gamma_);
-    EXPECT_PTR_EQ(sched_pick(), gamma_);
+    st_setup_gamma_boosted();
     st_at_us(MIN_RUN_US + 9900);
     st_block(gamma_);
     EXPECT_PTR_EQ(sched_pick(), alpha);
@@ -259,11 +258,7 @@ TEST(sched, passing_a_blocked_guest_clears_its_debt)
 
 TEST(sched, preempted_guest_stopped_during_boost)
 {
-    st_setup();
-    st_block(gamma_);
-    st_at_us(MIN_RUN_US);
-    st_wake(gamma_);
-    EXPECT_PTR_EQ(sched_pick(), gamma_);
+    st_setup_gamma_boosted();
     alpha->state = VM_STOPPED; /* killed meanwhile */
     st_block(gamma_);
     /* The round robin goes on after alpha, whose turn it was. */
@@ -272,11 +267,7 @@ TEST(sched, preempted_guest_stopped_during_boost)
 
 TEST(sched, park_during_boost_resumes_the_preempted)
 {
-    st_setup();
-    st_block(gamma_);
-    st_at_us(MIN_RUN_US);
-    st_wake(gamma_);
-    EXPECT_PTR_EQ(sched_pick(), gamma_);
+    st_setup_gamma_boosted();
     st_at_us(MIN_RUN_US + 100);
     sched_park(); /* a restart */
     EXPECT_TRUE(sched_current() == NULL);
