@@ -47,9 +47,7 @@ void irq_handle(void)
             vcpu_check_timers();
             guest_restart_due();
             if (timer_slice_over()) {
-                sched_tick();
-            } else if (timer_preempt_due()) {
-                sched_repick(); /* a woken guest's wait is over */
+                sched_tick(); /* or a woken guest's wait is over */
             }
             if (sched_current()) {
                 vcpu_update_time(sched_current());

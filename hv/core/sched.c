@@ -49,6 +49,10 @@ static struct {
     bool boosting;
     struct vm *preempted;
     uint64_t preempted_left;
+    /* A woken guest waits out sched_running's minimum run: the slice end
+     * is set for then, and the true one kept here. */
+    bool preempt_armed;
+    uint64_t true_slice_end;
     uint64_t run_start; /* sched_running ran since then */
 } sched;
 _Static_assert(HV_MAX_VMS <= 32, "sched.owing has a bit per guest");
@@ -94,7 +98,7 @@ sched_switch(struct vm *next, uint64_t slice_ns, uint64_t now)
         slice_ns = HV_WEIGHT_DEFAULT * HV_TIME_SLICE_UNIT_NS;
     }
     timer_set_slice_end(now + slice_ns);
-    timer_set_preempt(0);
+    sched.preempt_armed = false;
     sched.run_start = now;
     sched_running = next;
     vcpu_settled = next;
@@ -231,6 +235,14 @@ void sched_park(void)
 
 void sched_tick(void)
 {
+    if (sched.preempt_armed) {
+        /* Not the slice's end: the minimum run a woken guest waited for
+         * is over, and sched_pick decides. */
+        sched.preempt_armed = false;
+        timer_set_slice_end(sched.true_slice_end);
+        sched_repick();
+        return;
+    }
     sched_rotate();
 }
 
@@ -253,13 +265,18 @@ struct vm *sched_pick_slow(void)
     }
     uint64_t now = clock_now_ns();
     uint64_t may_preempt = sched.run_start + SCHED_MIN_RUN_NS;
+    uint64_t end =
+        sched.preempt_armed ? sched.true_slice_end : timer_slice_end_ns();
     if (now < may_preempt) {
-        /* Decided again then (timer_preempt_due). */
-        timer_set_preempt(may_preempt);
-        timer_reprogram();
+        if (!sched.preempt_armed && may_preempt < end) {
+            /* Decided again then (sched_tick). */
+            sched.preempt_armed = true;
+            sched.true_slice_end = end;
+            timer_set_slice_end(may_preempt);
+            timer_reprogram();
+        }
         return vm;
     }
-    uint64_t end = timer_slice_end_ns();
     sched.preempted = vm;
     sched.preempted_left = end > now ? end - now : 0;
     sched_switch(woken, slice, now);

@@ -8,20 +8,10 @@
 
 uint64_t timer_slice_end;
 static uint64_t timer_monitor_deadline; /* 0: none */
-uint64_t timer_preempt_at;
 
 void timer_start_slice(uint32_t weight)
 {
     timer_slice_end = clock_now_ns() + weight * HV_TIME_SLICE_UNIT_NS;
-}
-
-bool timer_preempt_due(void)
-{
-    if (timer_preempt_at == 0 || clock_now_ns() < timer_preempt_at) {
-        return false;
-    }
-    timer_preempt_at = 0;
-    return true;
 }
 
 bool timer_slice_over(void)
@@ -39,9 +29,6 @@ void timer_reprogram(void)
     uint64_t limit = timer_slice_end;
     if (timer_monitor_deadline != 0 && timer_monitor_deadline < limit) {
         limit = timer_monitor_deadline;
-    }
-    if (timer_preempt_at != 0 && timer_preempt_at < limit) {
-        limit = timer_preempt_at;
     }
     uint64_t next = vcpu_next_deadline(limit);
 

@@ -210,7 +210,7 @@ void vcpu_raise(struct vm *vm, uint32_t events)
     vcpu_shared(vm)->events_pending |= events;
     if (vm->state == VM_BLOCKED) {
         vm->state = VM_RUNNABLE;
-        vcpu_woken |= 1u << (unsigned int)(vm - vm_pool);
+        vcpu_woken |= 1u << (vm->id - 1); /* ids are pool index + 1 */
         vcpu_settled = NULL;
     }
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The monitor's one timer interrupt, programmed one-shot for whichever
- * comes first: the end of the running guest's time slice, the moment a
- * woken guest may preempt it (sched.c), the earliest virtual-timer
+ * comes first: the end of the running guest's time slice (or the moment
+ * a woken guest may preempt it, sched.c), the earliest virtual-timer
  * deadline of any guest, or the monitor's own deadline (a guest's
  * restart, guest.c). The device is tick_timer
  * (hv/timer_dev.h).
@@ -16,7 +16,6 @@
 void timer_start_slice(uint32_t weight);
 /* timer.c's; set through the functions below. */
 extern uint64_t timer_slice_end;
-extern uint64_t timer_preempt_at; /* 0: none */
 
 /** The current slice ends at @end_ns (clock_now_ns time). */
 static inline void timer_set_slice_end(uint64_t end_ns)
@@ -30,16 +29,6 @@ static inline uint64_t timer_slice_end_ns(void)
 }
 /** True once the current slice is over. */
 bool timer_slice_over(void);
-/**
- * The scheduler wants the timer interrupt no later than @ns (0: never),
- * for a woken guest that may preempt the running one then.
- */
-static inline void timer_set_preempt(uint64_t ns)
-{
-    timer_preempt_at = ns;
-}
-/** True, once, when the time set by timer_set_preempt has come. */
-bool timer_preempt_due(void);
 /**
  * The monitor's own next deadline (clock_now_ns time; 0: none): the timer
  * interrupt comes no later (the next timer_reprogram applies it).
