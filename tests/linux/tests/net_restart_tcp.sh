@@ -56,10 +56,15 @@ pings=$((secs * 5))
 ping -c "$pings" -i 0.2 -W 1 -w $((secs + 15)) 10.0.2.101 > /tmp/ping.log 2>&1 &
 pinger=$!
 n=0
-until iperf3 -c 10.0.2.2 -p "$host_port" -t "$secs" -f m > /tmp/iperf.log 2>&1; do
+# A stream that stops dead (its connection reset while the client still
+# sends) must not hang the test: iperf3 gets $secs + 60 s.
+until timeout $((secs + 60)) iperf3 -c 10.0.2.2 -p "$host_port" -t "$secs" \
+        -f m > /tmp/iperf.log 2>&1; do
+    status=$?
     cat /tmp/iperf.log
     # only a stream that never started may be tried again
-    grep -q "unable to connect" /tmp/iperf.log || fail "the TCP stream broke"
+    grep -q "unable to connect" /tmp/iperf.log ||
+        fail "the TCP stream broke (iperf3 exit $status; 124 or more: still running $((secs + 60)) s after it began)"
     n=$((n + 1))
     [ $n -lt 10 ] || fail "no iperf3 server at 10.0.2.2:$host_port"
     sleep 1
