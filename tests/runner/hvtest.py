@@ -404,28 +404,44 @@ class HostCommand:
     """A --host-run command: a shell command on the host, started just
     before QEMU, its output kept as '[host] ...' lines and its end as
     '[host] exit N'; still running when QEMU ends: killed ('[host]
-    killed')."""
+    killed'). Its output is read as it comes: a command that writes more
+    than a pipe holds (iperf3's one line a second, some 16 minutes of
+    them) would otherwise block on its next write, and stop doing what
+    the test waits for."""
 
     def __init__(self, command):
         self.command = command
         self.proc = None
+        self.chunks = []
+        self.reader = None
 
     def start(self):
+        import threading
         self.proc = subprocess.Popen(
             ["sh", "-c", self.command], stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for chunk in iter(lambda: self.proc.stdout.read1(65536), b""):
+            self.chunks.append(chunk)
 
     def finish(self):
         import signal
         killed = False
         try:
-            out, _ = self.proc.communicate(timeout=1)
+            self.proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
-            out, _ = self.proc.communicate()
+            self.proc.wait()
             killed = True
-        text = out.decode("utf-8", "replace").replace("\r", "")
+        # the end of the output: a child of the command that outlived it
+        # may hold the pipe open (killed with the group above)
+        self.reader.join(timeout=5)
+        text = b"".join(self.chunks).decode("utf-8", "replace")
+        text = text.replace("\r", "")
         lines = ["[host] " + l for l in text.splitlines()]
         lines.append("[host] killed" if killed else
                      "[host] exit %d" % self.proc.returncode)

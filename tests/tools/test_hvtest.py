@@ -248,5 +248,22 @@ time.sleep(0.5)
 lines = hung.finish()
 check("--host-run: a command still running at the end is killed, said so",
       lines == ["[host] started", "[host] killed"], lines)
+# 400 KiB of output before its last line: more than a pipe holds. Unread,
+# the command would block on a write and never get to "finished".
+chatty = hvtest.HostCommand(
+    "i=0; while [ $i -lt 8000 ]; do "
+    "echo \"line $i ........................................\"; "
+    "i=$((i + 1)); done; echo finished; sleep 60")
+chatty.start()
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline and \
+        not b"".join(chatty.chunks).endswith(b"finished\n"):
+    time.sleep(0.1)
+lines = chatty.finish()
+check("--host-run: output is read as it comes (a command is never blocked "
+      "on a full pipe)",
+      len(lines) == 8002 and lines[-2:] == ["[host] finished",
+                                            "[host] killed"],
+      "%d lines, ending %r" % (len(lines), lines[-2:]))
 
 finish()
