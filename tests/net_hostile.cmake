@@ -23,7 +23,13 @@
 # back, rx req_prod far ahead, rx req_prod back, an index storm, each
 # followed by 20000 events: dd reports each broken ring once, before the
 # frontend leaves it; (9) served again. Every page's grants end after
-# its life (dd unmapped it all); dd's per-life counts at each detach are
+# its life (dd unmapped it all); (9) also, with the transmit offload and
+# aligned frames: 27 requests in nine malformed chains (too long, the
+# meta not first, a buffer twice, a bad flag, too short, a bad meta four
+# ways, one that only Linux's virtio_net_hdr_to_skb refuses) each
+# answered EINVAL and counted, then a TSO frame with a garbage IP header
+# that dd's stack drops where it cuts it, served between each; dd's
+# per-life counts at each detach are
 # those the test guest made (--expect, --count). Meanwhile the Linux
 # guest's 60 pings of the gateway, 0.25 s apart, are all answered, dd is
 # never restarted and no kernel complains.
@@ -90,6 +96,13 @@ foreach(board ${HV_BOARDS})
     ${broken_lives}
     --expect "${HV_NF} 9: connected to guest 2"
     --expect "${HV_NF} 9: 10\\.0\\.2\\.2 answered our ARP request \\(served again on a fresh page after 7 bad ones\\)"
+    --expect "${HV_NF} 9: 27 requests in 9 malformed chains \\(too long, meta not first, a buffer twice, a bad flag, short, 4 bad metas\\)"
+    --expect "${HV_NF} 9: 27 requests in bad chains answered EINVAL"
+    --expect "${HV_NF} 9: 10\\.0\\.2\\.2 answered our ARP request \\(after the bad chains\\)"
+    --expect "${HV_NF} 9: a TSO frame of 3034 bytes with a garbage IP header: (2 requests answered OK, 0|1 requests answered OK, 1|0 requests answered OK, 2) EDROP$"
+    --expect "${HV_NF} 9: 10\\.0\\.2\\.2 answered our ARP request \\(after the garbage TSO frame\\)"
+    --expect "${HV_NF} 9: 0 of 0 events sent, closing"
+    --expect "${HV_NF_LEFT} \\([1-9][0-9]* frames from it, [1-9][0-9]* to it, [0-9]+ for it dropped. malformed requests: 27 tx, 0 rx\\). waiting for its next page$"
     --expect "${HV_NF} 9: 33 of 33 grants ended"
     --expect "^\\[evil\\] netfront_evil: 9 lives: 2 served, 2 pages refused, 5 rings broken$"
     --expect "^\\[evil\\] netfront_evil: waited for 1 guest to stop"

@@ -5,7 +5,8 @@
  * hostile peer that may write anything anywhere in the shared ring or
  * page, at any time, indexes included.
  *
- * The input: a mode byte (bit 3: a network backend, run_net below; bit
+ * The input: a mode byte (bit 4: the network backend's transmit chains,
+ * run_netchain below; bit 3: a network backend, run_net below; bit
  * 2: the console, run_console below; else bit 0: play the backend or
  * the frontend; bit 1: the device description taken raw, else made
  * sane from the bytes), 24 bytes of device description, then a script
@@ -41,6 +42,12 @@
         fprintf(stderr, "ring_fuzz: " __VA_ARGS__);                            \
         fprintf(stderr, "\n");                                                 \
         abort();                                                               \
+    } while (0)
+#define CHECK(cond, what)                                                      \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            FAIL("%s", what);                                                  \
+        }                                                                      \
     } while (0)
 
 struct input {
@@ -1206,6 +1213,157 @@ static void run_net(struct input *in)
     free(c);
 }
 
+/* --- The network backend's transmit chains (mode bit 4) ------------------ */
+
+/*
+ * hv_netif_check_header, hv_netif_tx_chain_add and hv_netif_check_tx_meta
+ * against an oracle written apart from them (per-flag rules, the frame's
+ * bytes counted its own way). The input: a header of raw bytes (its
+ * features, when accepted, are the chain's; else a byte picks them),
+ * then requests of raw 16-bit buffer numbers and lengths (flag bits
+ * included), each whole frame with the meta followed by 12 raw bytes of
+ * its meta. Checked: every answer the oracle's, a whole frame's byte
+ * counts and buffers, no buffer twice in a chain.
+ */
+static int32_t chain_oracle(uint32_t features, uint32_t n, uint32_t busy,
+                            uint32_t *bytes_so_far, uint32_t *first,
+                            uint32_t *has_meta, uint32_t buf, uint32_t len)
+{
+    uint32_t bytes = len & 0xfffu, more = len & 0x8000u, meta = len & 0x4000u;
+    uint32_t start;
+
+    if (!(features & 1u)) {
+        if (buf >= 32 || ((busy >> buf) & 1u) || len < 14 || len > 1514) {
+            return HV_NETIF_EINVAL;
+        }
+        *bytes_so_far = *first = len;
+        return HV_NETIF_TX_FRAME;
+    }
+    start = (meta ? 12u : 0u) + ((features & 2u) ? 2u : 0u);
+    if (buf >= 32 || ((busy >> buf) & 1u) || (len & 0x3000u) || bytes == 0 ||
+        bytes > 2048 || (meta && n > 0) || (n == 0 && bytes < 14 + start) ||
+        (more && n + 2 > 16)) {
+        return HV_NETIF_EINVAL;
+    }
+    if (n == 0) {
+        *has_meta = meta != 0;
+        *first = bytes - start;
+        *bytes_so_far = bytes - start;
+    } else {
+        *bytes_so_far += bytes;
+    }
+    if (more) {
+        return HV_NETIF_OK;
+    }
+    return *has_meta || *bytes_so_far <= 1514 ? HV_NETIF_TX_FRAME
+                                              : HV_NETIF_EINVAL;
+}
+
+static int32_t meta_oracle(const uint8_t *m, uint32_t bytes, uint32_t first)
+{
+    uint32_t flags = m[0], type = m[1];
+    uint32_t size = m[4] | (uint32_t)m[5] << 8;
+    uint32_t cstart = m[6] | (uint32_t)m[7] << 8;
+    uint32_t coff = m[8] | (uint32_t)m[9] << 8;
+
+    if (m[10] || m[11] || (flags & 0xfeu)) {
+        return HV_NETIF_EINVAL;
+    }
+    if (type == 0) {
+        if (size != 0 || bytes > 1514) {
+            return HV_NETIF_EINVAL;
+        }
+    } else if ((type != 1 && type != 4 && type != 0x81 && type != 0x84) ||
+               !(flags & 1u) || size == 0 || size > 1500 || bytes > 32754) {
+        return HV_NETIF_EINVAL;
+    }
+    if (!(flags & 1u)) {
+        return cstart == 0 && coff == 0 ? HV_NETIF_OK : HV_NETIF_EINVAL;
+    }
+    return cstart >= 14 && cstart + coff + 2 <= first ? HV_NETIF_OK
+                                                      : HV_NETIF_EINVAL;
+}
+
+static void run_netchain(struct input *in)
+{
+    struct hv_netif_header h;
+    struct hv_netif_tx_chain c;
+    uint32_t n = 0, bytes = 0, first = 0, has_meta = 0, bufs = 0;
+    uint8_t raw[sizeof(h)];
+
+    for (unsigned int i = 0; i < sizeof(raw); i++) {
+        raw[i] = (uint8_t)take(in, 1);
+    }
+    memcpy(&h, raw, sizeof(h));
+    int32_t want = h.magic == HV_NETIF_MAGIC && !(h.features & ~3u) &&
+                           (h.features & 3u) != 2u && !h.reserved[0] &&
+                           !h.reserved[1]
+                       ? HV_NETIF_OK
+                       : HV_NETIF_EINVAL;
+    CHECK(hv_netif_check_header(&h) == want, "header check");
+    uint32_t features = want == HV_NETIF_OK ? h.features : take(in, 1) & 3u;
+    if (features == 2u) {
+        features = 3u; /* the aligned layout only with the offload */
+    }
+    memset(&c, 0, sizeof(c));
+    while (in->n > 0) {
+        struct hv_netif_tx_request r;
+        r.buf = (uint16_t)take(in, 1); /* mostly in range */
+        if (r.buf == 0xff) {
+            r.buf = (uint16_t)take(in, 2);
+        }
+        /* raw, or a full buffer (long chains, the largest frames) */
+        uint32_t shape = take(in, 1);
+        r.len = shape < 0xc0 ? (uint16_t)take(in, 2)
+                             : (uint16_t)(2048u | (shape & 1u ? 0x8000u : 0u) |
+                                          (shape & 2u ? 0x4000u : 0u));
+        int32_t exp = chain_oracle(features, n, bufs, &bytes, &first, &has_meta,
+                                   r.buf, r.len);
+        int32_t got = hv_netif_tx_chain_add(&c, &r, features, 0);
+        CHECK(got == exp, "chain answer");
+        if (got == HV_NETIF_EINVAL) {
+            memset(&c, 0, sizeof(c));
+            n = bytes = first = has_meta = bufs = 0;
+            continue;
+        }
+        n++;
+        bufs |= 1u << r.buf;
+        CHECK(c.n == n && c.busy == bufs && c.bytes == bytes &&
+                  c.first == first && c.meta == has_meta,
+              "chain state");
+        if (got == HV_NETIF_OK) {
+            continue;
+        }
+        CHECK(n <= HV_NETIF_TX_CHAIN_MAX && c.first >= HV_NETIF_FRAME_MIN &&
+                  c.first <= c.bytes,
+              "a whole frame's counts");
+        if (c.meta) {
+            struct hv_netif_tx_meta m;
+            uint8_t mb[sizeof(m)];
+            static const uint8_t types[] = {0, 1, 4, 0x81, 0x84, 3};
+            uint32_t sane = take(in, 1);
+            for (unsigned int i = 0; i < sizeof(mb); i++) {
+                mb[i] = (uint8_t)take(in, 1);
+            }
+            if (sane & 1u) {
+                /* past the first checks: reserved 0, known values */
+                mb[0] &= 3u;
+                mb[1] = types[mb[1] % sizeof(types)];
+                mb[10] = mb[11] = 0;
+                if (sane & 2u) {
+                    mb[5] &= 7u; /* segment sizes near the MTU */
+                }
+            }
+            memcpy(&m, mb, sizeof(m));
+            CHECK(hv_netif_check_tx_meta(&m, &c) ==
+                      meta_oracle(mb, c.bytes, c.first),
+                  "meta check");
+        }
+        memset(&c, 0, sizeof(c));
+        n = bytes = first = has_meta = bufs = 0;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct input in = {data, size};
@@ -1213,6 +1371,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct hv_blkif_info dev;
     uint8_t raw[sizeof(dev)];
 
+    if (mode & 16) {
+        run_netchain(&in);
+        return 0;
+    }
     if (mode & 8) {
         run_net(&in);
         return 0;

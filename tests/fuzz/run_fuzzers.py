@@ -25,7 +25,7 @@ TARGETS = {
     "hypercall_fuzz": (None, 1601),
     "dt_fuzz": ("dt", 8192),
     "pkg_fuzz": ("pkg", 70000),
-    "ring_fuzz": (None, 4096),
+    "ring_fuzz": ("ring", 4096),
 }
 
 

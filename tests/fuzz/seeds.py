@@ -6,6 +6,10 @@
 
 DIR/dt/<name>.dtb: every --dts compiled by dtc (dt_fuzz's inputs are
 blobs); copies of any other --dts file (not-a-dtb.bin) as they are.
+DIR/ring/netchain-<n>.bin: ring_fuzz's inputs for the network
+backend's transmit chains (mode 16, tests/fuzz/ring_fuzz.c run_netchain):
+whole frames with the meta, a chain of 16 full buffers (the largest TSO
+frame), under each layout of the features.
 DIR/pkg/<name>.pkg: pkg_fuzz's inputs, a mode byte (1: reseal CRCs) and a
 boot package: the package of every --image (found after the monitor at a
 4 KiB boundary, as boot finds it), and packages laid out as hvpack lays
@@ -50,6 +54,38 @@ def package_of(image):
     return None
 
 
+NETIF_MAGIC = 0x6e657431
+MORE, META = 0x8000, 0x4000
+
+
+def netchain_seeds():
+    """Inputs of ring_fuzz's run_netchain: mode 16, a netif header (144
+    bytes), requests (buffer byte, shape byte, length), each whole frame
+    with the meta followed by a sanity byte and 12 bytes of meta."""
+    def header(features):
+        return struct.pack("<4I", NETIF_MAGIC, features, 0, 0) + bytes(128)
+
+    def req(buf, length):
+        return bytes([buf, 0]) + struct.pack("<H", length)
+
+    def meta(flags, gso, size, start, off):
+        return b"\1" + struct.pack("<BBHHHHH", flags, gso, 54, size, start,
+                                    off, 0)
+    tcp = meta(1, 1, 1448, 34, 16)
+    seeds = []
+    for features in (1, 3):
+        seeds.append(bytes([16]) + header(features) +
+                     req(0, META | 200) + meta(1, 0, 0, 34, 16) +
+                     req(1, MORE | 1000) + req(2, 514) +
+                     req(3, META | MORE | 2048) + req(4, 2048) + tcp)
+        full = req(0, META | MORE | 2048)
+        for b in range(1, 15):
+            full += req(b, MORE | 2048)
+        seeds.append(bytes([16]) + header(features) + full +
+                     req(15, 2048) + tcp)
+    return seeds
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dtc", required=True)
@@ -82,6 +118,12 @@ def main():
         blobs[name] = blob
         with open(os.path.join(dt_dir, name + ".dtb"), "wb") as f:
             f.write(blob)
+
+    ring_dir = os.path.join(args.out, "ring")
+    os.makedirs(ring_dir, exist_ok=True)
+    for n, seed in enumerate(netchain_seeds()):
+        with open(os.path.join(ring_dir, "netchain-%d.bin" % n), "wb") as f:
+            f.write(seed)
 
     for path in args.image:
         with open(path, "rb") as f:

@@ -45,8 +45,24 @@ TEST(netif, layout)
     EXPECT_EQ(HV_IO_OFFSETOF(struct hv_netif_rx_response, len), 2u);
     EXPECT_EQ(HV_IO_OFFSETOF(struct hv_netif_rx_response, status), 4u);
 
+    EXPECT_EQ(sizeof(struct hv_netif_tx_meta), 12u);
+    EXPECT_EQ(HV_IO_OFFSETOF(struct hv_netif_tx_meta, gso_type), 1u);
+    EXPECT_EQ(HV_IO_OFFSETOF(struct hv_netif_tx_meta, hdr_len), 2u);
+    EXPECT_EQ(HV_IO_OFFSETOF(struct hv_netif_tx_meta, gso_size), 4u);
+    EXPECT_EQ(HV_IO_OFFSETOF(struct hv_netif_tx_meta, csum_start), 6u);
+    EXPECT_EQ(HV_IO_OFFSETOF(struct hv_netif_tx_meta, csum_offset), 8u);
+    EXPECT_EQ(HV_IO_OFFSETOF(struct hv_netif_tx_meta, reserved), 10u);
+    EXPECT_EQ(HV_NETIF_F_TX_OFFLOAD, 1u);
+    EXPECT_EQ(HV_NETIF_TXF_MORE, 0x8000u);
+    EXPECT_EQ(HV_NETIF_TXF_META, 0x4000u);
+    EXPECT_EQ(HV_NETIF_TX_CHAIN_MAX, 16u);
+    EXPECT_EQ(HV_NETIF_F_IP_ALIGN, 2u);
+    EXPECT_EQ(HV_NETIF_IP_ALIGN, 2u);
+    EXPECT_EQ(HV_NETIF_GSO_FRAME_MAX, 16u * 2048u - 12u - 2u);
+
     EXPECT_EQ(OFF(hdr.magic), 0u);
-    EXPECT_EQ(OFF(hdr.reserved), 4u);
+    EXPECT_EQ(OFF(hdr.features), 4u);
+    EXPECT_EQ(OFF(hdr.reserved), 8u);
     EXPECT_EQ(OFF(hdr.tx_gref), 16u);
     EXPECT_EQ(OFF(hdr.rx_gref), 80u);
     EXPECT_EQ(OFF(tx), 144u);
@@ -123,6 +139,205 @@ TEST(netif, tx_request_check)
     EXPECT_EQ(tx_check(31, 100, 0x80000000u), HV_NETIF_EINVAL);
     EXPECT_EQ(tx_check(32, 100, 0), HV_NETIF_EINVAL); /* never bit 0 */
     EXPECT_EQ(tx_check(32, 100, 0xffffffffu), HV_NETIF_EINVAL);
+}
+
+TEST(netif, header_check)
+{
+    struct hv_netif_header h;
+    memset(&h, 0, sizeof(h));
+    h.magic = HV_NETIF_MAGIC;
+    EXPECT_EQ(hv_netif_check_header(&h), HV_NETIF_OK);
+    h.features = HV_NETIF_F_TX_OFFLOAD;
+    EXPECT_EQ(hv_netif_check_header(&h), HV_NETIF_OK);
+    h.features = HV_NETIF_F_TX_OFFLOAD | HV_NETIF_F_IP_ALIGN;
+    EXPECT_EQ(hv_netif_check_header(&h), HV_NETIF_OK);
+    h.features = HV_NETIF_F_IP_ALIGN; /* only with the offload */
+    EXPECT_EQ(hv_netif_check_header(&h), HV_NETIF_EINVAL);
+    h.features = 4; /* a feature this backend does not know */
+    EXPECT_EQ(hv_netif_check_header(&h), HV_NETIF_EINVAL);
+    h.features = 0x80000001u;
+    EXPECT_EQ(hv_netif_check_header(&h), HV_NETIF_EINVAL);
+    h.features = 0;
+    h.reserved[1] = 1;
+    EXPECT_EQ(hv_netif_check_header(&h), HV_NETIF_EINVAL);
+    h.reserved[1] = 0;
+    h.magic = HV_NETIF_MAGIC + 1;
+    EXPECT_EQ(hv_netif_check_header(&h), HV_NETIF_EINVAL);
+}
+
+/* Feeds requests (buf, len with flags) to a fresh chain; the last result,
+ * or the first HV_NETIF_EINVAL. */
+static int32_t chain_run(struct hv_netif_tx_chain *c, uint32_t features,
+                         const uint16_t (*reqs)[2], uint32_t n)
+{
+    int32_t st = HV_NETIF_EINVAL;
+    memset(c, 0, sizeof(*c));
+    for (uint32_t i = 0; i < n; i++) {
+        struct hv_netif_tx_request r = {reqs[i][0], reqs[i][1]};
+        st = hv_netif_tx_chain_add(c, &r, features, 0);
+        if (st == HV_NETIF_EINVAL || (st == HV_NETIF_TX_FRAME && i + 1 < n)) {
+            return st == HV_NETIF_TX_FRAME ? -100 : st; /* ended early */
+        }
+    }
+    return st;
+}
+
+#define MORE HV_NETIF_TXF_MORE
+#define META HV_NETIF_TXF_META
+#define OFFLOAD HV_NETIF_F_TX_OFFLOAD
+#define RUN(f, ...)                                                            \
+    ({                                                                         \
+        static const uint16_t r_[][2] = {__VA_ARGS__};                         \
+        chain_run(&c, (f), r_, sizeof(r_) / sizeof(r_[0]));                    \
+    })
+
+TEST(netif, tx_chain_without_the_feature_is_one_request)
+{
+    struct hv_netif_tx_chain c;
+    EXPECT_EQ(RUN(0, {3, 60}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(c.bytes, 60u);
+    EXPECT_EQ(c.busy, 1u << 3);
+    EXPECT_EQ(RUN(0, {3, 1514}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(RUN(0, {3, 1515}), HV_NETIF_EINVAL);
+    /* No flag is allowed without the feature. */
+    EXPECT_EQ(RUN(0, {3, 60 | MORE}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(0, {3, 60 | META}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(0, {32, 60}), HV_NETIF_EINVAL);
+    /* A busy buffer is refused. */
+    memset(&c, 0, sizeof(c));
+    struct hv_netif_tx_request r = {5, 60};
+    EXPECT_EQ(hv_netif_tx_chain_add(&c, &r, 0, 1u << 5), HV_NETIF_EINVAL);
+}
+
+TEST(netif, tx_chain_with_offload)
+{
+    struct hv_netif_tx_chain c;
+    /* One buffer, no meta: an Ethernet frame, 14 .. 1514 bytes. */
+    EXPECT_EQ(RUN(OFFLOAD, {0, 14}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 13}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 1514}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 1515}), HV_NETIF_EINVAL);
+    /* Scattered without meta: still at most 1514 in all. */
+    EXPECT_EQ(RUN(OFFLOAD, {0, 1000 | MORE}, {1, 514}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(c.bytes, 1514u);
+    EXPECT_EQ(c.first, 1000u);
+    EXPECT_EQ(c.n, 2u);
+    EXPECT_EQ(c.busy, 3u);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 1000 | MORE}, {1, 515}), HV_NETIF_EINVAL);
+    /* With meta: the first buffer holds it and an Ethernet header. */
+    EXPECT_EQ(RUN(OFFLOAD, {4, 26 | META}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(c.bytes, 14u);
+    EXPECT_EQ(c.meta, 1u);
+    EXPECT_EQ(RUN(OFFLOAD, {4, 25 | META}), HV_NETIF_EINVAL);
+    /* A full chain: 16 buffers of 2048, the meta taken off. */
+    EXPECT_EQ(RUN(OFFLOAD, {0, 2048 | META | MORE}, {1, 2048 | MORE},
+                  {2, 2048 | MORE}, {3, 2048 | MORE}, {4, 2048 | MORE},
+                  {5, 2048 | MORE}, {6, 2048 | MORE}, {7, 2048 | MORE},
+                  {8, 2048 | MORE}, {9, 2048 | MORE}, {10, 2048 | MORE},
+                  {11, 2048 | MORE}, {12, 2048 | MORE}, {13, 2048 | MORE},
+                  {14, 2048 | MORE}, {15, 2048}),
+              HV_NETIF_TX_FRAME);
+    EXPECT_EQ(c.bytes, HV_NETIF_GSO_FRAME_MAX + HV_NETIF_IP_ALIGN);
+    /* ... and one more is too many: refused at the 16th's MORE. */
+    EXPECT_EQ(RUN(OFFLOAD, {0, 2048 | META | MORE}, {1, 2048 | MORE},
+                  {2, 2048 | MORE}, {3, 2048 | MORE}, {4, 2048 | MORE},
+                  {5, 2048 | MORE}, {6, 2048 | MORE}, {7, 2048 | MORE},
+                  {8, 2048 | MORE}, {9, 2048 | MORE}, {10, 2048 | MORE},
+                  {11, 2048 | MORE}, {12, 2048 | MORE}, {13, 2048 | MORE},
+                  {14, 2048 | MORE}, {15, 2048 | MORE}),
+              HV_NETIF_EINVAL);
+    /* Lengths of a piece: 1 .. 2048, and only two flag bits. */
+    EXPECT_EQ(RUN(OFFLOAD, {0, 100 | MORE}, {1, 0}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 100 | MORE}, {1, 1}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 100 | MORE}, {1, 2049}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 100 | 0x1000}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 100 | 0x2000}), HV_NETIF_EINVAL);
+    /* Meta only in the first; a buffer once per chain. */
+    EXPECT_EQ(RUN(OFFLOAD, {0, 100 | MORE}, {1, 100 | META}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(OFFLOAD, {0, 100 | MORE}, {0, 100}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(OFFLOAD, {31, 100 | MORE}, {32, 100}), HV_NETIF_EINVAL);
+}
+
+TEST(netif, tx_chain_aligned)
+{
+    struct hv_netif_tx_chain c;
+    const uint32_t F = OFFLOAD | HV_NETIF_F_IP_ALIGN;
+    EXPECT_EQ(hv_netif_tx_frame_start(F, 0), 2u);
+    EXPECT_EQ(hv_netif_tx_frame_start(F, 1), 14u);
+    EXPECT_EQ(hv_netif_tx_frame_start(OFFLOAD, 1), 12u);
+    EXPECT_EQ(hv_netif_rx_frame_start(F), 2u);
+    EXPECT_EQ(hv_netif_rx_frame_start(OFFLOAD), 0u);
+    /* The first buffer's count includes the 2 bytes (and the meta). */
+    EXPECT_EQ(RUN(F, {0, 16}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(c.bytes, 14u);
+    EXPECT_EQ(RUN(F, {0, 15}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(F, {0, 1516}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(RUN(F, {0, 1517}), HV_NETIF_EINVAL);
+    EXPECT_EQ(RUN(F, {0, 28 | META}), HV_NETIF_TX_FRAME);
+    EXPECT_EQ(c.first, 14u);
+    EXPECT_EQ(RUN(F, {0, 27 | META}), HV_NETIF_EINVAL);
+    /* A full chain: the largest TSO frame exactly. */
+    EXPECT_EQ(RUN(F, {0, 2048 | META | MORE}, {1, 2048 | MORE},
+                  {2, 2048 | MORE}, {3, 2048 | MORE}, {4, 2048 | MORE},
+                  {5, 2048 | MORE}, {6, 2048 | MORE}, {7, 2048 | MORE},
+                  {8, 2048 | MORE}, {9, 2048 | MORE}, {10, 2048 | MORE},
+                  {11, 2048 | MORE}, {12, 2048 | MORE}, {13, 2048 | MORE},
+                  {14, 2048 | MORE}, {15, 2048}),
+              HV_NETIF_TX_FRAME);
+    EXPECT_EQ(c.bytes, HV_NETIF_GSO_FRAME_MAX);
+    EXPECT_EQ(c.first, 2048u - 14u);
+}
+
+static int32_t meta_check(uint32_t flags, uint32_t gso_type, uint32_t gso_size,
+                          uint32_t start, uint32_t off, uint32_t first,
+                          uint32_t bytes)
+{
+    struct hv_netif_tx_meta m = {
+        (uint8_t)flags,  (uint8_t)gso_type, 54, (uint16_t)gso_size,
+        (uint16_t)start, (uint16_t)off,     0};
+    struct hv_netif_tx_chain c = {2, bytes, first, 3, 1};
+    return hv_netif_check_tx_meta(&m, &c);
+}
+
+TEST(netif, tx_meta_check)
+{
+    const uint32_t CS = HV_NETIF_META_CSUM;
+    /* Nothing asked: a plain frame of at most 1514. */
+    EXPECT_EQ(meta_check(0, 0, 0, 0, 0, 100, 1514), HV_NETIF_OK);
+    EXPECT_EQ(meta_check(0, 0, 0, 0, 0, 100, 1515), HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(0, 0, 0, 34, 0, 100, 60), HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(0, 0, 1448, 0, 0, 100, 60), HV_NETIF_EINVAL);
+    /* A partial checksum: its place in the first buffer, past the
+     * Ethernet header (IPv4 TCP: start 34, offset 16). */
+    EXPECT_EQ(meta_check(CS, 0, 0, 34, 16, 100, 1514), HV_NETIF_OK);
+    EXPECT_EQ(meta_check(CS, 0, 0, 34, 16, 52, 1514), HV_NETIF_OK);
+    EXPECT_EQ(meta_check(CS, 0, 0, 34, 16, 51, 1514), HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(CS, 0, 0, 13, 16, 100, 1514), HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(CS, 0, 0, 0xffff, 0xffff, 100, 1514), HV_NETIF_EINVAL);
+    /* TCP segmentation: with the checksum, a size, up to the chain's. */
+    EXPECT_EQ(meta_check(CS, HV_NETIF_GSO_TCPV4, 1448, 34, 16, 100, 30000),
+              HV_NETIF_OK);
+    EXPECT_EQ(meta_check(CS, HV_NETIF_GSO_TCPV6 | HV_NETIF_GSO_ECN, 1428, 54,
+                         16, 100, HV_NETIF_GSO_FRAME_MAX),
+              HV_NETIF_OK);
+    EXPECT_EQ(meta_check(CS, HV_NETIF_GSO_TCPV4, 1448, 34, 16, 100,
+                         HV_NETIF_GSO_FRAME_MAX + 1),
+              HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(0, HV_NETIF_GSO_TCPV4, 1448, 0, 0, 100, 30000),
+              HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(CS, HV_NETIF_GSO_TCPV4, 0, 34, 16, 100, 30000),
+              HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(CS, HV_NETIF_GSO_TCPV4, 1501, 34, 16, 100, 30000),
+              HV_NETIF_EINVAL);
+    /* UDP (virtio's 3) and unknown kinds, ECN alone, unknown flags. */
+    EXPECT_EQ(meta_check(CS, 3, 1448, 34, 6, 100, 30000), HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(CS, 2, 1448, 34, 16, 100, 30000), HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(CS, HV_NETIF_GSO_ECN, 0, 34, 16, 100, 1000),
+              HV_NETIF_EINVAL);
+    EXPECT_EQ(meta_check(CS | 2, 0, 0, 34, 16, 100, 1000), HV_NETIF_EINVAL);
+    struct hv_netif_tx_meta m = {0, 0, 0, 0, 0, 0, 1};
+    struct hv_netif_tx_chain c = {1, 60, 60, 1, 1};
+    EXPECT_EQ(hv_netif_check_tx_meta(&m, &c), HV_NETIF_EINVAL);
 }
 
 TEST(netif, rx_request_check)

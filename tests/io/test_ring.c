@@ -455,4 +455,14 @@ TEST(ring, ids_refuse_unknown_and_duplicate)
     /* Never issued. */
     ASSERT_EQ(hv_ring_ids_init(&ids, 8), 0);
     EXPECT_EQ(hv_ring_id_complete(&ids, 2), -HV_ENOENT);
+    /* Whole words of ids: 32 and the most, the last id of each. */
+    for (uint32_t count = 32; count <= HV_RING_IDS_MAX; count += 224) {
+        ASSERT_EQ(hv_ring_ids_init(&ids, count), 0);
+        for (uint32_t i = 0; i < count; i++) {
+            EXPECT_EQ(hv_ring_id_alloc(&ids), (int32_t)i);
+        }
+        EXPECT_EQ(hv_ring_id_alloc(&ids), -HV_EAGAIN);
+        EXPECT_EQ(hv_ring_id_complete(&ids, count - 1), 0);
+        EXPECT_EQ(hv_ring_id_alloc(&ids), (int32_t)(count - 1));
+    }
 }

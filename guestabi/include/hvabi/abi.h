@@ -47,7 +47,7 @@
  * semantics for the lifetime of a MAJOR version.
  */
 #define HV_ABI_VERSION_MAJOR 0
-#define HV_ABI_VERSION_MINOR 11
+#define HV_ABI_VERSION_MINOR 12
 #define HV_ABI_VERSION                                                         \
     ((uint32_t)((HV_ABI_VERSION_MAJOR << 16) | HV_ABI_VERSION_MINOR))
 #define HV_ABI_VERSION_GET_MAJOR(v) (((uint32_t)(v) >> 16) & 0xffffu)

@@ -342,6 +342,7 @@ struct nf_state {
     int32_t refs[1 + 2 * HV_NETIF_BUF_PAGES]; /* this life's grants */
     uint32_t nrefs;
     uint32_t lives;
+    uint32_t features;  /* this life's (HV_NETIF_F_*) */
     uint32_t connected; /* lives the backend attached to */
     uint64_t wait_ns;
     /* This life's answers. */
@@ -397,7 +398,8 @@ static void nf_rx_bad(uint16_t buf, uint16_t reserved)
  * grant for a receive page), the page published, READY; CONNECTED once
  * the backend is READY, waiting up to @connect_ms. @bad_rx malformed
  * receive requests go first in the ring. */
-static bool nf_open(uint32_t bad_gref, uint32_t bad_rx, uint32_t connect_ms)
+static bool nf_open(uint32_t bad_gref, uint32_t bad_rx, uint32_t connect_ms,
+                    uint32_t features)
 {
     uint32_t life = nf.lives;
     uint8_t *ring = nf.ring_pages + life * NS_PAGE;
@@ -418,6 +420,8 @@ static bool nf_open(uint32_t bad_gref, uint32_t bad_rx, uint32_t connect_ms)
     nf.page = (volatile struct hv_netif_page *)ring;
     struct hv_netif_page *page = (struct hv_netif_page *)ring;
     page->hdr.magic = HV_NETIF_MAGIC;
+    page->hdr.features = features;
+    nf.features = features;
     for (uint32_t i = 0; i < HV_NETIF_BUF_PAGES; i++) {
         int32_t t = hv_grant_access(ns_pa(nf.tx_pages + i * NS_PAGE),
                                     nf.info.peer_id, HV_GRANT_READONLY);
@@ -596,7 +600,8 @@ static bool nf_reap_rx(void)
             return false;
         }
         nf.rx_frames++;
-        nf_look(nf_rx_buf(rsp.buf), rsp.len);
+        nf_look(nf_rx_buf(rsp.buf) + hv_netif_rx_frame_start(nf.features),
+                rsp.len);
         nf_rx_offer((uint32_t)hv_ring_id_alloc(&nf.rx_ids));
         offered = true;
     }
@@ -616,12 +621,13 @@ static bool nf_reap(void)
 static bool nf_put_frame(const uint8_t *f, uint32_t len)
 {
     int32_t buf = hv_ring_id_alloc(&nf.tx_ids);
+    uint32_t start = hv_netif_tx_frame_start(nf.features, 0);
 
     if (buf < 0) {
         return false;
     }
-    memcpy(nf_tx_buf((uint32_t)buf), f, len);
-    struct hv_netif_tx_request req = {(uint16_t)buf, (uint16_t)len};
+    memcpy(nf_tx_buf((uint32_t)buf) + start, f, len);
+    struct hv_netif_tx_request req = {(uint16_t)buf, (uint16_t)(start + len)};
     nf.tx_bad[nf.tx.req_prod_pvt % HV_NETIF_RING_SLOTS] = NF_HONEST;
     nf.tx_buf_of[nf.tx.req_prod_pvt % HV_NETIF_RING_SLOTS] = (uint16_t)buf;
     if (hv_netif_tx_put_request(&nf.tx, &req) != 0) {
@@ -771,6 +777,133 @@ static bool nf_bad_tx(void)
     return true;
 }
 
+/* A transmit request that must be answered EINVAL (not published). */
+static bool nf_put_bad(uint32_t buf, uint32_t len)
+{
+    struct hv_netif_tx_request req = {(uint16_t)buf, (uint16_t)len};
+
+    nf.tx_bad[nf.tx.req_prod_pvt % HV_NETIF_RING_SLOTS] = (int32_t)buf;
+    if (hv_netif_tx_put_request(&nf.tx, &req) != 0) {
+        ns_fail(NF, "no room for the bad requests");
+        return false;
+    }
+    return true;
+}
+
+/* The meta at the start of transmit buffer @buf. */
+static void nf_put_meta(uint32_t buf, uint32_t flags, uint32_t gso_type,
+                        uint32_t gso_size, uint32_t start, uint32_t off)
+{
+    struct hv_netif_tx_meta m = {
+        (uint8_t)flags,  (uint8_t)gso_type, 54, (uint16_t)gso_size,
+        (uint16_t)start, (uint16_t)off,     0};
+    memcpy(nf_tx_buf(buf), &m, sizeof(m));
+}
+
+/*
+ * Malformed chains (HV_NETIF_F_TX_OFFLOAD): every request of each chain
+ * so far, the bad one included, must be answered EINVAL. The last two
+ * pass netif.h's checks and must be refused by the Linux backend's own
+ * (virtio_net_hdr_to_skb: TSO with the checksum elsewhere than TCP's).
+ */
+static bool nf_bad_chains(void)
+{
+    const uint32_t M = HV_NETIF_TXF_MORE, X = HV_NETIF_TXF_META;
+    uint32_t n = 0;
+    bool ok = true;
+
+    for (uint32_t b = 0; b < 26; b++) {
+        memset(nf_tx_buf(b), 0xee, HV_NETIF_BUF_SIZE);
+    }
+    /* 16 requests, the 16th still with MORE: one too many */
+    for (uint32_t b = 0; b < 16; b++) {
+        ok = ok && nf_put_bad(b, 100 | M);
+    }
+    ok =
+        ok && nf_put_bad(16, 100 | M) && nf_put_bad(17, 100 | X); /* meta 2nd */
+    ok =
+        ok && nf_put_bad(18, 100 | M) && nf_put_bad(18, 100); /* buffer twice */
+    ok = ok && nf_put_bad(19, 100 | 0x1000);                  /* a bad flag */
+    ok = ok && nf_put_bad(20, 27 | X); /* no room for a header after the meta */
+    nf_put_meta(21, 0, HV_NETIF_GSO_TCPV4, 1448, 0, 0);
+    ok = ok && nf_put_bad(21, 100 | X); /* TSO without the checksum */
+    nf_put_meta(22, HV_NETIF_META_CSUM, 0, 0, 80, 16);
+    ok = ok && nf_put_bad(22, 100 | X | M) && nf_put_bad(23, 100); /* csum
+                                                           past buffer 1 */
+    nf_put_meta(24, 0, 0, 0, 0, 0);
+    ok = ok && nf_put_bad(24, 1600 | X); /* 1586 bytes, no TSO */
+    nf_put_meta(25, HV_NETIF_META_CSUM, HV_NETIF_GSO_TCPV4, 1448, 34, 6);
+    ok = ok && nf_put_bad(25, 114 | X); /* TSO, checksum not TCP's */
+    if (!ok) {
+        return false;
+    }
+    n = nf.tx.req_prod_pvt - nf.tx.req_prod;
+    hv_printf(NF ": life %lu: %lu requests in 9 malformed chains (too long, "
+                 "meta not first, a buffer twice, a bad flag, short, 4 bad "
+                 "metas)\n",
+              (unsigned long)nf.lives, (unsigned long)n);
+    nf.tx_einval = 0;
+    nf_push();
+    if (!nf_drain_tx(5000)) {
+        return false;
+    }
+    hv_printf(NF ": life %lu: %lu requests in bad chains answered EINVAL\n",
+              (unsigned long)nf.lives, (unsigned long)nf.tx_einval);
+    if (nf.tx_einval != n) {
+        ns_fail(NF, "not every request of a bad chain was refused");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * A TSO frame netif.h's checks and virtio's accept, its IP header
+ * garbage, broadcast: the driver domain's stack must drop it where it
+ * cuts the segments (the bridge floods it to the board's NIC and the
+ * other guest's interface), and go on serving. Answered OK or EDROP.
+ */
+static bool nf_garbage_tso(void)
+{
+    int32_t b0 = hv_ring_id_alloc(&nf.tx_ids),
+            b1 = hv_ring_id_alloc(&nf.tx_ids);
+    uint32_t start = hv_netif_tx_frame_start(nf.features, 1);
+    uint8_t *f;
+
+    if (b0 < 0 || b1 < 0) {
+        ns_fail(NF, "no transmit buffers for the TSO frame");
+        return false;
+    }
+    memset(nf_tx_buf((uint32_t)b0), 0xee, HV_NETIF_BUF_SIZE);
+    memset(nf_tx_buf((uint32_t)b1), 0xee, HV_NETIF_BUF_SIZE);
+    nf_put_meta((uint32_t)b0, HV_NETIF_META_CSUM, HV_NETIF_GSO_TCPV4, 1448, 34,
+                16);
+    f = nf_tx_buf((uint32_t)b0) + start;
+    memcpy(f, ns_broadcast, 6);
+    memcpy(f + 6, nf.mac, 6);
+    ns_put16(f + 12, 0x0800);
+    struct hv_netif_tx_request r0 = {
+        (uint16_t)b0,
+        (uint16_t)(HV_NETIF_BUF_SIZE | HV_NETIF_TXF_META | HV_NETIF_TXF_MORE)};
+    struct hv_netif_tx_request r1 = {(uint16_t)b1, 1000};
+    nf.tx_bad[nf.tx.req_prod_pvt % HV_NETIF_RING_SLOTS] = NF_HONEST;
+    nf.tx_buf_of[nf.tx.req_prod_pvt % HV_NETIF_RING_SLOTS] = (uint16_t)b0;
+    (void)hv_netif_tx_put_request(&nf.tx, &r0);
+    nf.tx_bad[nf.tx.req_prod_pvt % HV_NETIF_RING_SLOTS] = NF_HONEST;
+    nf.tx_buf_of[nf.tx.req_prod_pvt % HV_NETIF_RING_SLOTS] = (uint16_t)b1;
+    (void)hv_netif_tx_put_request(&nf.tx, &r1);
+    nf.tx_ok = nf.tx_drop = 0;
+    nf_push();
+    if (!nf_drain_tx(5000)) {
+        return false;
+    }
+    hv_printf(NF ": life %lu: a TSO frame of %lu bytes with a garbage IP "
+                 "header: %lu requests answered OK, %lu EDROP\n",
+              (unsigned long)nf.lives,
+              (unsigned long)(HV_NETIF_BUF_SIZE - start + 1000),
+              (unsigned long)nf.tx_ok, (unsigned long)nf.tx_drop);
+    return true;
+}
+
 /*
  * Honest frames as fast as the ring takes them, an event after each
  * push and whenever the ring is full, for @ms: to our own MAC address,
@@ -884,7 +1017,7 @@ static void nf_close(uint32_t flood, uint32_t wait_ms)
  * (stay INIT, never READY) and map nothing of it in the end. */
 static void nf_life_refused(uint32_t how)
 {
-    if (nf_open(how, 0, 2000)) {
+    if (nf_open(how, 0, 2000, 0)) {
         ns_fail(NF, "the backend served a page whose buffers it cannot map");
     } else if (!ns_failed) {
         if (nf.info.peer_state == HV_CONN_READY ||
@@ -899,7 +1032,7 @@ static void nf_life_refused(uint32_t how)
 static void nf_life_broken(uint32_t how, uint32_t storm_ms, uint32_t flood,
                            uint32_t wait_ms)
 {
-    if (!nf_open(0, 0, (uint32_t)(nf.wait_ns / NS_MS)) ||
+    if (!nf_open(0, 0, (uint32_t)(nf.wait_ns / NS_MS), 0) ||
         !nf_served("served before the break", 10000)) {
         return;
     }
@@ -967,7 +1100,11 @@ static void nf_life_broken(uint32_t how, uint32_t storm_ms, uint32_t flood,
  *   6  rx req_prod 1000 past what the ring holds, then an ARP request
  *   7  rx req_prod moved back, then an ARP request
  *   8  an index storm of T ms (1000)
- *   9  honest: served again
+ *   9  honest, with HV_NETIF_F_TX_OFFLOAD and HV_NETIF_F_IP_ALIGN: served
+ *      again; 27 requests in malformed chains (too long, the meta not
+ *      first, a buffer twice, a bad flag, too short for the meta, a bad
+ *      meta four ways) all answered EINVAL; served; a TSO frame with a
+ *      garbage IP header, broadcast; served again
  * Lives 4-8 are served first, and after the break send N events (20000)
  * and leave T ms (1000) later. Each life's grants must end when it is
  * over. With linux=ID, the role then waits for that guest to stop.
@@ -1013,7 +1150,7 @@ int net_role_front_evil(void)
 
     uint32_t broken = 0, refused = 0, served = 0;
     /* Life 1: honest, with malformed requests among the honest ones. */
-    if (nf_open(0, 3, (uint32_t)(nf.wait_ns / NS_MS)) && nf_wait_peer(100)) {
+    if (nf_open(0, 3, (uint32_t)(nf.wait_ns / NS_MS), 0) && nf_wait_peer(100)) {
         hv_printf(NF ": life 1: %lu bad receive requests answered EINVAL\n",
                   (unsigned long)nf.rx_einval);
         if (nf.rx_einval != 3) {
@@ -1037,8 +1174,12 @@ int net_role_front_evil(void)
         nf_life_broken(life, storm_ms, flood, wait_ms);
         broken++;
     }
-    if (!ns_failed && nf_open(0, 0, (uint32_t)(nf.wait_ns / NS_MS)) &&
-        nf_served("served again on a fresh page after 7 bad ones", 10000)) {
+    if (!ns_failed &&
+        nf_open(0, 0, (uint32_t)(nf.wait_ns / NS_MS),
+                HV_NETIF_F_TX_OFFLOAD | HV_NETIF_F_IP_ALIGN) &&
+        nf_served("served again on a fresh page after 7 bad ones", 10000) &&
+        nf_bad_chains() && nf_served("after the bad chains", 10000) &&
+        nf_garbage_tso() && nf_served("after the garbage TSO frame", 10000)) {
         served++;
         nf_close(0, 0);
     }
@@ -1085,14 +1226,15 @@ struct nb_state {
 static struct nb_state nb;
 
 /* Copies @len bytes between buffer @buf of the frontend (@rx: a receive
- * buffer, written) and @local. */
-static bool nb_copy(bool rx, uint32_t buf, void *local, uint32_t len)
+ * buffer, written), from its byte @at, and @local. */
+static bool nb_copy(bool rx, uint32_t buf, uint32_t at, void *local,
+                    uint32_t len)
 {
     const uint32_t *refs = rx ? nb.hdr.rx_gref : nb.hdr.tx_gref;
     struct hv_grant_copy op = {
         nb.info.peer_id,
         refs[hv_netif_buf_page(buf)],
-        hv_netif_buf_offset(buf),
+        hv_netif_buf_offset(buf) + at,
         len,
         (uint32_t)(uintptr_t)local,
         rx ? HV_GRANT_COPY_TO_GRANT : 0,
@@ -1114,7 +1256,8 @@ static bool nb_deliver(const uint8_t *f, uint32_t len)
     }
     rsp.buf = req.buf;
     if (hv_netif_check_rx_request(&req, 0) != HV_NETIF_OK ||
-        !nb_copy(true, req.buf, (void *)(uintptr_t)f, len)) {
+        !nb_copy(true, req.buf, hv_netif_rx_frame_start(nb.hdr.features),
+                 (void *)(uintptr_t)f, len)) {
         ns_fail(NB, "the frontend offered a receive buffer we cannot fill");
         rsp.status = HV_NETIF_EINVAL;
     } else {
@@ -1176,15 +1319,19 @@ static void nb_answer(uint8_t *f, uint32_t len)
     }
 }
 
-/* Serves the transmit ring: every request copied out, checked, answered;
- * its frame answered. False if the frontend broke the ring. */
+/* Serves the transmit ring: every request copied out, checked, answered
+ * once its frame is whole (a chain, with the frontend's features); a
+ * frame in one buffer without meta answered in turn (ARP, pings: what
+ * the gateway answers). False if the frontend broke the ring. */
 static bool nb_serve_tx(void)
 {
-    struct hv_netif_tx_request req;
+    static struct hv_netif_tx_request chain[HV_NETIF_TX_CHAIN_MAX];
+    static struct hv_netif_tx_chain c;
     static uint8_t f[HV_NETIF_FRAME_MAX];
 
     for (;;) {
-        int32_t rc = hv_netif_tx_get_request(&nb.tx, &req);
+        struct hv_netif_tx_request *req = &chain[c.n];
+        int32_t rc = hv_netif_tx_get_request(&nb.tx, req);
         if (rc == -HV_EAGAIN) {
             break;
         }
@@ -1192,17 +1339,31 @@ static bool nb_serve_tx(void)
             ns_fail(NB, "the frontend broke its transmit ring");
             return false;
         }
-        struct hv_netif_tx_response rsp = {req.buf, HV_NETIF_OK};
-        if (hv_netif_check_tx_request(&req, 0) != HV_NETIF_OK ||
-            !nb_copy(false, req.buf, f, req.len)) {
+        rc = hv_netif_tx_chain_add(&c, req, nb.hdr.features, 0);
+        if (rc == HV_NETIF_OK) {
+            continue;
+        }
+        uint32_t n = rc == HV_NETIF_TX_FRAME ? c.n : c.n + 1;
+        bool whole = c.n == 1 && !c.meta && rc == HV_NETIF_TX_FRAME;
+        if (rc != HV_NETIF_TX_FRAME ||
+            (whole && !nb_copy(false, chain[0].buf,
+                               hv_netif_tx_frame_start(nb.hdr.features, 0), f,
+                               c.bytes))) {
             ns_fail(NB, "the frontend sent a malformed transmit request");
-            rsp.status = HV_NETIF_EINVAL;
         }
-        (void)hv_netif_tx_put_response(&nb.tx, &rsp);
-        if (rsp.status == HV_NETIF_OK) {
+        for (uint32_t i = 0; i < n; i++) {
+            struct hv_netif_tx_response rsp = {
+                chain[i].buf,
+                rc == HV_NETIF_TX_FRAME ? HV_NETIF_OK : HV_NETIF_EINVAL};
+            (void)hv_netif_tx_put_response(&nb.tx, &rsp);
+        }
+        if (rc == HV_NETIF_TX_FRAME) {
             nb.frames++;
-            nb_answer(f, req.len);
+            if (whole) {
+                nb_answer(f, c.bytes);
+            }
         }
+        memset(&c, 0, sizeof(c));
     }
     if (hv_ring_back_push(&nb.tx)) {
         (void)hv_evtchn_send(nb.info.port);
@@ -1381,7 +1542,7 @@ int net_role_back_evil(void)
     }
     nb.page = (volatile struct hv_netif_page *)slot;
     hv_ring_copy_in(&nb.hdr, &nb.page->hdr, sizeof(nb.hdr));
-    if (nb.hdr.magic != HV_NETIF_MAGIC ||
+    if (hv_netif_check_header(&nb.hdr) != HV_NETIF_OK ||
         hv_netif_tx_back_attach(
             &nb.tx, (struct hv_netif_tx_sring *)&nb.page->tx) != 0 ||
         hv_netif_rx_back_attach(

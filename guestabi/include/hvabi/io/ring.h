@@ -655,16 +655,21 @@ static HV_IO_INLINE int32_t hv_ring_ids_init(struct hv_ring_ids *ids,
     return 0;
 }
 
-/* The lowest free id, now outstanding; -HV_EAGAIN if all are. */
+/* The lowest free id, now outstanding; -HV_EAGAIN if all are. A word of
+ * ids at a time (a frontend allocates one per frame it sends). */
 static HV_IO_INLINE int32_t hv_ring_id_alloc(struct hv_ring_ids *ids)
 {
-    uint32_t id;
+    uint32_t w;
 
-    for (id = 0; id < ids->count; id++) {
-        uint32_t bit = 1u << (id % 32);
-        if (!(ids->outstanding[id / 32] & bit)) {
-            ids->outstanding[id / 32] |= bit;
-            return (int32_t)id;
+    for (w = 0; w * 32u < ids->count; w++) {
+        uint32_t left = ids->count - w * 32u;
+        uint32_t valid = left >= 32u ? 0xffffffffu : (1u << left) - 1u;
+        uint32_t free_ids = ~ids->outstanding[w] & valid;
+
+        if (free_ids != 0) {
+            uint32_t bit = (uint32_t)__builtin_ctz(free_ids);
+            ids->outstanding[w] |= 1u << bit;
+            return (int32_t)(w * 32u + bit);
         }
     }
     return -HV_EAGAIN;
