@@ -34,10 +34,14 @@ GUEST_CODE = {"SUCCESS": 0, "FAILURE": 1, "ERROR": 2, "SKIP": 3}
 BOARDS = {
     "vexpress-a9": ["-M", "vexpress-a9", "-m", "256M"],
     "realview-pb-a8": ["-M", "realview-pb-a8", "-m", "128M"],
+    # A Cortex-A15 as a plain ARMv7 core; no NIC (the default one needs a
+    # PCI option ROM Debian's QEMU lacks, and no test uses one here).
+    "virt": ["-M", "virt", "-cpu", "cortex-a15", "-m", "256M", "-nic", "none"],
 }
 # Where each board's RAM starts: --dirty-boot puts its boot loader 32 KiB
 # in and hv at 64 KiB, where -kernel would put it.
-RAM_BASE = {"vexpress-a9": 0x60000000, "realview-pb-a8": 0x70000000}
+RAM_BASE = {"vexpress-a9": 0x60000000, "realview-pb-a8": 0x70000000,
+            "virt": 0x40000000}
 QEMU_COMMON = [
     "-semihosting", "-no-reboot", "-audiodev", "none,id=noaudio",
     "-global", "pl041.audiodev=noaudio",
@@ -460,7 +464,10 @@ def boot(args, image):
         cmd += uarts[index].qemu_args() if index in uarts else \
             ["-serial", "null"]
     if args.dirty_boot:
-        loader = RAM_BASE[args.board] + 0x8000
+        # QEMU's virt puts its own device tree in RAM's first MiB, even
+        # with no -kernel: the loader and the monitor go one MiB up there.
+        loader = RAM_BASE[args.board] + 0x8000 + \
+            (0x100000 if args.board == "virt" else 0)
         cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" %
                 (args.dirty_boot, loader),
                 "-device", "loader,file=%s,addr=0x%x,force-raw=on" %

@@ -64,6 +64,43 @@ void arch_wait_for_interrupt(void)
     __asm__ volatile("wfi");
 }
 
+uint32_t arch_gtimer_frequency(void)
+{
+    uint32_t hz;
+    __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(hz));
+    return hz;
+}
+
+uint64_t arch_gtimer_count(void)
+{
+    uint32_t lo, hi;
+    isb(); /* not read early, ahead of what precedes it */
+    __asm__ volatile("mrrc p15, 0, %0, %1, c14" : "=r"(lo), "=r"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+#define GTIMER_CTL_ENABLE (1u << 0)
+#define GTIMER_CTL_ISTATUS (1u << 2)
+
+void arch_gtimer_set(uint64_t compare, bool on)
+{
+    __asm__ volatile("mcrr p15, 2, %0, %1, c14"
+                     :
+                     : "r"((uint32_t)compare), "r"((uint32_t)(compare >> 32)));
+    __asm__ volatile("mcr p15, 0, %0, c14, c2, 1"
+                     :
+                     : "r"(on ? GTIMER_CTL_ENABLE : 0u));
+    isb();
+}
+
+bool arch_gtimer_fired(void)
+{
+    uint32_t ctl;
+    __asm__ volatile("mrc p15, 0, %0, c14, c2, 1" : "=r"(ctl));
+    return (ctl & (GTIMER_CTL_ENABLE | GTIMER_CTL_ISTATUS)) ==
+           (GTIMER_CTL_ENABLE | GTIMER_CTL_ISTATUS);
+}
+
 _Static_assert(HV_DACR_VALUE == (HV_DACR_CLIENT(HV_MMU_DOMAIN_MONITOR) |
                                  HV_DACR_CLIENT(HV_MMU_DOMAIN_KERNEL) |
                                  HV_DACR_CLIENT(HV_MMU_DOMAIN_USER)),

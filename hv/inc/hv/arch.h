@@ -168,4 +168,20 @@ void arch_wait_for_interrupt(void);
 /** Starts running @regs in USR mode; never returns. */
 noreturn void arch_resume_guest(struct arch_regs *regs);
 
+/* --- The generic timer (CP15 c14), for its driver ------------------------ */
+
+/* The PL1 physical timer of a core with the Generic Timer extension
+ * (Cortex-A7, A15; QEMU's virt): no memory-mapped registers, so the
+ * driver (hv/drivers/arm/armv7_timer) reaches it through these. */
+/** CNTFRQ: the counter's rate in Hz, as firmware set it (0: not set). */
+uint32_t arch_gtimer_frequency(void);
+/** CNTPCT: the physical count, 64 bits. */
+uint64_t arch_gtimer_count(void);
+/** CNTP_CVAL = @compare, then CNTP_CTL: enabled and unmasked if @on
+ * (the interrupt asserts while the count is at or past @compare), else
+ * disabled. */
+void arch_gtimer_set(uint64_t compare, bool on);
+/** CNTP_CTL.ISTATUS: the timer's condition is met (and it is enabled). */
+bool arch_gtimer_fired(void);
+
 #endif /* HV_ARCH_H */

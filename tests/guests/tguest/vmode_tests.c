@@ -1094,7 +1094,8 @@ TEST(cp15, id_registers_emulated)
               (unsigned long)midr, (unsigned long)ctr, (unsigned long)mpidr);
     EXPECT_EQ(midr >> 24, 0x41u); /* ARM */
     EXPECT_TRUE(((midr >> 4) & 0xfffu) == 0xc09u ||
-                ((midr >> 4) & 0xfffu) == 0xc08u); /* Cortex-A9 or A8 */
+                ((midr >> 4) & 0xfffu) == 0xc08u ||
+                ((midr >> 4) & 0xfffu) == 0xc0fu); /* Cortex-A9, A8, A15 */
     EXPECT_TRUE(ctr != 0);
     EXPECT_EQ(mpidr, 0xc0000000u);
     EXPECT_TRUE(mmfr0 != 0);

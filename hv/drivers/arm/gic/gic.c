@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* ARM Generic Interrupt Controller v1, as on Cortex-A9 MPCore and PL390. */
+/* ARM Generic Interrupt Controller v1, as on Cortex-A9 MPCore and PL390,
+ * and v2 (Cortex-A15, QEMU virt) used as one: no security groups, no
+ * virtualization interface. */
 #include <stdint.h>
 
 #include "hv/board.h"
@@ -87,4 +89,4 @@ static const struct irqchip_ops *gic_probe(const struct board_device *dev,
 }
 
 HV_DRIVER(gic, irqchip, gic_probe, ("GIC distributor", "GIC CPU interface"), 0,
-          "arm,cortex-a9-gic", "arm,pl390");
+          "arm,cortex-a9-gic", "arm,pl390", "arm,cortex-a15-gic");
