@@ -182,6 +182,28 @@ static int32_t chain_run(struct hv_netif_tx_chain *c, uint32_t features,
     return st;
 }
 
+/* A chain of 16 full buffers (0 .. 15), the first with the meta, each
+ * but the last with MORE (@last_more: the last too, one request too
+ * many). The last result, -100 if the chain ended early. */
+static int32_t full_chain(struct hv_netif_tx_chain *c, uint32_t features,
+                          bool last_more)
+{
+    int32_t st = HV_NETIF_EINVAL;
+    memset(c, 0, sizeof(*c));
+    for (uint32_t i = 0; i < HV_NETIF_TX_CHAIN_MAX; i++) {
+        bool last = i + 1 == HV_NETIF_TX_CHAIN_MAX;
+        uint32_t flags = (i == 0 ? HV_NETIF_TXF_META : 0u) |
+                         (!last || last_more ? HV_NETIF_TXF_MORE : 0u);
+        struct hv_netif_tx_request r = {(uint16_t)i,
+                                        (uint16_t)(HV_NETIF_BUF_SIZE | flags)};
+        st = hv_netif_tx_chain_add(c, &r, features, 0);
+        if (st != HV_NETIF_OK && !last) {
+            return -100;
+        }
+    }
+    return st;
+}
+
 #define MORE HV_NETIF_TXF_MORE
 #define META HV_NETIF_TXF_META
 #define OFFLOAD HV_NETIF_F_TX_OFFLOAD
@@ -230,22 +252,10 @@ TEST(netif, tx_chain_with_offload)
     EXPECT_EQ(c.meta, 1u);
     EXPECT_EQ(RUN(OFFLOAD, {4, 25 | META}), HV_NETIF_EINVAL);
     /* A full chain: 16 buffers of 2048, the meta taken off. */
-    EXPECT_EQ(RUN(OFFLOAD, {0, 2048 | META | MORE}, {1, 2048 | MORE},
-                  {2, 2048 | MORE}, {3, 2048 | MORE}, {4, 2048 | MORE},
-                  {5, 2048 | MORE}, {6, 2048 | MORE}, {7, 2048 | MORE},
-                  {8, 2048 | MORE}, {9, 2048 | MORE}, {10, 2048 | MORE},
-                  {11, 2048 | MORE}, {12, 2048 | MORE}, {13, 2048 | MORE},
-                  {14, 2048 | MORE}, {15, 2048}),
-              HV_NETIF_TX_FRAME);
+    EXPECT_EQ(full_chain(&c, OFFLOAD, false), HV_NETIF_TX_FRAME);
     EXPECT_EQ(c.bytes, HV_NETIF_GSO_FRAME_MAX + HV_NETIF_IP_ALIGN);
     /* ... and one more is too many: refused at the 16th's MORE. */
-    EXPECT_EQ(RUN(OFFLOAD, {0, 2048 | META | MORE}, {1, 2048 | MORE},
-                  {2, 2048 | MORE}, {3, 2048 | MORE}, {4, 2048 | MORE},
-                  {5, 2048 | MORE}, {6, 2048 | MORE}, {7, 2048 | MORE},
-                  {8, 2048 | MORE}, {9, 2048 | MORE}, {10, 2048 | MORE},
-                  {11, 2048 | MORE}, {12, 2048 | MORE}, {13, 2048 | MORE},
-                  {14, 2048 | MORE}, {15, 2048 | MORE}),
-              HV_NETIF_EINVAL);
+    EXPECT_EQ(full_chain(&c, OFFLOAD, true), HV_NETIF_EINVAL);
     /* Lengths of a piece: 1 .. 2048, and only two flag bits. */
     EXPECT_EQ(RUN(OFFLOAD, {0, 100 | MORE}, {1, 0}), HV_NETIF_EINVAL);
     EXPECT_EQ(RUN(OFFLOAD, {0, 100 | MORE}, {1, 1}), HV_NETIF_TX_FRAME);
@@ -277,13 +287,7 @@ TEST(netif, tx_chain_aligned)
     EXPECT_EQ(c.first, 14u);
     EXPECT_EQ(RUN(F, {0, 27 | META}), HV_NETIF_EINVAL);
     /* A full chain: the largest TSO frame exactly. */
-    EXPECT_EQ(RUN(F, {0, 2048 | META | MORE}, {1, 2048 | MORE},
-                  {2, 2048 | MORE}, {3, 2048 | MORE}, {4, 2048 | MORE},
-                  {5, 2048 | MORE}, {6, 2048 | MORE}, {7, 2048 | MORE},
-                  {8, 2048 | MORE}, {9, 2048 | MORE}, {10, 2048 | MORE},
-                  {11, 2048 | MORE}, {12, 2048 | MORE}, {13, 2048 | MORE},
-                  {14, 2048 | MORE}, {15, 2048}),
-              HV_NETIF_TX_FRAME);
+    EXPECT_EQ(full_chain(&c, F, false), HV_NETIF_TX_FRAME);
     EXPECT_EQ(c.bytes, HV_NETIF_GSO_FRAME_MAX);
     EXPECT_EQ(c.first, 2048u - 14u);
 }

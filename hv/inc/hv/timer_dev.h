@@ -27,6 +27,30 @@ struct timer_dev {
     uint32_t guest_offset;
 };
 
+/** Ticks per ns of a @hz counter as a 0.32 fixed-point fraction, rounded
+ * up (@hz below 1 GHz): a driver's one-shot load without a run-time
+ * division (none on this core) for deadlines under 4.3 s. */
+static inline uint32_t timer_dev_ticks_per_ns(uint32_t hz)
+{
+    return (uint32_t)((((uint64_t)hz << 32) + 999999999u) / 1000000000u);
+}
+
+/** Ticks of a @hz counter for @ns (@ticks_per_ns from the above), never
+ * fewer than the time asked and at least 1: the exact quotient's
+ * ceiling or one more under 4.3 s, up to 1 us and a tick more past it. */
+static inline uint64_t timer_dev_ticks(uint64_t ns, uint32_t hz,
+                                       uint32_t ticks_per_ns)
+{
+    uint64_t ticks;
+
+    if (ns <= 0xffffffffu) {
+        ticks = ((uint64_t)(uint32_t)ns * ticks_per_ns + 0xffffffffu) >> 32;
+    } else {
+        ticks = (ns / 1000u + 1u) * hz / 1000000u + 1u;
+    }
+    return ticks == 0 ? 1 : ticks;
+}
+
 /** The monitor's event timer: boot installs the DRIVER_TIMER device's
  * (fake_reset in host tests). timer.c programs it, irq.c acknowledges
  * it. */

@@ -21,25 +21,13 @@
 #include "hv/timer_dev.h"
 
 static uint32_t gtimer_hz;
-/* Ticks per ns as a 0.32 fraction, rounded up (sp804.c does the same). */
-static uint32_t gtimer_ticks_per_ns;
-
-static uint64_t gtimer_ticks(uint64_t ns)
-{
-    uint64_t ticks;
-
-    if (ns <= 0xffffffffu) {
-        ticks =
-            ((uint64_t)(uint32_t)ns * gtimer_ticks_per_ns + 0xffffffffu) >> 32;
-    } else {
-        ticks = (ns / 1000u + 1u) * gtimer_hz / 1000000u + 1u;
-    }
-    return ticks == 0 ? 1 : ticks;
-}
+static uint32_t gtimer_ticks_per_ns; /* timer_dev_ticks_per_ns */
 
 static void gtimer_program_ns(uint64_t ns)
 {
-    arch_gtimer_set(arch_gtimer_count() + gtimer_ticks(ns), true);
+    arch_gtimer_set(arch_gtimer_count() +
+                        timer_dev_ticks(ns, gtimer_hz, gtimer_ticks_per_ns),
+                    true);
 }
 
 /* The condition stays met while the count is past the compare value: the
@@ -61,8 +49,7 @@ static const struct timer_dev *gtimer_probe(const struct board_device *dev,
     (void)regs;
     (void)dev;
     gtimer_hz = arch_gtimer_frequency();
-    gtimer_ticks_per_ns =
-        (uint32_t)((((uint64_t)gtimer_hz << 32) + 999999999u) / 1000000000u);
+    gtimer_ticks_per_ns = timer_dev_ticks_per_ns(gtimer_hz);
     gtimer_dev.hz = gtimer_hz;
     arch_gtimer_set(0, false);
     return &gtimer_dev;

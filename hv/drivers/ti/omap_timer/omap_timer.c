@@ -44,9 +44,7 @@
 
 static volatile uint32_t *gpt_regs;
 static uint32_t gpt_hz;
-/* Ticks per ns as a 0.32 fraction, rounded up (sp804.c does the same):
- * no run-time division for a deadline under 4.3 s. */
-static uint32_t gpt_ticks_per_ns;
+static uint32_t gpt_ticks_per_ns; /* timer_dev_ticks_per_ns */
 
 static inline volatile uint32_t *gpt_reg(uint32_t offset)
 {
@@ -57,8 +55,7 @@ static void gpt_init(void *base, uint32_t hz)
 {
     gpt_regs = base;
     gpt_hz = hz;
-    gpt_ticks_per_ns =
-        (uint32_t)((((uint64_t)hz << 32) + 999999999u) / 1000000000u);
+    gpt_ticks_per_ns = timer_dev_ticks_per_ns(hz);
     *gpt_reg(GPT_TIOCP_CFG) = TIOCP_SOFTRESET;
     for (uint32_t i = 0; i < GPT_RESET_POLLS; i++) {
         if (*gpt_reg(GPT_TISTAT) & TISTAT_RESETDONE) {
@@ -71,26 +68,11 @@ static void gpt_init(void *base, uint32_t hz)
     *gpt_reg(GPT_TISR) = IT_OVF;
 }
 
-/* Ticks for @ns, never fewer than the time asked: at least 1, at most
- * 0xffffffff (the counter's range: 36 hours at 32 kHz). */
-static uint32_t gpt_ticks(uint64_t ns)
-{
-    uint64_t ticks;
-
-    if (ns <= 0xffffffffu) {
-        ticks = ((uint64_t)(uint32_t)ns * gpt_ticks_per_ns + 0xffffffffu) >> 32;
-    } else {
-        ticks = (ns / 1000u + 1u) * gpt_hz / 1000000u + 1u;
-    }
-    if (ticks == 0) {
-        return 1;
-    }
-    return ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks;
-}
-
 static void gpt_program_ns(uint64_t ns)
 {
-    uint32_t ticks = gpt_ticks(ns);
+    /* at most the counter's range: 36 hours at 32 kHz */
+    uint64_t t = timer_dev_ticks(ns, gpt_hz, gpt_ticks_per_ns);
+    uint32_t ticks = t > 0xffffffffu ? 0xffffffffu : (uint32_t)t;
 
     *gpt_reg(GPT_TCLR) = 0;
     *gpt_reg(GPT_TISR) = IT_OVF;
