@@ -4,7 +4,15 @@
  * the guest images into one bootable image (format in include/hvpkg.h).
  *
  *   hvpack -o IMAGE -m MONITOR.bin -b BOARD.dtb -g MANIFEST.dtb
- *          [-i NAME=FILE]... [--no-check]
+ *          [-i NAME=FILE]... [--no-check] [--board-by-loader]
+ *
+ *   hvpack --board-info BOARD.dtb
+ *
+ * prints what the monitor reads from BOARD.dtb (board_info below).
+ *
+ * --board-by-loader checks against BOARD.dtb but leaves it out of the
+ * package: the boot loader passes the board tree (U-Boot's bootm, from a
+ * FIT; loader/hvfit).
  *
  * Unless --no-check is given, both device trees must be well-formed, every
  * image the manifest names must be supplied, and the board must allow
@@ -168,6 +176,62 @@ static void check_assignments(const struct blob *board_blob,
     }
 }
 
+/*
+ * hvpack --board-info BOARD.dtb: what the monitor reads from a board tree,
+ * one line each (docs/boards.md): RAM, each role's node, driver, reg
+ * windows as the CPU addresses them, interrupt and rate, and every RAM,
+ * DMA master and monitor-only window.
+ */
+static int board_info(const char *path)
+{
+    static struct board_desc board;
+    static const char *const kinds[DRIVER_KINDS] = {
+        [DRIVER_UART] = "uart",         [DRIVER_IRQCHIP] = "irqchip",
+        [DRIVER_TIMER] = "timer",       [DRIVER_CLOCK] = "clock",
+        [DRIVER_WATCHDOG] = "watchdog", [DRIVER_OUTER_CACHE] = "outer-cache",
+    };
+    static const char *const windows[] = {
+        [BOARD_WINDOW_RAM] = "ram",
+        [BOARD_WINDOW_RAM_ALIAS] = "ram-alias",
+        [BOARD_WINDOW_DMA] = "dma-master",
+        [BOARD_WINDOW_MONITOR] = "monitor-only",
+    };
+    char err[256];
+    add_blob("board.dtb", HVPKG_TYPE_BOARD_DTB, path);
+    check_fdt(&blobs[0]);
+    if (!board_parse(blobs[0].data, &board, err, sizeof(err))) {
+        die("%s%s", err, "");
+    }
+    printf("model \"%s\"\n", board.model);
+    printf("ram 0x%08x-0x%08x\n", (unsigned)pa_addr(board.ram_base),
+           (unsigned)(pa_addr(board.ram_base) + board.ram_size - 1));
+    for (uint32_t k = 0; k < DRIVER_KINDS; k++) {
+        const struct board_device *d = &board.devices[k];
+        if (!d->driver) {
+            printf("%s none\n", kinds[k]);
+            continue;
+        }
+        printf("%s %s driver %s", kinds[k], d->node, d->driver->name);
+        for (uint32_t r = 0; r < d->reg_count; r++) {
+            printf(" %s 0x%08x+0x%x", d->driver->regs[r],
+                   (unsigned)pa_addr(d->reg[r].base), (unsigned)d->reg[r].size);
+        }
+        if (d->driver->flags & DRIVER_IRQ) {
+            printf(" irq %u", (unsigned)d->irq);
+        }
+        if (d->driver->flags & DRIVER_HZ) {
+            printf(" hz %u", (unsigned)d->hz);
+        }
+        printf("\n");
+    }
+    for (uint32_t i = 0; i < board.window_count; i++) {
+        const struct board_window *w = &board.windows[i];
+        printf("window %s 0x%08x+0x%x %s\n", windows[w->kind],
+               (unsigned)w->base, (unsigned)w->size, w->node);
+    }
+    return 0;
+}
+
 static void put_le32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)v;
@@ -183,12 +247,20 @@ int main(int argc, char **argv)
     int check = 1;
     int have_board = 0;
     int have_manifest = 0;
+    int board_by_loader = 0;
 
+    if (argc == 3 && strcmp(argv[1], "--board-info") == 0) {
+        return board_info(argv[2]);
+    }
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(arg, "--no-check") == 0) {
             check = 0;
+            continue;
+        }
+        if (strcmp(arg, "--board-by-loader") == 0) {
+            board_by_loader = 1;
             continue;
         }
         if (!val) {
@@ -220,7 +292,8 @@ int main(int argc, char **argv)
     }
     if (!out || !monitor_path || !have_board || !have_manifest) {
         die("usage: hvpack -o IMAGE -m MONITOR.bin -b BOARD.dtb -g "
-            "MANIFEST.dtb [-i NAME=FILE]... [--no-check]%s%s",
+            "MANIFEST.dtb [-i NAME=FILE]... [--no-check] "
+            "[--board-by-loader]%s%s",
             "", "");
     }
     if (check) {
@@ -239,6 +312,16 @@ int main(int argc, char **argv)
             }
         }
         check_assignments(board, manifest);
+    }
+
+    if (board_by_loader) {
+        unsigned int kept = 0;
+        for (unsigned int i = 0; i < blob_count; i++) {
+            if (blobs[i].type != HVPKG_TYPE_BOARD_DTB) {
+                blobs[kept++] = blobs[i];
+            }
+        }
+        blob_count = kept;
     }
 
     size_t monitor_size;

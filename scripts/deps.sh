@@ -18,7 +18,8 @@ gcc-arm-none-eabi binutils-arm-none-eabi picolibc-arm-none-eabi
 qemu-system-arm device-tree-compiler libfdt-dev linux-source-6.1
 clang-format clang libclang-rt-14-dev
 gcc-arm-linux-gnueabihf bc bison flex libssl-dev libelf-dev cpio ccache
-libc6-dev-armhf-cross e2fsprogs fdisk iperf3 mmdebstrap"
+libc6-dev-armhf-cross e2fsprogs fdisk iperf3 mmdebstrap
+u-boot-tools u-boot-qemu dosfstools mtools"
 # scripts/initramfs-build fetches the Linux guest's user space as Debian
 # armhf packages (apt-get download PKG:armhf): the architecture must be
 # known to dpkg and its package lists present. libc6-dev-armhf-cross (the
@@ -26,7 +27,10 @@ libc6-dev-armhf-cross e2fsprogs fdisk iperf3 mmdebstrap"
 # so it is named above. scripts/disk-build makes the disk images with
 # mkfs.ext4, debugfs and e2fsck (e2fsprogs) and sfdisk (fdisk), without
 # root. The network tests run an iperf3 server and client on the host;
-# the Debian guest's root file system is unpacked by mmdebstrap.
+# the Debian guest's root file system is unpacked by mmdebstrap. The
+# U-Boot images (loader/hvfit, loader/hvsd) need mkimage (u-boot-tools),
+# mkfs.vfat (dosfstools) and mcopy (mtools); QEMU's virt boots them with
+# Debian's U-Boot (u-boot-qemu).
 APT_LISTS_DIR=${APT_LISTS_DIR:-/var/lib/apt/lists}
 
 sudo=""

@@ -24,7 +24,59 @@ static bool board_fail_node(const void *fdt, int node, const char *prop,
     return fdt_util_fail(fdt, node, prop, problem, WHAT, err, err_size);
 }
 
-/* The reg entry @index of @node: one address cell, one size cell. */
+/*
+ * @addr, an address on @node's bus, as the CPU sees it:
+ * through the "ranges" of every bus up to the root (Linux's OMAP trees put
+ * devices in target modules whose reg is an offset). One address and one
+ * size cell on each side of every bus; an empty "ranges" is the identity.
+ */
+static bool board_translate(const void *fdt, int node, uint32_t *addr,
+                            char *err, size_t err_size)
+{
+    for (int bus = fdt_parent_offset(fdt, node); bus > 0;
+         bus = fdt_parent_offset(fdt, bus)) {
+        int len;
+        const fdt32_t *ranges = fdt_getprop(fdt, bus, "ranges", &len);
+        if (!ranges) {
+            return board_fail_node(fdt, bus, "ranges",
+                                   "is missing: the bus does not map its "
+                                   "children's reg into the CPU's addresses",
+                                   err, err_size);
+        }
+        if (len == 0) {
+            continue;
+        }
+        int up = fdt_parent_offset(fdt, bus);
+        if (fdt_address_cells(fdt, bus) != 1 || fdt_size_cells(fdt, bus) != 1 ||
+            fdt_address_cells(fdt, up) != 1 || len % 12 != 0) {
+            return board_fail_node(fdt, bus, "ranges",
+                                   "must be <child parent size> triplets of "
+                                   "one cell each",
+                                   err, err_size);
+        }
+        bool mapped = false;
+        for (int i = 0; i < len / 12 && !mapped; i++) {
+            uint32_t child = fdt32_to_cpu(ranges[3 * i]);
+            uint32_t parent = fdt32_to_cpu(ranges[3 * i + 1]);
+            uint32_t span = fdt32_to_cpu(ranges[3 * i + 2]);
+            /* The start only, as Linux's of_translate_address: its OMAP4
+             * trees give modules more reg than their range maps. */
+            if (*addr >= child && *addr - child < span) {
+                *addr = parent + (*addr - child);
+                mapped = true;
+            }
+        }
+        if (!mapped) {
+            return board_fail_node(fdt, node, "reg",
+                                   "lies outside every range its bus maps", err,
+                                   err_size);
+        }
+    }
+    return true;
+}
+
+/* The reg entry @index of @node, as the CPU addresses it: one address
+ * cell, one size cell. */
 static bool board_reg(const void *fdt, int node, int index, paddr_t *addr,
                       uint32_t *size, char *err, size_t err_size)
 {
@@ -50,26 +102,125 @@ static bool board_reg(const void *fdt, int node, int index, paddr_t *addr,
                  len, 8 * (index + 1));
         return board_fail_node(fdt, node, "reg", problem, err, err_size);
     }
-    *addr = pa_init(fdt32_to_cpu(reg[index * 2]));
+    uint32_t bus_addr = fdt32_to_cpu(reg[index * 2]);
     *size = fdt32_to_cpu(reg[index * 2 + 1]);
     if (*size == 0) {
         return board_fail_node(fdt, node, "reg", "has a zero size", err,
                                err_size);
     }
+    if (!board_translate(fdt, node, &bus_addr, err, err_size)) {
+        return false;
+    }
+    *addr = pa_init(bus_addr);
     return true;
 }
 
-static bool board_irq(const void *fdt, int node, uint32_t *irq, char *err,
-                      size_t err_size)
+/*
+ * A wake-up generator that mirrors the GIC's interrupts one to one (OMAP4's
+ * and OMAP5's, at the root's interrupt-parent in Linux's trees): the
+ * monitor drives the GIC behind it.
+ */
+static const char *const board_transparent_irqchips[] = {
+    "ti,omap4-wugen-mpu",
+    "ti,omap5-wugen-mpu",
+    NULL,
+};
+
+/* The node a phandle cell names, through transparent controllers. */
+static int board_controller(const void *fdt, const fdt32_t *phandle)
+{
+    int node = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*phandle));
+    for (int hops = 0; node >= 0 && hops < 4; hops++) {
+        bool transparent = false;
+        for (const char *const *c = board_transparent_irqchips; *c; c++) {
+            transparent |= fdt_node_check_compatible(fdt, node, *c) == 0;
+        }
+        int len;
+        const fdt32_t *up = fdt_getprop(fdt, node, "interrupt-parent", &len);
+        if (!transparent || !up || len != 4) {
+            return node;
+        }
+        node = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*up));
+    }
+    return node;
+}
+
+/* The controller @node's interrupts go to: its "interrupt-parent", else
+ * its nearest ancestor's. -1 if none says. */
+static int board_irq_parent(const void *fdt, int node)
+{
+    for (int n = node; n >= 0; n = n == 0 ? -1 : fdt_parent_offset(fdt, n)) {
+        int len;
+        const fdt32_t *p = fdt_getprop(fdt, n, "interrupt-parent", &len);
+        if (p && len == 4) {
+            return board_controller(fdt, p);
+        }
+    }
+    return -1;
+}
+
+/*
+ * @node's first interrupt as the monitor's interrupt controller (at
+ * @irqchip) numbers it: one cell, a line number (OMAP3's INTC), or three
+ * GIC cells <type number flags>, as the controller's #interrupt-cells
+ * says (three where no interrupt-parent names one).
+ */
+static bool board_irq(const void *fdt, int node, int irqchip, uint32_t *irq,
+                      char *err, size_t err_size)
 {
     int len;
-    const fdt32_t *cells = fdt_getprop(fdt, node, "interrupts", &len);
-    if (!cells) {
-        return board_fail_node(fdt, node, "interrupts", "is missing", err,
-                               err_size);
+    int controller;
+    const char *prop = "interrupts";
+    const fdt32_t *cells = fdt_getprop(fdt, node, prop, &len);
+    if (cells) {
+        controller = board_irq_parent(fdt, node);
+    } else {
+        /* <controller cells...> pairs (Linux's BeagleBoard UART3: the
+         * INTC's line and a pad's wake-up): the first one. */
+        prop = "interrupts-extended";
+        cells = fdt_getprop(fdt, node, prop, &len);
+        if (!cells || len < 8) {
+            return board_fail_node(fdt, node, "interrupts",
+                                   "is missing (and no interrupts-extended)",
+                                   err, err_size);
+        }
+        controller = board_controller(fdt, cells);
+        cells++;
+        len -= 4;
+    }
+    if (controller >= 0 && irqchip >= 0 && controller != irqchip) {
+        return board_fail_node(fdt, node, prop,
+                               "go to another controller than the one the "
+                               "monitor drives",
+                               err, err_size);
+    }
+    uint32_t count = 3;
+    if (controller >= 0) {
+        int n_len;
+        const fdt32_t *n =
+            fdt_getprop(fdt, controller, "#interrupt-cells", &n_len);
+        if (!n || n_len != 4) {
+            return board_fail_node(fdt, controller, "#interrupt-cells",
+                                   "is missing or not one cell", err, err_size);
+        }
+        count = fdt32_to_cpu(*n);
+    }
+    if (count == 1) {
+        *irq = fdt32_to_cpu(cells[0]);
+        if (len < 4 || *irq >= 1020) {
+            return board_fail_node(fdt, node, prop,
+                                   "needs one cell, a line number below 1020",
+                                   err, err_size);
+        }
+        return true;
+    }
+    if (count != 3) {
+        return board_fail_node(fdt, controller, "#interrupt-cells",
+                               "must be 1 (a line number) or 3 (GIC cells)",
+                               err, err_size);
     }
     if (len < 12) {
-        return board_fail_node(fdt, node, "interrupts",
+        return board_fail_node(fdt, node, prop,
                                "needs three GIC "
                                "cells <type number flags>",
                                err, err_size);
@@ -81,7 +232,7 @@ static bool board_irq(const void *fdt, int node, uint32_t *irq, char *err,
     } else if (type == GIC_PPI && number < 16) {
         *irq = number + 16;
     } else {
-        return board_fail_node(fdt, node, "interrupts",
+        return board_fail_node(fdt, node, prop,
                                "names no valid GIC "
                                "SPI or PPI",
                                err, err_size);
@@ -105,8 +256,11 @@ static bool board_hz(const void *fdt, int node, uint32_t *hz, char *err,
     return rc == FDT_UTIL_OK;
 }
 
+static int board_reg_count(const void *fdt, int node);
+
 /* The RAM the monitor manages: the first reg entry of the first memory
- * node (/memory, else by device_type). Returns the node, or -1. */
+ * node (/memory, else by device_type), with the entries that continue it.
+ * Returns the node, or -1. */
 static int board_memory(const void *fdt, struct board_desc *board, char *err,
                         size_t err_size)
 {
@@ -122,6 +276,20 @@ static int board_memory(const void *fdt, struct board_desc *board, char *err,
     if (!board_reg(fdt, node, 0, &board->ram_base, &board->ram_size, err,
                    err_size)) {
         return -1;
+    }
+    /* Banks that follow on (U-Boot writes one reg entry per DRAM bank it
+     * found: a PandaBoard's two 512 MiB) are one RAM. */
+    for (int r = 1; r < board_reg_count(fdt, node); r++) {
+        paddr_t base;
+        uint32_t size;
+        if (!board_reg(fdt, node, r, &base, &size, err, err_size)) {
+            return -1;
+        }
+        uint64_t end = pa_addr(board->ram_base) + (uint64_t)board->ram_size;
+        if (pa_addr(base) != end || end + size > 0x100000000ull) {
+            break;
+        }
+        board->ram_size += size;
     }
     if (pa_addr(board->ram_base) + (uint64_t)board->ram_size > 0x100000000ull ||
         !IS_ALIGNED(pa_addr(board->ram_base), 0x100000u)) {
@@ -147,10 +315,11 @@ static bool board_add_window(const void *fdt, int node, const char *prop,
                              char *err, size_t err_size)
 {
     if (board->window_count == BOARD_MAX_WINDOWS) {
-        return board_fail_node(fdt, node, prop,
-                               "makes more than 16 RAM, RAM alias and DMA "
-                               "master windows (BOARD_MAX_WINDOWS)",
-                               err, err_size);
+        return board_fail_node(
+            fdt, node, prop,
+            "makes more than 48 RAM, RAM alias, DMA master and "
+            "monitor-only windows (BOARD_MAX_WINDOWS)",
+            err, err_size);
     }
     if (size == 0 || base + (uint64_t)size > 0x100000000ull) {
         return board_fail_node(fdt, node, prop,
@@ -277,44 +446,61 @@ static bool board_windows(const void *fdt, int managed,
     return true;
 }
 
+/* A node named by a property that is a phandle cell or a path (with an
+ * alias allowed and ":options" ignored). -1 if @prop is absent; -2 (and
+ * @err) if it names no node. */
+static int board_named_node(const void *fdt, int at, const char *prop,
+                            char *err, size_t err_size)
+{
+    int len;
+    const char *value = at >= 0 ? fdt_getprop(fdt, at, prop, &len) : NULL;
+    if (!value) {
+        return -1;
+    }
+    int node;
+    if (len == 4 && value[0] != '/') {
+        node = fdt_node_offset_by_phandle(
+            fdt, fdt32_to_cpu(*(const fdt32_t *)(const void *)value));
+    } else {
+        const char *end = memchr(value, ':', (size_t)len);
+        node = fdt_path_offset_namelen(fdt, value,
+                                       end ? (int)(end - value)
+                                           : (int)strnlen(value, (size_t)len));
+    }
+    if (node < 0) {
+        board_fail_node(fdt, at, prop, "names no node", err, err_size);
+        return -2;
+    }
+    return node;
+}
+
 /*
  * The node the board designates for @kind: the console by /chosen
- * "stdout-path" (a path or an alias, options after ':' ignored), the
- * interrupt controller by the root's "interrupt-parent", else as the node
- * marked "interrupt-controller". -1 if it designates none; -2 (and @err)
- * if the designation is broken.
+ * "stdout-path", the preemption timer and the clock by /chosen
+ * "hv,timer" and "hv,clock" (a phandle or a path: Linux's trees list a
+ * dozen GPTIMERs), the interrupt controller by the root's
+ * "interrupt-parent" (through a wake-up generator in front of a GIC),
+ * else as the node marked "interrupt-controller". -1 if it designates
+ * none; -2 (and @err) if the designation is broken.
  */
 static int board_designated(const void *fdt, uint32_t kind, char *err,
                             size_t err_size)
 {
-    int len;
-    if (kind == DRIVER_UART) {
-        int chosen = fdt_path_offset(fdt, "/chosen");
-        const char *path =
-            chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
-        if (!path) {
-            return -1;
-        }
-        const char *end = memchr(path, ':', (size_t)len);
-        int node = fdt_path_offset_namelen(
-            fdt, path,
-            end ? (int)(end - path) : (int)strnlen(path, (size_t)len));
-        if (node < 0) {
-            board_fail_node(fdt, chosen, "stdout-path", "names no node", err,
-                            err_size);
-            return -2;
-        }
-        return node;
-    }
+    static const char *const chosen_prop[DRIVER_KINDS] = {
+        [DRIVER_UART] = "stdout-path",
+        [DRIVER_TIMER] = "hv,timer",
+        [DRIVER_CLOCK] = "hv,clock",
+    };
     if (kind != DRIVER_IRQCHIP) {
-        return -1;
+        return chosen_prop[kind]
+                   ? board_named_node(fdt, fdt_path_offset(fdt, "/chosen"),
+                                      chosen_prop[kind], err, err_size)
+                   : -1;
     }
+    int len;
     const fdt32_t *parent = fdt_getprop(fdt, 0, "interrupt-parent", &len);
     if (parent) {
-        /* By value: a phandle is the cell of a "phandle" property. */
-        int node = len == 4 ? fdt_node_offset_by_prop_value(fdt, -1, "phandle",
-                                                            parent, 4)
-                            : -1;
+        int node = len == 4 ? board_controller(fdt, parent) : -1;
         if (node < 0) {
             board_fail_node(fdt, 0, "interrupt-parent", "names no node", err,
                             err_size);
@@ -329,6 +515,15 @@ static int board_designated(const void *fdt, uint32_t kind, char *err,
         }
     }
     return -1;
+}
+
+/* A node not switched off: "status" absent, "okay" or "ok". */
+static bool board_node_enabled(const void *fdt, int node)
+{
+    int len;
+    const char *status = fdt_getprop(fdt, node, "status", &len);
+    return !status || strncmp(status, "okay", (size_t)len) == 0 ||
+           strncmp(status, "ok", (size_t)len) == 0;
 }
 
 /* The driver of @kind for @node: the first registered one that handles
@@ -356,8 +551,8 @@ static const struct driver *board_match(const void *fdt, int node,
     return NULL;
 }
 
-/* The first node compatible with a driver of @kind, in the registry's
- * order; -1 if none is, with a message listing what would do. */
+/* The first enabled node compatible with a driver of @kind, in the
+ * registry's order; -1 if none is, with a message listing what would do. */
 static int board_search(const void *fdt, uint32_t kind,
                         const struct driver **driver, char *err,
                         size_t err_size)
@@ -368,10 +563,13 @@ static int board_search(const void *fdt, uint32_t kind,
     const char *sep = " ";
     for (size_t i = 0; (d = driver_at(i)) != NULL; i++) {
         for (const char *const *c = d->compatible; d->kind == kind && *c; c++) {
-            int node = fdt_node_offset_by_compatible(fdt, -1, *c);
-            if (node >= 0) {
-                *driver = d;
-                return node;
+            for (int node = fdt_node_offset_by_compatible(fdt, -1, *c);
+                 node >= 0;
+                 node = fdt_node_offset_by_compatible(fdt, node, *c)) {
+                if (board_node_enabled(fdt, node)) {
+                    *driver = d;
+                    return node;
+                }
             }
             if (n < err_size) {
                 n += (size_t)snprintf(err + n, err_size - n, "%s\"%s\"", sep,
@@ -386,25 +584,28 @@ static int board_search(const void *fdt, uint32_t kind,
     return -1;
 }
 
-/* The device of @kind: its node, driver, reg windows, interrupt and
- * rate. Only the clock is optional. */
-static bool board_device(const void *fdt, uint32_t kind,
-                         struct board_device *dev, char *err, size_t err_size)
+/* The device of @kind: its node, driver, reg windows, interrupt (as
+ * the controller at @irqchip numbers it) and rate. The clock, watchdog
+ * and outer cache are optional. Returns its node; -1 if there is none
+ * (an optional one); -2 and
+ * @err if the board is wrong. */
+static int board_device(const void *fdt, uint32_t kind, int irqchip,
+                        struct board_device *dev, char *err, size_t err_size)
 {
     const struct driver *d = NULL;
     int node = board_designated(fdt, kind, err, err_size);
     if (node == -2) {
-        return false;
+        return -2;
     }
     if (node >= 0) {
         d = board_match(fdt, node, kind, err, err_size);
         if (!d) {
-            return false;
+            return -2;
         }
     } else {
         node = board_search(fdt, kind, &d, err, err_size);
         if (node < 0) {
-            return kind == DRIVER_CLOCK;
+            return kind >= DRIVER_CLOCK ? -1 : -2; /* the optional ones */
         }
     }
     dev->driver = d;
@@ -415,13 +616,14 @@ static bool board_device(const void *fdt, uint32_t kind,
         if (!board_reg(fdt, node, (int)dev->reg_count,
                        &dev->reg[dev->reg_count].base,
                        &dev->reg[dev->reg_count].size, err, err_size)) {
-            return false;
+            return -2;
         }
     }
-    return (!(d->flags & DRIVER_IRQ) ||
-            board_irq(fdt, node, &dev->irq, err, err_size)) &&
-           (!(d->flags & DRIVER_HZ) ||
-            board_hz(fdt, node, &dev->hz, err, err_size));
+    bool ok = (!(d->flags & DRIVER_IRQ) ||
+               board_irq(fdt, node, irqchip, &dev->irq, err, err_size)) &&
+              (!(d->flags & DRIVER_HZ) ||
+               board_hz(fdt, node, &dev->hz, err, err_size));
+    return ok ? node : -2;
 }
 
 bool board_parse(const void *fdt, struct board_desc *board, char *err,
@@ -436,8 +638,16 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
     if (memory < 0 || !board_windows(fdt, memory, board, err, err_size)) {
         return false;
     }
+    /* The controller first: the others' interrupts are its numbers. */
+    int irqchip = board_device(fdt, DRIVER_IRQCHIP, -1,
+                               &board->devices[DRIVER_IRQCHIP], err, err_size);
+    if (irqchip < 0) {
+        return false;
+    }
     for (uint32_t kind = 0; kind < DRIVER_KINDS; kind++) {
-        if (!board_device(fdt, kind, &board->devices[kind], err, err_size)) {
+        if (kind != DRIVER_IRQCHIP &&
+            board_device(fdt, kind, irqchip, &board->devices[kind], err,
+                         err_size) == -2) {
             return false;
         }
     }

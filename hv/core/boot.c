@@ -10,6 +10,7 @@
 #include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "hv/arch.h"
 #include "hv/assign.h"
@@ -26,6 +27,7 @@
 #include "hv/irqchip.h"
 #include "hv/manifest.h"
 #include "hv/mem.h"
+#include "hv/outer_cache.h"
 #include "hv/pkg.h"
 #include "hv/pt.h"
 #include "hv/timer.h"
@@ -98,6 +100,68 @@ static const void *boot_fdt(const struct pkg *pkg, uint32_t type,
     return fdt;
 }
 
+/*
+ * The board tree the boot loader passed (r2, U-Boot's bootm), copied
+ * into the monitor's bss before anything reads it: it lies in RAM that
+ * will be the guests', perhaps outside the boot identity map, perhaps
+ * only word-aligned inside a FIT. board_parse keeps nothing of it.
+ */
+static const void *boot_loader_fdt(const struct boot_params *p)
+{
+    static uint8_t copy[BOARD_FDT_MAX] __attribute__((aligned(8)));
+    uint32_t pa = (uint32_t)pa_addr(p->loader_fdt_pa);
+    uint32_t mon_start = (uint32_t)pa_addr(p->monitor_pa);
+    uint32_t mon_end = (uint32_t)pa_addr(p->reserved_end);
+
+    if (pa == 0 || (pa & 3u) != 0) {
+        boot_fail("no board device tree: the boot package has none and the "
+                  "boot loader passed none (r2 = 0x%08x)",
+                  (unsigned)pa);
+    }
+    /* boot.S zeroed the bss before this could look. */
+    if (pa >= mon_start && pa < mon_end) {
+        boot_fail("the boot loader's device tree at 0x%08x lies inside the "
+                  "monitor, its package or bss (0x%08x-0x%08x): have it "
+                  "placed elsewhere (U-Boot: fdt_high)",
+                  (unsigned)pa, (unsigned)mon_start, (unsigned)mon_end - 1);
+    }
+    const struct fdt_header *h = arch_mm_phys_ptr(p->loader_fdt_pa, sizeof(*h));
+    uint32_t magic = fdt32_to_cpu(h->magic);
+    uint32_t size = fdt32_to_cpu(h->totalsize);
+    if (magic != FDT_MAGIC) {
+        boot_fail("no board device tree: the boot package has none and r2 "
+                  "from the boot loader (0x%08x) points to no device tree "
+                  "(magic 0x%08x, expected 0x%08x)",
+                  (unsigned)pa, (unsigned)magic, (unsigned)FDT_MAGIC);
+    }
+    if (size < sizeof(*h) || size > sizeof(copy)) {
+        boot_fail("the boot loader's device tree at 0x%08x is %u bytes; the "
+                  "monitor takes %u to %u (BOARD_FDT_MAX)",
+                  (unsigned)pa, (unsigned)size, (unsigned)sizeof(*h),
+                  (unsigned)sizeof(copy));
+    }
+    if (pa + size < pa || (pa < mon_end && pa + size > mon_start)) {
+        boot_fail("the boot loader's device tree at 0x%08x-0x%08x overlaps "
+                  "the monitor, its package or bss (0x%08x-0x%08x)",
+                  (unsigned)pa, (unsigned)(pa + size - 1), (unsigned)mon_start,
+                  (unsigned)mon_end - 1);
+    }
+    for (uint32_t done = 0; done < size;) {
+        uint32_t chunk = 4096u - ((pa + done) & 4095u);
+        if (chunk > size - done) {
+            chunk = size - done;
+        }
+        memcpy(copy + done, arch_mm_phys_ptr(pa_init(pa + done), chunk), chunk);
+        done += chunk;
+    }
+    if (!fdt_util_header_ok(copy, size,
+                            "board device tree from the boot loader", boot_err,
+                            sizeof(boot_err))) {
+        boot_fail("%s", boot_err);
+    }
+    return copy;
+}
+
 /* Maps the reg windows of @kind's device into @regs, for its driver's
  * probe (which returns the interface of that kind). */
 static const struct board_device *boot_probe(const struct board_desc *b,
@@ -127,6 +191,33 @@ static void boot_devices(const struct board_desc *b)
     irqchip->enable(b->devices[DRIVER_TIMER].irq);
     irq_set_console(b->devices[DRIVER_UART].irq);
     irqchip->enable(b->devices[DRIVER_UART].irq);
+}
+
+/*
+ * Before anything long: the watchdog off (a BeagleBoard's would reset the
+ * board mid-boot), and an outer cache the boot loader left on maintained
+ * from the first page table on.
+ */
+static void boot_board_state(const struct board_desc *b)
+{
+    void *regs[BOARD_DEVICE_REGS];
+    if (b->devices[DRIVER_WATCHDOG].driver) {
+        const struct board_device *d = boot_probe(b, DRIVER_WATCHDOG, regs);
+        const char *problem = d->driver->probe.watchdog(d, regs);
+        if (problem) {
+            boot_fail("watchdog %s: %s", d->node, problem);
+        }
+        dlog("watchdog %s: off", d->node);
+    }
+    if (b->devices[DRIVER_OUTER_CACHE].driver) {
+        const struct board_device *d = boot_probe(b, DRIVER_OUTER_CACHE, regs);
+        const struct outer_cache_ops *outer =
+            d->driver->probe.outer_cache(d, regs);
+        arch_outer_cache_set(outer);
+        dlog("outer cache %s: %s", d->node,
+             outer ? "on, maintained by physical address"
+                   : "off, as the boot loader left it");
+    }
 }
 
 static void boot_memory(const struct board_desc *b, const struct boot_params *p)
@@ -162,8 +253,10 @@ noreturn void boot_start(const struct boot_params *p)
         boot_fail("%s", base ? boot_err : "boot package is out of reach");
     }
 
+    bool from_loader = pkg_find(&pkg, HVPKG_TYPE_BOARD_DTB, NULL) == NULL;
     const void *board_fdt =
-        boot_fdt(&pkg, HVPKG_TYPE_BOARD_DTB, "board device tree");
+        from_loader ? boot_loader_fdt(p)
+                    : boot_fdt(&pkg, HVPKG_TYPE_BOARD_DTB, "board device tree");
     if (!board_parse(board_fdt, &boot_board, boot_err, sizeof(boot_err))) {
         boot_fail("%s", boot_err);
     }
@@ -177,7 +270,16 @@ noreturn void boot_start(const struct boot_params *p)
     if (p->cpu_warning) {
         dlog("warning: %s", p->cpu_warning);
     }
+    if (p->entry_note) {
+        dlog("%s", p->entry_note);
+    }
+    if (from_loader) {
+        dlog("board device tree from the boot loader at 0x%08x, %u bytes",
+             (unsigned)pa_addr(p->loader_fdt_pa),
+             (unsigned)fdt_totalsize(board_fdt));
+    }
 
+    boot_board_state(&boot_board);
     boot_memory(&boot_board, p);
     boot_devices(&boot_board);
 

@@ -43,6 +43,7 @@ const struct driver *driver_find(uint32_t kind, const char *compatible)
 const char *driver_kind_name(uint32_t kind)
 {
     static const char *const names[DRIVER_KINDS] = {
-        "console UART", "interrupt controller", "preemption timer", "clock"};
+        "console UART", "interrupt controller", "preemption timer", "clock",
+        "watchdog",     "outer cache"};
     return kind < DRIVER_KINDS ? names[kind] : "device";
 }

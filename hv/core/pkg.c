@@ -145,10 +145,12 @@ bool pkg_open(struct pkg *pkg, const void *base, size_t avail, char *err,
         boards += pkg->entries[i].type == HVPKG_TYPE_BOARD_DTB;
         manifests += pkg->entries[i].type == HVPKG_TYPE_MANIFEST;
     }
-    if (boards != 1 || manifests != 1) {
+    /* No board tree: the boot loader passes it (U-Boot's bootm, r2). */
+    if (boards > 1 || manifests != 1) {
         snprintf(err, err_size,
                  "boot package has %u board device tree(s) and %u "
-                 "manifest(s); exactly one of each is needed",
+                 "manifest(s); at most one board tree and exactly one "
+                 "manifest are allowed",
                  boards, manifests);
         return false;
     }

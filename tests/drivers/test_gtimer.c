@@ -115,7 +115,18 @@ TEST(armv7_timer, ack_turns_it_off_only_when_it_fired)
     t->ack(); /* fired: off until the next program_ns */
     EXPECT_FALSE(gt_on);
     EXPECT_FALSE(arch_gtimer_fired());
-    /* The counter is the 64-bit count itself. */
-    gt_count = 0x100000000ull + 7;
+    /* The counter is the 64-bit count since the probe. */
+    gt_count = 0x100000000ull + 1007;
     EXPECT_EQ(t->counter(), 0x100000007ull);
+}
+
+/* The count runs from power-on; the ABI's clock starts with the monitor,
+ * whatever a boot loader ran before it. */
+TEST(armv7_timer, counter_starts_at_the_probe)
+{
+    const struct timer_dev *t = gt_setup(62500000, 7ull * 62500000);
+    ASSERT_TRUE(t != NULL);
+    EXPECT_EQ(t->counter(), 0u);
+    gt_count += 625;
+    EXPECT_EQ(t->counter(), 625u);
 }

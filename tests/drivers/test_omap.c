@@ -335,3 +335,37 @@ TEST(omap_uart, transmit_receive_and_interrupts)
     u->ack(); /* reads IIR: nothing to check but that it returns */
     EXPECT_TRUE(uart_setup("ti,omap4-uart") != NULL);
 }
+
+/* --- Watchdog (WDT2) ---------------------------------------------------- */
+
+#define WDT_WWPS 0x34
+#define WDT_WSPR 0x48
+
+static const char *wdt_stop(uint32_t wwps)
+{
+    const struct driver *d = probe_find(DRIVER_WATCHDOG, "ti,omap3-wdt");
+    if (!d) {
+        return "no driver";
+    }
+    memset(regs, 0, sizeof(regs));
+    *reg(WDT_WWPS) = wwps;
+    struct board_device dev = {.driver = d};
+    void *windows[BOARD_DEVICE_REGS] = {regs};
+    return d->probe.watchdog(&dev, windows);
+}
+
+TEST(omap_wdt, stop_sequence)
+{
+    EXPECT_TRUE(wdt_stop(0) == NULL);
+    EXPECT_EQ(*reg(WDT_WSPR), 0x5555u); /* the second word, last */
+}
+
+/* A posted write never taken: an error, not a hang, and the sequence
+ * stops at its first word. */
+TEST(omap_wdt, stuck_posted_write_reported)
+{
+    const char *problem = wdt_stop(1u << 4);
+    ASSERT_TRUE(problem != NULL);
+    EXPECT_CONTAINS(problem, "W_PEND_WSPR");
+    EXPECT_EQ(*reg(WDT_WSPR), 0xaaaau);
+}

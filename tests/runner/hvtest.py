@@ -216,6 +216,8 @@ def build_image(args, work):
         cmd += ["-i", "%s=%s" % (name, path)]
     if args.no_check:
         cmd.append("--no-check")
+    if args.uboot or args.board_by_loader:
+        cmd.append("--board-by-loader")  # U-Boot passes the FIT's tree
     if args.expect_pack_error:
         # the refusal is the result: the caller judges it, nothing boots
         return subprocess.run(cmd, stdout=subprocess.PIPE,
@@ -240,29 +242,85 @@ def build_image(args, work):
         del data[len(data) - args.truncate:]
     with open(image, "wb") as f:
         f.write(data)
+    if args.uboot:
+        return uboot_disk(args, work, image, board_dtb)
     return image
 
 
-def feed_input(proc, args):
-    """Waits for --input-after on the console, returns --input as bytes.
+def uboot_disk(args, work, image, board_dtb):
+    """The image as U-Boot boots it: a FIT and boot.scr (loader/hvfit) on
+    the FAT partition of a disk (loader/hvsd), attached as virtio-blk."""
+    fit_dir = os.path.join(work, "fit")
+    run([sys.executable, os.path.join(args.loader_dir, "hvfit"), "--image",
+         image, "--board-dtb", board_dtb, "--out-dir", fit_dir, "--name",
+         args.board, "--mkimage", args.mkimage], "hvfit")
+    itb = os.path.join(fit_dir, "hv.itb")
+    for node in args.corrupt_fit:
+        # a byte in the middle of that FIT image's data: U-Boot's hash
+        # check must refuse it
+        with open(os.path.join(fit_dir, "parts", node + ".bin"), "rb") as f:
+            payload = f.read()
+        with open(itb, "rb") as f:
+            fit = bytearray(f.read())
+        where = fit.find(payload)
+        if not payload or where < 0:
+            raise ValueError("--corrupt-fit %s: no such image data" % node)
+        fit[where + len(payload) // 2] ^= 0xff
+        with open(itb, "wb") as f:
+            f.write(fit)
+    disk = os.path.join(work, "uboot-disk.img")
+    run([sys.executable, os.path.join(args.loader_dir, "hvsd"), "--out", disk,
+         os.path.join(fit_dir, "boot.scr"), itb], "hvsd")
+    return disk
 
-    QEMU buffers nothing for us, so the text is only written once the
-    guest has printed the line that says it reads."""
+
+def read_until(proc, seen, pos, pattern, deadline):
+    """Reads QEMU's output into @seen until @pattern (bytes regex) matches
+    from @pos on, QEMU ends or @deadline passes. Returns (seen, the end
+    of the match or None)."""
     import select
-    seen = b""
-    deadline = time.monotonic() + args.timeout
-    while args.input_after.encode() not in seen:
+    while True:
+        m = pattern.search(seen, pos)
+        if m:
+            return seen, m.end()
         left = deadline - time.monotonic()
         if left <= 0 or proc.poll() is not None:
-            break
+            return seen, None
         ready, _, _ = select.select([proc.stdout], [], [], left)
         if ready:
             chunk = os.read(proc.stdout.fileno(), 4096)
             if not chunk:
-                break
+                return seen, None
             seen += chunk
-    feed_input.prefix = seen
-    return args.input.encode().decode("unicode_escape").encode()
+
+
+def console_stages(args):
+    """What to type on the console, and after which text: U-Boot's
+    countdown cut short (a key, then "boot": its default command, at
+    once), then --input once the guest says it reads."""
+    stages = []
+    if args.uboot and not args.uboot_autoboot:
+        stages += [("Hit any key to stop autoboot", "\n"), ("=> ", "boot\n")]
+    if args.input:
+        stages.append((args.input_after,
+                       args.input.encode().decode("unicode_escape")))
+    return stages
+
+
+def feed_input(proc, stages, deadline):
+    """Types each stage's text once its marker has appeared after the
+    previous one's; QEMU buffers nothing for us, so text is only written
+    once the reader is there. Returns the output read so far."""
+    seen, pos = b"", 0
+    for marker, text in stages:
+        seen, pos = read_until(proc, seen, pos,
+                               re.compile(re.escape(marker.encode())),
+                               deadline)
+        if pos is None:
+            break
+        proc.stdin.write(text.encode())
+        proc.stdin.flush()
+    return seen
 
 
 def sd_drive(path, snapshot=False):
@@ -463,7 +521,11 @@ def boot(args, image):
         # QEMU gives -serial options to UART0, 1, ... in order
         cmd += uarts[index].qemu_args() if index in uarts else \
             ["-serial", "null"]
-    if args.dirty_boot:
+    if args.uboot:
+        cmd += ["-bios", args.uboot, "-drive",
+                "if=none,format=raw,id=hvboot,file=%s" % image,
+                "-device", "virtio-blk-device,drive=hvboot"]
+    elif args.dirty_boot:
         # QEMU's virt puts its own device tree in RAM's first MiB, even
         # with no -kernel: the loader and the monitor go one MiB up there.
         loader = RAM_BASE[args.board] + 0x8000 + \
@@ -487,17 +549,22 @@ def boot(args, image):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     for peer in uarts.values():
         peer.thread.start()
+    deadline = start + args.timeout
+    seen = feed_input(proc, console_stages(args), deadline)
+    if args.stop_after and proc.poll() is None:
+        seen, end = read_until(proc, seen, 0, re.compile(
+            ("(?m)" + args.stop_after).encode()), deadline)
+        if end is not None:
+            proc.kill()
     try:
-        # Console input is typed once the guest says it is ready.
-        out, _ = proc.communicate(
-            input=feed_input(proc, args) if args.input else None,
-            timeout=args.timeout)
+        out, _ = proc.communicate(timeout=max(deadline - time.monotonic(),
+                                              0.1))
         timed_out = False
     except subprocess.TimeoutExpired:
         proc.kill()
         out, _ = proc.communicate()
         timed_out = True
-    out = getattr(feed_input, "prefix", b"") + (out or b"")
+    out = seen + (out or b"")
     text = out.decode("utf-8", "replace").replace("\r", "")
     # Each UART's lines after the console's, prefixed "[uartN] ": an
     # --expect on them comes after those on the console.
@@ -717,6 +784,27 @@ def main():
     p.add_argument("--expect-pack-error", metavar="RE",
                    help="hvpack must refuse the image with a line matching "
                    "RE; nothing is booted")
+    p.add_argument("--uboot", metavar="U-BOOT.bin",
+                   help="boot through this U-Boot (-bios): the image as a "
+                   "FIT with boot.scr (loader/hvfit) on a virtio disk "
+                   "(loader/hvsd), the board tree passed by bootm")
+    p.add_argument("--board-by-loader", action="store_true",
+                   help="leave the board tree out of the package (hvpack "
+                   "--board-by-loader): the monitor reads r2's")
+    p.add_argument("--uboot-autoboot", action="store_true",
+                   help="let U-Boot's countdown run out (else a key stops "
+                   "it and 'boot' runs its default command at once)")
+    p.add_argument("--corrupt-fit", action="append", default=[],
+                   metavar="NODE",
+                   help="flip a byte in the data of FIT image NODE "
+                   "(monitor, board, package, entry-N)")
+    p.add_argument("--stop-after", metavar="REGEX",
+                   help="end QEMU once a line matches (a boot loader that "
+                   "refused the image waits for a user forever)")
+    p.add_argument("--loader-dir", default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "loader"),
+                   help="where hvfit and hvsd are")
+    p.add_argument("--mkimage", default="mkimage")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--sd", metavar="FILE",
                    help="raw image attached as the SD card (power-of-two "

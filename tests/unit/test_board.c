@@ -260,6 +260,24 @@ TEST(board, windows_every_memory_node_and_entry)
     EXPECT_STREQ(board.windows[2].node, "/sram@48000000");
 }
 
+/* U-Boot's fix-up of a PandaBoard: one reg entry per 512 MiB bank. */
+static void board_contiguous_banks(struct unit_fdt *f)
+{
+    unit_fdt_cells(f, "reg", 6, 0x80000000u, 0x20000000u, 0xa0000000u,
+                   0x20000000u, 0xd0000000u, 0x100000u);
+}
+
+TEST(board, contiguous_banks_are_one_ram)
+{
+    struct board_spec s = board_spec_vexpress();
+    s.memory_extra = board_contiguous_banks;
+    ASSERT_TRUE(board_test_parse(&s));
+    EXPECT_EQ(pa_addr(board.ram_base), 0x80000000u);
+    EXPECT_EQ(board.ram_size, 0x40000000u); /* not the bank after a gap */
+    ASSERT_EQ(board.window_count, 3u);
+    EXPECT_EQ(board.windows[1].base, 0xa0000000u);
+}
+
 static void board_alias(struct unit_fdt *f)
 {
     unit_fdt_cells(f, "reg", 2, 0x60000000u, 0x10000000u);
@@ -424,7 +442,7 @@ TEST(board, too_many_windows)
     s.root_extra = board_many_dma;
     EXPECT_FALSE(board_test_parse(&s));
     EXPECT_CONTAINS(board_err, "/dma@10100000: property 'reg' makes more "
-                               "than 16");
+                               "than 48");
     EXPECT_CONTAINS(board_err, "BOARD_MAX_WINDOWS");
 }
 
@@ -699,6 +717,7 @@ static void board_second_gic(struct unit_fdt *f)
     unit_fdt_node(f, "interrupt-controller@2c001000");
     unit_fdt_raw(f, "compatible", "vendor,new-gic\0arm,pl390", 25);
     unit_fdt_empty(f, "interrupt-controller");
+    unit_fdt_u32(f, "#interrupt-cells", 3);
     unit_fdt_u32(f, "phandle", 7);
     unit_fdt_cells(f, "reg", 4, 0x2c001000u, 0x1000u, 0x2c002000u, 0x100u);
     unit_fdt_end_node(f);
@@ -1034,4 +1053,239 @@ TEST(fdt_util, path)
     fdt_util_path(fdt, node, tiny, sizeof(tiny));
     EXPECT_EQ(strlen(tiny), sizeof(tiny) - 1);
     EXPECT_CONTAINS(tiny, "<node");
+}
+
+/* --- Trees shaped like Linux's OMAP ones (hv/boards/ti) -----------------
+ * Devices on buses whose "ranges" move them, interrupt controllers of one
+ * cell or behind a wake-up generator, roles named in /chosen, nodes
+ * switched off. Built with the fake arch's stand-in drivers' compatibles
+ * (GIC, SP804, PL011): board.c, not the drivers, is under test. */
+struct omap_spec {
+    uint32_t intc_cells;     /* the controller's #interrupt-cells: 1 or 3 */
+    bool wugen;              /* the root names a wake-up generator */
+    bool uart_extended;      /* interrupts-extended, not interrupts */
+    bool uart_other_parent;  /* its interrupts go to another controller */
+    bool segment_ranges;     /* the segment bus has "ranges" */
+    uint32_t uart_reg;       /* the UART's reg on the segment bus */
+    const char *timer_named; /* /chosen "hv,timer": a path, or NULL */
+    bool timer_by_phandle;   /* ... or a phandle to timer@32000 */
+};
+
+static struct omap_spec omap_spec(void)
+{
+    return (struct omap_spec){
+        .intc_cells = 3, .segment_ranges = true, .uart_reg = 0x20000u};
+}
+
+/* One SPI's cells, or its line, as the controller counts them. */
+static void omap_irq(struct unit_fdt *f, const struct omap_spec *s,
+                     uint32_t spi)
+{
+    if (s->intc_cells == 1) {
+        unit_fdt_u32(f, "interrupts", spi);
+    } else {
+        unit_fdt_cells(f, "interrupts", 3, 0u, spi, 4u);
+    }
+}
+
+static void *omap_build(const struct omap_spec *s)
+{
+    struct unit_fdt f;
+    unit_fdt_begin(&f);
+    unit_fdt_str(&f, "model", "Test OMAP");
+    unit_fdt_u32(&f, "#address-cells", 1);
+    unit_fdt_u32(&f, "#size-cells", 1);
+    unit_fdt_u32(&f, "interrupt-parent", s->wugen ? 1u : 2u);
+    unit_fdt_node(&f, "chosen");
+    unit_fdt_str(&f, "stdout-path", "/ocp/segment@48000000/serial@20000");
+    if (s->timer_named) {
+        unit_fdt_str(&f, "hv,timer", s->timer_named);
+    } else if (s->timer_by_phandle) {
+        unit_fdt_u32(&f, "hv,timer", 3u);
+    }
+    unit_fdt_end_node(&f);
+    unit_fdt_node(&f, "memory@80000000");
+    unit_fdt_str(&f, "device_type", "memory");
+    unit_fdt_cells(&f, "reg", 2, 0x80000000u, 0x10000000u);
+    unit_fdt_end_node(&f);
+    if (s->wugen) {
+        unit_fdt_node(&f, "interrupt-controller@48281000");
+        unit_fdt_str(&f, "compatible", "ti,omap4-wugen-mpu");
+        unit_fdt_empty(&f, "interrupt-controller");
+        unit_fdt_u32(&f, "#interrupt-cells", 3);
+        unit_fdt_cells(&f, "reg", 2, 0x48281000u, 0x1000u);
+        unit_fdt_u32(&f, "interrupt-parent", 2u);
+        unit_fdt_u32(&f, "phandle", 1u);
+        unit_fdt_end_node(&f);
+    }
+    unit_fdt_node(&f, "interrupt-controller@48241000");
+    unit_fdt_str(&f, "compatible", "arm,cortex-a9-gic");
+    unit_fdt_empty(&f, "interrupt-controller");
+    unit_fdt_u32(&f, "#interrupt-cells", s->intc_cells);
+    unit_fdt_cells(&f, "reg", 4, 0x48241000u, 0x1000u, 0x48240100u, 0x100u);
+    unit_fdt_u32(&f, "phandle", 2u);
+    unit_fdt_end_node(&f);
+    unit_fdt_node(&f, "pinctrl@48002030"); /* a pad's wake-up: not ours */
+    unit_fdt_empty(&f, "interrupt-controller");
+    unit_fdt_u32(&f, "#interrupt-cells", 1);
+    unit_fdt_u32(&f, "phandle", 4u);
+    unit_fdt_end_node(&f);
+
+    unit_fdt_node(&f, "ocp");
+    unit_fdt_u32(&f, "#address-cells", 1);
+    unit_fdt_u32(&f, "#size-cells", 1);
+    unit_fdt_empty(&f, "ranges");
+    unit_fdt_node(&f, "segment@48000000");
+    unit_fdt_u32(&f, "#address-cells", 1);
+    unit_fdt_u32(&f, "#size-cells", 1);
+    if (s->segment_ranges) {
+        unit_fdt_cells(&f, "ranges", 6, 0x0u, 0x48000000u, 0x40000u, 0x100000u,
+                       0x49000000u, 0x40000u);
+    }
+    unit_fdt_node(&f, "serial@20000");
+    unit_fdt_str(&f, "compatible", "arm,pl011");
+    unit_fdt_cells(&f, "reg", 2, s->uart_reg, 0x100u);
+    if (s->uart_extended) {
+        if (s->intc_cells == 1) {
+            unit_fdt_cells(&f, "interrupts-extended", 4, 2u, 74u, 4u, 9u);
+        } else {
+            unit_fdt_cells(&f, "interrupts-extended", 6, 2u, 0u, 74u, 4u, 4u,
+                           9u);
+        }
+    } else {
+        if (s->uart_other_parent) {
+            unit_fdt_u32(&f, "interrupt-parent", 4u);
+        }
+        omap_irq(&f, s, 74);
+    }
+    unit_fdt_end_node(&f);
+    unit_fdt_node(&f, "timer@30000"); /* switched off: never chosen */
+    unit_fdt_str(&f, "compatible", "arm,sp804");
+    unit_fdt_str(&f, "status", "disabled");
+    unit_fdt_cells(&f, "reg", 2, 0x30000u, 0x1000u);
+    omap_irq(&f, s, 36);
+    unit_fdt_u32(&f, "clock-frequency", 32768);
+    unit_fdt_end_node(&f);
+    unit_fdt_node(&f, "timer@31000");
+    unit_fdt_str(&f, "compatible", "arm,sp804");
+    unit_fdt_str(&f, "status", "okay");
+    unit_fdt_cells(&f, "reg", 2, 0x31000u, 0x1000u);
+    omap_irq(&f, s, 37);
+    unit_fdt_u32(&f, "clock-frequency", 32768);
+    unit_fdt_end_node(&f);
+    unit_fdt_node(&f, "timer@100000"); /* the second range: 0x49000000 */
+    unit_fdt_str(&f, "compatible", "arm,sp804");
+    unit_fdt_cells(&f, "reg", 2, 0x100000u, 0x1000u);
+    omap_irq(&f, s, 38);
+    unit_fdt_u32(&f, "clock-frequency", 13000000);
+    unit_fdt_u32(&f, "phandle", 3u);
+    unit_fdt_end_node(&f);
+    unit_fdt_end_node(&f); /* segment */
+    unit_fdt_end_node(&f); /* ocp */
+    return unit_fdt_finish(&f);
+}
+
+static bool omap_parse(const struct omap_spec *s)
+{
+    void *fdt = omap_build(s);
+    EXPECT_TRUE(fdt_util_header_ok(fdt, fdt_totalsize(fdt), "board", board_err,
+                                   sizeof(board_err)));
+    memset(board_err, 0, sizeof(board_err));
+    return board_parse(fdt, &board, board_err, sizeof(board_err));
+}
+
+TEST(board, reg_through_bus_ranges)
+{
+    struct omap_spec s = omap_spec();
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_EQ(pa_addr(UART.reg[0].base), 0x48020000u);
+    EXPECT_EQ(UART.irq, 106u); /* SPI 74 */
+    /* The first enabled timer: timer@30000 is switched off. */
+    EXPECT_EQ(pa_addr(TIMER.reg[0].base), 0x48031000u);
+    EXPECT_EQ(TIMER.irq, 69u);
+    EXPECT_EQ(pa_addr(GIC.reg[0].base), 0x48241000u);
+}
+
+TEST(board, chosen_names_the_timer)
+{
+    struct omap_spec s = omap_spec();
+    s.timer_by_phandle = true;
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_EQ(pa_addr(TIMER.reg[0].base), 0x49000000u); /* second range */
+    EXPECT_EQ(TIMER.hz, 13000000u);
+    EXPECT_STREQ(TIMER.node, "/ocp/segment@48000000/timer@100000");
+    s = omap_spec();
+    s.timer_named = "/ocp/segment@48000000/timer@100000";
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_EQ(pa_addr(TIMER.reg[0].base), 0x49000000u);
+    s.timer_named = "/ocp/no-such-timer";
+    EXPECT_FALSE(omap_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node /chosen: property "
+                            "'hv,timer' names no node");
+}
+
+/* OMAP3's INTC: one cell, the line number. */
+TEST(board, one_cell_interrupts)
+{
+    struct omap_spec s = omap_spec();
+    s.intc_cells = 1;
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_EQ(UART.irq, 74u);
+    EXPECT_EQ(TIMER.irq, 37u);
+}
+
+/* Linux's BeagleBoard UART3: <&intc 74 &omap3_pmx_core ...>. */
+TEST(board, interrupts_extended_first_entry)
+{
+    struct omap_spec s = omap_spec();
+    s.intc_cells = 1;
+    s.uart_extended = true;
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_EQ(UART.irq, 74u);
+    s.intc_cells = 3;
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_EQ(UART.irq, 106u);
+}
+
+/* OMAP4's root names the wake-up generator; the GIC behind it is the
+ * controller, and its numbers are the GIC's. */
+TEST(board, wakeup_generator_is_transparent)
+{
+    struct omap_spec s = omap_spec();
+    s.wugen = true;
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_STREQ(GIC.node, "/interrupt-controller@48241000");
+    EXPECT_EQ(UART.irq, 106u);
+}
+
+TEST(board, interrupts_to_another_controller_refused)
+{
+    struct omap_spec s = omap_spec();
+    s.intc_cells = 1;
+    s.uart_other_parent = true;
+    EXPECT_FALSE(omap_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node "
+                            "/ocp/segment@48000000/serial@20000: property "
+                            "'interrupts' go to another controller than the "
+                            "one the monitor drives");
+}
+
+TEST(board, bus_without_ranges_refused)
+{
+    struct omap_spec s = omap_spec();
+    s.segment_ranges = false;
+    EXPECT_FALSE(omap_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node /ocp/segment@48000000: "
+                            "property 'ranges' is missing: the bus does not "
+                            "map its children's reg into the CPU's addresses");
+}
+
+TEST(board, reg_outside_every_range_refused)
+{
+    struct omap_spec s = omap_spec();
+    s.uart_reg = 0x50000u; /* between the two ranges */
+    EXPECT_FALSE(omap_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node "
+                            "/ocp/segment@48000000/serial@20000: property "
+                            "'reg' lies outside every range its bus maps");
 }

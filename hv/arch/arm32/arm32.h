@@ -31,7 +31,8 @@ struct vm;
 
 /* setup.c, called by boot.S with the MMU on. */
 noreturn void hv_main(uint32_t load_pa, uint32_t pkg_pa, uint32_t bss_pa,
-                      uint32_t pkg_size);
+                      uint32_t pkg_size, uint32_t loader_r2,
+                      uint32_t entry_cpsr);
 
 /* exception.c, called by entry.S: a guest's exception (returns the
  * registers to resume), or one the monitor took itself. */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * First instructions of the monitor. Entered as a Linux-style image:
- * PL1 (SVC on QEMU), MMU off, at any load address whose offset within its
- * 1 MiB section is HV_LOAD_OFFSET. r0-r2 from the boot loader are ignored:
- * the board description comes from the boot package.
+ * PL1 (SVC on QEMU; Hyp from a boot loader that starts kernels there), at
+ * any load address whose offset within its 1 MiB section is
+ * HV_LOAD_OFFSET, MMU and caches on or off. r2 from the boot loader is
+ * passed on: when the boot package has no board device tree, it is the
+ * device tree's address (U-Boot's bootm); r0 and r1 are ignored.
  *
  * Runs position-independent until the MMU is on; then jumps to its link
  * address in the monitor window and calls hv_main().
@@ -22,11 +24,14 @@
     (HV_L1_TYPE_SECTION | HV_L1_SECT_TEXCB(HV_TEXCB_NORMAL_WBWA) |             \
      HV_L1_SECT_AP(HV_AP_PL1_RW))
 
+    .arch_extension virt               /* the Hyp exit: MSR ELR_hyp, ERET */
     .section .text.boot, "ax"
     .arm
     .global _start
 /*
  * _start: register use until hv_main:
+ *   r8 = r2 from the boot loader (a device tree, ATAGs or nothing)
+ *   r12 = CPSR at entry (hv_main reports a Hyp entry)
  *   r4 = physical address of _start
  *   r5 = physical address of the boot package (right after the image)
  *   r6 = package total size from its header, or 0 if the magic is wrong
@@ -34,7 +39,20 @@
  *   r9 = physical address of the boot L1 table
  */
 _start:
-    cpsid   aif, #PSR_MODE_SVC
+    mov     r8, r2
+    mrs     r12, cpsr
+    and     r0, r12, #PSR_MODE_MASK
+    cmp     r0, #PSR_MODE_HYP
+    bne     1f
+    /* Hyp (a Cortex-A7/A15 boot loader starting a kernel Non-secure):
+     * CPS cannot leave it; an exception return to SVC, everything masked,
+     * can. The virtualization extensions stay unused. */
+    mov     r0, #(PSR_MODE_SVC | PSR_A | PSR_I | PSR_F)
+    msr     spsr_cxsf, r0             /* SPSR_hyp: banked MSR is for Monitor mode */
+    adr     r0, 1f
+    msr     elr_hyp, r0
+    eret
+1:  cpsid   aif, #PSR_MODE_SVC
     setend  le                         /* a boot loader could leave BE */
     mov     r0, #0
     mcr     p15, 0, r0, c13, c0, 0     /* FCSEIDR 0 before the MMU is on:
@@ -157,6 +175,9 @@ boot_virtual:
     ldr     r0, =hv_vectors
     mcr     p15, 0, r0, c12, c0, 0     /* VBAR */
     isb
+    sub     sp, sp, #8
+    str     r8, [sp]                   /* hv_main's 5th and 6th arguments */
+    str     r12, [sp, #4]
     mov     r0, r4
     mov     r1, r5
     mov     r2, r7

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hv/arch.h"
+#include "hv/outer_cache.h"
 #include "hv/check.h"
 #include "hv/console.h"
 #include "hv/vm.h"
@@ -219,9 +220,37 @@ void arch_mm_phys_copy(paddr_t dst, paddr_t src, size_t size)
             (const void *)(uintptr_t)(HV_TEMP_VA + 4096u + (s & 0xfffu)), size);
 }
 
+/* An outer cache's maintenance (a PL310 the boot loader left on). */
+static const struct outer_cache_ops *mm_outer;
+
+void arch_outer_cache_set(const struct outer_cache_ops *ops)
+{
+    mm_outer = ops;
+}
+
+/* The physical address behind a monitor VA (mapped: the caller wrote
+ * through it). */
+static uint32_t mm_monitor_pa(uintptr_t va)
+{
+    cp15_write_ats1cpr((uint32_t)va);
+    isb();
+    return (cp15_read_par() & ~0xfffu) | ((uint32_t)va & 0xfffu);
+}
+
 void arch_mm_pt_written(void *ptr, size_t size)
 {
     mm_clean_range(ptr, size);
+    /* The table walker reads memory: past the outer cache too, a page
+     * (physically contiguous) at a time. */
+    for (uintptr_t va = (uintptr_t)ptr, end = va + size;
+         mm_outer && va < end;) {
+        size_t chunk = 4096u - (va & 0xfffu);
+        if (chunk > end - va) {
+            chunk = end - va;
+        }
+        mm_outer->clean(pa_init(mm_monitor_pa(va)), chunk);
+        va += chunk;
+    }
 }
 
 void arch_mm_fill_window(uint32_t *l1)
@@ -393,6 +422,13 @@ void arch_cache_range(enum arch_cache_op op, paddr_t pa, size_t size)
         }
     }
     dsb();
+    /* Inner first, then outer: the inner clean may have just written
+     * lines into the outer cache. */
+    if (mm_outer && op == ARCH_CACHE_CLEAN) {
+        mm_outer->clean(pa, size);
+    } else if (mm_outer && op == ARCH_CACHE_FLUSH) {
+        mm_outer->flush(pa, size);
+    }
 }
 
 void arch_cache_invalidate_icache(void)

@@ -80,10 +80,12 @@ static const char *setup_check_masks(void)
 
 /*
  * Called by boot.S: r0 = physical address of the image, r1 = of the
- * package, r2 = of the memory backing bss, r3 = package size (unchecked).
+ * package, r2 = of the memory backing bss, r3 = package size (unchecked);
+ * on the stack the boot loader's r2 and the CPSR at entry.
  */
 noreturn void hv_main(uint32_t load_pa, uint32_t pkg_pa, uint32_t bss_pa,
-                      uint32_t pkg_size)
+                      uint32_t pkg_size, uint32_t loader_r2,
+                      uint32_t entry_cpsr)
 {
     (void)pkg_size; /* boot.S used it to place bss; pkg_open checks it */
     arch_mm_boot_init(load_pa, bss_pa);
@@ -98,6 +100,11 @@ noreturn void hv_main(uint32_t load_pa, uint32_t pkg_pa, uint32_t bss_pa,
         .package_pa = pa_init(pkg_pa),
         .reserved_end = pa_init(bss_pa + (uint32_t)(__bss_end - __bss_start)),
         .cpu_warning = cpu_warning,
+        .loader_fdt_pa = pa_init(loader_r2),
+        .entry_note = (entry_cpsr & PSR_MODE_MASK) == PSR_MODE_HYP
+                          ? "entered in Hyp mode: left for SVC by an "
+                            "exception return (virtualization unused)"
+                          : NULL,
     };
     boot_start(&params);
 }

@@ -710,6 +710,11 @@ void fake_cache_stale(paddr_t pa, uint32_t cached, uint32_t memory)
     fake_stale[fake_stale_count++].memory = memory;
 }
 
+void arch_outer_cache_set(const struct outer_cache_ops *ops)
+{
+    (void)ops; /* the fake CPU has no outer cache to reach */
+}
+
 void arch_cache_invalidate_icache(void)
 {
     fake_icache_invalidates++;

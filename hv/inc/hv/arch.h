@@ -11,6 +11,7 @@
 
 #include "hv/types.h"
 
+struct outer_cache_ops;
 struct vm;
 
 /* --- vCPU registers --------------------------------------------------- */
@@ -156,6 +157,12 @@ enum arch_cache_op {
 void arch_cache_range(enum arch_cache_op op, paddr_t pa, size_t size);
 /** Invalidates the instruction cache and branch predictor. */
 void arch_cache_invalidate_icache(void);
+/**
+ * An outer cache is on (@ops; NULL: none): from now on arch_mm_pt_written
+ * and arch_cache_range's clean and flush reach through it too
+ * (hv/inc/hv/outer_cache.h).
+ */
+void arch_outer_cache_set(const struct outer_cache_ops *ops);
 
 /* --- CPU --------------------------------------------------------------- */
 

@@ -18,17 +18,21 @@ enum board_window_kind {
     BOARD_WINDOW_MONITOR,   /* a reg entry of a node with "hv,monitor-only" */
 };
 
-#define BOARD_MAX_WINDOWS 16
+#define BOARD_MAX_WINDOWS 48
 
 struct board_window {
     uint32_t kind; /* enum board_window_kind */
     uint32_t base;
     uint32_t size; /* base + size <= 4 GiB */
     uint32_t ram;  /* BOARD_WINDOW_RAM_ALIAS: the RAM address base shows */
-    char node[48]; /* the node's path, for messages */
+    char node[80]; /* the node's path, for messages */
 };
 
 #define BOARD_DEVICE_REGS 2
+
+/* The largest board tree the monitor copies from a boot loader: Linux's
+ * omap4-panda-es.dtb, every node of the SoC, is about 95 KB. */
+#define BOARD_FDT_MAX (128u * 1024u)
 
 /*
  * A device the monitor drives itself: the board's node for one role
@@ -36,7 +40,7 @@ struct board_window {
  */
 struct board_device {
     const struct driver *driver; /* NULL: the board has none (clock only) */
-    char node[48];               /* the node's path, for messages */
+    char node[80];               /* the node's path, for messages */
     uint32_t reg_count;          /* as many as the driver names */
     struct {
         paddr_t base;

@@ -14,6 +14,12 @@ struct boot_params {
     /* A problem the arch found before there was a console, printed once
      * there is one (NULL: none). */
     const char *cpu_warning;
+    /* How the boot loader entered the monitor, printed as is (NULL:
+     * nothing worth saying). */
+    const char *entry_note;
+    /* The boot loader's r2: the board device tree when the package has
+     * none (U-Boot's bootm passes the FIT's there). */
+    paddr_t loader_fdt_pa;
 };
 
 /** Validates the image, reads the board and manifest, starts guests. */

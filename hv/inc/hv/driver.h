@@ -15,21 +15,26 @@
 
 struct board_device;
 struct irqchip_ops;
+struct outer_cache_ops;
 struct timer_dev;
 struct uart_ops;
 
 /* The roles, in the order board.c looks for them. */
 enum driver_kind {
-    DRIVER_UART,    /* the console: struct uart_ops */
-    DRIVER_IRQCHIP, /* the interrupt controller: struct irqchip_ops */
-    DRIVER_TIMER,   /* the one-shot event timer: struct timer_dev */
-    DRIVER_CLOCK,   /* optional, a finer counter: struct timer_dev */
+    DRIVER_UART,        /* the console: struct uart_ops */
+    DRIVER_IRQCHIP,     /* the interrupt controller: struct irqchip_ops */
+    DRIVER_TIMER,       /* the one-shot event timer: struct timer_dev */
+    DRIVER_CLOCK,       /* optional, a finer counter: struct timer_dev */
+    DRIVER_WATCHDOG,    /* optional, turned off at boot (probe only) */
+    DRIVER_OUTER_CACHE, /* optional: struct outer_cache_ops if it is on */
     DRIVER_KINDS,
 };
 #define DRIVER_KIND_uart DRIVER_UART
 #define DRIVER_KIND_irqchip DRIVER_IRQCHIP
 #define DRIVER_KIND_timer DRIVER_TIMER
 #define DRIVER_KIND_clock DRIVER_CLOCK
+#define DRIVER_KIND_watchdog DRIVER_WATCHDOG
+#define DRIVER_KIND_outer_cache DRIVER_OUTER_CACHE
 
 /* What the driver reads of its node besides "reg" (flags). */
 #define DRIVER_IRQ (1u << 0) /* "interrupts": its first, a GIC SPI or PPI */
@@ -42,6 +47,13 @@ typedef const struct timer_dev *
 driver_timer_probe(const struct board_device *dev, void *const *regs);
 typedef const struct uart_ops *driver_uart_probe(const struct board_device *dev,
                                                  void *const *regs);
+/* Stops the watchdog: NULL once it is off, else why it could not be. */
+typedef const char *driver_watchdog_probe(const struct board_device *dev,
+                                          void *const *regs);
+/* The maintenance of an outer cache that is on; NULL if it is off (the
+ * boot loader's choice is kept: nothing to maintain). */
+typedef const struct outer_cache_ops *
+driver_outer_cache_probe(const struct board_device *dev, void *const *regs);
 
 struct driver {
     const char *name;
@@ -58,6 +70,8 @@ struct driver {
         driver_timer_probe *timer; /* DRIVER_TIMER and DRIVER_CLOCK */
         driver_timer_probe *clock;
         driver_uart_probe *uart;
+        driver_watchdog_probe *watchdog;
+        driver_outer_cache_probe *outer_cache;
     } probe;
 };
 

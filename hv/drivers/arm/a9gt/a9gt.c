@@ -13,9 +13,15 @@
 
 static volatile uint32_t *a9gt_regs;
 
+/* The guest ABI's clock starts with the monitor, and a boot loader may
+ * have run this counter for seconds: it restarts from 0 (writable while
+ * the timer is off). */
 static void a9gt_init(void *base)
 {
     a9gt_regs = base;
+    a9gt_regs[GT_CONTROL / 4] = 0;
+    a9gt_regs[GT_COUNTER_LO / 4] = 0;
+    a9gt_regs[GT_COUNTER_HI / 4] = 0;
     a9gt_regs[GT_CONTROL / 4] = GT_ENABLE; /* prescaler 0 */
 }
 

@@ -39,9 +39,19 @@ static void gtimer_ack(void)
     }
 }
 
+static uint64_t gtimer_start; /* the count at probe: time 0 */
+
+/* Ticks since the probe: the count runs from power-on, and a boot loader
+ * (U-Boot) may have run for seconds; the guest ABI's clock starts with
+ * the monitor. */
+static uint64_t gtimer_counter(void)
+{
+    return arch_gtimer_count() - gtimer_start;
+}
+
 static struct timer_dev gtimer_dev = {.program_ns = gtimer_program_ns,
                                       .ack = gtimer_ack,
-                                      .counter = arch_gtimer_count};
+                                      .counter = gtimer_counter};
 
 static const struct timer_dev *gtimer_probe(const struct board_device *dev,
                                             void *const *regs)
@@ -52,6 +62,7 @@ static const struct timer_dev *gtimer_probe(const struct board_device *dev,
     gtimer_ticks_per_ns = timer_dev_ticks_per_ns(gtimer_hz);
     gtimer_dev.hz = gtimer_hz;
     arch_gtimer_set(0, false);
+    gtimer_start = arch_gtimer_count();
     return &gtimer_dev;
 }
 

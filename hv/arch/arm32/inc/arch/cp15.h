@@ -43,6 +43,7 @@ CP15_WRITE(dacr, 0, c3, c0, 0)
 CP15_READ(dacr, 0, c3, c0, 0)
 /* VA to PA, stage 1, current state, with PL0's permissions: PAR. */
 CP15_WRITE(ats1cur, 0, c7, c8, 2)
+CP15_WRITE(ats1cpr, 0, c7, c8, 0) /* with PL1's: the monitor's own VAs */
 CP15_WRITE(ats1cuw, 0, c7, c8, 3)
 CP15_READ(par, 0, c7, c4, 0)
 CP15_READ(tpidrurw, 0, c13, c0, 2)
