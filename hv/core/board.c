@@ -644,6 +644,8 @@ bool board_parse(const void *fdt, struct board_desc *board, char *err,
     if (irqchip < 0) {
         return false;
     }
+    const fdt32_t *cells = fdt_getprop(fdt, irqchip, "#interrupt-cells", NULL);
+    board->irq_cells = cells && fdt32_to_cpu(*cells) == 1 ? 1 : 3;
     for (uint32_t kind = 0; kind < DRIVER_KINDS; kind++) {
         if (kind != DRIVER_IRQCHIP &&
             board_device(fdt, kind, irqchip, &board->devices[kind], err,

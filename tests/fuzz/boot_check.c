@@ -31,12 +31,13 @@ void fuzz_check_board(const struct board_desc *b)
         (uint64_t)ram + b->ram_size > 0x100000000ull) {
         bc_fail("RAM not 1 MiB-aligned, empty or beyond 4 GiB", "board", ram);
     }
-    /* Every role but the clock has a device; each has the reg windows,
-     * interrupt and rate its driver asks for. */
+    /* Every role but the optional ones (clock, watchdog, outer cache)
+     * has a device; each has the reg windows, interrupt and rate its
+     * driver asks for. */
     for (uint32_t k = 0; k < DRIVER_KINDS; k++) {
         const struct board_device *d = &b->devices[k];
         if (!d->driver) {
-            if (k != DRIVER_CLOCK) {
+            if (k < DRIVER_CLOCK) {
                 bc_fail("no device for a role", "board", k);
             }
             continue;
@@ -53,8 +54,12 @@ void fuzz_check_board(const struct board_desc *b)
         if (d->reg_count > BOARD_DEVICE_REGS || d->driver->regs[d->reg_count]) {
             bc_fail("reg windows missing", d->node, d->reg_count);
         }
-        if ((d->driver->flags & DRIVER_IRQ) && (d->irq < 16 || d->irq > 1019)) {
-            bc_fail("interrupt ID outside 16-1019", d->node, d->irq);
+        uint32_t lowest = b->irq_cells == 1 ? 0 : 16;
+        if ((b->irq_cells != 1 && b->irq_cells != 3) ||
+            ((d->driver->flags & DRIVER_IRQ) &&
+             (d->irq < lowest || d->irq > 1019))) {
+            bc_fail("interrupt outside 16-1019 (GIC) or 0-1019 (lines)",
+                    d->node, d->irq);
         }
         if ((d->driver->flags & DRIVER_HZ) && d->hz == 0) {
             bc_fail("zero clock frequency", d->node, 0);

@@ -48,9 +48,18 @@ static void pf_check_pkg(const struct pkg *pkg, size_t avail)
             pf_fail("entry accepted outside the package", i);
         }
     }
-    if (!pkg_find(pkg, HVPKG_TYPE_BOARD_DTB, NULL) ||
-        !pkg_find(pkg, HVPKG_TYPE_MANIFEST, NULL)) {
-        pf_fail("package accepted without board or manifest", 0);
+    /* The board tree is optional (the boot loader's, from r2); at most
+     * one of it and exactly one manifest. */
+    unsigned int boards = 0;
+    unsigned int manifests = 0;
+    for (unsigned int i = 0; i < h->entry_count; i++) {
+        boards += pkg->entries[i].type == HVPKG_TYPE_BOARD_DTB;
+        manifests += pkg->entries[i].type == HVPKG_TYPE_MANIFEST;
+    }
+    if (boards > 1 || manifests != 1) {
+        pf_fail("package accepted with a board count other than 0 or 1, or "
+                "a manifest count other than 1",
+                boards * 100 + manifests);
     }
 }
 

@@ -1198,6 +1198,7 @@ TEST(board, reg_through_bus_ranges)
 {
     struct omap_spec s = omap_spec();
     ASSERT_TRUE(omap_parse(&s));
+    EXPECT_EQ(board.irq_cells, 3u);
     EXPECT_EQ(pa_addr(UART.reg[0].base), 0x48020000u);
     EXPECT_EQ(UART.irq, 106u); /* SPI 74 */
     /* The first enabled timer: timer@30000 is switched off. */
@@ -1230,6 +1231,7 @@ TEST(board, one_cell_interrupts)
     struct omap_spec s = omap_spec();
     s.intc_cells = 1;
     ASSERT_TRUE(omap_parse(&s));
+    EXPECT_EQ(board.irq_cells, 1u);
     EXPECT_EQ(UART.irq, 74u);
     EXPECT_EQ(TIMER.irq, 37u);
 }

@@ -46,7 +46,8 @@ struct board_device {
         paddr_t base;
         uint32_t size;
     } reg[BOARD_DEVICE_REGS];
-    uint32_t irq; /* DRIVER_IRQ: GIC interrupt ID of its first interrupt */
+    uint32_t irq; /* DRIVER_IRQ: its first interrupt, as the controller
+                     numbers it (a GIC interrupt ID; an INTC line) */
     uint32_t hz;  /* DRIVER_HZ: its "clock-frequency" */
 };
 
@@ -55,6 +56,9 @@ struct board_desc {
     paddr_t ram_base; /* the RAM the monitor manages: the first "memory" */
     uint32_t ram_size;
     struct board_device devices[DRIVER_KINDS]; /* by enum driver_kind */
+    /* The controller's #interrupt-cells: 3, GIC cells (IDs 16-1019); 1,
+     * a line number (below 1020). */
+    uint32_t irq_cells;
     uint32_t window_count;
     struct board_window windows[BOARD_MAX_WINDOWS];
 };
