@@ -26,6 +26,13 @@ uint64_t arch_gtimer_count(void)
     arch_stub(__func__);
 }
 
+uint32_t arch_smc(uint32_t function, uint32_t arg)
+{
+    (void)function;
+    (void)arg;
+    arch_stub(__func__);
+}
+
 void arch_gtimer_set(uint64_t compare, bool on)
 {
     (void)compare;

@@ -222,6 +222,12 @@ static int board_info(const char *path)
         if (d->driver->flags & DRIVER_HZ) {
             printf(" hz %u", (unsigned)d->hz);
         }
+        if (d->enable) {
+            printf(" enable");
+        }
+        if (d->smc_control) {
+            printf(" smc-control 0x%x", (unsigned)d->smc_control);
+        }
         printf("\n");
     }
     for (uint32_t i = 0; i < board.window_count; i++) {

@@ -619,6 +619,18 @@ static int board_device(const void *fdt, uint32_t kind, int irqchip,
             return -2;
         }
     }
+    int len;
+    const fdt32_t *enable = fdt_getprop(fdt, node, "hv,enable", &len);
+    if (enable && len != 0) {
+        board_fail_node(fdt, node, "hv,enable", "takes no value", err,
+                        err_size);
+        return -2;
+    }
+    dev->enable = enable != NULL;
+    if (fdt_util_u32(fdt, node, "hv,smc-control", &dev->smc_control, WHAT, err,
+                     err_size) == FDT_UTIL_BAD) {
+        return -2;
+    }
     bool ok = (!(d->flags & DRIVER_IRQ) ||
                board_irq(fdt, node, irqchip, &dev->irq, err, err_size)) &&
               (!(d->flags & DRIVER_HZ) ||

@@ -211,12 +211,19 @@ static void boot_board_state(const struct board_desc *b)
     }
     if (b->devices[DRIVER_OUTER_CACHE].driver) {
         const struct board_device *d = boot_probe(b, DRIVER_OUTER_CACHE, regs);
+        if (d->enable) {
+            /* Said first: a secure monitor call that never returns would
+             * otherwise leave nothing on the console. */
+            dlog("outer cache %s: hv,enable: turned on if off%s", d->node,
+                 d->smc_control ? ", by the secure monitor" : "");
+        }
         const struct outer_cache_ops *outer =
             d->driver->probe.outer_cache(d, regs);
         arch_outer_cache_set(outer);
         dlog("outer cache %s: %s", d->node,
-             outer ? "on, maintained by physical address"
-                   : "off, as the boot loader left it");
+             outer       ? "on, maintained by physical address"
+             : d->enable ? "still off after turning it on: running without"
+                         : "off, as the boot loader left it");
     }
 }
 

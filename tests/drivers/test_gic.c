@@ -46,7 +46,7 @@ TEST(gic, probe_masks_everything_then_enables)
         EXPECT_EQ(GICD(0x180 + 4 * i), 0xffffffffu); /* every line masked */
         EXPECT_EQ(GICD(0x280 + 4 * i), 0xffffffffu); /* and not pending */
     }
-    EXPECT_EQ(GICD(0x180 + 4 * 3), 0u); /* no line 96 on this one */
+    EXPECT_EQ(GICD(0x180 + 4 * 3), 0u);       /* no line 96 on this one */
     EXPECT_EQ(GICD(0x400 + 32), 0xa0a0a0a0u); /* SPI priorities */
     EXPECT_EQ(GICD(0x800 + 92), 0x01010101u); /* to CPU 0 */
     EXPECT_EQ(GICD(0x000), 1u);

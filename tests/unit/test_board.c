@@ -1069,6 +1069,8 @@ struct omap_spec {
     uint32_t uart_reg;       /* the UART's reg on the segment bus */
     const char *timer_named; /* /chosen "hv,timer": a path, or NULL */
     bool timer_by_phandle;   /* ... or a phandle to timer@32000 */
+    int uart_enable;         /* "hv,enable": 0 none, 1 empty, 2 a value */
+    uint32_t uart_smc;       /* "hv,smc-control" if not 0 */
 };
 
 static struct omap_spec omap_spec(void)
@@ -1145,6 +1147,14 @@ static void *omap_build(const struct omap_spec *s)
     unit_fdt_node(&f, "serial@20000");
     unit_fdt_str(&f, "compatible", "arm,pl011");
     unit_fdt_cells(&f, "reg", 2, s->uart_reg, 0x100u);
+    if (s->uart_enable == 1) {
+        unit_fdt_empty(&f, "hv,enable");
+    } else if (s->uart_enable == 2) {
+        unit_fdt_u32(&f, "hv,enable", 1);
+    }
+    if (s->uart_smc) {
+        unit_fdt_u32(&f, "hv,smc-control", s->uart_smc);
+    }
     if (s->uart_extended) {
         if (s->intc_cells == 1) {
             unit_fdt_cells(&f, "interrupts-extended", 4, 2u, 74u, 4u, 9u);
@@ -1290,4 +1300,24 @@ TEST(board, reg_outside_every_range_refused)
     EXPECT_STREQ(board_err, "board device tree: node "
                             "/ocp/segment@48000000/serial@20000: property "
                             "'reg' lies outside every range its bus maps");
+}
+
+/* "hv,enable" and "hv,smc-control" (the PL310 on OMAP4) are read for any
+ * device the monitor drives. */
+TEST(board, enable_and_smc_control)
+{
+    struct omap_spec s = omap_spec();
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_FALSE(UART.enable);
+    EXPECT_EQ(UART.smc_control, 0u);
+    s.uart_enable = 1;
+    s.uart_smc = 0x102;
+    ASSERT_TRUE(omap_parse(&s));
+    EXPECT_TRUE(UART.enable);
+    EXPECT_EQ(UART.smc_control, 0x102u);
+    s.uart_enable = 2;
+    EXPECT_FALSE(omap_parse(&s));
+    EXPECT_STREQ(board_err, "board device tree: node "
+                            "/ocp/segment@48000000/serial@20000: property "
+                            "'hv,enable' takes no value");
 }

@@ -191,4 +191,15 @@ void arch_gtimer_set(uint64_t compare, bool on);
 /** CNTP_CTL.ISTATUS: the timer's condition is met (and it is enabled). */
 bool arch_gtimer_fired(void);
 
+/* --- Firmware's secure monitor, for drivers ------------------------------ */
+
+/**
+ * A call to the secure monitor a boot ROM leaves (SMC #0, function in r12,
+ * argument in r0: OMAP4's convention; 0x102 writes the PL310's control
+ * register). Returns r0 as the monitor left it. Only for what a board
+ * tree names (hv,smc-control): a core without one would take the
+ * exception at its own, absent, monitor vector.
+ */
+uint32_t arch_smc(uint32_t function, uint32_t arg);
+
 #endif /* HV_ARCH_H */

@@ -39,7 +39,7 @@ struct board_window {
  * (enum driver_kind) and the driver that matched its compatible.
  */
 struct board_device {
-    const struct driver *driver; /* NULL: the board has none (clock only) */
+    const struct driver *driver; /* NULL: none (an optional role) */
     char node[80];               /* the node's path, for messages */
     uint32_t reg_count;          /* as many as the driver names */
     struct {
@@ -49,6 +49,12 @@ struct board_device {
     uint32_t irq; /* DRIVER_IRQ: its first interrupt, as the controller
                      numbers it (a GIC interrupt ID; an INTC line) */
     uint32_t hz;  /* DRIVER_HZ: its "clock-frequency" */
+    /* "hv,enable" (no value): the monitor turns the device on if the boot
+     * loader left it off (an outer cache). */
+    bool enable;
+    /* "hv,smc-control": the secure monitor function that writes its
+     * control register (OMAP4's PL310: 0x102), 0 for a plain write. */
+    uint32_t smc_control;
 };
 
 struct board_desc {

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The PL310 (L2C-310) outer cache of Cortex-A9 boards: OMAP4's, and
- * vexpress-a9's in QEMU. The monitor keeps it as the boot loader left it
- * (U-Boot's bootm turns it off; enabling it on OMAP4 takes the ROM's
- * secure monitor). If it is on, every maintenance the monitor relies on
- * reaches through it by physical address (hv/inc/hv/outer_cache.h):
- * these registers are writable from the Non-secure side.
+ * vexpress-a9's in QEMU. Off as the boot loader left it (U-Boot's bootm
+ * turns it off), it stays off unless the board tree says "hv,enable":
+ * then every way is invalidated and the control register written, by the
+ * ROM's secure monitor if the tree names its function
+ * ("hv,smc-control": OMAP4's 0x102; the register is Secure-only there),
+ * else directly. On, every maintenance the monitor relies on reaches
+ * through it by physical address (hv/inc/hv/outer_cache.h): those
+ * registers are writable from the Non-secure side.
  */
 #include <stdint.h>
 
+#include "hv/arch.h"
 #include "hv/board.h"
 #include "hv/driver.h"
 #include "hv/outer_cache.h"
@@ -17,6 +21,7 @@
 #define L2_AUX_CONTROL 0x104
 #define L2_CACHE_SYNC 0x730
 #define L2_INV_PA 0x770
+#define L2_INV_WAY 0x77c
 #define L2_CLEAN_PA 0x7b0
 #define L2_CLEAN_INV_WAY 0x7fc
 #define L2_ENABLE (1u << 0)
@@ -76,24 +81,38 @@ static void pl310_flush(paddr_t pa, size_t size)
 static const struct outer_cache_ops pl310_ops = {.clean = pl310_clean,
                                                  .flush = pl310_flush};
 
+/* Runs a maintenance by way on every way, until the cache says done. */
+static void pl310_all_ways(uint32_t op)
+{
+    uint32_t ways =
+        (pl310_read(L2_AUX_CONTROL) & L2_AUX_16_WAY) ? 0xffffu : 0xffu;
+    pl310_write(op, ways);
+    for (uint32_t i = 0; i < L2_POLL_MAX && (pl310_read(op) & ways); i++) {
+    }
+    pl310_sync();
+}
+
 static const struct outer_cache_ops *pl310_probe(const struct board_device *dev,
                                                  void *const *regs)
 {
-    (void)dev;
     pl310_regs = regs[0];
-    if (!(pl310_read(L2_CONTROL) & L2_ENABLE)) {
+    if (pl310_read(L2_CONTROL) & L2_ENABLE) {
+        /* On: whatever it holds from before goes to memory and out, so
+         * that nothing older than the monitor's own writes is read back. */
+        pl310_all_ways(L2_CLEAN_INV_WAY);
+        return &pl310_ops;
+    }
+    if (!dev->enable) {
         return NULL;
     }
-    /* On: whatever it holds from before goes to memory and out, so that
-     * nothing older than the monitor's own writes can be read back. */
-    uint32_t ways =
-        (pl310_read(L2_AUX_CONTROL) & L2_AUX_16_WAY) ? 0xffffu : 0xffu;
-    pl310_write(L2_CLEAN_INV_WAY, ways);
-    for (uint32_t i = 0;
-         i < L2_POLL_MAX && (pl310_read(L2_CLEAN_INV_WAY) & ways); i++) {
+    /* Off, memory is current: drop whatever the ways hold, then on. */
+    pl310_all_ways(L2_INV_WAY);
+    if (dev->smc_control) {
+        arch_smc(dev->smc_control, L2_ENABLE);
+    } else {
+        pl310_write(L2_CONTROL, L2_ENABLE);
     }
-    pl310_sync();
-    return &pl310_ops;
+    return (pl310_read(L2_CONTROL) & L2_ENABLE) ? &pl310_ops : NULL;
 }
 
 HV_DRIVER(pl310, outer_cache, pl310_probe, ("L2C-310"), 0, "arm,pl310-cache");
