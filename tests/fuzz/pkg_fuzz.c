@@ -63,11 +63,15 @@ static void pf_check_pkg(const struct pkg *pkg, size_t avail)
     }
 }
 
-/* An entry read as a device tree, as boot_fdt does. */
+/* An entry read as a device tree, as boot_fdt does; NULL if there is
+ * none or it is no device tree. */
 static const void *pf_fdt(const struct pkg *pkg, uint32_t type)
 {
     char err[200] = {0};
     const struct hvpkg_entry *e = pkg_find(pkg, type, NULL);
+    if (!e) {
+        return NULL; /* a board tree is optional: the boot loader's */
+    }
     const void *fdt = pkg_payload(pkg, e);
     if (!fdt_util_header_ok(fdt, e->size, "fuzz", err, sizeof(err))) {
         pf_check_err(err, sizeof(err), "fdt_util_header_ok");
