@@ -237,19 +237,27 @@ static uint32_t mm_monitor_pa(uintptr_t va)
     return (cp15_read_par() & ~0xfffu) | ((uint32_t)va & 0xfffu);
 }
 
-void arch_mm_pt_written(void *ptr, size_t size)
+/* The table walker reads memory: past the outer cache too, a page
+ * (physically contiguous) at a time. Out of line: most boards have none,
+ * and each page-table write pays only the test. */
+static void __attribute__((noinline, cold))
+mm_outer_clean_va(uintptr_t va, size_t size)
 {
-    mm_clean_range(ptr, size);
-    /* The table walker reads memory: past the outer cache too, a page
-     * (physically contiguous) at a time. */
-    for (uintptr_t va = (uintptr_t)ptr, end = va + size;
-         mm_outer && va < end;) {
+    for (uintptr_t end = va + size; va < end;) {
         size_t chunk = 4096u - (va & 0xfffu);
         if (chunk > end - va) {
             chunk = end - va;
         }
         mm_outer->clean(pa_init(mm_monitor_pa(va)), chunk);
         va += chunk;
+    }
+}
+
+void arch_mm_pt_written(void *ptr, size_t size)
+{
+    mm_clean_range(ptr, size);
+    if (__builtin_expect(mm_outer != NULL, 0)) {
+        mm_outer_clean_va((uintptr_t)ptr, size);
     }
 }
 
